@@ -1,0 +1,179 @@
+//! What the visitor has answered, exactly as typed or chosen, and which questions those
+//! answers make visible.
+
+use super::questionnaire::{Kind, Question, Questionnaire};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One answer. Typed text is kept exactly as entered (never trimmed or rewritten in place), so
+/// nothing the visitor typed is lost; validation works on a trimmed copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// Typed text, or the value of the chosen option of a `choice` question.
+    Text(String),
+    /// The values of the ticked options of a `multi` question, in the questionnaire's order.
+    Many(Vec<String>),
+    /// Whether a `confirm` box is ticked.
+    Checked(bool),
+}
+
+impl Value {
+    /// Nothing given: empty or whitespace-only text, no options, an unticked box.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Value::Text(t) => t.trim().is_empty(),
+            Value::Many(v) => v.is_empty(),
+            Value::Checked(c) => !c,
+        }
+    }
+
+    pub fn as_text(&self) -> &str {
+        match self {
+            Value::Text(t) => t,
+            _ => "",
+        }
+    }
+
+    /// Whether a condition's value holds: equals for text, includes for many.
+    pub fn matches(&self, wanted: &str) -> bool {
+        match self {
+            Value::Text(t) => t == wanted,
+            Value::Many(v) => v.iter().any(|x| x == wanted),
+            Value::Checked(c) => (if *c { "true" } else { "false" }) == wanted,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answers(BTreeMap<String, Value>);
+
+impl Answers {
+    pub fn get(&self, id: &str) -> Option<&Value> {
+        self.0.get(id)
+    }
+
+    pub fn set(&mut self, id: &str, value: Value) {
+        self.0.insert(id.to_owned(), value);
+    }
+
+    /// A question is shown when it has no condition, or when the question its condition names
+    /// is itself shown and answered as the condition wants. Conditions only point backwards
+    /// (checked when the questionnaire loads), so this recursion ends.
+    pub fn is_visible(&self, questionnaire: &Questionnaire, question: &Question) -> bool {
+        let Some(cond) = &question.show_if else {
+            return true;
+        };
+        let Some(parent) = questionnaire.question(&cond.question) else {
+            return false;
+        };
+        self.is_visible(questionnaire, parent)
+            && self.get(&parent.id).is_some_and(|v| v.matches(&cond.is))
+    }
+
+    /// The answer as a person reads it: option labels rather than values, "Yes" for a ticked
+    /// box, `None` when nothing was given.
+    pub fn display(&self, question: &Question) -> Option<String> {
+        let value = self.get(&question.id).filter(|v| !v.is_blank())?;
+        Some(match (question.kind, value) {
+            (Kind::Choice, Value::Text(v)) => question.option_label(v).unwrap_or(v).to_owned(),
+            (Kind::Multi, Value::Many(vs)) => question
+                .options
+                .iter()
+                .filter(|o| vs.contains(&o.value))
+                .map(|o| o.label.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            (Kind::Confirm, Value::Checked(true)) => {
+                question.text.clone().unwrap_or_else(|| "Yes".to_owned())
+            }
+            (Kind::Website, Value::Text(t)) => {
+                super::validate::website::normalise(t.trim()).unwrap_or_else(|| t.trim().to_owned())
+            }
+            (_, Value::Text(t)) => t.trim().to_owned(),
+            (_, other) => format!("{other:?}"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_questions_follow_their_conditions() {
+        // shared/questionnaire-brief.md: "other" reveals a text box, "yes" reveals details,
+        // and a hidden question's own dependants are hidden too.
+        let q = Questionnaire::builtin();
+        let mut a = Answers::default();
+        let shown = |a: &Answers, id: &str| a.is_visible(&q, q.question(id).unwrap());
+        let cases: &[(&str, Value, &str, bool)] = &[
+            (
+                "concerns",
+                Value::Many(vec!["acne_scars".into()]),
+                "concerns_other",
+                false,
+            ),
+            (
+                "concerns",
+                Value::Many(vec!["acne_scars".into(), "other".into()]),
+                "concerns_other",
+                true,
+            ),
+            (
+                "had_before",
+                Value::Text("no".into()),
+                "previous_treatment",
+                false,
+            ),
+            (
+                "had_before",
+                Value::Text("yes".into()),
+                "previous_treatment",
+                true,
+            ),
+            (
+                "allergies",
+                Value::Text("yes".into()),
+                "allergies_detail",
+                true,
+            ),
+            (
+                "allergies",
+                Value::Text("no".into()),
+                "allergies_detail",
+                false,
+            ),
+        ];
+        for (set, value, check, want) in cases {
+            a.set(set, value.clone());
+            assert_eq!(shown(&a, check), *want, "{set}={value:?} → {check}");
+        }
+        assert!(shown(&a, "full_name"));
+    }
+
+    #[test]
+    fn display_uses_labels_and_keeps_text_exactly() {
+        let q = Questionnaire::builtin();
+        let mut a = Answers::default();
+        a.set("areas", Value::Many(vec!["neck".into(), "face".into()]));
+        a.set("skin_type", Value::Text("not_sure".into()));
+        a.set(
+            "full_name",
+            Value::Text("  Zoë <script>alert(1)</script> مرحبا 😀 ".into()),
+        );
+        a.set("website", Value::Text("Myclinic.com".into()));
+        a.set("phone", Value::Text("   ".into()));
+        let d = |id: &str| a.display(q.question(id).unwrap());
+        // Options read in the questionnaire's order, whatever order they were ticked in.
+        assert_eq!(d("areas").as_deref(), Some("Face, Neck"));
+        assert_eq!(d("skin_type").as_deref(), Some("Not sure"));
+        assert_eq!(
+            d("full_name").as_deref(),
+            Some("Zoë <script>alert(1)</script> مرحبا 😀")
+        );
+        assert_eq!(d("website").as_deref(), Some("https://myclinic.com"));
+        assert_eq!(d("phone"), None);
+        assert_eq!(d("email"), None);
+    }
+}

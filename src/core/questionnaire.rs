@@ -1,0 +1,357 @@
+//! The questionnaire as data: its serde shape, the built-in default, and the structural checks
+//! a supplied one must pass before the widget will run it.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::fmt;
+use std::rc::Rc;
+
+/// The built-in microneedling questionnaire, embedded so the widget works with no setup.
+const DEFAULT_JSON: &str = include_str!("default_questionnaire.json");
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Questionnaire {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intro: Option<String>,
+    /// Shared, so the view can hand a question to its field without copying it.
+    pub questions: Vec<Rc<Question>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    pub kind: Kind,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+    /// Choices for `choice` and `multi` questions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<Choice>,
+    /// The sentence beside the tick box of a `confirm` question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Shown (and so validated and summarised) only when this holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_if: Option<Condition>,
+    /// A screening question: this answer is flagged for practitioner review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag_if: Option<String>,
+    /// A consent: the version of the text the visitor agreed to, recorded with the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_version: Option<String>,
+    /// Overrides the kind's default length limit (in characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+    /// The HTML `autocomplete` token, so browsers can fill in contact details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autocomplete: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Text,
+    LongText,
+    Email,
+    Website,
+    Phone,
+    /// One of several options (radios).
+    Choice,
+    /// Any number of options (checkboxes).
+    Multi,
+    /// A single tick box that the visitor confirms.
+    Confirm,
+}
+
+impl Kind {
+    /// Answers of these kinds are typed text, so they carry a length limit.
+    pub fn is_typed(self) -> bool {
+        matches!(
+            self,
+            Kind::Text | Kind::LongText | Kind::Email | Kind::Website | Kind::Phone
+        )
+    }
+
+    /// Default length limits. Email: 254 is the longest address that fits an SMTP path
+    /// (RFC 5321 §4.5.3.1.3). Website: 2048 is the longest URL that every browser and
+    /// server handles. The rest are generous for what a visitor would write here.
+    pub fn default_max_length(self) -> usize {
+        match self {
+            Kind::Text => 200,
+            Kind::LongText => 2000,
+            Kind::Email => 254,
+            Kind::Website => 2048,
+            Kind::Phone => 40,
+            Kind::Choice | Kind::Multi | Kind::Confirm => 200,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+/// `{"question": "concerns", "is": "other"}`: holds when that question's answer is (or, for a
+/// `multi` question, includes) the value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub question: String,
+    pub is: String,
+}
+
+impl Question {
+    pub fn max_length(&self) -> usize {
+        self.max_length
+            .unwrap_or_else(|| self.kind.default_max_length())
+    }
+
+    pub fn option_label(&self, value: &str) -> Option<&str> {
+        self.options
+            .iter()
+            .find(|o| o.value == value)
+            .map(|o| o.label.as_str())
+    }
+}
+
+/// Why a supplied questionnaire was refused: one clear sentence for the site owner.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadError {
+    Json(String),
+    Empty,
+    DuplicateId(String),
+    BadId(String),
+    NoOptions(String),
+    UnknownCondition { question: String, refers_to: String },
+    ConditionNotEarlier { question: String, refers_to: String },
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Json(e) => write!(f, "the questionnaire is not valid JSON of the expected shape: {e}"),
+            LoadError::Empty => write!(f, "the questionnaire has no steps with questions"),
+            LoadError::DuplicateId(id) => write!(f, "the id \"{id}\" is used more than once"),
+            LoadError::BadId(id) => write!(
+                f,
+                "the id \"{id}\" must be 1 to 64 letters, digits, hyphens or underscores, starting with a letter"
+            ),
+            LoadError::NoOptions(id) => write!(f, "the question \"{id}\" needs options to choose from"),
+            LoadError::UnknownCondition { question, refers_to } => write!(
+                f,
+                "the question \"{question}\" depends on \"{refers_to}\", which does not exist"
+            ),
+            LoadError::ConditionNotEarlier { question, refers_to } => write!(
+                f,
+                "the question \"{question}\" depends on \"{refers_to}\", which must come before it"
+            ),
+        }
+    }
+}
+
+impl Questionnaire {
+    /// The questionnaire built into the widget.
+    pub fn builtin() -> Questionnaire {
+        Questionnaire::from_json(DEFAULT_JSON).expect("the built-in questionnaire is valid")
+    }
+
+    /// Reads and checks a questionnaire. Conditions may only point at an earlier question,
+    /// which also rules out loops.
+    pub fn from_json(json: &str) -> Result<Questionnaire, LoadError> {
+        let q: Questionnaire =
+            serde_json::from_str(json).map_err(|e| LoadError::Json(e.to_string()))?;
+        q.check()?;
+        Ok(q)
+    }
+
+    fn check(&self) -> Result<(), LoadError> {
+        if self.steps.is_empty() || self.steps.iter().any(|s| s.questions.is_empty()) {
+            return Err(LoadError::Empty);
+        }
+        let mut seen = HashSet::new();
+        let all_ids = self
+            .steps
+            .iter()
+            .map(|s| &s.id)
+            .chain(self.questions().map(|q| &q.id));
+        if let Some(bad) = all_ids.into_iter().find(|id| !is_safe_id(id)) {
+            return Err(LoadError::BadId(bad.clone()));
+        }
+        for step in &self.steps {
+            if !seen.insert(step.id.as_str()) {
+                return Err(LoadError::DuplicateId(step.id.clone()));
+            }
+        }
+        let mut earlier: HashSet<&str> = HashSet::new();
+        for q in self.questions() {
+            if !seen.insert(q.id.as_str()) {
+                return Err(LoadError::DuplicateId(q.id.clone()));
+            }
+            if matches!(q.kind, Kind::Choice | Kind::Multi) && q.options.is_empty() {
+                return Err(LoadError::NoOptions(q.id.clone()));
+            }
+            if let Some(cond) = &q.show_if {
+                if !earlier.contains(cond.question.as_str()) {
+                    let exists = self.questions().any(|o| o.id == cond.question);
+                    let (question, refers_to) = (q.id.clone(), cond.question.clone());
+                    return Err(if exists {
+                        LoadError::ConditionNotEarlier {
+                            question,
+                            refers_to,
+                        }
+                    } else {
+                        LoadError::UnknownCondition {
+                            question,
+                            refers_to,
+                        }
+                    });
+                }
+            }
+            earlier.insert(q.id.as_str());
+        }
+        Ok(())
+    }
+
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.steps
+            .iter()
+            .flat_map(|s| s.questions.iter().map(|q| &**q))
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions().find(|q| q.id == id)
+    }
+
+    /// The index of the step that holds a question.
+    pub fn step_of(&self, question_id: &str) -> Option<usize> {
+        self.steps
+            .iter()
+            .position(|s| s.questions.iter().any(|q| q.id == question_id))
+    }
+}
+
+/// Ids become HTML ids and CSS selectors in the view and keys in the JSON that systems read,
+/// so they keep to a plain, stable alphabet.
+fn is_safe_id(id: &str) -> bool {
+    id.len() <= 64
+        && id.starts_with(|c: char| c.is_ascii_alphabetic())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_follows_the_brief() {
+        // shared/questionnaire-brief.md: five question steps, then review and confirmation.
+        let q = Questionnaire::builtin();
+        let titles: Vec<_> = q.steps.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "About you",
+                "Your skin",
+                "Treatment preferences",
+                "Health screening",
+                "Consent"
+            ]
+        );
+        // Thirteen screening questions in the brief, each either flagged on yes or a detail.
+        let flagged = q.questions().filter(|q| q.flag_if.is_some()).count();
+        assert_eq!(flagged, 12);
+        // Windows are data, not code.
+        assert!(q
+            .question("isotretinoin")
+            .unwrap()
+            .label
+            .contains("6 months"));
+        assert!(q.question("retinoids").unwrap().label.contains("48 hours"));
+        let consents = q
+            .questions()
+            .filter(|q| q.consent_version.is_some())
+            .count();
+        assert_eq!(consents, 5);
+        assert!(!q.question("photo_consent").unwrap().required);
+    }
+
+    #[test]
+    fn refuses_broken_questionnaires() {
+        let text =
+            |id: &str, extra: &str| format!(r#"{{"id":"{id}","kind":"text","label":"L"{extra}}}"#);
+        let wrap = |qs: Vec<String>| {
+            format!(
+                r#"{{"id":"q","version":"1","title":"T","steps":[{{"id":"s","title":"S","questions":[{}]}}]}}"#,
+                qs.join(",")
+            )
+        };
+        type Expect = fn(&LoadError) -> bool;
+        let cases: Vec<(String, Expect)> = vec![
+            ("{".into(), |e| matches!(e, LoadError::Json(_))),
+            (
+                wrap(vec![text("a", ""), text("a", "")]),
+                |e| matches!(e, LoadError::DuplicateId(id) if id == "a"),
+            ),
+            (
+                wrap(vec![text("a", r#","show_if":{"question":"zz","is":"x"}"#)]),
+                |e| matches!(e, LoadError::UnknownCondition { .. }),
+            ),
+            (
+                wrap(vec![
+                    text("a", r#","show_if":{"question":"b","is":"x"}"#),
+                    text("b", ""),
+                ]),
+                |e| matches!(e, LoadError::ConditionNotEarlier { .. }),
+            ),
+            (
+                wrap(vec![text("a", r#","show_if":{"question":"a","is":"x"}"#)]),
+                |e| matches!(e, LoadError::ConditionNotEarlier { .. }),
+            ),
+            (
+                wrap(vec![r#"{"id":"a","kind":"choice","label":"L"}"#.into()]),
+                |e| matches!(e, LoadError::NoOptions(_)),
+            ),
+            (
+                wrap(vec![r#"{"id":"a","kind":"slider","label":"L"}"#.into()]),
+                |e| matches!(e, LoadError::Json(m) if m.contains("slider")),
+            ),
+            (wrap(vec![]), |e| matches!(e, LoadError::Empty)),
+            (wrap(vec![text("a b", "")]), |e| {
+                matches!(e, LoadError::BadId(_))
+            }),
+            (wrap(vec![text("1a", "")]), |e| {
+                matches!(e, LoadError::BadId(_))
+            }),
+            (wrap(vec![text("a\\\"]", "")]), |e| {
+                matches!(e, LoadError::BadId(_))
+            }),
+        ];
+        for (json, expected) in cases {
+            let err = Questionnaire::from_json(&json).expect_err(&json);
+            assert!(expected(&err), "{json} gave {err:?}");
+            assert!(!err.to_string().is_empty());
+        }
+    }
+}

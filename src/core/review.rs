@@ -1,0 +1,75 @@
+//! The "Check your answers" rows: every visible question, grouped by step, as a person reads it.
+
+use super::answers::Answers;
+use super::questionnaire::Questionnaire;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewGroup {
+    pub step: usize,
+    pub title: String,
+    pub rows: Vec<ReviewRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRow {
+    pub question: String,
+    pub label: String,
+    /// `None` for a skipped optional question: the view shows "Not provided".
+    pub value: Option<String>,
+}
+
+pub fn groups(questionnaire: &Questionnaire, answers: &Answers) -> Vec<ReviewGroup> {
+    questionnaire
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(step, s)| ReviewGroup {
+            step,
+            title: s.title.clone(),
+            rows: s
+                .questions
+                .iter()
+                .filter(|q| answers.is_visible(questionnaire, q))
+                .map(|q| ReviewRow {
+                    question: q.id.clone(),
+                    label: q.label.clone(),
+                    value: answers.display(q),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::answers::Value;
+
+    #[test]
+    fn every_visible_question_once_hidden_ones_never() {
+        // shared/questionnaire-brief.md, step 6: every answer grouped by step, "Not provided"
+        // for skipped optional ones; hidden conditional questions are not shown.
+        let q = Questionnaire::builtin();
+        let mut a = Answers::default();
+        a.set("full_name", Value::Text("Jane Example".into()));
+        a.set("had_before", Value::Text("no".into()));
+        a.set(
+            "previous_treatment",
+            Value::Text("stale answer from before".into()),
+        );
+        let g = groups(&q, &a);
+        assert_eq!(g.len(), 5);
+        assert_eq!(g[0].rows[0].value.as_deref(), Some("Jane Example"));
+        assert_eq!(g[0].rows[2].question, "phone");
+        assert_eq!(g[0].rows[2].value, None);
+        let all: Vec<&str> = g
+            .iter()
+            .flat_map(|g| g.rows.iter().map(|r| r.question.as_str()))
+            .collect();
+        assert!(!all.contains(&"previous_treatment"));
+        assert!(!all.contains(&"concerns_other"));
+        assert!(!all.contains(&"allergies_detail"));
+        let visible = q.questions().count() - 3;
+        assert_eq!(all.len(), visible);
+    }
+}

@@ -1,0 +1,361 @@
+//! The summary staff receive: built once from the answers, then written as plain text (flags
+//! first, for a ten-second read) and as JSON (for systems). Both come from the same `Summary`.
+
+use super::answers::{Answers, Value};
+use super::messages::NOT_PROVIDED;
+use super::questionnaire::Questionnaire;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// Names the JSON shape, so a receiving system can tell versions apart.
+pub const FORMAT: &str = "consultation-summary/1";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub format: &'static str,
+    pub submission_id: String,
+    pub reference: String,
+    pub questionnaire: QuestionnaireRef,
+    pub completed_at: String,
+    /// Every screening answer that needs a practitioner's review, with its details.
+    pub flags: Vec<Flag>,
+    /// Every visible question, in questionnaire order.
+    pub answers: Vec<Item>,
+    pub consents: Vec<Consent>,
+    #[serde(skip)]
+    steps: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionnaireRef {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Flag {
+    pub question_id: String,
+    pub label: String,
+    pub answer: String,
+    pub details: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Item {
+    pub question_id: String,
+    pub step_id: String,
+    pub label: String,
+    /// The raw answer (option values, typed text exactly as entered); `null` when not given.
+    pub value: Option<Value>,
+    /// The answer as a person reads it; `null` when not given.
+    pub display: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Consent {
+    pub question_id: String,
+    pub label: String,
+    pub text: String,
+    pub given: bool,
+    pub version: String,
+}
+
+/// A short reference a visitor can quote on the phone: the first eight letters and digits of
+/// the submission id, upper-cased, in two groups of four.
+pub fn reference(submission_id: &str) -> String {
+    let chars: Vec<char> = submission_id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let (a, b) = chars.split_at(chars.len().min(4));
+    let (a, b): (String, String) = (a.iter().collect(), b.iter().collect());
+    if b.is_empty() {
+        a
+    } else {
+        format!("{a}-{b}")
+    }
+}
+
+impl Summary {
+    pub fn build(
+        q: &Questionnaire,
+        answers: &Answers,
+        submission_id: String,
+        completed_at: String,
+    ) -> Summary {
+        let mut items = Vec::new();
+        let mut flags = Vec::new();
+        let mut consents = Vec::new();
+        for step in &q.steps {
+            for question in step.questions.iter().filter(|x| answers.is_visible(q, x)) {
+                let value = answers.get(&question.id).filter(|v| !v.is_blank()).cloned();
+                let item = Item {
+                    question_id: question.id.clone(),
+                    step_id: step.id.clone(),
+                    label: question.label.clone(),
+                    display: answers.display(question),
+                    value,
+                };
+                if let Some(version) = &question.consent_version {
+                    consents.push(Consent {
+                        question_id: question.id.clone(),
+                        label: question.label.clone(),
+                        text: question
+                            .text
+                            .clone()
+                            .unwrap_or_else(|| question.label.clone()),
+                        given: item.value.is_some(),
+                        version: version.clone(),
+                    });
+                }
+                let flagged = question
+                    .flag_if
+                    .as_deref()
+                    .is_some_and(|want| item.value.as_ref().is_some_and(|v| v.matches(want)));
+                if flagged {
+                    flags.push(Flag {
+                        question_id: question.id.clone(),
+                        label: question.label.clone(),
+                        answer: item.display.clone().unwrap_or_default(),
+                        details: Vec::new(),
+                    });
+                }
+                // A question shown because of a flagged answer is that flag's detail.
+                let parent = question.show_if.as_ref().map(|c| c.question.as_str());
+                if let Some(flag) = flags
+                    .iter_mut()
+                    .find(|f| Some(f.question_id.as_str()) == parent)
+                {
+                    flag.details.push(item.clone());
+                }
+                items.push(item);
+            }
+        }
+        Summary {
+            format: FORMAT,
+            reference: reference(&submission_id),
+            submission_id,
+            questionnaire: QuestionnaireRef {
+                id: q.id.clone(),
+                version: q.version.clone(),
+                title: q.title.clone(),
+            },
+            completed_at,
+            flags,
+            answers: items,
+            consents,
+            steps: q
+                .steps
+                .iter()
+                .map(|s| (s.id.clone(), s.title.clone()))
+                .collect(),
+        }
+    }
+
+    pub fn json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a summary always serialises")
+    }
+
+    /// The plain text for email: flags first, then each step's answers in order.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{}", self.questionnaire.title);
+        let _ = writeln!(out, "Reference: {}", self.reference);
+        let _ = writeln!(out, "Completed: {}", self.completed_at);
+        let _ = writeln!(
+            out,
+            "Questionnaire: {} version {}",
+            self.questionnaire.id, self.questionnaire.version
+        );
+        let _ = writeln!(out, "Submission id: {}", self.submission_id);
+        out.push('\n');
+        if self.flags.is_empty() {
+            out.push_str("No screening flags\n");
+        } else {
+            let _ = writeln!(out, "NEEDS PRACTITIONER REVIEW ({})", self.flags.len());
+            for flag in &self.flags {
+                let _ = writeln!(out, "- {} {}", clean(&flag.label), clean(&flag.answer));
+                for d in &flag.details {
+                    let shown = d
+                        .display
+                        .as_deref()
+                        .map(clean)
+                        .unwrap_or_else(|| NOT_PROVIDED.into());
+                    let _ = writeln!(out, "    {}: {}", clean(&d.label), shown);
+                }
+            }
+        }
+        for (step_id, title) in &self.steps {
+            let _ = write!(out, "\n{}\n", title.to_uppercase());
+            for item in self.answers.iter().filter(|i| &i.step_id == step_id) {
+                let shown = match self
+                    .consents
+                    .iter()
+                    .find(|c| c.question_id == item.question_id)
+                {
+                    Some(c) => format!(
+                        "{} (text version {})",
+                        if c.given { "Agreed" } else { "Not agreed" },
+                        clean(&c.version)
+                    ),
+                    None => item
+                        .display
+                        .as_deref()
+                        .map(clean)
+                        .unwrap_or_else(|| NOT_PROVIDED.into()),
+                };
+                let _ = writeln!(out, "{}: {}", clean(&item.label), shown);
+            }
+        }
+        out
+    }
+}
+
+/// Makes visitor text safe to place in a plain-text summary: control characters and
+/// bidirectional overrides (which can reorder what staff read, Unicode TR #9) are dropped, and a
+/// line break starts an indented line, so typed text can never pose as a heading or a new answer.
+fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\n    "),
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::flow::{Action, Flow};
+    use std::rc::Rc;
+
+    fn completed(extra: Vec<(&str, Value)>) -> Summary {
+        let q = Questionnaire::builtin();
+        let mut flow = Flow::new(Rc::new(q.clone()));
+        for actions in crate::core::flow::tests::minimal_answers() {
+            for a in actions {
+                flow.apply(a);
+            }
+        }
+        for (id, v) in extra {
+            flow.apply(Action::Answer {
+                question: id.into(),
+                value: v,
+            });
+        }
+        // Built straight from the answers: the flow's own path to the summary is tested there.
+        Summary::build(
+            &q,
+            &flow.answers,
+            "0f3a9c1b-2d4e-5f60".into(),
+            "2026-11-21T10:00:00Z".into(),
+        )
+    }
+
+    #[test]
+    fn no_flags_says_so_first() {
+        let s = completed(vec![]);
+        let text = s.text();
+        let first_section = text.split("\n\n").nth(1).unwrap();
+        assert_eq!(first_section, "No screening flags");
+        assert!(text.contains("Phone number: Not provided\n"), "{text}");
+        assert!(text.contains("Risks: Agreed (text version risks-2026-11)\n"));
+        assert!(
+            text.contains("Before and after photos: Not agreed (text version photos-2026-11)\n")
+        );
+        assert_eq!(s.reference, "0F3A-9C1B");
+    }
+
+    #[test]
+    fn every_yes_is_flagged_with_its_detail_before_anything_else() {
+        let yes = || Value::Text("yes".into());
+        let s = completed(vec![
+            ("pregnant", yes()),
+            ("diabetes", Value::Text("no".into())),
+            ("allergies", yes()),
+            ("allergies_detail", Value::Text("Lidocaine".into())),
+        ]);
+        let text = s.text();
+        let expected = "NEEDS PRACTITIONER REVIEW (2)\n\
+            - Are you pregnant or breastfeeding? Yes\n\
+            - Are you allergic to any topical products or numbing cream? Yes\n    \
+            Which products are you allergic to?: Lidocaine\n";
+        assert!(text.contains(expected), "{text}");
+        assert!(text.find("NEEDS PRACTITIONER REVIEW") < text.find("ABOUT YOU"));
+        // The JSON carries the same flags.
+        let json: serde_json::Value = serde_json::from_str(&s.json()).unwrap();
+        let flags = json["flags"].as_array().unwrap();
+        assert_eq!(flags.len(), 2);
+        assert_eq!(flags[1]["details"][0]["value"], "Lidocaine");
+    }
+
+    #[test]
+    fn json_holds_every_visible_answer_with_ids() {
+        let s = completed(vec![("website", Value::Text("myclinic.com".into()))]);
+        let json: serde_json::Value = serde_json::from_str(&s.json()).unwrap();
+        assert_eq!(json["format"], FORMAT);
+        assert_eq!(json["questionnaire"]["id"], "microneedling-consultation");
+        assert_eq!(json["completed_at"], "2026-11-21T10:00:00Z");
+        let answers = json["answers"].as_array().unwrap();
+        let by_id = |id: &str| {
+            answers
+                .iter()
+                .find(|a| a["question_id"] == id)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(by_id("full_name")["value"], "Jane Example");
+        assert_eq!(by_id("areas")["value"], serde_json::json!(["face"]));
+        assert_eq!(by_id("age_confirmed")["value"], true);
+        assert_eq!(by_id("website")["display"], "https://myclinic.com");
+        assert_eq!(by_id("phone")["value"], serde_json::Value::Null);
+        assert!(answers.iter().all(|a| a["question_id"] != "concerns_other"));
+        let consents = json["consents"].as_array().unwrap();
+        assert_eq!(consents.len(), 5);
+        assert_eq!(consents[4]["given"], false);
+        // Text and JSON list the same answers.
+        let text = s.text();
+        for a in answers {
+            assert!(
+                text.contains(&format!("{}: ", a["label"].as_str().unwrap())),
+                "{a}"
+            );
+        }
+    }
+
+    #[test]
+    fn visitor_text_is_kept_exactly_in_json_and_defused_in_text() {
+        // Issue 2, "Bad input": emoji, accents, right-to-left text and markup are kept.
+        let hostile = "Zoë 😀 مرحبا <script>alert(1)</script>\nBcc: x@example.com\u{202e}gnp.exe";
+        let s = completed(vec![("goals", Value::Text(hostile.into()))]);
+        let json: serde_json::Value = serde_json::from_str(&s.json()).unwrap();
+        let goals = json["answers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["question_id"] == "goals")
+            .unwrap();
+        assert_eq!(goals["value"], hostile);
+        let text = s.text();
+        assert!(text.contains(
+            "What do you hope to achieve?: Zoë 😀 مرحبا <script>alert(1)</script>\n    Bcc: x@example.com"
+        ));
+        assert!(!text.contains('\u{202e}'));
+        assert!(!text.lines().any(|l| l.starts_with("Bcc:")));
+    }
+
+    #[test]
+    fn references() {
+        let cases = [("0f3a9c1b-2d4e", "0F3A-9C1B"), ("abc", "ABC"), ("", "")];
+        for (id, want) in cases {
+            assert_eq!(reference(id), want);
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! The website rule of the brief: an http or https address with a real host, a bare domain
+//! normalised to https, and every other scheme or any embedded credentials refused.
+//!
+//! It follows the WHATWG URL Standard's parsing of special schemes where that matters for a
+//! visitor typing an address (leading/trailing C0 and space stripped, tabs and newlines removed,
+//! `\` read as `/`, any number of slashes after the scheme, the default port dropped, the host
+//! lower-cased), then asks more than the standard does: the host must be a public-looking domain
+//! or an IP address, because staff must be able to open it. The `url` crate would add its IDNA
+//! tables to the download for no gain here.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// The normalised address, or `None` when it is not a usable web address.
+pub fn normalise(raw: &str) -> Option<String> {
+    // URL Standard, basic URL parser: strip leading and trailing C0 control or space, and
+    // remove all ASCII tab or newline. We also strip other Unicode spaces a paste brings along.
+    let cleaned: String = raw
+        .trim_matches(|c: char| c <= ' ' || c.is_whitespace())
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    let (scheme, rest) = match split_scheme(&cleaned) {
+        Some((scheme, rest)) => match scheme.to_ascii_lowercase().as_str() {
+            s @ ("http" | "https") => (if s == "http" { "http" } else { "https" }, rest),
+            // `myclinic.com:8080` parses as scheme `myclinic.com`: a port after the colon
+            // means the visitor typed a bare host with a port.
+            _ if starts_with_port(rest) => ("https", cleaned.as_str()),
+            _ => return None,
+        },
+        None => ("https", cleaned.as_str()),
+    };
+    // Special schemes accept any mix of slashes and backslashes before the host.
+    let rest = rest.trim_start_matches(['/', '\\']);
+    let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    if authority.contains('@') {
+        return None; // user:pass@ credentials are never accepted
+    }
+    let (host, port) = split_port(authority)?;
+    let host = normalise_host(host)?;
+    let port = match (port, scheme) {
+        (None | Some(""), _) | (Some("80"), "http") | (Some("443"), "https") => String::new(),
+        (Some(p), _) => format!(":{}", p.parse::<u16>().ok()?),
+    };
+    Some(format!("{scheme}://{host}{port}{}", encode_tail(tail)))
+}
+
+/// `scheme ":" rest` when the text starts with a URL scheme (ASCII alpha, then alphanumerics,
+/// `+`, `-` or `.`).
+fn split_scheme(s: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = s.split_once(':')?;
+    let mut chars = scheme.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    (first_ok && rest_ok).then_some((scheme, rest))
+}
+
+fn starts_with_port(rest: &str) -> bool {
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && matches!(rest.as_bytes().get(digits), None | Some(b'/' | b'?' | b'#'))
+}
+
+fn split_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    if authority.starts_with('[') {
+        let close = authority.find(']')?;
+        let (host, after) = authority.split_at(close + 1);
+        return match after {
+            "" => Some((host, None)),
+            _ => Some((host, Some(after.strip_prefix(':')?))),
+        };
+    }
+    Some(match authority.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => (host, Some(port)),
+        Some(_) => return None,
+        None => (authority, None),
+    })
+}
+
+/// A domain with at least two labels and a top-level label that is not a number, or an IPv4 or
+/// bracketed IPv6 address. Lower-cased, as the URL Standard's host parser does.
+fn normalise_host(host: &str) -> Option<String> {
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        let ip: Ipv6Addr = inner.parse().ok()?;
+        return Some(format!("[{ip}]"));
+    }
+    let host = host.to_lowercase();
+    let name = host.strip_suffix('.').unwrap_or(&host);
+    let labels: Vec<&str> = name.split('.').collect();
+    let last = *labels.last()?;
+    // URL Standard "ends in a number checker": such a host must be an IPv4 address. Only the
+    // ordinary dotted-quad form is accepted; `0x7f.1` and friends are not addresses people type.
+    if !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x") {
+        return name.parse::<Ipv4Addr>().ok().map(|ip| ip.to_string());
+    }
+    let ok = labels.len() >= 2 && name.len() <= 253 && labels.iter().all(|l| is_label(l));
+    ok.then_some(host)
+}
+
+/// A DNS label: 1 to 63 letters (any script, for internationalised names), digits and inner
+/// hyphens. Everything the URL Standard forbids in a domain (`<`, `%`, `^`, `|`, spaces,
+/// controls …) is outside this set.
+fn is_label(label: &str) -> bool {
+    let ok_char = |c: char| c.is_alphanumeric() || c == '-';
+    !label.is_empty()
+        && label.len() <= 63
+        && label.chars().all(ok_char)
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+}
+
+/// The path, query and fragment, with `\` read as `/` in the path and the characters that may
+/// never appear raw in a URL percent-encoded (URL Standard, the path and query percent-encode
+/// sets), so the result can be used as a link.
+fn encode_tail(tail: &str) -> String {
+    let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
+    let mut out = String::with_capacity(tail.len());
+    for (i, c) in tail.char_indices() {
+        match c {
+            '\\' if i < path_end => out.push('/'),
+            ' ' | '"' | '<' | '>' | '`' | '\u{0}'..='\u{1f}' | '\u{7f}' => {
+                let mut buf = [0; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usable_web_addresses() {
+        let cases: &[(&str, Option<&str>, &str)] = &[
+            // shared/questionnaire-brief.md and issue 2.
+            (
+                "myclinic.com",
+                Some("https://myclinic.com"),
+                "bare domain gets https",
+            ),
+            (
+                "https://myclinic.com",
+                Some("https://myclinic.com"),
+                "as typed",
+            ),
+            ("javascript:alert(1)", None, "brief: never javascript:"),
+            ("https://user:pw@x.com", None, "issue 2: credentials"),
+            ("data:text/html,<b>hi</b>", None, "brief: never data:"),
+            ("file:///etc/passwd", None, "brief: never file:"),
+            // Other schemes.
+            ("JavaScript:alert(1)", None, "schemes are case-insensitive"),
+            (
+                " javascript:alert(1)",
+                None,
+                "leading space is stripped before the scheme",
+            ),
+            (
+                "java\tscript:alert(1)",
+                None,
+                "URL Standard removes tabs inside",
+            ),
+            ("vbscript:msgbox", None, "other script scheme"),
+            ("ftp://files.example.com", None, "not http or https"),
+            ("mailto:name@example.com", None, "not a website"),
+            ("blob:https://x.com/1", None, "blob"),
+            // Credentials in any form.
+            ("https://user@x.com", None, "username only"),
+            ("x.com@evil.com", None, "bare domain with credentials"),
+            (
+                "https://x.com\\@evil.com",
+                Some("https://x.com/@evil.com"),
+                "backslash ends the host",
+            ),
+            // URL Standard leniencies for special schemes.
+            (
+                "HTTPS://MyClinic.COM/About",
+                Some("https://myclinic.com/About"),
+                "scheme and host lower-cased, path kept",
+            ),
+            (
+                "http://myclinic.com/",
+                Some("http://myclinic.com/"),
+                "http kept",
+            ),
+            (
+                "https:myclinic.com",
+                Some("https://myclinic.com"),
+                "no slashes",
+            ),
+            (
+                "https:\\\\myclinic.com\\a",
+                Some("https://myclinic.com/a"),
+                "backslashes",
+            ),
+            (
+                "https:////myclinic.com",
+                Some("https://myclinic.com"),
+                "extra slashes",
+            ),
+            (
+                "  www.myclinic.com  ",
+                Some("https://www.myclinic.com"),
+                "trimmed",
+            ),
+            (
+                "https://myclinic.com:443/x",
+                Some("https://myclinic.com/x"),
+                "default port dropped",
+            ),
+            (
+                "http://myclinic.com:80",
+                Some("http://myclinic.com"),
+                "default port dropped",
+            ),
+            (
+                "myclinic.com:8080/book",
+                Some("https://myclinic.com:8080/book"),
+                "bare host with port",
+            ),
+            ("https://myclinic.com:99999", None, "port out of range"),
+            ("https://myclinic.com:8o", None, "port not a number"),
+            (
+                "myclinic.com/about us",
+                Some("https://myclinic.com/about%20us"),
+                "space in path encoded",
+            ),
+            (
+                "instagram.com/glow.clinic?x=1#top",
+                Some("https://instagram.com/glow.clinic?x=1#top"),
+                "query and fragment",
+            ),
+            (
+                "https://myclinic.com.",
+                Some("https://myclinic.com."),
+                "trailing dot is a fully qualified name",
+            ),
+            (
+                "https://café.example/menu",
+                Some("https://café.example/menu"),
+                "internationalised domain",
+            ),
+            (
+                "https://93.184.216.34/",
+                Some("https://93.184.216.34/"),
+                "IPv4",
+            ),
+            (
+                "https://[2001:db8::1]:8443/",
+                Some("https://[2001:db8::1]:8443/"),
+                "IPv6",
+            ),
+            // A real host.
+            (
+                "https://localhost",
+                None,
+                "single label is not a public host",
+            ),
+            ("myclinic", None, "single label"),
+            ("https://", None, "no host"),
+            ("https://.com", None, "empty label"),
+            ("https://my..clinic.com", None, "empty label"),
+            ("https://-clinic.com", None, "label starts with hyphen"),
+            ("https://my_clinic.com", None, "underscore"),
+            ("https://my clinic.com", None, "space in host"),
+            (
+                "https://my<clinic>.com",
+                None,
+                "forbidden domain code points",
+            ),
+            (
+                "https://myclinic.123",
+                None,
+                "ends in a number but is no IPv4 address",
+            ),
+            ("https://0x7f.1", None, "exotic IPv4 forms refused"),
+            ("https://999.1.1.1", None, "octet out of range"),
+            ("https://[::zz]", None, "bad IPv6"),
+            ("@glowclinic", None, "a social handle is not an address"),
+            ("<script>alert(1)</script>", None, "markup"),
+            ("", None, "empty"),
+        ];
+        for (input, want, why) in cases {
+            assert_eq!(normalise(input).as_deref(), *want, "{input:?}: {why}");
+        }
+    }
+
+    #[test]
+    fn long_hosts() {
+        let label = "a".repeat(63);
+        assert!(normalise(&format!("{label}.com")).is_some());
+        assert!(
+            normalise(&format!("a{label}.com")).is_none(),
+            "64-character label"
+        );
+        let too_long = [label.as_str(); 4].join(".") + ".com"; // 4*64 + 3 > 253
+        assert!(normalise(&too_long).is_none(), "name over 253 characters");
+    }
+}

@@ -1,0 +1,248 @@
+//! One field component for every question, driven by the question's data: its label, hint,
+//! error and control, wired to the accessible form contract (ids `{id}`, `{id}-hint`,
+//! `{id}-error`; `aria-describedby`; `aria-invalid`; fieldsets with legends for groups).
+
+use super::State;
+use crate::core::answers::Value;
+use crate::core::flow::Action;
+use crate::core::messages::message;
+use crate::core::questionnaire::{Kind, Question};
+use crate::core::validate::Problem;
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FieldProps {
+    pub question: Rc<Question>,
+    pub value: Option<Value>,
+    pub error: Option<Problem>,
+    pub dispatch: UseReducerDispatcher<State>,
+}
+
+/// The id of a group's n-th option: the first option carries the question's own id, so an
+/// error summary link to `#{id}` lands on it (GOV.UK Design System, error summary).
+fn option_id(question: &str, index: usize) -> String {
+    if index == 0 {
+        question.to_owned()
+    } else {
+        format!("{question}-{}", index + 1)
+    }
+}
+
+/// "(optional)" after the label of every question that may be left empty; no asterisks.
+pub fn label_text(q: &Question) -> String {
+    if q.required {
+        q.label.clone()
+    } else {
+        format!("{} (optional)", q.label)
+    }
+}
+
+#[function_component]
+pub fn Field(props: &FieldProps) -> Html {
+    let q = &props.question;
+    let id = q.id.clone();
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described: Vec<&str> = [
+        q.hint.as_ref().map(|_| hint_id.as_str()),
+        props.error.map(|_| error_id.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let describedby = (!described.is_empty()).then(|| described.join(" "));
+    let invalid = props.error.map(|_| "true");
+    let hint = q
+        .hint
+        .as_ref()
+        .map(|h| html! { <div id={hint_id.clone()} class="cw-hint">{h}</div> });
+    let error = props.error.map(|p| {
+        html! {
+            <p id={error_id.clone()} class="cw-error-message">
+                <span class="cw-visually-hidden">{"Error: "}</span>{message(p)}
+            </p>
+        }
+    });
+    let answer = {
+        let dispatch = props.dispatch.clone();
+        let id = id.clone();
+        move |value: Value| {
+            dispatch.dispatch(Action::Answer {
+                question: id.clone(),
+                value,
+            })
+        }
+    };
+    let class = classes!("cw-field", props.error.map(|_| "cw-field--error"));
+
+    match q.kind {
+        Kind::Text | Kind::Email | Kind::Website | Kind::Phone | Kind::LongText => {
+            let text = props
+                .value
+                .as_ref()
+                .map(|v| v.as_text().to_owned())
+                .unwrap_or_default();
+            let maxlength = q.max_length().to_string();
+            let control = if q.kind == Kind::LongText {
+                let oninput = Callback::from(move |e: InputEvent| {
+                    answer(Value::Text(
+                        e.target_unchecked_into::<HtmlTextAreaElement>().value(),
+                    ))
+                });
+                html! {
+                    <textarea class={classes!("cw-textarea", props.error.map(|_| "cw-input--error"))}
+                        id={id.clone()} name={id.clone()} rows="4" value={text} {maxlength}
+                        aria-describedby={describedby} aria-invalid={invalid} {oninput} />
+                }
+            } else {
+                let oninput = Callback::from(move |e: InputEvent| {
+                    answer(Value::Text(
+                        e.target_unchecked_into::<HtmlInputElement>().value(),
+                    ))
+                });
+                let (kind, spellcheck) = match q.kind {
+                    Kind::Email => ("email", Some("false")),
+                    Kind::Website => ("url", Some("false")),
+                    Kind::Phone => ("tel", None),
+                    _ => ("text", None),
+                };
+                html! {
+                    <input class={classes!("cw-input", props.error.map(|_| "cw-input--error"))}
+                        id={id.clone()} name={id.clone()} type={kind} value={text} {maxlength}
+                        autocomplete={q.autocomplete.clone()} {spellcheck}
+                        aria-describedby={describedby} aria-invalid={invalid} {oninput} />
+                }
+            };
+            html! {
+                <div {class}>
+                    <label class="cw-label" for={id}>{label_text(q)}</label>
+                    {hint}
+                    {error}
+                    {control}
+                </div>
+            }
+        }
+        Kind::Choice | Kind::Multi | Kind::Confirm => {
+            let multi = q.kind == Kind::Multi;
+            let chosen = |value: &str| props.value.as_ref().is_some_and(|v| v.matches(value));
+            let options: Vec<Html> = if q.kind == Kind::Confirm {
+                let checked = props.value == Some(Value::Checked(true));
+                let onchange = Callback::from(move |e: Event| {
+                    answer(Value::Checked(
+                        e.target_unchecked_into::<HtmlInputElement>().checked(),
+                    ))
+                });
+                let text = q.text.clone().unwrap_or_else(|| q.label.clone());
+                let opt = Opt {
+                    id: id.clone(),
+                    name: &id,
+                    kind: "checkbox",
+                    value: "true",
+                    label: &text,
+                    hint: None,
+                    checked,
+                    invalid,
+                    onchange,
+                };
+                vec![opt.render()]
+            } else {
+                q.options
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| {
+                        let oid = option_id(&id, i);
+                        let onchange = {
+                            let answer = answer.clone();
+                            let question = Rc::clone(q);
+                            let current = props.value.clone();
+                            let value = o.value.clone();
+                            Callback::from(move |e: Event| {
+                                let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                                if multi {
+                                    answer(toggled(&question, current.as_ref(), &value, on));
+                                } else {
+                                    answer(Value::Text(value.clone()));
+                                }
+                            })
+                        };
+                        Opt {
+                            id: oid,
+                            name: &id,
+                            kind: if multi { "checkbox" } else { "radio" },
+                            value: &o.value,
+                            label: &o.label,
+                            hint: o.hint.as_deref(),
+                            checked: chosen(&o.value),
+                            invalid,
+                            onchange,
+                        }
+                        .render()
+                    })
+                    .collect()
+            };
+            // Short answer sets such as yes/no sit side by side, as GOV.UK's inline radios do.
+            let inline = q.kind == Kind::Choice
+                && q.options.len() <= 3
+                && q.options.iter().all(|o| o.label.len() <= 10);
+            html! {
+                <div {class}>
+                    <fieldset class="cw-fieldset" aria-describedby={describedby}>
+                        <legend class="cw-legend">{label_text(q)}</legend>
+                        {hint}
+                        {error}
+                        <div class={classes!("cw-options", inline.then_some("cw-options--inline"))}>
+                            {for options}
+                        </div>
+                    </fieldset>
+                </div>
+            }
+        }
+    }
+}
+
+/// The ticked values of a `multi` question after one box changes, kept in the questionnaire's
+/// order so the review and summary read the same however the boxes were ticked.
+fn toggled(question: &Question, current: Option<&Value>, value: &str, on: bool) -> Value {
+    let was = |v: &str| current.is_some_and(|c| c.matches(v));
+    Value::Many(
+        question
+            .options
+            .iter()
+            .filter(|o| if o.value == value { on } else { was(&o.value) })
+            .map(|o| o.value.clone())
+            .collect(),
+    )
+}
+
+/// One radio or tick box with its label and optional hint.
+struct Opt<'a> {
+    id: String,
+    name: &'a str,
+    kind: &'static str,
+    value: &'a str,
+    label: &'a str,
+    hint: Option<&'a str>,
+    checked: bool,
+    invalid: Option<&'static str>,
+    onchange: Callback<Event>,
+}
+
+impl Opt<'_> {
+    fn render(self) -> Html {
+        let hint_id = format!("{}-hint", self.id);
+        let describedby = self.hint.map(|_| hint_id.clone());
+        html! {
+            <div class="cw-option">
+                <input class="cw-option__input" type={self.kind} id={self.id.clone()}
+                    name={self.name.to_owned()} value={self.value.to_owned()} checked={self.checked}
+                    aria-describedby={describedby} aria-invalid={self.invalid} onchange={self.onchange} />
+                <label class="cw-option__label" for={self.id}>{self.label}</label>
+                if let Some(h) = self.hint {
+                    <div id={hint_id} class="cw-hint cw-option__hint">{h}</div>
+                }
+            </div>
+        }
+    }
+}

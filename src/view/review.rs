@@ -1,0 +1,70 @@
+//! "Check your answers": every answer grouped by step, each with a Change link, then Submit.
+
+use super::{browser, State};
+use crate::core::flow::Action;
+use crate::core::messages::NOT_PROVIDED;
+use crate::core::review::ReviewGroup;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ReviewProps {
+    pub groups: Vec<ReviewGroup>,
+    pub dispatch: UseReducerDispatcher<State>,
+}
+
+#[function_component]
+pub fn Review(props: &ReviewProps) -> Html {
+    let change = |question: &str| {
+        let dispatch = props.dispatch.clone();
+        let question = question.to_owned();
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            dispatch.dispatch(Action::Change {
+                question: question.clone(),
+            });
+        })
+    };
+    let submit = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_| {
+            dispatch.dispatch(Action::Submit {
+                id: browser::random_id(),
+                completed_at: browser::now_iso(),
+            })
+        })
+    };
+    let back = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(Action::Back))
+    };
+    html! {
+        <div class="cw-review">
+            <h2 class="cw-heading" tabindex="-1">{"Check your answers"}</h2>
+            { for props.groups.iter().map(|group| html! {
+                <>
+                    <h3 class="cw-review__group">{&group.title}</h3>
+                    <dl class="cw-summary-list">
+                        { for group.rows.iter().map(|row| html! {
+                            <div class="cw-summary-list__row">
+                                <dt class="cw-summary-list__key">{&row.label}</dt>
+                                <dd class={classes!("cw-summary-list__value", row.value.is_none().then_some("cw-summary-list__value--empty"))}>
+                                    {row.value.clone().unwrap_or_else(|| NOT_PROVIDED.to_owned())}
+                                </dd>
+                                <dd class="cw-summary-list__actions">
+                                    <a href={format!("#{}", row.question)} onclick={change(&row.question)}>
+                                        {"Change"}<span class="cw-visually-hidden">{format!(" {}", row.label)}</span>
+                                    </a>
+                                </dd>
+                            </div>
+                        }) }
+                    </dl>
+                </>
+            }) }
+            <p class="cw-body">{"Check that these answers are right, then submit them to the clinic."}</p>
+            <div class="cw-actions">
+                <button type="button" class="cw-button" onclick={submit}>{"Submit"}</button>
+                <button type="button" class="cw-button cw-button--secondary" onclick={back}>{"Back"}</button>
+            </div>
+        </div>
+    }
+}
