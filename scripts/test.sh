@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, then runs every test layer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/tools.sh
+
+ensure_build_tools
+ensure_browser
+
+say "Formatting and lints (host and wasm)"
+cargo fmt --check
+cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+
+say "Layer 1: browser-free core (cargo test)"
+cargo test --quiet
+
+say "Layer 2: the widget in headless Chromium (wasm-bindgen-test)"
+cargo test --target wasm32-unknown-unknown --test browser
+
+say "Release build (trunk, offline)"
+trunk build --release --offline
+
+say "Layer 3: end to end against the release build (playwright-core, axe-core)"
+node --test --test-reporter=spec tests/e2e/
