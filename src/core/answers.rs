@@ -91,7 +91,8 @@ impl Answers {
                 super::validate::website::normalise(t.trim()).unwrap_or_else(|| t.trim().to_owned())
             }
             (_, Value::Text(t)) => t.trim().to_owned(),
-            (_, other) => format!("{other:?}"),
+            // A value of the wrong shape for its question (a stale draft) shows as not given.
+            _ => return None,
         })
     }
 }

@@ -2,7 +2,7 @@
 //! a supplied one must pass before the widget will run it.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::fmt;
 use std::rc::Rc;
 
@@ -188,7 +188,7 @@ impl Questionnaire {
         if self.steps.is_empty() || self.steps.iter().any(|s| s.questions.is_empty()) {
             return Err(LoadError::Empty);
         }
-        let mut seen = HashSet::new();
+        let mut seen = BTreeSet::new();
         let all_ids = self
             .steps
             .iter()
@@ -202,7 +202,7 @@ impl Questionnaire {
                 return Err(LoadError::DuplicateId(step.id.clone()));
             }
         }
-        let mut earlier: HashSet<&str> = HashSet::new();
+        let mut earlier: BTreeSet<&str> = BTreeSet::new();
         for q in self.questions() {
             if !seen.insert(q.id.as_str()) {
                 return Err(LoadError::DuplicateId(q.id.clone()));

@@ -189,7 +189,14 @@ impl Summary {
             }
         }
         for (step_id, title) in &self.steps {
-            let _ = write!(out, "\n{}\n", title.to_uppercase());
+            // An underline rather than capitals: upper-casing every script needs Unicode tables
+            // in the download, and an underline reads as a heading in any mail client.
+            let _ = write!(
+                out,
+                "\n{}\n{}\n",
+                clean(title),
+                "-".repeat(title.chars().count())
+            );
             for item in self.answers.iter().filter(|i| &i.step_id == step_id) {
                 let shown = match self
                     .consents
@@ -288,7 +295,11 @@ mod tests {
             - Are you allergic to any topical products or numbing cream? Yes\n    \
             Which products are you allergic to?: Lidocaine\n";
         assert!(text.contains(expected), "{text}");
-        assert!(text.find("NEEDS PRACTITIONER REVIEW") < text.find("ABOUT YOU"));
+        let flags_at = text.find("NEEDS PRACTITIONER REVIEW").unwrap();
+        let contact_at = text
+            .find("\nAbout you\n---------\nFull name: Jane Example\n")
+            .unwrap();
+        assert!(flags_at < contact_at, "{text}");
         // The JSON carries the same flags.
         let json: serde_json::Value = serde_json::from_str(&s.json()).unwrap();
         let flags = json["flags"].as_array().unwrap();

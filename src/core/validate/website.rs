@@ -86,7 +86,9 @@ fn normalise_host(host: &str) -> Option<String> {
         let ip: Ipv6Addr = inner.parse().ok()?;
         return Some(format!("[{ip}]"));
     }
-    let host = host.to_lowercase();
+    // ASCII lower-casing only: full Unicode case mapping would add its tables to the download,
+    // and an internationalised name is passed on as the visitor typed it.
+    let host = host.to_ascii_lowercase();
     let name = host.strip_suffix('.').unwrap_or(&host);
     let labels: Vec<&str> = name.split('.').collect();
     let last = *labels.last()?;
@@ -99,11 +101,15 @@ fn normalise_host(host: &str) -> Option<String> {
     ok.then_some(host)
 }
 
-/// A DNS label: 1 to 63 letters (any script, for internationalised names), digits and inner
-/// hyphens. Everything the URL Standard forbids in a domain (`<`, `%`, `^`, `|`, spaces,
-/// controls …) is outside this set.
+/// A DNS label: 1 to 63 ASCII letters, digits and inner hyphens, or any other non-ASCII,
+/// non-space character (for internationalised names). Everything the URL Standard forbids in a
+/// domain (`<`, `%`, `^`, `|`, spaces, controls …) is outside this set.
 fn is_label(label: &str) -> bool {
-    let ok_char = |c: char| c.is_alphanumeric() || c == '-';
+    let ok_char = |c: char| {
+        c.is_ascii_alphanumeric()
+            || c == '-'
+            || !(c.is_ascii() || c.is_whitespace() || c.is_control())
+    };
     !label.is_empty()
         && label.len() <= 63
         && label.chars().all(ok_char)
