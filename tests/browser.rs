@@ -3,6 +3,7 @@
 //! assistive technology meets it.
 #![cfg(target_arch = "wasm32")]
 
+use consultation_widget::core::config::Config;
 use consultation_widget::core::questionnaire::Questionnaire;
 use consultation_widget::view::mount;
 use std::rc::Rc;
@@ -48,6 +49,16 @@ fn active_id() -> String {
         .unwrap_or_default()
 }
 
+/// Mounts a widget with the built-in questionnaire and default settings.
+fn mount_default(host: &Element, slot: &str) -> yew::AppHandle<consultation_widget::view::Widget> {
+    mount(
+        host.clone(),
+        Rc::new(Questionnaire::builtin()),
+        Rc::new(Config::default()),
+        slot.into(),
+    )
+}
+
 fn fresh_host() -> Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document.create_element("div").unwrap();
@@ -62,7 +73,7 @@ fn submit_button(host: &Element) -> HtmlElement {
 #[wasm_bindgen_test]
 async fn continue_on_an_empty_step_shows_an_accessible_error_summary() {
     let host = fresh_host();
-    let app = mount(host.clone(), Rc::new(Questionnaire::builtin()));
+    let app = mount_default(&host, "error-summary-test");
     wait_for("the first step", || {
         find(&host, "button[type=submit]").is_some()
     })
@@ -206,8 +217,8 @@ async fn continue_on_an_empty_step_shows_an_accessible_error_summary() {
 #[wasm_bindgen_test]
 async fn two_widgets_on_a_page_keep_their_own_state() {
     let (a, b) = (fresh_host(), fresh_host());
-    let app_a = mount(a.clone(), Rc::new(Questionnaire::builtin()));
-    let app_b = mount(b.clone(), Rc::new(Questionnaire::builtin()));
+    let app_a = mount_default(&a, "a");
+    let app_b = mount_default(&b, "b");
     wait_for("both widgets", || {
         find(&a, "button[type=submit]").is_some() && find(&b, "button[type=submit]").is_some()
     })

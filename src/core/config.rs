@@ -28,7 +28,7 @@ pub enum DraftStorage {
     Local,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Where submissions are POSTed; `None` means the visitor sends the summary themselves.
     pub endpoint: Option<String>,
@@ -58,7 +58,10 @@ impl fmt::Display for ConfigError {
 }
 
 fn error(attribute: &'static str, problem: impl Into<String>) -> ConfigError {
-    ConfigError { attribute, problem: problem.into() }
+    ConfigError {
+        attribute,
+        problem: problem.into(),
+    }
 }
 
 /// A present, non-blank attribute value, trimmed.
@@ -71,31 +74,41 @@ impl Config {
         let endpoint = given(&raw.endpoint).map(endpoint).transpose()?;
         let clinic_email = match given(&raw.clinic_email) {
             Some(e) if email::is_valid(e) => Some(e.to_owned()),
-            Some(e) => return Err(error("data-clinic-email", format!("\"{e}\" is not a valid email address"))),
+            Some(e) => {
+                return Err(error(
+                    "data-clinic-email",
+                    format!("\"{e}\" is not a valid email address"),
+                ))
+            }
             None => None,
         };
         let draft_storage = match given(&raw.draft_storage) {
             None | Some("session") => DraftStorage::Session,
             Some("local") => DraftStorage::Local,
             Some(other) => {
-                return Err(error("data-draft-storage", format!("\"{other}\" must be \"session\" or \"local\"")))
+                return Err(error(
+                    "data-draft-storage",
+                    format!("\"{other}\" must be \"session\" or \"local\""),
+                ))
             }
         };
         let hours = match given(&raw.draft_hours) {
             None => DEFAULT_DRAFT_HOURS,
             Some(h) => match h.parse::<f64>() {
                 Ok(n) if n > 0.0 && n <= MAX_DRAFT_HOURS => n,
-                _ => {
-                    return Err(error(
-                        "data-draft-hours",
-                        format!("\"{h}\" must be a number of hours above 0 and at most {MAX_DRAFT_HOURS}"),
-                    ))
-                }
+                _ => return Err(error(
+                    "data-draft-hours",
+                    format!(
+                        "\"{h}\" must be a number of hours above 0 and at most {MAX_DRAFT_HOURS}"
+                    ),
+                )),
             },
         };
         Ok(Config {
             endpoint,
-            clinic_name: given(&raw.clinic_name).unwrap_or(DEFAULT_CLINIC_NAME).to_owned(),
+            clinic_name: given(&raw.clinic_name)
+                .unwrap_or(DEFAULT_CLINIC_NAME)
+                .to_owned(),
             clinic_email,
             draft_storage,
             draft_max_age_ms: hours * 3_600_000.0,
@@ -114,7 +127,10 @@ impl Default for Config {
 fn endpoint(raw: &str) -> Result<String, ConfigError> {
     let problem = |p: &str| error("data-endpoint", format!("\"{raw}\" {p}"));
     let lower = raw.to_ascii_lowercase();
-    let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) else {
+    let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    else {
         return Err(problem("must start with https://"));
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
@@ -127,7 +143,9 @@ fn endpoint(raw: &str) -> Result<String, ConfigError> {
     };
     let local = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
     if lower.starts_with("http://") && !local {
-        return Err(problem("must use https:// (http:// is allowed only for localhost and 127.0.0.1)"));
+        return Err(problem(
+            "must use https:// (http:// is allowed only for localhost and 127.0.0.1)",
+        ));
     }
     if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(problem("must not contain spaces"));
@@ -144,8 +162,13 @@ mod tests {
     use super::*;
 
     fn with_endpoint(e: &str) -> Result<Option<String>, String> {
-        let raw = RawConfig { endpoint: Some(e.to_owned()), ..RawConfig::default() };
-        Config::from_raw(&raw).map(|c| c.endpoint).map_err(|e| e.to_string())
+        let raw = RawConfig {
+            endpoint: Some(e.to_owned()),
+            ..RawConfig::default()
+        };
+        Config::from_raw(&raw)
+            .map(|c| c.endpoint)
+            .map_err(|e| e.to_string())
     }
 
     #[test]
@@ -176,7 +199,10 @@ mod tests {
         ];
         for (e, why) in bad {
             let err = with_endpoint(e).expect_err(e);
-            assert!(err.starts_with("data-endpoint: ") && err.contains(why), "{e}: {err}");
+            assert!(
+                err.starts_with("data-endpoint: ") && err.contains(why),
+                "{e}: {err}"
+            );
         }
         assert_eq!(with_endpoint("  "), Ok(None), "blank means none");
     }
@@ -203,14 +229,48 @@ mod tests {
         assert_eq!(c.draft_max_age_ms, 1_800_000.0);
 
         let bad: [(RawConfig, &str); 5] = [
-            (RawConfig { clinic_email: Some("info@".into()), ..RawConfig::default() }, "data-clinic-email"),
-            (RawConfig { draft_storage: Some("cookie".into()), ..RawConfig::default() }, "data-draft-storage"),
-            (RawConfig { draft_hours: Some("0".into()), ..RawConfig::default() }, "data-draft-hours"),
-            (RawConfig { draft_hours: Some("a day".into()), ..RawConfig::default() }, "data-draft-hours"),
-            (RawConfig { draft_hours: Some("100000".into()), ..RawConfig::default() }, "data-draft-hours"),
+            (
+                RawConfig {
+                    clinic_email: Some("info@".into()),
+                    ..RawConfig::default()
+                },
+                "data-clinic-email",
+            ),
+            (
+                RawConfig {
+                    draft_storage: Some("cookie".into()),
+                    ..RawConfig::default()
+                },
+                "data-draft-storage",
+            ),
+            (
+                RawConfig {
+                    draft_hours: Some("0".into()),
+                    ..RawConfig::default()
+                },
+                "data-draft-hours",
+            ),
+            (
+                RawConfig {
+                    draft_hours: Some("a day".into()),
+                    ..RawConfig::default()
+                },
+                "data-draft-hours",
+            ),
+            (
+                RawConfig {
+                    draft_hours: Some("100000".into()),
+                    ..RawConfig::default()
+                },
+                "data-draft-hours",
+            ),
         ];
         for (raw, attribute) in bad {
-            assert_eq!(Config::from_raw(&raw).unwrap_err().attribute, attribute, "{raw:?}");
+            assert_eq!(
+                Config::from_raw(&raw).unwrap_err().attribute,
+                attribute,
+                "{raw:?}"
+            );
         }
     }
 }

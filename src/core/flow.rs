@@ -2,6 +2,9 @@
 //! the one `apply` through which every change of state goes.
 
 use super::answers::{Answers, Value};
+use super::config::Config;
+use super::delivery::{Failure, Outcome};
+use super::draft::{Draft, Pending, DRAFT_VERSION};
 use super::questionnaire::Questionnaire;
 use super::summary::Summary;
 use super::validate::{check, Problem};
@@ -11,10 +14,19 @@ use std::rc::Rc;
 pub enum Screen {
     /// A question step, by index.
     Step(usize),
-    /// "Check your answers".
+    /// "Check your answers", where the submission is also sent from.
     Review,
-    /// The prepared summary, ready to send.
-    Done(Box<Summary>),
+    /// The end: the summary was delivered to the clinic (`sent`), or, with no endpoint or after
+    /// a refusal, is ready for the visitor to send themselves.
+    Done { summary: Box<Summary>, sent: bool },
+}
+
+/// The state of sending the prepared submission to the clinic's endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    Idle,
+    Sending,
+    Failed(Failure),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,12 +37,13 @@ pub struct FieldError {
 
 /// Where keyboard focus belongs after an action, so that screen-reader and keyboard users land
 /// where sighted users look (GOV.UK Design System, error summary: "move keyboard focus to the
-/// error summary"; a new step: its heading).
+/// error summary"; a new step: its heading; a failed send: the message saying so).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Focus {
     Heading,
     ErrorSummary,
     Field(String),
+    Alert,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,17 +58,23 @@ pub enum Action {
     Change {
         question: String,
     },
-    /// From the review: prepare the summary. The id and time come from the browser.
+    /// From the review: prepare the submission and send it (or, with no endpoint, show it).
+    /// The id and time come from the browser; a retry keeps the first ones.
     Submit {
         id: String,
         completed_at: String,
     },
+    /// The clinic's server answered, or the request failed.
+    Delivery(Outcome),
+    /// The browser is online again: a send that failed for want of a network is retried.
+    BackOnline,
     StartAgain,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flow {
     pub questionnaire: Rc<Questionnaire>,
+    pub config: Rc<Config>,
     pub answers: Answers,
     pub screen: Screen,
     /// The problems shown on the current step, in question order.
@@ -67,12 +86,20 @@ pub struct Flow {
     pub focus: Focus,
     /// Counts focus moves, so the view moves focus again even when the target is the same.
     pub focus_round: u32,
+    /// Field errors from the clinic's server, until the visitor edits those answers.
+    pub rejected: Vec<FieldError>,
+    /// The submission prepared but not yet confirmed delivered; a retry sends it again.
+    pub pending: Option<Pending>,
+    pub delivery: Delivery,
+    /// Counts the sends asked for: the view sends once each time it changes.
+    pub send_round: u32,
 }
 
 impl Flow {
-    pub fn new(questionnaire: Rc<Questionnaire>) -> Flow {
+    pub fn new(questionnaire: Rc<Questionnaire>, config: Rc<Config>) -> Flow {
         Flow {
             questionnaire,
+            config,
             answers: Answers::default(),
             screen: Screen::Step(0),
             errors: Vec::new(),
@@ -80,6 +107,10 @@ impl Flow {
             returning: false,
             focus: Focus::Heading,
             focus_round: 0,
+            rejected: Vec::new(),
+            pending: None,
+            delivery: Delivery::Idle,
+            send_round: 0,
         }
     }
 
@@ -87,14 +118,15 @@ impl Flow {
         self.questionnaire.steps.len()
     }
 
-    pub fn error_for(&self, question: &str) -> Option<Problem> {
+    pub fn error_for(&self, question: &str) -> Option<&Problem> {
         self.errors
             .iter()
             .find(|e| e.question == question)
-            .map(|e| e.problem)
+            .map(|e| &e.problem)
     }
 
-    /// The problems of one step's visible questions.
+    /// The problems of one step's visible questions: the rules' own, then any the clinic's
+    /// server reported for answers not edited since.
     pub fn problems(&self, step: usize) -> Vec<FieldError> {
         let q = &self.questionnaire;
         q.steps[step]
@@ -102,7 +134,12 @@ impl Flow {
             .iter()
             .filter(|question| self.answers.is_visible(q, question))
             .filter_map(|question| {
-                let problem = check(question, self.answers.get(&question.id)).err()?;
+                let problem = check(question, self.answers.get(&question.id))
+                    .err()
+                    .or_else(|| {
+                        let rejected = self.rejected.iter().find(|r| r.question == question.id)?;
+                        Some(rejected.problem.clone())
+                    })?;
                 Some(FieldError {
                     question: question.id.clone(),
                     problem,
@@ -113,6 +150,19 @@ impl Flow {
 
     fn first_step_with_problems(&self, from: usize) -> Option<usize> {
         (from..self.step_count()).find(|&s| !self.problems(s).is_empty())
+    }
+
+    /// The submission as prepared, rebuilt from the answers (they cannot change while it is
+    /// pending: any edit drops it).
+    pub fn pending_summary(&self) -> Option<Summary> {
+        let p = self.pending.as_ref()?;
+        Some(Summary::build(
+            &self.questionnaire,
+            &self.answers,
+            &self.config.clinic_name,
+            p.id.clone(),
+            p.completed_at.clone(),
+        ))
     }
 
     fn go(&mut self, screen: Screen, focus: Focus) {
@@ -134,9 +184,78 @@ impl Flow {
         self.move_focus(Focus::ErrorSummary);
     }
 
+    fn send(&mut self) {
+        self.delivery = Delivery::Sending;
+        self.send_round = self.send_round.wrapping_add(1);
+    }
+
+    fn finish(&mut self, sent: bool) {
+        if let Some(summary) = self.pending_summary() {
+            if sent {
+                self.pending = None;
+            }
+            self.go(
+                Screen::Done {
+                    summary: Box::new(summary),
+                    sent,
+                },
+                Focus::Heading,
+            );
+        }
+    }
+
+    fn delivered(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Delivered => {
+                self.delivery = Delivery::Idle;
+                self.finish(true);
+            }
+            Outcome::Rejected(fields) => {
+                let q = Rc::clone(&self.questionnaire);
+                self.rejected = fields
+                    .into_iter()
+                    .filter(|(id, _)| {
+                        q.question(id)
+                            .is_some_and(|x| self.answers.is_visible(&q, x))
+                    })
+                    .map(|(question, message)| FieldError {
+                        question,
+                        problem: Problem::Rejected(message),
+                    })
+                    .collect();
+                match self.first_step_with_problems(0) {
+                    Some(step) if !self.rejected.is_empty() => {
+                        // The answers will change, so the next Submit is a new submission.
+                        self.pending = None;
+                        self.delivery = Delivery::Idle;
+                        self.returning = true;
+                        self.show_problems_on(step);
+                    }
+                    // Errors about fields the visitor cannot see cannot be fixed by them.
+                    _ => self.delivered(Outcome::Failed(Failure::Refused(422))),
+                }
+            }
+            Outcome::Failed(failure) => {
+                self.delivery = Delivery::Failed(failure);
+                if failure.retryable() {
+                    self.move_focus(Focus::Alert);
+                } else {
+                    self.finish(false);
+                }
+            }
+        }
+    }
+
     pub fn apply(&mut self, action: Action) {
+        let sending = self.delivery == Delivery::Sending;
         match (action, self.screen.clone()) {
             (Action::Answer { question, value }, Screen::Step(step)) => {
+                if self.answers.get(&question) != Some(&value) {
+                    // Different answers make a different submission, with a new id.
+                    self.pending = None;
+                    self.delivery = Delivery::Idle;
+                }
+                self.rejected.retain(|r| r.question != question);
                 self.answers.set(&question, value);
                 if self.checking {
                     self.errors = self.problems(step);
@@ -164,32 +283,90 @@ impl Flow {
                 self.returning = false;
                 self.go(Screen::Step(step - 1), Focus::Heading);
             }
-            (Action::Back, Screen::Review) => {
+            (Action::Back, Screen::Review) if !sending => {
                 let last = self.step_count() - 1;
                 self.go(Screen::Step(last), Focus::Heading);
             }
-            (Action::Change { question }, Screen::Review) => {
+            (Action::Change { question }, Screen::Review) if !sending => {
                 if let Some(step) = self.questionnaire.step_of(&question) {
                     self.returning = true;
                     self.go(Screen::Step(step), Focus::Field(question));
                 }
             }
-            (Action::Submit { id, completed_at }, Screen::Review) => {
-                match self.first_step_with_problems(0) {
-                    Some(s) => self.show_problems_on(s),
-                    None => {
-                        let summary =
-                            Summary::build(&self.questionnaire, &self.answers, id, completed_at);
-                        self.go(Screen::Done(Box::new(summary)), Focus::Heading);
+            // Sending already: a second click or Enter sends nothing more.
+            (Action::Submit { id, completed_at }, Screen::Review) if !sending => {
+                if let Some(step) = self.first_step_with_problems(0) {
+                    self.show_problems_on(step);
+                    return;
+                }
+                self.pending.get_or_insert(Pending { id, completed_at });
+                if self.config.endpoint.is_some() {
+                    self.send();
+                } else {
+                    self.finish(false);
+                }
+            }
+            (Action::Delivery(outcome), Screen::Review) if sending => self.delivered(outcome),
+            (Action::BackOnline, Screen::Review) => {
+                if let (Delivery::Failed(f), Some(_)) = (self.delivery, &self.pending) {
+                    if f.retryable() {
+                        self.send();
                     }
                 }
             }
             (Action::StartAgain, _) => {
-                *self = Flow::new(Rc::clone(&self.questionnaire));
+                let round = self.focus_round;
+                *self = Flow::new(Rc::clone(&self.questionnaire), Rc::clone(&self.config));
+                self.focus_round = round;
                 self.move_focus(Focus::Heading);
             }
-            // Anything else (Continue on the review, a stale click) changes nothing.
+            // Anything else (Continue on the review, a stale click, a late answer) changes
+            // nothing.
             _ => {}
+        }
+    }
+
+    /// What to save so a reload loses nothing: `None` once there is nothing worth keeping
+    /// (nothing answered yet, or delivered).
+    pub fn draft(&self, now: f64) -> Option<Draft> {
+        let step = match &self.screen {
+            Screen::Step(i) => Some(*i),
+            Screen::Review => None,
+            Screen::Done { sent: true, .. } => return None,
+            Screen::Done { sent: false, .. } => None,
+        };
+        if self.answers == Answers::default() {
+            return None;
+        }
+        Some(Draft {
+            version: DRAFT_VERSION,
+            questionnaire: self.draft_key(),
+            saved_at: now,
+            step,
+            answers: self.answers.clone(),
+            pending: self.pending.clone(),
+        })
+    }
+
+    /// Names the questionnaire a draft belongs to, so a new version never reads old answers.
+    pub fn draft_key(&self) -> String {
+        format!("{}@{}", self.questionnaire.id, self.questionnaire.version)
+    }
+
+    /// Picks up where a saved draft left off. A submission that had not been confirmed waits on
+    /// the review with a Retry, and keeps its id.
+    pub fn restore(&mut self, draft: Draft) {
+        self.answers = draft.answers;
+        self.screen = match draft.step {
+            Some(i) if i < self.step_count() => Screen::Step(i),
+            _ => Screen::Review,
+        };
+        self.pending = draft.pending;
+        if self.pending.is_some() {
+            self.screen = Screen::Review;
+            if self.config.endpoint.is_some() {
+                self.delivery = Delivery::Failed(Failure::NotSent);
+            }
         }
     }
 }
@@ -197,6 +374,36 @@ impl Flow {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    fn flow() -> Flow {
+        Flow::new(
+            Rc::new(Questionnaire::builtin()),
+            Rc::new(Config::default()),
+        )
+    }
+
+    fn sending_flow() -> Flow {
+        let config = Config {
+            endpoint: Some("https://clinic.example/in".into()),
+            ..Config::default()
+        };
+        let mut flow = Flow::new(Rc::new(Questionnaire::builtin()), Rc::new(config));
+        for actions in minimal_answers() {
+            for a in actions {
+                flow.apply(a);
+            }
+            flow.apply(Action::Continue);
+        }
+        assert_eq!(flow.screen, Screen::Review);
+        flow
+    }
+
+    fn submit(id: &str) -> Action {
+        Action::Submit {
+            id: id.into(),
+            completed_at: "2026-11-21T10:00:00Z".into(),
+        }
+    }
 
     fn text(question: &str, value: &str) -> Action {
         Action::Answer {
@@ -220,7 +427,7 @@ pub(crate) mod tests {
     fn ids(flow: &Flow) -> Vec<(&str, Problem)> {
         flow.errors
             .iter()
-            .map(|e| (e.question.as_str(), e.problem))
+            .map(|e| (e.question.as_str(), e.problem.clone()))
             .collect()
     }
 
@@ -246,7 +453,7 @@ pub(crate) mod tests {
 
     #[test]
     fn continue_on_an_empty_first_step_lists_every_required_problem() {
-        let mut flow = Flow::new(Rc::new(Questionnaire::builtin()));
+        let mut flow = flow();
         flow.apply(Action::Continue);
         assert_eq!(flow.screen, Screen::Step(0));
         assert_eq!(
@@ -261,14 +468,14 @@ pub(crate) mod tests {
         let round = flow.focus_round;
         // Re-checked as the visitor fixes, without moving focus.
         flow.apply(text("email", "name@"));
-        assert_eq!(flow.error_for("email"), Some(Problem::Email));
+        assert_eq!(flow.error_for("email"), Some(&Problem::Email));
         flow.apply(text("email", "name@example.com"));
         flow.apply(text("full_name", "Jane"));
         assert_eq!(ids(&flow), [("age_confirmed", Problem::Missing)]);
         assert_eq!(flow.focus_round, round);
         // An optional website that is filled in must be valid.
         flow.apply(text("website", "javascript:alert(1)"));
-        assert_eq!(flow.error_for("website"), Some(Problem::Website));
+        assert_eq!(flow.error_for("website"), Some(&Problem::Website));
         // Another failed Continue moves focus to the summary again.
         flow.apply(Action::Continue);
         assert_eq!(flow.focus_round, round + 1);
@@ -276,7 +483,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_whole_flow_by_actions() {
-        let mut flow = Flow::new(Rc::new(Questionnaire::builtin()));
+        let mut flow = flow();
         for (step, actions) in minimal_answers().into_iter().enumerate() {
             assert_eq!(flow.screen, Screen::Step(step));
             for a in actions {
@@ -313,7 +520,11 @@ pub(crate) mod tests {
             id: "0f3a9c1b2d4e5f60".into(),
             completed_at: "2026-11-21T10:00:00Z".into(),
         });
-        let Screen::Done(summary) = &flow.screen else {
+        let Screen::Done {
+            summary,
+            sent: false,
+        } = &flow.screen
+        else {
             panic!("not done: {:?}", flow.screen)
         };
         assert!(summary.text().contains("jane+skin@gmail.com"));
@@ -324,7 +535,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_change_that_reveals_a_required_question_is_asked_before_the_review() {
-        let mut flow = Flow::new(Rc::new(Questionnaire::builtin()));
+        let mut flow = flow();
         for actions in minimal_answers() {
             for a in actions {
                 flow.apply(a);
@@ -346,7 +557,7 @@ pub(crate) mod tests {
 
     #[test]
     fn hidden_questions_are_not_validated() {
-        let mut flow = Flow::new(Rc::new(Questionnaire::builtin()));
+        let mut flow = flow();
         flow.screen = Screen::Step(3);
         flow.apply(text("allergies", "yes"));
         flow.apply(Action::Continue);
@@ -360,7 +571,7 @@ pub(crate) mod tests {
 
     #[test]
     fn actions_out_of_place_change_nothing() {
-        let mut flow = Flow::new(Rc::new(Questionnaire::builtin()));
+        let mut flow = flow();
         let before = flow.clone();
         for action in [
             Action::Back,
@@ -371,9 +582,188 @@ pub(crate) mod tests {
                 id: "x".into(),
                 completed_at: "t".into(),
             },
+            Action::Delivery(Outcome::Delivered),
         ] {
             flow.apply(action);
             assert_eq!(flow, before);
         }
+    }
+
+    #[test]
+    fn sending_once_then_delivered() {
+        let mut flow = sending_flow();
+        flow.apply(submit("first"));
+        assert_eq!(flow.delivery, Delivery::Sending);
+        assert_eq!(flow.send_round, 1);
+        // Double click, Enter twice: nothing more is sent, and the review stays put.
+        flow.apply(submit("second"));
+        flow.apply(Action::Change {
+            question: "email".into(),
+        });
+        flow.apply(Action::Back);
+        assert_eq!((flow.send_round, &flow.screen), (1, &Screen::Review));
+        flow.apply(Action::Delivery(Outcome::Delivered));
+        let Screen::Done {
+            summary,
+            sent: true,
+        } = &flow.screen
+        else {
+            panic!("{:?}", flow.screen)
+        };
+        assert_eq!(summary.submission_id, "first");
+        assert_eq!(flow.pending, None);
+        assert_eq!(
+            flow.draft(0.0),
+            None,
+            "nothing kept after a successful send"
+        );
+        // A late duplicate answer changes nothing.
+        let done = flow.clone();
+        flow.apply(Action::Delivery(Outcome::Delivered));
+        assert_eq!(flow, done);
+    }
+
+    #[test]
+    fn a_failure_keeps_everything_and_a_retry_is_the_same_submission() {
+        for failure in [
+            Failure::Network,
+            Failure::Timeout,
+            Failure::Server(500),
+            Failure::Server(429),
+        ] {
+            let mut flow = sending_flow();
+            let answers = flow.answers.clone();
+            flow.apply(submit("first"));
+            flow.apply(Action::Delivery(Outcome::Failed(failure)));
+            assert_eq!(flow.delivery, Delivery::Failed(failure));
+            assert_eq!(flow.focus, Focus::Alert);
+            assert_eq!(flow.screen, Screen::Review);
+            assert_eq!(flow.answers, answers);
+            flow.apply(submit("retry"));
+            assert_eq!(flow.delivery, Delivery::Sending);
+            assert_eq!(flow.send_round, 2);
+            assert_eq!(flow.pending_summary().unwrap().submission_id, "first");
+            // Coming back online retries a failed send, and only that.
+            flow.apply(Action::Delivery(Outcome::Failed(failure)));
+            flow.apply(Action::BackOnline);
+            assert_eq!((flow.delivery, flow.send_round), (Delivery::Sending, 3));
+            flow.apply(Action::BackOnline);
+            assert_eq!(flow.send_round, 3, "not while sending");
+        }
+    }
+
+    #[test]
+    fn coming_online_never_submits_by_itself() {
+        let mut flow = sending_flow();
+        flow.apply(Action::BackOnline);
+        assert_eq!((flow.delivery, flow.send_round), (Delivery::Idle, 0));
+    }
+
+    #[test]
+    fn a_refusal_offers_the_summary_to_send_by_hand() {
+        let mut flow = sending_flow();
+        flow.apply(submit("first"));
+        flow.apply(Action::Delivery(Outcome::Failed(Failure::Refused(403))));
+        assert!(matches!(flow.screen, Screen::Done { sent: false, .. }));
+        assert_eq!(flow.delivery, Delivery::Failed(Failure::Refused(403)));
+        // Field errors about questions the visitor cannot see or fix are a refusal too.
+        let mut flow = sending_flow();
+        flow.apply(submit("first"));
+        let unknown = vec![("no_such_question".to_owned(), "Bad".to_owned())];
+        flow.apply(Action::Delivery(Outcome::Rejected(unknown)));
+        assert!(matches!(flow.screen, Screen::Done { sent: false, .. }));
+    }
+
+    #[test]
+    fn field_errors_from_the_server_appear_on_their_fields() {
+        let mut flow = sending_flow();
+        flow.apply(submit("first"));
+        let fields = vec![
+            ("concerns_other".to_owned(), "Hidden: ignored".to_owned()),
+            ("email".to_owned(), "This address bounced".to_owned()),
+            (
+                "full_name".to_owned(),
+                "Please give your full name".to_owned(),
+            ),
+        ];
+        flow.apply(Action::Delivery(Outcome::Rejected(fields)));
+        assert_eq!(flow.screen, Screen::Step(0));
+        assert_eq!(
+            ids(&flow),
+            [
+                (
+                    "full_name",
+                    Problem::Rejected("Please give your full name".into())
+                ),
+                ("email", Problem::Rejected("This address bounced".into())),
+            ]
+        );
+        assert_eq!(flow.focus, Focus::ErrorSummary);
+        assert_eq!(flow.delivery, Delivery::Idle);
+        // Still there after a Continue with nothing changed; gone once the answer is edited.
+        flow.apply(Action::Continue);
+        assert_eq!(flow.errors.len(), 2);
+        flow.apply(text("email", "other@example.com"));
+        flow.apply(text("full_name", "Jane Q Example"));
+        assert!(flow.errors.is_empty());
+        flow.apply(Action::Continue);
+        assert_eq!(
+            flow.screen,
+            Screen::Review,
+            "back to the review, as after a Change"
+        );
+        // The answers changed, so this is a new submission with a new id.
+        flow.apply(submit("second"));
+        assert_eq!(flow.pending_summary().unwrap().submission_id, "second");
+    }
+
+    #[test]
+    fn without_an_endpoint_submit_shows_the_summary_to_send() {
+        let mut flow = flow();
+        for actions in minimal_answers() {
+            for a in actions {
+                flow.apply(a);
+            }
+            flow.apply(Action::Continue);
+        }
+        flow.apply(submit("first"));
+        assert!(matches!(flow.screen, Screen::Done { sent: false, .. }));
+        assert_eq!(flow.send_round, 0, "nothing is sent");
+    }
+
+    #[test]
+    fn drafts_restore_where_the_visitor_was() {
+        let mut flow = flow();
+        assert_eq!(
+            flow.draft(5.0),
+            None,
+            "nothing to keep before the first answer"
+        );
+        flow.apply(text("full_name", "Zoë 😀"));
+        flow.apply(text("email", "zoe@example.com"));
+        flow.apply(tick("age_confirmed"));
+        flow.apply(Action::Continue);
+        let draft = flow.draft(5.0).unwrap();
+        assert_eq!((draft.step, draft.saved_at), (Some(1), 5.0));
+        let mut restored = super::tests::flow();
+        restored.restore(draft);
+        assert_eq!(restored.screen, Screen::Step(1));
+        assert_eq!(restored.answers, flow.answers);
+
+        // A submission that failed: after a reload it waits on the review, same id.
+        let mut flow = sending_flow();
+        flow.apply(submit("first"));
+        flow.apply(Action::Delivery(Outcome::Failed(Failure::Network)));
+        let draft = flow.draft(9.0).unwrap();
+        let mut restored = Flow::new(Rc::clone(&flow.questionnaire), Rc::clone(&flow.config));
+        restored.restore(draft);
+        assert_eq!(restored.screen, Screen::Review);
+        assert_eq!(restored.delivery, Delivery::Failed(Failure::NotSent));
+        restored.apply(submit("after-reload"));
+        assert_eq!(restored.pending_summary().unwrap().submission_id, "first");
+
+        // Start again forgets everything.
+        restored.apply(Action::StartAgain);
+        assert_eq!(restored.draft(10.0), None);
     }
 }

@@ -1,6 +1,7 @@
 //! The words the visitor reads for each validation problem. The three messages are fixed by
 //! the product's documents and must appear verbatim.
 
+use super::delivery::Failure;
 use super::validate::Problem;
 
 pub const REQUIRED: &str = "Required field missing";
@@ -10,12 +11,30 @@ pub const WEBSITE: &str = "Website address invalid";
 /// Shown in the review and the summary for a question the visitor skipped.
 pub const NOT_PROVIDED: &str = "Not provided";
 
-pub fn message(problem: Problem) -> String {
+pub fn message(problem: &Problem) -> String {
     match problem {
         Problem::Missing => REQUIRED.to_owned(),
         Problem::Email => EMAIL.to_owned(),
         Problem::Website => WEBSITE.to_owned(),
         Problem::TooLong { max } => format!("Must be {max} characters or fewer"),
+        Problem::Rejected(text) => text.clone(),
+    }
+}
+
+/// Why the answers have not reached the clinic, and what the visitor can do. Every message
+/// says the answers are kept, because they are.
+pub fn failure(failure: Failure, clinic: &str) -> String {
+    let kept = "Your answers are saved on this device.";
+    match failure {
+        Failure::Network => format!(
+            "We could not reach {clinic}. Check your internet connection, then select Retry. {kept} We will also try again when you are back online."
+        ),
+        Failure::Timeout => format!("{clinic} took too long to answer. Select Retry to send your answers again. {kept}"),
+        Failure::Server(_) => format!("Something went wrong at {clinic}'s end. Select Retry to send your answers again. {kept}"),
+        Failure::Refused(_) => format!(
+            "{clinic} could not accept your answers. Copy or download them below and contact {clinic} directly. {kept}"
+        ),
+        Failure::NotSent => format!("Your answers have not been sent to {clinic} yet. Select Retry to send them. {kept}"),
     }
 }
 
@@ -30,11 +49,11 @@ mod tests {
             r#"{"email":"Email address invalid","url":"Website address invalid","required":"Required field missing"}"#,
         )
         .unwrap();
-        assert_eq!(message(Problem::Email), documents["email"]);
-        assert_eq!(message(Problem::Website), documents["url"]);
-        assert_eq!(message(Problem::Missing), documents["required"]);
+        assert_eq!(message(&Problem::Email), documents["email"]);
+        assert_eq!(message(&Problem::Website), documents["url"]);
+        assert_eq!(message(&Problem::Missing), documents["required"]);
         assert_eq!(
-            message(Problem::TooLong { max: 5 }),
+            message(&Problem::TooLong { max: 5 }),
             "Must be 5 characters or fewer"
         );
     }

@@ -2,7 +2,11 @@
 //! tested natively with `cargo test`.
 
 pub mod answers;
+pub mod config;
+pub mod delivery;
+pub mod draft;
 pub mod flow;
+pub mod mailto;
 pub mod messages;
 pub mod questionnaire;
 pub mod review;

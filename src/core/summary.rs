@@ -3,7 +3,8 @@
 
 use super::answers::{Answers, Value};
 use super::messages::NOT_PROVIDED;
-use super::questionnaire::Questionnaire;
+use super::questionnaire::{Kind, Questionnaire};
+use super::validate::email;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -22,6 +23,14 @@ pub struct Summary {
     /// Every visible question, in questionnaire order.
     pub answers: Vec<Item>,
     pub consents: Vec<Consent>,
+    /// For form backends of the Formspree kind: the email subject, naming visitor and clinic.
+    #[serde(rename = "_subject")]
+    pub subject: String,
+    /// For form backends: where staff replies go, the visitor's email address.
+    #[serde(rename = "_replyto", skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
+    /// The plain-text summary (`text()`), which form backends email to staff as it is.
+    pub message: String,
     #[serde(skip)]
     steps: Vec<(String, String)>,
 }
@@ -83,6 +92,7 @@ impl Summary {
     pub fn build(
         q: &Questionnaire,
         answers: &Answers,
+        clinic_name: &str,
         submission_id: String,
         completed_at: String,
     ) -> Summary {
@@ -134,7 +144,19 @@ impl Summary {
                 items.push(item);
             }
         }
-        Summary {
+        // The visitor is named by the question the browser would autofill with a name.
+        let visitor = q
+            .questions()
+            .find(|x| x.autocomplete.as_deref() == Some("name"))
+            .and_then(|x| answers.display(x))
+            .map(|n| one_line(&n))
+            .unwrap_or_else(|| "a visitor".to_owned());
+        let reply_to = q
+            .questions()
+            .filter(|x| x.kind == Kind::Email && answers.is_visible(q, x))
+            .find_map(|x| answers.get(&x.id).map(|v| email::sanitise(v.as_text())))
+            .filter(|e| email::is_valid(e));
+        let mut summary = Summary {
             format: FORMAT,
             reference: reference(&submission_id),
             submission_id,
@@ -147,12 +169,21 @@ impl Summary {
             flags,
             answers: items,
             consents,
+            subject: format!(
+                "{} request from {visitor} for {}",
+                one_line(&q.title),
+                one_line(clinic_name)
+            ),
+            reply_to,
+            message: String::new(),
             steps: q
                 .steps
                 .iter()
                 .map(|s| (s.id.clone(), s.title.clone()))
                 .collect(),
-        }
+        };
+        summary.message = summary.text();
+        summary
     }
 
     pub fn json(&self) -> String {
@@ -221,6 +252,16 @@ impl Summary {
     }
 }
 
+/// Text for a single line such as an email subject: every control character, line breaks
+/// included, becomes a space, so nothing typed can start a new mail header.
+fn one_line(text: &str) -> String {
+    let spaced: String = clean(text)
+        .chars()
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Makes visitor text safe to place in a plain-text summary: control characters and
 /// bidirectional overrides (which can reorder what staff read, Unicode TR #9) are dropped, and a
 /// line break starts an indented line, so typed text can never pose as a heading or a new answer.
@@ -240,12 +281,13 @@ fn clean(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::config::Config;
     use crate::core::flow::{Action, Flow};
     use std::rc::Rc;
 
     fn completed(extra: Vec<(&str, Value)>) -> Summary {
         let q = Questionnaire::builtin();
-        let mut flow = Flow::new(Rc::new(q.clone()));
+        let mut flow = Flow::new(Rc::new(q.clone()), Rc::new(Config::default()));
         for actions in crate::core::flow::tests::minimal_answers() {
             for a in actions {
                 flow.apply(a);
@@ -261,6 +303,7 @@ mod tests {
         Summary::build(
             &q,
             &flow.answers,
+            "Glow Clinic",
             "0f3a9c1b-2d4e-5f60".into(),
             "2026-11-21T10:00:00Z".into(),
         )
@@ -360,6 +403,26 @@ mod tests {
         ));
         assert!(!text.contains('\u{202e}'));
         assert!(!text.lines().any(|l| l.starts_with("Bcc:")));
+    }
+
+    #[test]
+    fn form_backend_fields() {
+        // Issue 3: `_subject` names the clinic and the visitor, `_replyto` is the visitor's
+        // email, `message` the plain-text summary.
+        let s = completed(vec![(
+            "full_name",
+            Value::Text("Jane\r\nBcc: x@example.com".into()),
+        )]);
+        let json: serde_json::Value = serde_json::from_str(&s.json()).unwrap();
+        assert_eq!(
+            json["_subject"],
+            "Microneedling consultation request from Jane Bcc: x@example.com for Glow Clinic"
+        );
+        assert_eq!(json["_replyto"], "name@example.com");
+        assert_eq!(json["message"], s.text());
+        assert!(s
+            .text()
+            .starts_with("Microneedling consultation\nReference: 0F3A-9C1B\n"));
     }
 
     #[test]

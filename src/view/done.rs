@@ -1,31 +1,51 @@
-//! The final screen: the reference, what happens next, and the prepared summary with Copy and
-//! Download, so nothing the visitor wrote is lost even before it is sent.
+//! The final screen. Sent: the reference and what happens next. Not sent (no endpoint, or the
+//! clinic's server refused it): the summary with "Email this to the clinic", Copy and
+//! Download, so nothing the visitor wrote is lost and no server is needed.
 
 use super::{browser, State};
-use crate::core::flow::Action;
+use crate::core::config::Config;
+use crate::core::delivery::Failure;
+use crate::core::flow::{Action, Delivery};
+use crate::core::mailto;
+use crate::core::messages::failure;
 use crate::core::summary::Summary;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct DoneProps {
     pub summary: Summary,
+    pub sent: bool,
+    pub delivery: Delivery,
+    pub config: Rc<Config>,
     pub dispatch: UseReducerDispatcher<State>,
 }
 
 #[function_component]
 pub fn Done(props: &DoneProps) -> Html {
+    // Hooks come before any early return: yew needs them called in the same order every time.
     let status = use_state(String::new);
-    let text = use_memo(props.summary.submission_id.clone(), {
-        let summary = props.summary.clone();
-        move |_| summary.text()
-    });
     let reference = props.summary.reference.clone();
+    let clinic = &props.config.clinic_name;
+    if props.sent {
+        return html! {
+            <div class="cw-done">
+                <div class="cw-panel">
+                    <h2 class="cw-heading cw-panel__title" tabindex="-1">{"Your answers have been sent"}</h2>
+                    <p class="cw-panel__body">{"Your reference is "}<strong>{reference}</strong></p>
+                </div>
+                <h3 class="cw-subheading">{"What happens next"}</h3>
+                <p class="cw-body">{format!(
+                    "A practitioner at {clinic} will read your answers before contacting you to arrange your consultation. If anything changes before then, contact {clinic} and quote your reference."
+                )}</p>
+            </div>
+        };
+    }
+    let text = props.summary.message.clone();
     let copy = {
-        let status = status.clone();
-        let text = text.clone();
+        let (status, text) = (status.clone(), text.clone());
         Callback::from(move |_| {
-            let status = status.clone();
-            let text = text.clone();
+            let (status, text) = (status.clone(), text.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 status.set(if browser::copy(&text).await {
                     "Summary copied".to_owned()
@@ -50,24 +70,42 @@ pub fn Done(props: &DoneProps) -> Html {
         let dispatch = props.dispatch.clone();
         Callback::from(move |_| dispatch.dispatch(Action::StartAgain))
     };
+    let email = props
+        .config
+        .clinic_email
+        .as_ref()
+        .map(|to| mailto::link(to, &props.summary.subject, &text));
+    let refused: Option<Failure> = match props.delivery {
+        Delivery::Failed(f) => Some(f),
+        _ => None,
+    };
     html! {
         <div class="cw-done">
             <div class="cw-panel">
-                <h2 class="cw-heading cw-panel__title" tabindex="-1">{"Your answers are ready"}</h2>
+                <h2 class="cw-heading cw-panel__title" tabindex="-1">{"Your answers are ready to send"}</h2>
                 <p class="cw-panel__body">{"Your reference is "}<strong>{&reference}</strong></p>
             </div>
+            if let Some(f) = refused {
+                <div class="cw-alert" role="alert">
+                    <h3 class="cw-alert__title">{"Your answers have not been sent"}</h3>
+                    <p class="cw-body">{failure(f, clinic)}</p>
+                </div>
+            }
             <h3 class="cw-subheading">{"What happens next"}</h3>
-            <p class="cw-body">
-                {"Send this summary to the clinic, or bring it to your consultation. A practitioner will read your answers before your appointment and contact you to arrange it."}
-            </p>
+            <p class="cw-body">{format!(
+                "Send this summary to {clinic}, or bring it to your consultation. A practitioner will read your answers before your appointment."
+            )}</p>
             <div class="cw-actions">
-                <button type="button" class="cw-button" onclick={copy}>{"Copy summary"}</button>
+                if let Some(href) = email {
+                    <a class="cw-button" {href}>{"Email this to the clinic"}</a>
+                }
+                <button type="button" class="cw-button cw-button--secondary" onclick={copy}>{"Copy summary"}</button>
                 <button type="button" class="cw-button cw-button--secondary" onclick={download_text}>{"Download as text (.txt)"}</button>
                 <button type="button" class="cw-button cw-button--secondary" onclick={download_json}>{"Download as data (.json)"}</button>
             </div>
             <p class="cw-status" role="status">{(*status).clone()}</p>
             <h3 class="cw-subheading">{"Your summary"}</h3>
-            <pre class="cw-summary-text">{(*text).clone()}</pre>
+            <pre class="cw-summary-text">{text}</pre>
             <button type="button" class="cw-button cw-button--secondary" onclick={start_again}>{"Start again"}</button>
         </div>
     }

@@ -47,18 +47,18 @@ pub fn Field(props: &FieldProps) -> Html {
     let error_id = format!("{id}-error");
     let described: Vec<&str> = [
         q.hint.as_ref().map(|_| hint_id.as_str()),
-        props.error.map(|_| error_id.as_str()),
+        props.error.as_ref().map(|_| error_id.as_str()),
     ]
     .into_iter()
     .flatten()
     .collect();
     let describedby = (!described.is_empty()).then(|| described.join(" "));
-    let invalid = props.error.map(|_| "true");
+    let invalid = props.error.as_ref().map(|_| "true");
     let hint = q
         .hint
         .as_ref()
         .map(|h| html! { <div id={hint_id.clone()} class="cw-hint">{h}</div> });
-    let error = props.error.map(|p| {
+    let error = props.error.as_ref().map(|p| {
         html! {
             <p id={error_id.clone()} class="cw-error-message">
                 <span class="cw-visually-hidden">{"Error: "}</span>{message(p)}
@@ -75,7 +75,7 @@ pub fn Field(props: &FieldProps) -> Html {
             })
         }
     };
-    let class = classes!("cw-field", props.error.map(|_| "cw-field--error"));
+    let class = classes!("cw-field", props.error.as_ref().map(|_| "cw-field--error"));
 
     match q.kind {
         Kind::Text | Kind::Email | Kind::Website | Kind::Phone | Kind::LongText => {
@@ -92,7 +92,7 @@ pub fn Field(props: &FieldProps) -> Html {
                     ))
                 });
                 html! {
-                    <textarea class={classes!("cw-textarea", props.error.map(|_| "cw-input--error"))}
+                    <textarea class={classes!("cw-textarea", props.error.as_ref().map(|_| "cw-input--error"))}
                         id={id.clone()} name={id.clone()} rows="4" value={text} {maxlength}
                         aria-describedby={describedby} aria-invalid={invalid} {oninput} />
                 }
@@ -109,7 +109,7 @@ pub fn Field(props: &FieldProps) -> Html {
                     _ => ("text", None),
                 };
                 html! {
-                    <input class={classes!("cw-input", props.error.map(|_| "cw-input--error"))}
+                    <input class={classes!("cw-input", props.error.as_ref().map(|_| "cw-input--error"))}
                         id={id.clone()} name={id.clone()} type={kind} value={text} {maxlength}
                         autocomplete={q.autocomplete.clone()} {spellcheck}
                         aria-describedby={describedby} aria-invalid={invalid} {oninput} />

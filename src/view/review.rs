@@ -1,19 +1,23 @@
-//! "Check your answers": every answer grouped by step, each with a Change link, then Submit.
+//! "Check your answers": every answer grouped by step, each with a Change link, then Submit;
+//! while sending, a status; after a failure, the reason and Retry, with every answer in place.
 
 use super::{browser, State};
-use crate::core::flow::Action;
-use crate::core::messages::NOT_PROVIDED;
+use crate::core::flow::{Action, Delivery};
+use crate::core::messages::{failure, NOT_PROVIDED};
 use crate::core::review::ReviewGroup;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ReviewProps {
     pub groups: Vec<ReviewGroup>,
+    pub delivery: Delivery,
+    pub clinic: String,
     pub dispatch: UseReducerDispatcher<State>,
 }
 
 #[function_component]
 pub fn Review(props: &ReviewProps) -> Html {
+    let sending = props.delivery == Delivery::Sending;
     let change = |question: &str| {
         let dispatch = props.dispatch.clone();
         let question = question.to_owned();
@@ -24,6 +28,7 @@ pub fn Review(props: &ReviewProps) -> Html {
             });
         })
     };
+    // The core ignores a second Submit while sending; the button also says so.
     let submit = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |_| {
@@ -36,6 +41,14 @@ pub fn Review(props: &ReviewProps) -> Html {
     let back = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |_| dispatch.dispatch(Action::Back))
+    };
+    let (label, status) = match props.delivery {
+        Delivery::Sending => (
+            "Sending…",
+            format!("Sending your answers to {}…", props.clinic),
+        ),
+        Delivery::Failed(_) => ("Retry", String::new()),
+        Delivery::Idle => ("Submit", String::new()),
     };
     html! {
         <div class="cw-review">
@@ -60,10 +73,21 @@ pub fn Review(props: &ReviewProps) -> Html {
                     </dl>
                 </>
             }) }
-            <p class="cw-body">{"Check that these answers are right, then submit them to the clinic."}</p>
+            if let Delivery::Failed(f) = props.delivery {
+                <div class="cw-alert" role="alert" tabindex="-1">
+                    <h3 class="cw-alert__title">{"Your answers have not been sent"}</h3>
+                    <p class="cw-body">{failure(f, &props.clinic)}</p>
+                </div>
+            } else {
+                <p class="cw-body">{format!("Check that these answers are right, then submit them to {}.", props.clinic)}</p>
+            }
+            <p class="cw-status" role="status">{status}</p>
             <div class="cw-actions">
-                <button type="button" class="cw-button" onclick={submit}>{"Submit"}</button>
-                <button type="button" class="cw-button cw-button--secondary" onclick={back}>{"Back"}</button>
+                <button type="button" class="cw-button" onclick={submit}
+                    aria-disabled={sending.then_some("true")}>{label}</button>
+                if !sending {
+                    <button type="button" class="cw-button cw-button--secondary" onclick={back}>{"Back"}</button>
+                }
             </div>
         </div>
     }

@@ -6,81 +6,13 @@ import fs from 'node:fs/promises';
 import {
   start, openWidget, continueButton, group, description, tabTo, axe,
 } from './support/browser.mjs';
+import {
+  HOSTILE, STEPS, heading, completeSteps, fillAboutYou, fillYourSkin, fillPreferences, fillHealth, fillConsent,
+} from './support/visitor.mjs';
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env?.close(); });
-
-// Visitor text the widget must keep exactly and show only as text (issue 2, "Bad input").
-const HOSTILE = 'Zoë 😀 مرحبا بالعيادة <script>alert(1)</script> <img src=x onerror=alert(2)>';
-
-const heading = (page, name) => page.getByRole('heading', { name, exact: true });
-
-async function fillAboutYou(page, { email = 'name@example.com' } = {}) {
-  await page.getByLabel('Full name').fill('Jane Example');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Phone number (optional)').fill('01632 960 001');
-  await page.getByRole('checkbox', { name: 'I confirm I am 18 or over' }).check();
-  await group(page, 'How would you prefer us to contact you?').getByRole('radio', { name: 'Phone' }).check();
-  await page.getByLabel('Website or social media profile (optional)').fill('myclinic.com');
-}
-
-async function fillYourSkin(page) {
-  const areas = group(page, 'Which areas would you like treated?');
-  await areas.getByRole('checkbox', { name: 'Face' }).check();
-  await areas.getByRole('checkbox', { name: 'Décolletage (upper chest)' }).check();
-  const concerns = group(page, 'What would you like to improve?');
-  await concerns.getByRole('checkbox', { name: 'Acne scars' }).check();
-  await concerns.getByRole('checkbox', { name: 'Something else' }).check();
-  await page.getByLabel('What else would you like to improve?').fill('Redness after sport');
-  await group(page, 'What is your skin type?').getByRole('radio', { name: 'Combination' }).check();
-  await page.getByLabel('What do you hope to achieve? (optional)').fill(HOSTILE);
-}
-
-async function fillPreferences(page) {
-  await group(page, 'Which type of microneedling interests you?').getByRole('radio', { name: 'Automated pen' }).check();
-  await group(page, 'Have you had microneedling before?').getByRole('radio', { name: 'Yes' }).check();
-  await page.getByLabel('When was your last treatment').fill('About a year ago, some redness for two days');
-  await group(page, 'Would you like numbing cream').getByRole('radio', { name: 'Not sure' }).check();
-}
-
-const SCREENING = [
-  'eczema, psoriasis or rosacea', 'active acne, a cold sore', 'ever had cold sores', 'keloid',
-  'isotretinoin', 'retinoids, AHAs or BHAs', 'pregnant or breastfeeding', 'blood thinners', 'diabetes',
-  'autoimmune condition', 'sunburn, laser treatment', 'allergic to any topical products',
-];
-
-async function fillHealth(page) {
-  for (const question of SCREENING) {
-    const yes = question === 'pregnant or breastfeeding' || question === 'allergic to any topical products';
-    await group(page, question).getByRole('radio', { name: yes ? 'Yes' : 'No' }).check();
-  }
-  await page.getByLabel('Which products are you allergic to?').fill('Lidocaine');
-  await page.getByLabel('Are you taking any medicines at the moment? (optional)').fill('None');
-}
-
-async function fillConsent(page) {
-  for (const name of [
-    'I have read and understand the risks', 'I have read the aftercare advice',
-    'I confirm the information I have given is accurate', 'I agree that the clinic may store and use',
-  ]) {
-    await page.getByRole('checkbox', { name }).check();
-  }
-}
-
-const STEPS = [
-  ['About you', fillAboutYou], ['Your skin', fillYourSkin], ['Treatment preferences', fillPreferences],
-  ['Health screening', fillHealth], ['Consent', fillConsent],
-];
-
-async function completeSteps(page) {
-  for (const [title, fill] of STEPS) {
-    await heading(page, title).waitFor();
-    await fill(page);
-    await continueButton(page).click();
-  }
-  await heading(page, 'Check your answers').waitFor();
-}
 
 async function downloadText(page, buttonName) {
   const [download] = await Promise.all([
@@ -105,7 +37,7 @@ test('a visitor completes the whole questionnaire and the downloaded JSON holds 
   assert.equal(await review.getByText('Not provided', { exact: true }).count(), 1);
 
   await page.getByRole('button', { name: 'Submit' }).click();
-  await heading(page, 'Your answers are ready').waitFor();
+  await heading(page, 'Your answers are ready to send').waitFor();
   const reference = await page.getByText(/Your reference is/).textContent();
   assert.match(reference, /Your reference is [0-9A-F]{4}-[0-9A-F]{4}$/);
 
@@ -286,7 +218,7 @@ test('the keyboard alone completes the form', async () => {
   assert.ok(await page.getByText('Dry', { exact: true }).isVisible(), 'ArrowDown chose the second skin type');
   await tabTo(page, page.getByRole('button', { name: 'Submit' }));
   await kb.press('Enter');
-  await heading(page, 'Your answers are ready').waitFor();
+  await heading(page, 'Your answers are ready to send').waitFor();
   assert.ok((await page.locator('pre').textContent()).includes('Full name: Kai Example'));
   assert.deepEqual(problems, []);
   await context.close();
@@ -308,7 +240,7 @@ test('no horizontal scrolling at 320 CSS pixels', async () => {
   await heading(page, 'Check your answers').waitFor();
   assert.ok(await fits(), 'review');
   await page.getByRole('button', { name: 'Submit' }).click();
-  await heading(page, 'Your answers are ready').waitFor();
+  await heading(page, 'Your answers are ready to send').waitFor();
   assert.ok(await fits(), 'final screen');
   await context.close();
 });
@@ -349,7 +281,7 @@ test('axe-core finds no WCAG 2.2 A or AA violation on any screen', async () => {
   await heading(page, 'Check your answers').waitFor();
   await check('Check your answers');
   await page.getByRole('button', { name: 'Submit' }).click();
-  await heading(page, 'Your answers are ready').waitFor();
+  await heading(page, 'Your answers are ready to send').waitFor();
   await check('Final screen');
   console.log('axe-core WCAG 2.2 A/AA violations per screen:');
   for (const [screen, count] of results) console.log(`  ${count}  ${screen}`);

@@ -8,12 +8,16 @@ use super::answers::Value;
 use super::questionnaire::{Kind, Question};
 
 /// Why an answer cannot be accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     Missing,
     Email,
     Website,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
+    /// The clinic's server refused the answer with its own words (shown as sent).
+    Rejected(String),
 }
 
 /// Checks one visible answer. Optional questions may be left empty, but what is filled in must

@@ -27,16 +27,19 @@ export async function start() {
   return { server, browser, close: async () => { await browser.close(); await server.close(); } };
 }
 
-/** A fresh page on the demo clinic page, failing the test on any page error or dialog. */
-export async function openWidget(env, { width = 1000, height = 900 } = {}) {
+/** A fresh browser context on the demo page with the widget given `settings` as data-
+ *  attributes (none: the built-in defaults), collecting page errors, console errors and
+ *  dialogs, which every test expects to stay empty. */
+export async function openWidget(env, { width = 1000, height = 900, settings = {}, beforeLoad } = {}) {
   const context = await env.browser.newContext({ viewport: { width, height }, acceptDownloads: true });
   const page = await context.newPage();
+  if (beforeLoad) await beforeLoad(page);
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   page.on('dialog', (d) => { problems.push(`dialog opened: ${d.message()}`); d.dismiss(); });
-  await page.goto(env.server.url);
-  await page.getByRole('heading', { name: 'About you' }).waitFor();
+  await page.goto(env.server.page(settings));
+  await page.getByRole('heading', { name: /About you|Check your answers|not set up correctly/ }).first().waitFor();
   return { page, context, problems };
 }
 

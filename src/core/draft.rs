@@ -1,0 +1,102 @@
+//! A saved draft: what survives a reload, and nothing more. The answers, where the visitor
+//! was, and the id of a submission that was being sent or had failed (so a retry after a reload
+//! is the same submission, and the clinic's server stores it once).
+
+use super::answers::Answers;
+use serde::{Deserialize, Serialize};
+
+/// Bumped when the draft's shape changes, so an old draft is dropped rather than misread.
+pub const DRAFT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub version: u32,
+    /// `id@version` of the questionnaire the answers belong to.
+    pub questionnaire: String,
+    /// Milliseconds since the Unix epoch, from the browser's clock.
+    pub saved_at: f64,
+    /// The step index, or `None` for the review.
+    pub step: Option<usize>,
+    pub answers: Answers,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Pending>,
+}
+
+/// A submission prepared but not yet confirmed delivered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    pub id: String,
+    pub completed_at: String,
+}
+
+impl Draft {
+    /// Reads a stored draft; anything unreadable, from another questionnaire or version, or
+    /// older than `max_age_ms` is `None` (and the caller removes it).
+    pub fn read(json: &str, questionnaire: &str, now: f64, max_age_ms: f64) -> Option<Draft> {
+        let draft: Draft = serde_json::from_str(json).ok()?;
+        let age = now - draft.saved_at;
+        let fresh = (0.0..=max_age_ms).contains(&age);
+        (draft.version == DRAFT_VERSION && draft.questionnaire == questionnaire && fresh)
+            .then_some(draft)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a draft always serialises")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::answers::Value;
+
+    #[test]
+    fn drafts_expire_and_belong_to_one_questionnaire() {
+        let mut answers = Answers::default();
+        answers.set("full_name", Value::Text("Zoë 😀".into()));
+        let draft = Draft {
+            version: DRAFT_VERSION,
+            questionnaire: "q@1".into(),
+            saved_at: 1_000_000.0,
+            step: Some(2),
+            answers,
+            pending: Some(Pending {
+                id: "abc".into(),
+                completed_at: "t".into(),
+            }),
+        };
+        let json = draft.to_json();
+        let day = 24.0 * 3_600_000.0;
+        let cases = [
+            ("q@1", 1_000_000.0 + day, true, "exactly at expiry"),
+            (
+                "q@1",
+                1_000_000.0 + day + 1.0,
+                false,
+                "one millisecond past expiry",
+            ),
+            ("q@1", 1_000_000.0, true, "just saved"),
+            (
+                "q@1",
+                999_000.0,
+                false,
+                "saved in the future: a clock that moved back",
+            ),
+            ("q@2", 1_000_000.0, false, "another questionnaire version"),
+        ];
+        for (q, now, want, why) in cases {
+            assert_eq!(Draft::read(&json, q, now, day).is_some(), want, "{why}");
+        }
+        assert_eq!(Draft::read(&json, "q@1", 1_000_000.0, day), Some(draft));
+        assert_eq!(Draft::read("{not json", "q@1", 0.0, day), None);
+        assert_eq!(
+            Draft::read(
+                &json.replace("\"version\":1", "\"version\":0"),
+                "q@1",
+                1_000_000.0,
+                day
+            ),
+            None
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! The `mailto:` link that lets a visitor email the summary to the clinic when no endpoint is
+//! configured, encoded per RFC 6068 so nothing in the text can add or change a header.
+
+/// Percent-encodes everything but RFC 3986 unreserved characters. That covers `&`, `=`, `?`,
+/// `#` and `%` (which would end or corrupt a header field) and every line break, which
+/// RFC 6068 §5 requires as `%0D%0A` in a body.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Line breaks in the body as CRLF (RFC 6068 §5), whatever the text used.
+fn crlf(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\n', "\r\n")
+}
+
+/// `to` must already be a valid address (the configuration checks it).
+pub fn link(to: &str, subject: &str, body: &str) -> String {
+    format!(
+        "mailto:{}?subject={}&body={}",
+        encode(to),
+        encode(subject),
+        encode(&crlf(body))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decodes the way a mail client does, to check that what staff receive is the text.
+    fn decode(s: &str) -> String {
+        let bytes = s.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn round_trips_and_cannot_add_headers() {
+        let subject = "Consultation request from Zoë & co for Glow Clinic";
+        let body = "Line one\nBcc: attacker@example.com\n&cc=x@example.com?#%20 مرحبا 😀";
+        let link = link("info@glow.clinic", subject, body);
+        let (to, query) = link
+            .strip_prefix("mailto:")
+            .unwrap()
+            .split_once('?')
+            .unwrap();
+        assert_eq!(decode(to), "info@glow.clinic");
+        // Exactly two header fields, whatever the text held.
+        let fields: Vec<&str> = query.split('&').collect();
+        assert_eq!(fields.len(), 2, "{link}");
+        assert_eq!(decode(fields[0].strip_prefix("subject=").unwrap()), subject);
+        assert_eq!(
+            decode(fields[1].strip_prefix("body=").unwrap()),
+            body.replace('\n', "\r\n")
+        );
+        assert!(!link.contains('\n') && !link.contains(' '));
+    }
+}

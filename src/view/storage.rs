@@ -1,0 +1,51 @@
+//! Where drafts are kept in the browser: sessionStorage by default, localStorage when the
+//! clinic opts in. Storage can be missing or full (private modes, sandboxed frames); then the
+//! widget works on without drafts rather than failing.
+
+use crate::core::config::DraftStorage;
+
+#[derive(Clone, PartialEq)]
+pub struct DraftStore {
+    mode: DraftStorage,
+    key: String,
+}
+
+impl DraftStore {
+    /// `slot` tells apart several widgets on one page.
+    pub fn new(mode: DraftStorage, slot: &str) -> DraftStore {
+        DraftStore {
+            mode,
+            key: format!("consultation-widget:draft:{slot}"),
+        }
+    }
+
+    fn storage(&self) -> Option<web_sys::Storage> {
+        let window = web_sys::window()?;
+        let storage = match self.mode {
+            DraftStorage::Session => window.session_storage(),
+            DraftStorage::Local => window.local_storage(),
+        };
+        storage.ok().flatten()
+    }
+
+    pub fn load(&self) -> Option<String> {
+        self.storage()?.get_item(&self.key).ok().flatten()
+    }
+
+    pub fn save(&self, json: &str) {
+        if let Some(s) = self.storage() {
+            let _ = s.set_item(&self.key, json);
+        }
+    }
+
+    pub fn remove(&self) {
+        if let Some(s) = self.storage() {
+            let _ = s.remove_item(&self.key);
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch, for draft ages.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
