@@ -96,12 +96,14 @@ impl Config {
             None => DEFAULT_DRAFT_HOURS,
             Some(h) => match h.parse::<f64>() {
                 Ok(n) if n > 0.0 && n <= MAX_DRAFT_HOURS => n,
-                _ => return Err(error(
-                    "data-draft-hours",
-                    format!(
+                _ => {
+                    return Err(error(
+                        "data-draft-hours",
+                        format!(
                         "\"{h}\" must be a number of hours above 0 and at most {MAX_DRAFT_HOURS}"
                     ),
-                )),
+                    ))
+                }
             },
         };
         Ok(Config {

@@ -215,7 +215,7 @@ impl Summary {
                         .as_deref()
                         .map(clean)
                         .unwrap_or_else(|| NOT_PROVIDED.into());
-                    let _ = writeln!(out, "    {}: {}", clean(&d.label), shown);
+                    let _ = writeln!(out, "    {}", line(&d.label, &shown));
                 }
             }
         }
@@ -245,11 +245,18 @@ impl Summary {
                         .map(clean)
                         .unwrap_or_else(|| NOT_PROVIDED.into()),
                 };
-                let _ = writeln!(out, "{}: {}", clean(&item.label), shown);
+                let _ = writeln!(out, "{}", line(&item.label, &shown));
             }
         }
         out
     }
+}
+
+/// "Label: answer", or "Question? Answer" when the label asks a question.
+fn line(label: &str, shown: &str) -> String {
+    let label = clean(label);
+    let joint = if label.ends_with('?') { " " } else { ": " };
+    format!("{label}{joint}{shown}")
 }
 
 /// Text for a single line such as an email subject: every control character, line breaks
@@ -336,7 +343,7 @@ mod tests {
         let expected = "NEEDS PRACTITIONER REVIEW (2)\n\
             - Are you pregnant or breastfeeding? Yes\n\
             - Are you allergic to any topical products or numbing cream? Yes\n    \
-            Which products are you allergic to?: Lidocaine\n";
+            Which products are you allergic to? Lidocaine\n";
         assert!(text.contains(expected), "{text}");
         let flags_at = text.find("NEEDS PRACTITIONER REVIEW").unwrap();
         let contact_at = text
@@ -377,10 +384,9 @@ mod tests {
         // Text and JSON list the same answers.
         let text = s.text();
         for a in answers {
-            assert!(
-                text.contains(&format!("{}: ", a["label"].as_str().unwrap())),
-                "{a}"
-            );
+            let label = a["label"].as_str().unwrap();
+            let joint = if label.ends_with('?') { " " } else { ": " };
+            assert!(text.contains(&format!("\n{label}{joint}")), "{a}\n{text}");
         }
     }
 
@@ -399,7 +405,7 @@ mod tests {
         assert_eq!(goals["value"], hostile);
         let text = s.text();
         assert!(text.contains(
-            "What do you hope to achieve?: Zoë 😀 مرحبا <script>alert(1)</script>\n    Bcc: x@example.com"
+            "What do you hope to achieve? Zoë 😀 مرحبا <script>alert(1)</script>\n    Bcc: x@example.com"
         ));
         assert!(!text.contains('\u{202e}'));
         assert!(!text.lines().any(|l| l.starts_with("Bcc:")));
@@ -423,6 +429,54 @@ mod tests {
         assert!(s
             .text()
             .starts_with("Microneedling consultation\nReference: 0F3A-9C1B\n"));
+    }
+
+    #[test]
+    fn json_keys_agree_with_the_schema_file() {
+        // schema/submission.schema.json documents this JSON for clinics; the end-to-end tests
+        // validate real submissions against it with ajv. Here: the keys never drift apart.
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../schema/submission.schema.json")).unwrap();
+        let yes = || Value::Text("yes".into());
+        let s = completed(vec![
+            ("allergies", yes()),
+            ("allergies_detail", Value::Text("Latex".into())),
+        ]);
+        let json: serde_json::Value = serde_json::from_str(&s.json()).unwrap();
+        let keys = |v: &serde_json::Value| -> Vec<String> {
+            let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+            k.sort();
+            k
+        };
+        let listed = |v: &serde_json::Value| -> Vec<String> {
+            let mut k: Vec<String> = v
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap().to_owned())
+                .collect();
+            k.sort();
+            k
+        };
+        let properties = keys(&schema["properties"]);
+        assert_eq!(
+            keys(&json),
+            properties,
+            "every property, _replyto included here"
+        );
+        let required = listed(&schema["required"]);
+        assert!(required.iter().all(|r| json.get(r).is_some()));
+        let defs = &schema["$defs"];
+        assert_eq!(
+            keys(&json["answers"][0]),
+            listed(&defs["answer"]["required"])
+        );
+        assert_eq!(keys(&json["flags"][0]), listed(&defs["flag"]["required"]));
+        assert_eq!(
+            keys(&json["consents"][0]),
+            listed(&defs["consent"]["required"])
+        );
+        assert_eq!(json["format"], schema["properties"]["format"]["const"]);
     }
 
     #[test]

@@ -209,7 +209,7 @@ test('no endpoint: the mailto link holds the full summary, the JSON matches the 
   assert.deepEqual([...mail.searchParams.keys()], ['subject', 'body']);
   assert.equal(mail.searchParams.get('subject'), 'Microneedling consultation request from Jane Example for Glow Clinic');
   assert.equal(mail.searchParams.get('body'), summaryText.replace(/\n/g, '\r\n'));
-  assert.ok(summaryText.includes('What do you hope to achieve?: Zoë'));
+  assert.ok(summaryText.includes('What do you hope to achieve? Zoë'));
 
   const [download] = await Promise.all([
     page.waitForEvent('download'),

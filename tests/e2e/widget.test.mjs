@@ -71,7 +71,7 @@ test('a visitor completes the whole questionnaire and the downloaded JSON holds 
   // The plain text puts the flags first and keeps the visitor's text exactly.
   const text = await downloadText(page, 'Download as text (.txt)');
   assert.ok(text.indexOf('NEEDS PRACTITIONER REVIEW (2)') < text.indexOf('\nAbout you\n---------\n'));
-  assert.ok(text.includes(`What do you hope to achieve?: ${HOSTILE}\n`));
+  assert.ok(text.includes(`What do you hope to achieve? ${HOSTILE}\n`));
   // The summary on screen is the same text.
   assert.equal(await page.locator('pre').textContent(), text);
   assert.deepEqual(problems, []);
