@@ -2,12 +2,14 @@
 //! answers make visible.
 
 use super::questionnaire::{Kind, Question, Questionnaire};
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::fmt;
 
 /// One answer. Typed text is kept exactly as entered (never trimmed or rewritten in place), so
 /// nothing the visitor typed is lost; validation works on a trimmed copy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     /// Typed text, or the value of the chosen option of a `choice` question.
@@ -45,16 +47,83 @@ impl Value {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Answers(BTreeMap<String, Value>);
+/// Read by hand rather than with `#[serde(untagged)]`, whose buffering of any JSON value
+/// adds far more to the download than this visitor.
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
+        struct ValueVisitor;
+        impl<'de> Visitor<'de> for ValueVisitor {
+            type Value = Value;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("text, a list of texts, or true or false")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+                Ok(Value::Text(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Value, E> {
+                Ok(Value::Text(v))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+                Ok(Value::Checked(v))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+                let mut values = Vec::new();
+                while let Some(v) = seq.next_element::<String>()? {
+                    values.push(v);
+                }
+                Ok(Value::Many(values))
+            }
+        }
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+/// Answers by question id, in the order first answered. A list, not a map: a questionnaire
+/// has tens of questions, and map code costs every visitor download time. Stored in drafts as
+/// a JSON object.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answers(Vec<(String, Value)>);
+
+impl Serialize for Answers {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (id, value) in &self.0 {
+            map.serialize_entry(id, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Answers {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Answers, D::Error> {
+        struct AnswersVisitor;
+        impl<'de> Visitor<'de> for AnswersVisitor {
+            type Value = Answers;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("answers by question id")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Answers, A::Error> {
+                let mut answers = Answers::default();
+                while let Some((id, value)) = map.next_entry::<String, Value>()? {
+                    answers.set(&id, value);
+                }
+                Ok(answers)
+            }
+        }
+        deserializer.deserialize_map(AnswersVisitor)
+    }
+}
 
 impl Answers {
     pub fn get(&self, id: &str) -> Option<&Value> {
-        self.0.get(id)
+        self.0.iter().find(|(k, _)| k == id).map(|(_, v)| v)
     }
 
     pub fn set(&mut self, id: &str, value: Value) {
-        self.0.insert(id.to_owned(), value);
+        match self.0.iter_mut().find(|(k, _)| k == id) {
+            Some((_, v)) => *v = value,
+            None => self.0.push((id.to_owned(), value)),
+        }
     }
 
     /// A question is shown when it has no condition, or when the question its condition names
@@ -151,6 +220,30 @@ mod tests {
             assert_eq!(shown(&a, check), *want, "{set}={value:?} → {check}");
         }
         assert!(shown(&a, "full_name"));
+    }
+
+    #[test]
+    fn answers_read_back_as_written() {
+        let mut a = Answers::default();
+        a.set("goals", Value::Text("Zoë 😀 \"quoted\"".into()));
+        a.set("areas", Value::Many(vec!["face".into(), "neck".into()]));
+        a.set("age_confirmed", Value::Checked(true));
+        a.set("goals", Value::Text("changed".into()));
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(
+            json,
+            r#"{"goals":"changed","areas":["face","neck"],"age_confirmed":true}"#
+        );
+        assert_eq!(serde_json::from_str::<Answers>(&json).unwrap(), a);
+        for bad in [
+            r#"{"a":1}"#,
+            r#"{"a":[1]}"#,
+            r#"{"a":null}"#,
+            r#"["a"]"#,
+            r#"{"a":{"b":"c"}}"#,
+        ] {
+            assert!(serde_json::from_str::<Answers>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -36,13 +36,13 @@ pub struct Config {
     pub clinic_email: Option<String>,
     pub draft_storage: DraftStorage,
     /// Draft lifetime in milliseconds.
-    pub draft_max_age_ms: f64,
+    pub draft_max_age_ms: u64,
 }
 
 pub const DEFAULT_CLINIC_NAME: &str = "the clinic";
-const DEFAULT_DRAFT_HOURS: f64 = 24.0;
+const DEFAULT_DRAFT_HOURS: u64 = 24;
 /// A draft of health answers should not outlive a few weeks in any browser.
-const MAX_DRAFT_HOURS: f64 = 24.0 * 30.0;
+const MAX_DRAFT_HOURS: u64 = 24 * 30;
 
 /// A setting the widget cannot work with, worded for the site owner who wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,14 +94,15 @@ impl Config {
         };
         let hours = match given(&raw.draft_hours) {
             None => DEFAULT_DRAFT_HOURS,
-            Some(h) => match h.parse::<f64>() {
-                Ok(n) if n > 0.0 && n <= MAX_DRAFT_HOURS => n,
+            // Whole hours: parsing fractions would bring float parsing into the download.
+            Some(h) => match h.parse::<u64>() {
+                Ok(n) if (1..=MAX_DRAFT_HOURS).contains(&n) => n,
                 _ => {
                     return Err(error(
                         "data-draft-hours",
                         format!(
-                        "\"{h}\" must be a number of hours above 0 and at most {MAX_DRAFT_HOURS}"
-                    ),
+                            "\"{h}\" must be a whole number of hours from 1 to {MAX_DRAFT_HOURS}"
+                        ),
                     ))
                 }
             },
@@ -113,14 +114,17 @@ impl Config {
                 .to_owned(),
             clinic_email,
             draft_storage,
-            draft_max_age_ms: hours * 3_600_000.0,
+            draft_max_age_ms: hours * 3_600_000,
         })
     }
 }
 
 impl Default for Config {
     fn default() -> Config {
-        Config::from_raw(&RawConfig::default()).expect("the defaults are valid")
+        match Config::from_raw(&RawConfig::default()) {
+            Ok(config) => config,
+            Err(e) => panic!("the default settings are invalid: {e}"),
+        }
     }
 }
 
@@ -215,57 +219,41 @@ mod tests {
         assert_eq!(c.endpoint, None);
         assert_eq!(c.clinic_name, "the clinic");
         assert_eq!(c.draft_storage, DraftStorage::Session);
-        assert_eq!(c.draft_max_age_ms, 24.0 * 3_600_000.0);
+        assert_eq!(c.draft_max_age_ms, 24 * 3_600_000);
 
         let raw = RawConfig {
             clinic_name: Some(" Glow Clinic ".into()),
             clinic_email: Some("info@glow.clinic".into()),
             draft_storage: Some("local".into()),
-            draft_hours: Some("0.5".into()),
+            draft_hours: Some("2".into()),
             ..RawConfig::default()
         };
         let c = Config::from_raw(&raw).unwrap();
         assert_eq!(c.clinic_name, "Glow Clinic");
         assert_eq!(c.clinic_email.as_deref(), Some("info@glow.clinic"));
         assert_eq!(c.draft_storage, DraftStorage::Local);
-        assert_eq!(c.draft_max_age_ms, 1_800_000.0);
+        assert_eq!(c.draft_max_age_ms, 7_200_000);
 
-        let bad: [(RawConfig, &str); 5] = [
-            (
-                RawConfig {
-                    clinic_email: Some("info@".into()),
-                    ..RawConfig::default()
-                },
-                "data-clinic-email",
-            ),
-            (
-                RawConfig {
-                    draft_storage: Some("cookie".into()),
-                    ..RawConfig::default()
-                },
-                "data-draft-storage",
-            ),
-            (
-                RawConfig {
-                    draft_hours: Some("0".into()),
-                    ..RawConfig::default()
-                },
-                "data-draft-hours",
-            ),
-            (
-                RawConfig {
-                    draft_hours: Some("a day".into()),
-                    ..RawConfig::default()
-                },
-                "data-draft-hours",
-            ),
-            (
-                RawConfig {
-                    draft_hours: Some("100000".into()),
-                    ..RawConfig::default()
-                },
-                "data-draft-hours",
-            ),
+        let email = |v: &str| RawConfig {
+            clinic_email: Some(v.into()),
+            ..RawConfig::default()
+        };
+        let storage = |v: &str| RawConfig {
+            draft_storage: Some(v.into()),
+            ..RawConfig::default()
+        };
+        let hours = |v: &str| RawConfig {
+            draft_hours: Some(v.into()),
+            ..RawConfig::default()
+        };
+        let bad = [
+            (email("info@"), "data-clinic-email"),
+            (storage("cookie"), "data-draft-storage"),
+            (hours("0"), "data-draft-hours"),
+            (hours("a day"), "data-draft-hours"),
+            (hours("100000"), "data-draft-hours"),
+            (hours("1.5"), "data-draft-hours"),
+            (hours("-3"), "data-draft-hours"),
         ];
         for (raw, attribute) in bad {
             assert_eq!(

@@ -14,7 +14,7 @@ pub struct Draft {
     /// `id@version` of the questionnaire the answers belong to.
     pub questionnaire: String,
     /// Milliseconds since the Unix epoch, from the browser's clock.
-    pub saved_at: f64,
+    pub saved_at: u64,
     /// The step index, or `None` for the review.
     pub step: Option<usize>,
     pub answers: Answers,
@@ -32,16 +32,18 @@ pub struct Pending {
 impl Draft {
     /// Reads a stored draft; anything unreadable, from another questionnaire or version, or
     /// older than `max_age_ms` is `None` (and the caller removes it).
-    pub fn read(json: &str, questionnaire: &str, now: f64, max_age_ms: f64) -> Option<Draft> {
+    pub fn read(json: &str, questionnaire: &str, now: u64, max_age_ms: u64) -> Option<Draft> {
         let draft: Draft = serde_json::from_str(json).ok()?;
-        let age = now - draft.saved_at;
-        let fresh = (0.0..=max_age_ms).contains(&age);
+        // A draft from the future (a clock moved back) counts as expired.
+        let fresh = now
+            .checked_sub(draft.saved_at)
+            .is_some_and(|age| age <= max_age_ms);
         (draft.version == DRAFT_VERSION && draft.questionnaire == questionnaire && fresh)
             .then_some(draft)
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a draft always serialises")
+        serde_json::to_string(self).unwrap_or_default()
     }
 }
 
@@ -57,7 +59,7 @@ mod tests {
         let draft = Draft {
             version: DRAFT_VERSION,
             questionnaire: "q@1".into(),
-            saved_at: 1_000_000.0,
+            saved_at: 1_000_000,
             step: Some(2),
             answers,
             pending: Some(Pending {
@@ -66,34 +68,34 @@ mod tests {
             }),
         };
         let json = draft.to_json();
-        let day = 24.0 * 3_600_000.0;
+        let day = 24 * 3_600_000;
         let cases = [
-            ("q@1", 1_000_000.0 + day, true, "exactly at expiry"),
+            ("q@1", 1_000_000 + day, true, "exactly at expiry"),
             (
                 "q@1",
-                1_000_000.0 + day + 1.0,
+                1_000_000 + day + 1,
                 false,
                 "one millisecond past expiry",
             ),
-            ("q@1", 1_000_000.0, true, "just saved"),
+            ("q@1", 1_000_000, true, "just saved"),
             (
                 "q@1",
-                999_000.0,
+                999_000,
                 false,
                 "saved in the future: a clock that moved back",
             ),
-            ("q@2", 1_000_000.0, false, "another questionnaire version"),
+            ("q@2", 1_000_000, false, "another questionnaire version"),
         ];
         for (q, now, want, why) in cases {
             assert_eq!(Draft::read(&json, q, now, day).is_some(), want, "{why}");
         }
-        assert_eq!(Draft::read(&json, "q@1", 1_000_000.0, day), Some(draft));
-        assert_eq!(Draft::read("{not json", "q@1", 0.0, day), None);
+        assert_eq!(Draft::read(&json, "q@1", 1_000_000, day), Some(draft));
+        assert_eq!(Draft::read("{not json", "q@1", 0, day), None);
         assert_eq!(
             Draft::read(
                 &json.replace("\"version\":1", "\"version\":0"),
                 "q@1",
-                1_000_000.0,
+                1_000_000,
                 day
             ),
             None

@@ -328,7 +328,7 @@ impl Flow {
 
     /// What to save so a reload loses nothing: `None` once there is nothing worth keeping
     /// (nothing answered yet, or delivered).
-    pub fn draft(&self, now: f64) -> Option<Draft> {
+    pub fn draft(&self, now: u64) -> Option<Draft> {
         let step = match &self.screen {
             Screen::Step(i) => Some(*i),
             Screen::Review => None,
@@ -612,11 +612,7 @@ pub(crate) mod tests {
         };
         assert_eq!(summary.submission_id, "first");
         assert_eq!(flow.pending, None);
-        assert_eq!(
-            flow.draft(0.0),
-            None,
-            "nothing kept after a successful send"
-        );
+        assert_eq!(flow.draft(0), None, "nothing kept after a successful send");
         // A late duplicate answer changes nothing.
         let done = flow.clone();
         flow.apply(Action::Delivery(Outcome::Delivered));
@@ -735,7 +731,7 @@ pub(crate) mod tests {
     fn drafts_restore_where_the_visitor_was() {
         let mut flow = flow();
         assert_eq!(
-            flow.draft(5.0),
+            flow.draft(5),
             None,
             "nothing to keep before the first answer"
         );
@@ -743,8 +739,8 @@ pub(crate) mod tests {
         flow.apply(text("email", "zoe@example.com"));
         flow.apply(tick("age_confirmed"));
         flow.apply(Action::Continue);
-        let draft = flow.draft(5.0).unwrap();
-        assert_eq!((draft.step, draft.saved_at), (Some(1), 5.0));
+        let draft = flow.draft(5).unwrap();
+        assert_eq!((draft.step, draft.saved_at), (Some(1), 5));
         let mut restored = super::tests::flow();
         restored.restore(draft);
         assert_eq!(restored.screen, Screen::Step(1));
@@ -754,7 +750,7 @@ pub(crate) mod tests {
         let mut flow = sending_flow();
         flow.apply(submit("first"));
         flow.apply(Action::Delivery(Outcome::Failed(Failure::Network)));
-        let draft = flow.draft(9.0).unwrap();
+        let draft = flow.draft(9).unwrap();
         let mut restored = Flow::new(Rc::clone(&flow.questionnaire), Rc::clone(&flow.config));
         restored.restore(draft);
         assert_eq!(restored.screen, Screen::Review);
@@ -764,6 +760,6 @@ pub(crate) mod tests {
 
         // Start again forgets everything.
         restored.apply(Action::StartAgain);
-        assert_eq!(restored.draft(10.0), None);
+        assert_eq!(restored.draft(10), None);
     }
 }

@@ -2,7 +2,6 @@
 //! a supplied one must pass before the widget will run it.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 use std::fmt;
 use std::rc::Rc;
 
@@ -172,7 +171,10 @@ impl fmt::Display for LoadError {
 impl Questionnaire {
     /// The questionnaire built into the widget.
     pub fn builtin() -> Questionnaire {
-        Questionnaire::from_json(DEFAULT_JSON).expect("the built-in questionnaire is valid")
+        match Questionnaire::from_json(DEFAULT_JSON) {
+            Ok(q) => q,
+            Err(e) => panic!("the built-in questionnaire is invalid: {e}"),
+        }
     }
 
     /// Reads and checks a questionnaire. Conditions may only point at an earlier question,
@@ -188,7 +190,8 @@ impl Questionnaire {
         if self.steps.is_empty() || self.steps.iter().any(|s| s.questions.is_empty()) {
             return Err(LoadError::Empty);
         }
-        let mut seen = BTreeSet::new();
+        // Vectors, not sets: a questionnaire has tens of ids, and set code costs download.
+        let mut seen: Vec<&str> = Vec::new();
         let all_ids = self
             .steps
             .iter()
@@ -198,20 +201,22 @@ impl Questionnaire {
             return Err(LoadError::BadId(bad.clone()));
         }
         for step in &self.steps {
-            if !seen.insert(step.id.as_str()) {
+            if seen.contains(&step.id.as_str()) {
                 return Err(LoadError::DuplicateId(step.id.clone()));
             }
+            seen.push(&step.id);
         }
-        let mut earlier: BTreeSet<&str> = BTreeSet::new();
+        let mut earlier: Vec<&str> = Vec::new();
         for q in self.questions() {
-            if !seen.insert(q.id.as_str()) {
+            if seen.contains(&q.id.as_str()) {
                 return Err(LoadError::DuplicateId(q.id.clone()));
             }
+            seen.push(&q.id);
             if matches!(q.kind, Kind::Choice | Kind::Multi) && q.options.is_empty() {
                 return Err(LoadError::NoOptions(q.id.clone()));
             }
             if let Some(cond) = &q.show_if {
-                if !earlier.contains(cond.question.as_str()) {
+                if !earlier.contains(&cond.question.as_str()) {
                     let exists = self.questions().any(|o| o.id == cond.question);
                     let (question, refers_to) = (q.id.clone(), cond.question.clone());
                     return Err(if exists {
@@ -227,7 +232,7 @@ impl Questionnaire {
                     });
                 }
             }
-            earlier.insert(q.id.as_str());
+            earlier.push(&q.id);
         }
         Ok(())
     }

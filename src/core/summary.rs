@@ -187,7 +187,8 @@ impl Summary {
     }
 
     pub fn json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a summary always serialises")
+        // Plain strings, booleans and lists: serialising cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
     /// The plain text for email: flags first, then each step's answers in order.

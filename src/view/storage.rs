@@ -46,6 +46,6 @@ impl DraftStore {
 }
 
 /// Milliseconds since the Unix epoch, for draft ages.
-pub fn now_ms() -> f64 {
-    js_sys::Date::now()
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
 }

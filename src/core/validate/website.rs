@@ -83,8 +83,9 @@ fn split_port(authority: &str) -> Option<(&str, Option<&str>)> {
 /// bracketed IPv6 address. Lower-cased, as the URL Standard's host parser does.
 fn normalise_host(host: &str) -> Option<String> {
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        let ip: Ipv6Addr = inner.parse().ok()?;
-        return Some(format!("[{ip}]"));
+        // Checked by the standard library's parser, kept as typed (lower-cased).
+        inner.parse::<Ipv6Addr>().ok()?;
+        return Some(format!("[{}]", inner.to_ascii_lowercase()));
     }
     // ASCII lower-casing only: full Unicode case mapping would add its tables to the download,
     // and an internationalised name is passed on as the visitor typed it.
@@ -95,7 +96,8 @@ fn normalise_host(host: &str) -> Option<String> {
     // URL Standard "ends in a number checker": such a host must be an IPv4 address. Only the
     // ordinary dotted-quad form is accepted; `0x7f.1` and friends are not addresses people type.
     if !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x") {
-        return name.parse::<Ipv4Addr>().ok().map(|ip| ip.to_string());
+        // Rust's parser accepts only the plain dotted-quad form, so the text is canonical.
+        return name.parse::<Ipv4Addr>().ok().map(|_| name.to_owned());
     }
     let ok = labels.len() >= 2 && name.len() <= 253 && labels.iter().all(|l| is_label(l));
     ok.then_some(host)

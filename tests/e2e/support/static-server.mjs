@@ -18,7 +18,7 @@ const escape = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').r
 /** The demo page with the widget's element given exactly these data- attributes. */
 export function withSettings(indexHtml, attributes) {
   const attrs = Object.entries(attributes).map(([k, v]) => ` ${k}="${escape(v)}"`).join('');
-  const mount = /<div data-consultation-form[^>]*>/;
+  const mount = /<div\b[^>]*\bdata-consultation-form\b[^>]*>/;
   if (!mount.test(indexHtml)) throw new Error('index.html has no data-consultation-form element');
   return indexHtml.replace(mount, `<div data-consultation-form${attrs}>`);
 }
