@@ -1,16 +1,12 @@
 //! What the visitor has answered, exactly as typed or chosen, and which questions those
 //! answers make visible.
 
+use super::json::{self, Json};
 use super::questionnaire::{Kind, Question, Questionnaire};
-use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{SerializeMap, Serializer};
-use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// One answer. Typed text is kept exactly as entered (never trimmed or rewritten in place), so
 /// nothing the visitor typed is lost; validation works on a trimmed copy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
     /// Typed text, or the value of the chosen option of a `choice` question.
     Text(String),
@@ -47,34 +43,28 @@ impl Value {
     }
 }
 
-/// Read by hand rather than with `#[serde(untagged)]`, whose buffering of any JSON value
-/// adds far more to the download than this visitor.
-impl<'de> Deserialize<'de> for Value {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
-        struct ValueVisitor;
-        impl<'de> Visitor<'de> for ValueVisitor {
-            type Value = Value;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("text, a list of texts, or true or false")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-                Ok(Value::Text(v.to_owned()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Value, E> {
-                Ok(Value::Text(v))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-                Ok(Value::Checked(v))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-                let mut values = Vec::new();
-                while let Some(v) = seq.next_element::<String>()? {
-                    values.push(v);
-                }
-                Ok(Value::Many(values))
-            }
+impl Value {
+    /// Text as a JSON string, a list as an array of strings, a tick box as true or false.
+    pub fn to_json(&self) -> Json {
+        match self {
+            Value::Text(t) => json::text(t),
+            Value::Many(v) => Json::Array(v.iter().map(|x| json::text(x)).collect()),
+            Value::Checked(c) => Json::Bool(*c),
         }
-        deserializer.deserialize_any(ValueVisitor)
+    }
+
+    pub fn from_json(value: &Json) -> Option<Value> {
+        Some(match value {
+            Json::Str(s) => Value::Text(s.clone()),
+            Json::Bool(b) => Value::Checked(*b),
+            Json::Array(items) => Value::Many(
+                items
+                    .iter()
+                    .map(|i| i.as_str().map(str::to_owned))
+                    .collect::<Option<_>>()?,
+            ),
+            _ => return None,
+        })
     }
 }
 
@@ -84,37 +74,28 @@ impl<'de> Deserialize<'de> for Value {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Answers(Vec<(String, Value)>);
 
-impl Serialize for Answers {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (id, value) in &self.0 {
-            map.serialize_entry(id, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Answers {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Answers, D::Error> {
-        struct AnswersVisitor;
-        impl<'de> Visitor<'de> for AnswersVisitor {
-            type Value = Answers;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("answers by question id")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Answers, A::Error> {
-                let mut answers = Answers::default();
-                while let Some((id, value)) = map.next_entry::<String, Value>()? {
-                    answers.set(&id, value);
-                }
-                Ok(answers)
-            }
-        }
-        deserializer.deserialize_map(AnswersVisitor)
-    }
-}
-
 impl Answers {
+    pub fn to_json(&self) -> Json {
+        Json::Object(
+            self.0
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_json()))
+                .collect(),
+        )
+    }
+
+    /// `None` unless every member is an answer of a known shape.
+    pub fn from_json(value: &Json) -> Option<Answers> {
+        let Json::Object(members) = value else {
+            return None;
+        };
+        let mut answers = Answers::default();
+        for (id, v) in members {
+            answers.set(id, Value::from_json(v)?);
+        }
+        Some(answers)
+    }
+
     pub fn get(&self, id: &str) -> Option<&Value> {
         self.0.iter().find(|(k, _)| k == id).map(|(_, v)| v)
     }
@@ -229,20 +210,25 @@ mod tests {
         a.set("areas", Value::Many(vec!["face".into(), "neck".into()]));
         a.set("age_confirmed", Value::Checked(true));
         a.set("goals", Value::Text("changed".into()));
-        let json = serde_json::to_string(&a).unwrap();
+        let json = a.to_json().write();
         assert_eq!(
             json,
             r#"{"goals":"changed","areas":["face","neck"],"age_confirmed":true}"#
         );
-        assert_eq!(serde_json::from_str::<Answers>(&json).unwrap(), a);
-        for bad in [
+        assert_eq!(Answers::from_json(&Json::parse(&json).unwrap()), Some(a));
+        let bad = [
             r#"{"a":1}"#,
             r#"{"a":[1]}"#,
             r#"{"a":null}"#,
             r#"["a"]"#,
             r#"{"a":{"b":"c"}}"#,
-        ] {
-            assert!(serde_json::from_str::<Answers>(bad).is_err(), "{bad}");
+        ];
+        for bad in bad {
+            assert_eq!(
+                Answers::from_json(&Json::parse(bad).unwrap()),
+                None,
+                "{bad}"
+            );
         }
     }
 

@@ -2,7 +2,7 @@
 //! rejected with field errors, or failed (and so worth retrying). Pure, so the view's fetch
 //! stays a thin edge and every branch is tested natively.
 
-use serde::Deserialize;
+use super::json::Json;
 
 /// How long the view waits for the clinic's server before calling it a failure.
 pub const TIMEOUT_MS: i32 = 15_000;
@@ -29,19 +29,6 @@ pub enum Outcome {
     Failed(Failure),
 }
 
-#[derive(Deserialize)]
-struct FieldErrors {
-    errors: Vec<FieldErrorBody>,
-}
-
-#[derive(Deserialize)]
-struct FieldErrorBody {
-    #[serde(default)]
-    field: Option<String>,
-    #[serde(default)]
-    message: Option<String>,
-}
-
 /// Classifies a response by its status and body. Field errors are read from
 /// `{"errors":[{"field":"<question id>","message":"..."}]}` (Formspree's shape); errors without
 /// a field or message are form-level and leave the response a plain refusal.
@@ -50,13 +37,19 @@ pub fn classify(status: u16, body: &str) -> Outcome {
         200..=299 => Outcome::Delivered,
         408 | 429 => Outcome::Failed(Failure::Server(status)),
         400..=499 => {
-            let fields: Vec<(String, String)> = serde_json::from_str::<FieldErrors>(body)
-                .map(|b| b.errors)
-                .unwrap_or_default()
-                .into_iter()
+            let doc = Json::parse(body).unwrap_or(Json::Null);
+            let errors = doc
+                .get("errors")
+                .and_then(Json::as_array)
+                .unwrap_or_default();
+            let fields: Vec<(String, String)> = errors
+                .iter()
                 .filter_map(|e| {
-                    let message = e.message.filter(|m| !m.trim().is_empty())?;
-                    Some((e.field?, message))
+                    let message = e
+                        .get("message")?
+                        .as_str()
+                        .filter(|m| !m.trim().is_empty())?;
+                    Some((e.get("field")?.as_str()?.to_owned(), message.to_owned()))
                 })
                 .collect();
             if fields.is_empty() {

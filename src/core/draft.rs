@@ -3,12 +3,12 @@
 //! is the same submission, and the clinic's server stores it once).
 
 use super::answers::Answers;
-use serde::{Deserialize, Serialize};
+use super::json::{self, Json};
 
 /// Bumped when the draft's shape changes, so an old draft is dropped rather than misread.
 pub const DRAFT_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
     pub version: u32,
     /// `id@version` of the questionnaire the answers belong to.
@@ -18,12 +18,11 @@ pub struct Draft {
     /// The step index, or `None` for the review.
     pub step: Option<usize>,
     pub answers: Answers,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<Pending>,
 }
 
 /// A submission prepared but not yet confirmed delivered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
     pub id: String,
     pub completed_at: String,
@@ -33,7 +32,7 @@ impl Draft {
     /// Reads a stored draft; anything unreadable, from another questionnaire or version, or
     /// older than `max_age_ms` is `None` (and the caller removes it).
     pub fn read(json: &str, questionnaire: &str, now: u64, max_age_ms: u64) -> Option<Draft> {
-        let draft: Draft = serde_json::from_str(json).ok()?;
+        let draft = Draft::from_json(&Json::parse(json).ok()?)?;
         // A draft from the future (a clock moved back) counts as expired.
         let fresh = now
             .checked_sub(draft.saved_at)
@@ -42,8 +41,46 @@ impl Draft {
             .then_some(draft)
     }
 
+    fn from_json(doc: &Json) -> Option<Draft> {
+        let pending = match doc.get("pending") {
+            None | Some(Json::Null) => None,
+            Some(p) => Some(Pending {
+                id: p.get("id")?.as_str()?.to_owned(),
+                completed_at: p.get("completed_at")?.as_str()?.to_owned(),
+            }),
+        };
+        Some(Draft {
+            version: u32::try_from(doc.get("version")?.as_u64()?).ok()?,
+            questionnaire: doc.get("questionnaire")?.as_str()?.to_owned(),
+            saved_at: doc.get("saved_at")?.as_u64()?,
+            step: match doc.get("step")? {
+                Json::Null => None,
+                n => Some(usize::try_from(n.as_u64()?).ok()?),
+            },
+            answers: Answers::from_json(doc.get("answers")?)?,
+            pending,
+        })
+    }
+
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut members = vec![
+            ("version", json::number(u64::from(self.version))),
+            ("questionnaire", json::text(&self.questionnaire)),
+            ("saved_at", json::number(self.saved_at)),
+            (
+                "step",
+                self.step.map_or(Json::Null, |s| json::number(s as u64)),
+            ),
+            ("answers", self.answers.to_json()),
+        ];
+        if let Some(p) = &self.pending {
+            let pending = json::object(vec![
+                ("id", json::text(&p.id)),
+                ("completed_at", json::text(&p.completed_at)),
+            ]);
+            members.push(("pending", pending));
+        }
+        json::object(members).write()
     }
 }
 

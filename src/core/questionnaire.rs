@@ -1,15 +1,14 @@
-//! The questionnaire as data: its serde shape, the built-in default, and the structural checks
-//! a supplied one must pass before the widget will run it.
+//! The questionnaire as data: its shape, how it is read from JSON, the built-in default, and
+//! the structural checks a supplied one must pass before the widget will run it.
 
-use serde::{Deserialize, Serialize};
+use super::json::Json;
 use std::fmt;
 use std::rc::Rc;
 
 /// The built-in microneedling questionnaire, embedded so the widget works with no setup.
 const DEFAULT_JSON: &str = include_str!("default_questionnaire.json");
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Questionnaire {
     pub id: String,
     pub version: String,
@@ -17,52 +16,39 @@ pub struct Questionnaire {
     pub steps: Vec<Step>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
     pub id: String,
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intro: Option<String>,
     /// Shared, so the view can hand a question to its field without copying it.
     pub questions: Vec<Rc<Question>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Question {
     pub id: String,
     pub kind: Kind,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
-    #[serde(default)]
     pub required: bool,
     /// Choices for `choice` and `multi` questions.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<Choice>,
     /// The sentence beside the tick box of a `confirm` question.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Shown (and so validated and summarised) only when this holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_if: Option<Condition>,
     /// A screening question: this answer is flagged for practitioner review.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag_if: Option<String>,
     /// A consent: the version of the text the visitor agreed to, recorded with the answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_version: Option<String>,
     /// Overrides the kind's default length limit (in characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<usize>,
     /// The HTML `autocomplete` token, so browsers can fill in contact details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocomplete: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Text,
     LongText,
@@ -78,6 +64,20 @@ pub enum Kind {
 }
 
 impl Kind {
+    fn parse(name: &str) -> Option<Kind> {
+        Some(match name {
+            "text" => Kind::Text,
+            "long_text" => Kind::LongText,
+            "email" => Kind::Email,
+            "website" => Kind::Website,
+            "phone" => Kind::Phone,
+            "choice" => Kind::Choice,
+            "multi" => Kind::Multi,
+            "confirm" => Kind::Confirm,
+            _ => return None,
+        })
+    }
+
     /// Answers of these kinds are typed text, so they carry a length limit.
     pub fn is_typed(self) -> bool {
         matches!(
@@ -101,19 +101,16 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     pub value: String,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
 }
 
 /// `{"question": "concerns", "is": "other"}`: holds when that question's answer is (or, for a
 /// `multi` question, includes) the value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
     pub question: String,
     pub is: String,
@@ -136,19 +133,32 @@ impl Question {
 /// Why a supplied questionnaire was refused: one clear sentence for the site owner.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadError {
-    Json(String),
+    /// Not JSON at all: where and why.
+    Syntax(String),
+    /// JSON, but not a questionnaire: the path to the problem and what it is.
+    Shape {
+        at: String,
+        problem: String,
+    },
     Empty,
     DuplicateId(String),
     BadId(String),
     NoOptions(String),
-    UnknownCondition { question: String, refers_to: String },
-    ConditionNotEarlier { question: String, refers_to: String },
+    UnknownCondition {
+        question: String,
+        refers_to: String,
+    },
+    ConditionNotEarlier {
+        question: String,
+        refers_to: String,
+    },
 }
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LoadError::Json(e) => write!(f, "the questionnaire is not valid JSON of the expected shape: {e}"),
+            LoadError::Syntax(e) => write!(f, "the questionnaire is not valid JSON: {e}"),
+            LoadError::Shape { at, problem } => write!(f, "the questionnaire's {at}: {problem}"),
             LoadError::Empty => write!(f, "the questionnaire has no steps with questions"),
             LoadError::DuplicateId(id) => write!(f, "the id \"{id}\" is used more than once"),
             LoadError::BadId(id) => write!(
@@ -180,8 +190,8 @@ impl Questionnaire {
     /// Reads and checks a questionnaire. Conditions may only point at an earlier question,
     /// which also rules out loops.
     pub fn from_json(json: &str) -> Result<Questionnaire, LoadError> {
-        let q: Questionnaire =
-            serde_json::from_str(json).map_err(|e| LoadError::Json(e.to_string()))?;
+        let doc = Json::parse(json).map_err(|e| LoadError::Syntax(e.to_string()))?;
+        let q = read_questionnaire(&doc)?;
         q.check()?;
         Ok(q)
     }
@@ -255,6 +265,224 @@ impl Questionnaire {
     }
 }
 
+/// Reads one JSON object member by member, remembering where it is for messages and refusing
+/// members it does not know (a misspelt "requried" must not silently make a question optional).
+struct Fields<'a> {
+    at: String,
+    members: &'a [(String, Json)],
+    used: Vec<bool>,
+}
+
+impl<'a> Fields<'a> {
+    fn new(value: &'a Json, at: String) -> Result<Fields<'a>, LoadError> {
+        match value {
+            Json::Object(members) => {
+                if let Some(i) = (1..members.len())
+                    .find(|&i| members[..i].iter().any(|(k, _)| *k == members[i].0))
+                {
+                    return Err(shape(&at, format!("\"{}\" is given twice", members[i].0)));
+                }
+                Ok(Fields {
+                    at,
+                    used: vec![false; members.len()],
+                    members,
+                })
+            }
+            other => Err(shape(
+                &at,
+                format!("must be an object, not {}", other.kind()),
+            )),
+        }
+    }
+
+    fn path(&self, name: &str) -> String {
+        if self.at.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{}.{name}", self.at)
+        }
+    }
+
+    fn take(&mut self, name: &str) -> Option<&'a Json> {
+        let i = self.members.iter().position(|(k, _)| k == name)?;
+        self.used[i] = true;
+        Some(&self.members[i].1)
+    }
+
+    fn opt_text(&mut self, name: &str) -> Result<Option<String>, LoadError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Json::Str(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(shape(
+                &self.path(name),
+                format!("must be text, not {}", other.kind()),
+            )),
+        }
+    }
+
+    fn text(&mut self, name: &str) -> Result<String, LoadError> {
+        self.opt_text(name)?
+            .ok_or_else(|| shape(&self.at, format!("\"{name}\" is missing")))
+    }
+
+    fn flag(&mut self, name: &str) -> Result<bool, LoadError> {
+        match self.take(name) {
+            None => Ok(false),
+            Some(Json::Bool(b)) => Ok(*b),
+            Some(other) => Err(shape(
+                &self.path(name),
+                format!("must be true or false, not {}", other.kind()),
+            )),
+        }
+    }
+
+    fn count(&mut self, name: &str) -> Result<Option<usize>, LoadError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(n) => match n.as_u64().and_then(|n| usize::try_from(n).ok()) {
+                Some(n) if n > 0 => Ok(Some(n)),
+                _ => Err(shape(
+                    &self.path(name),
+                    "must be a whole number above 0".to_owned(),
+                )),
+            },
+        }
+    }
+
+    fn list(&mut self, name: &str, required: bool) -> Result<&'a [Json], LoadError> {
+        match self.take(name) {
+            None if required => Err(shape(&self.at, format!("\"{name}\" is missing"))),
+            None => Ok(&[]),
+            Some(Json::Array(items)) => Ok(items),
+            Some(other) => Err(shape(
+                &self.path(name),
+                format!("must be a list, not {}", other.kind()),
+            )),
+        }
+    }
+
+    fn object(&mut self, name: &str) -> Result<Option<Fields<'a>>, LoadError> {
+        let path = self.path(name);
+        self.take(name).map(|v| Fields::new(v, path)).transpose()
+    }
+
+    fn finish(self) -> Result<(), LoadError> {
+        match self.used.iter().position(|u| !u) {
+            Some(i) => Err(shape(
+                &self.at,
+                format!("\"{}\" is not a known setting", self.members[i].0),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+fn shape(at: &str, problem: String) -> LoadError {
+    let at = if at.is_empty() {
+        "top level".to_owned()
+    } else {
+        at.to_owned()
+    };
+    LoadError::Shape { at, problem }
+}
+
+fn read_questionnaire(doc: &Json) -> Result<Questionnaire, LoadError> {
+    let mut f = Fields::new(doc, String::new())?;
+    let (id, version, title) = (f.text("id")?, f.text("version")?, f.text("title")?);
+    let steps = f.list("steps", true)?;
+    let steps = steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| read_step(s, format!("steps[{i}]")))
+        .collect::<Result<Vec<_>, _>>()?;
+    f.finish()?;
+    Ok(Questionnaire {
+        id,
+        version,
+        title,
+        steps,
+    })
+}
+
+fn read_step(value: &Json, at: String) -> Result<Step, LoadError> {
+    let mut f = Fields::new(value, at.clone())?;
+    let (id, title, intro) = (f.text("id")?, f.text("title")?, f.opt_text("intro")?);
+    let questions = f
+        .list("questions", true)?
+        .iter()
+        .enumerate()
+        .map(|(i, q)| read_question(q, format!("{at}.questions[{i}]")).map(Rc::new))
+        .collect::<Result<Vec<_>, _>>()?;
+    f.finish()?;
+    Ok(Step {
+        id,
+        title,
+        intro,
+        questions,
+    })
+}
+
+fn read_question(value: &Json, at: String) -> Result<Question, LoadError> {
+    let mut f = Fields::new(value, at.clone())?;
+    let id = f.text("id")?;
+    let kind = f.text("kind")?;
+    let kind = Kind::parse(&kind).ok_or_else(|| {
+        shape(
+            &format!("{at}.kind"),
+            format!("\"{kind}\" is not a kind of question (text, long_text, email, website, phone, choice, multi or confirm)"),
+        )
+    })?;
+    let label = f.text("label")?;
+    let hint = f.opt_text("hint")?;
+    let required = f.flag("required")?;
+    let options = f
+        .list("options", false)?
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mut c = Fields::new(o, format!("{at}.options[{i}]"))?;
+            let choice = Choice {
+                value: c.text("value")?,
+                label: c.text("label")?,
+                hint: c.opt_text("hint")?,
+            };
+            c.finish()?;
+            Ok(choice)
+        })
+        .collect::<Result<Vec<_>, LoadError>>()?;
+    let text = f.opt_text("text")?;
+    let show_if = match f.object("show_if")? {
+        Some(mut c) => {
+            let condition = Condition {
+                question: c.text("question")?,
+                is: c.text("is")?,
+            };
+            c.finish()?;
+            Some(condition)
+        }
+        None => None,
+    };
+    let flag_if = f.opt_text("flag_if")?;
+    let consent_version = f.opt_text("consent_version")?;
+    let max_length = f.count("max_length")?;
+    let autocomplete = f.opt_text("autocomplete")?;
+    f.finish()?;
+    Ok(Question {
+        id,
+        kind,
+        label,
+        hint,
+        required,
+        options,
+        text,
+        show_if,
+        flag_if,
+        consent_version,
+        max_length,
+        autocomplete,
+    })
+}
+
 /// Ids become HTML ids and CSS selectors in the view and keys in the JSON that systems read,
 /// so they keep to a plain, stable alphabet.
 fn is_safe_id(id: &str) -> bool {
@@ -314,7 +542,10 @@ mod tests {
         };
         type Expect = fn(&LoadError) -> bool;
         let cases: Vec<(String, Expect)> = vec![
-            ("{".into(), |e| matches!(e, LoadError::Json(_))),
+            (
+                "{".into(),
+                |e| matches!(e, LoadError::Syntax(m) if m == "line 1, column 2: expected a name in quotes"),
+            ),
             (
                 wrap(vec![text("a", ""), text("a", "")]),
                 |e| matches!(e, LoadError::DuplicateId(id) if id == "a"),
@@ -340,9 +571,45 @@ mod tests {
             ),
             (
                 wrap(vec![r#"{"id":"a","kind":"slider","label":"L"}"#.into()]),
-                |e| matches!(e, LoadError::Json(m) if m.contains("slider")),
+                |e| matches!(e, LoadError::Shape { at, problem } if at == "steps[0].questions[0].kind" && problem.contains("\"slider\"")),
             ),
             (wrap(vec![]), |e| matches!(e, LoadError::Empty)),
+            (wrap(vec![text("a", r#","requried":true"#)]), |e| {
+                e.to_string() == "the questionnaire's steps[0].questions[0]: \"requried\" is not a known setting"
+            }),
+            (wrap(vec![r#"{"id":"a","kind":"text"}"#.into()]), |e| {
+                e.to_string() == "the questionnaire's steps[0].questions[0]: \"label\" is missing"
+            }),
+            (
+                wrap(vec![r#"{"id":"a","kind":"text","label":7}"#.into()]),
+                |e| {
+                    e.to_string() == "the questionnaire's steps[0].questions[0].label: must be text, not a number"
+                },
+            ),
+            (
+                wrap(vec![
+                    r#"{"id":"a","kind":"text","label":"L","label":"M"}"#.into()
+                ]),
+                |e| e.to_string().ends_with("\"label\" is given twice"),
+            ),
+            (wrap(vec![text("a", r#","max_length":0"#)]), |e| {
+                e.to_string()
+                    .ends_with("max_length: must be a whole number above 0")
+            }),
+            (wrap(vec![text("a", r#","max_length":2.5"#)]), |e| {
+                e.to_string()
+                    .ends_with("max_length: must be a whole number above 0")
+            }),
+            (
+                wrap(vec![text("a", r#","show_if":{"question":"b"}"#)]),
+                |e| e.to_string().ends_with("show_if: \"is\" is missing"),
+            ),
+            ("[]".into(), |e| {
+                e.to_string() == "the questionnaire's top level: must be an object, not a list"
+            }),
+            ("{\"id\":\"q\",\n\"version\":1}".into(), |e| {
+                e.to_string() == "the questionnaire's version: must be text, not a number"
+            }),
             (wrap(vec![text("a b", "")]), |e| {
                 matches!(e, LoadError::BadId(_))
             }),

@@ -2,16 +2,16 @@
 //! first, for a ten-second read) and as JSON (for systems). Both come from the same `Summary`.
 
 use super::answers::{Answers, Value};
+use super::json::{self, Json};
 use super::messages::NOT_PROVIDED;
 use super::questionnaire::{Kind, Questionnaire};
 use super::validate::email;
-use serde::Serialize;
 use std::fmt::Write;
 
 /// Names the JSON shape, so a receiving system can tell versions apart.
 pub const FORMAT: &str = "consultation-summary/1";
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     pub format: &'static str,
     pub submission_id: String,
@@ -24,25 +24,22 @@ pub struct Summary {
     pub answers: Vec<Item>,
     pub consents: Vec<Consent>,
     /// For form backends of the Formspree kind: the email subject, naming visitor and clinic.
-    #[serde(rename = "_subject")]
     pub subject: String,
     /// For form backends: where staff replies go, the visitor's email address.
-    #[serde(rename = "_replyto", skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<String>,
     /// The plain-text summary (`text()`), which form backends email to staff as it is.
     pub message: String,
-    #[serde(skip)]
     steps: Vec<(String, String)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuestionnaireRef {
     pub id: String,
     pub version: String,
     pub title: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Flag {
     pub question_id: String,
     pub label: String,
@@ -50,7 +47,7 @@ pub struct Flag {
     pub details: Vec<Item>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub question_id: String,
     pub step_id: String,
@@ -61,13 +58,54 @@ pub struct Item {
     pub display: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Consent {
     pub question_id: String,
     pub label: String,
     pub text: String,
     pub given: bool,
     pub version: String,
+}
+
+impl Item {
+    fn to_json(&self) -> Json {
+        json::object(vec![
+            ("question_id", json::text(&self.question_id)),
+            ("step_id", json::text(&self.step_id)),
+            ("label", json::text(&self.label)),
+            (
+                "value",
+                self.value.as_ref().map_or(Json::Null, Value::to_json),
+            ),
+            ("display", json::opt_text(self.display.as_deref())),
+        ])
+    }
+}
+
+impl Flag {
+    fn to_json(&self) -> Json {
+        json::object(vec![
+            ("question_id", json::text(&self.question_id)),
+            ("label", json::text(&self.label)),
+            ("answer", json::text(&self.answer)),
+            (
+                "details",
+                Json::Array(self.details.iter().map(Item::to_json).collect()),
+            ),
+        ])
+    }
+}
+
+impl Consent {
+    fn to_json(&self) -> Json {
+        json::object(vec![
+            ("question_id", json::text(&self.question_id)),
+            ("label", json::text(&self.label)),
+            ("text", json::text(&self.text)),
+            ("given", Json::Bool(self.given)),
+            ("version", json::text(&self.version)),
+        ])
+    }
 }
 
 /// A short reference a visitor can quote on the phone: the first eight letters and digits of
@@ -186,9 +224,41 @@ impl Summary {
         summary
     }
 
+    /// The submission as JSON (schema/submission.schema.json), indented for people who open
+    /// the downloaded file.
     pub fn json(&self) -> String {
-        // Plain strings, booleans and lists: serialising cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        let mut members = vec![
+            ("format", json::text(self.format)),
+            ("submission_id", json::text(&self.submission_id)),
+            ("reference", json::text(&self.reference)),
+            (
+                "questionnaire",
+                json::object(vec![
+                    ("id", json::text(&self.questionnaire.id)),
+                    ("version", json::text(&self.questionnaire.version)),
+                    ("title", json::text(&self.questionnaire.title)),
+                ]),
+            ),
+            ("completed_at", json::text(&self.completed_at)),
+            (
+                "flags",
+                Json::Array(self.flags.iter().map(Flag::to_json).collect()),
+            ),
+            (
+                "answers",
+                Json::Array(self.answers.iter().map(Item::to_json).collect()),
+            ),
+            (
+                "consents",
+                Json::Array(self.consents.iter().map(Consent::to_json).collect()),
+            ),
+            ("_subject", json::text(&self.subject)),
+        ];
+        if let Some(reply_to) = &self.reply_to {
+            members.push(("_replyto", json::text(reply_to)));
+        }
+        members.push(("message", json::text(&self.message)));
+        json::object(members).pretty()
     }
 
     /// The plain text for email: flags first, then each step's answers in order.
