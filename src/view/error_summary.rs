@@ -12,13 +12,8 @@ pub struct SummaryItem {
     pub message: String,
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ErrorSummaryProps {
-    pub items: Vec<SummaryItem>,
-}
-
-#[function_component]
-pub fn ErrorSummary(props: &ErrorSummaryProps) -> Html {
+/// A plain function rather than a component: it holds no state (see `progress`).
+pub fn error_summary(items: &[SummaryItem]) -> Html {
     // The link moves focus to the field itself rather than following `#id`, which would
     // rewrite the host page's address and could scroll the label out of view.
     let onclick = Callback::from(|e: MouseEvent| {
@@ -39,7 +34,7 @@ pub fn ErrorSummary(props: &ErrorSummaryProps) -> Html {
         <div class="cw-error-summary" role="alert" tabindex="-1">
             <h2 class="cw-error-summary__title">{"There is a problem"}</h2>
             <ul class="cw-error-summary__list">
-                { for props.items.iter().map(|item| html! {
+                { for items.iter().map(|item| html! {
                     <li>
                         <a href={format!("#{}", item.question)} data-target={item.question.clone()}
                             onclick={onclick.clone()}>

@@ -12,7 +12,7 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+/// What one field is drawn from.
 pub struct FieldProps {
     pub question: Rc<Question>,
     pub value: Option<Value>,
@@ -39,8 +39,9 @@ pub fn label_text(q: &Question) -> String {
     }
 }
 
-#[function_component]
-pub fn Field(props: &FieldProps) -> Html {
+/// One question's field. A plain function rather than a component: it holds no state, and
+/// each component costs the download its own copy of yew's component machinery.
+pub fn field(props: &FieldProps) -> Html {
     let q = &props.question;
     let id = q.id.clone();
     let hint_id = format!("{id}-hint");
@@ -116,7 +117,7 @@ pub fn Field(props: &FieldProps) -> Html {
                 }
             };
             html! {
-                <div {class}>
+                <div key={q.id.clone()} {class}>
                     <label class="cw-label" for={id}>{label_text(q)}</label>
                     {hint}
                     {error}
@@ -187,7 +188,7 @@ pub fn Field(props: &FieldProps) -> Html {
                 && q.options.len() <= 3
                 && q.options.iter().all(|o| o.label.len() <= 10);
             html! {
-                <div {class}>
+                <div key={q.id.clone()} {class}>
                     <fieldset class="cw-fieldset" aria-describedby={describedby}>
                         <legend class="cw-legend">{label_text(q)}</legend>
                         {hint}

@@ -17,7 +17,6 @@ pub use widget::{Widget, WidgetProps};
 use crate::core::config::{Config, RawConfig};
 use crate::core::flow::{Action, Flow};
 use crate::core::questionnaire::Questionnaire;
-use config_problem::{ConfigProblem, ConfigProblemProps};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -77,11 +76,7 @@ pub fn mount_all() {
             Err(problem) => {
                 // For the site owner: in the console as well as in the widget's box.
                 web_sys::console::error_1(&format!("Consultation form: {problem}").into());
-                element.set_inner_html("");
-                let props = ConfigProblemProps {
-                    problem: problem.to_string(),
-                };
-                yew::Renderer::<ConfigProblem>::with_root_and_props(element, props).render();
+                config_problem::show(&element, &problem.to_string());
             }
         }
     }

@@ -7,7 +7,7 @@ use crate::core::messages::{failure, NOT_PROVIDED};
 use crate::core::review::ReviewGroup;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+/// What the review is drawn from.
 pub struct ReviewProps {
     pub groups: Vec<ReviewGroup>,
     pub delivery: Delivery,
@@ -15,8 +15,8 @@ pub struct ReviewProps {
     pub dispatch: UseReducerDispatcher<State>,
 }
 
-#[function_component]
-pub fn Review(props: &ReviewProps) -> Html {
+/// A plain function rather than a component: it holds no state (see `field`).
+pub fn review(props: &ReviewProps) -> Html {
     let sending = props.delivery == Delivery::Sending;
     let change = |question: &str| {
         let dispatch = props.dispatch.clone();

@@ -3,10 +3,10 @@
 //! sent when the core asks, and a retry when the browser comes back online.
 
 use super::done::Done;
-use super::error_summary::{ErrorSummary, SummaryItem};
-use super::field::Field;
-use super::progress::Progress;
-use super::review::Review;
+use super::error_summary::{error_summary, SummaryItem};
+use super::field::{field, FieldProps};
+use super::progress::progress;
+use super::review::{review, ReviewProps};
 use super::storage::{now_ms, DraftStore};
 use super::{browser, transport, State};
 use crate::core::config::Config;
@@ -137,7 +137,12 @@ pub fn Widget(props: &WidgetProps) -> Html {
         Screen::Review => {
             let groups = review::groups(&flow.questionnaire, &flow.answers);
             let clinic = flow.config.clinic_name.clone();
-            html! { <Review {groups} delivery={flow.delivery} {clinic} dispatch={dispatch.clone()} /> }
+            review(&ReviewProps {
+                groups,
+                delivery: flow.delivery,
+                clinic,
+                dispatch: dispatch.clone(),
+            })
         }
         Screen::Done { summary, sent } => html! {
             <Done summary={(**summary).clone()} sent={*sent} delivery={flow.delivery}
@@ -182,17 +187,18 @@ fn step(flow: &Flow, index: usize, dispatch: &UseReducerDispatcher<State>) -> Ht
         .iter()
         .filter(|question| flow.answers.is_visible(q, question))
         .map(|question| {
-            html! {
-                <Field key={question.id.clone()} question={Rc::clone(question)}
-                    value={flow.answers.get(&question.id).cloned()}
-                    error={flow.error_for(&question.id).cloned()} dispatch={dispatch.clone()} />
-            }
+            field(&FieldProps {
+                question: Rc::clone(question),
+                value: flow.answers.get(&question.id).cloned(),
+                error: flow.error_for(&question.id).cloned(),
+                dispatch: dispatch.clone(),
+            })
         });
     html! {
         <form class="cw-form" novalidate=true {onsubmit}>
-            <Progress current={index + 1} total={flow.step_count()} />
+            {progress(index + 1, flow.step_count())}
             if !items.is_empty() {
-                <ErrorSummary {items} />
+                {error_summary(&items)}
             }
             <h2 class="cw-heading" tabindex="-1">{&step.title}</h2>
             if let Some(intro) = &step.intro {
