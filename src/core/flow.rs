@@ -68,6 +68,10 @@ pub enum Action {
     Delivery(Outcome),
     /// The browser is online again: a send that failed for want of a network is retried.
     BackOnline,
+    /// The browser copied the summary to the clipboard, or refused to.
+    Copied {
+        ok: bool,
+    },
     StartAgain,
 }
 
@@ -93,6 +97,8 @@ pub struct Flow {
     pub delivery: Delivery,
     /// Counts the sends asked for: the view sends once each time it changes.
     pub send_round: u32,
+    /// Whether copying the summary worked, once the visitor has tried.
+    pub copied: Option<bool>,
 }
 
 impl Flow {
@@ -111,6 +117,7 @@ impl Flow {
             pending: None,
             delivery: Delivery::Idle,
             send_round: 0,
+            copied: None,
         }
     }
 
@@ -314,6 +321,7 @@ impl Flow {
                     }
                 }
             }
+            (Action::Copied { ok }, Screen::Done { .. }) => self.copied = Some(ok),
             (Action::StartAgain, _) => {
                 let round = self.focus_round;
                 *self = Flow::new(Rc::clone(&self.questionnaire), Rc::clone(&self.config));
@@ -725,6 +733,26 @@ pub(crate) mod tests {
         flow.apply(submit("first"));
         assert!(matches!(flow.screen, Screen::Done { sent: false, .. }));
         assert_eq!(flow.send_round, 0, "nothing is sent");
+    }
+
+    #[test]
+    fn the_copy_result_is_kept_on_the_final_screen_only() {
+        let mut flow = flow();
+        flow.apply(Action::Copied { ok: true });
+        assert_eq!(flow.copied, None, "nothing to copy before the end");
+        for actions in minimal_answers() {
+            for a in actions {
+                flow.apply(a);
+            }
+            flow.apply(Action::Continue);
+        }
+        flow.apply(submit("first"));
+        flow.apply(Action::Copied { ok: false });
+        assert_eq!(flow.copied, Some(false));
+        flow.apply(Action::Copied { ok: true });
+        assert_eq!(flow.copied, Some(true));
+        flow.apply(Action::StartAgain);
+        assert_eq!(flow.copied, None);
     }
 
     #[test]

@@ -21,6 +21,15 @@ pub fn message(problem: &Problem) -> String {
     }
 }
 
+/// What the visitor hears after Copy summary.
+pub fn copied(ok: bool) -> &'static str {
+    if ok {
+        "Summary copied"
+    } else {
+        "Could not copy: select the summary and copy it yourself"
+    }
+}
+
 /// Why the answers have not reached the clinic, and what the visitor can do. Every message
 /// says the answers are kept, because they are.
 pub fn failure(failure: Failure, clinic: &str) -> String {

@@ -7,24 +7,25 @@ use crate::core::config::Config;
 use crate::core::delivery::Failure;
 use crate::core::flow::{Action, Delivery};
 use crate::core::mailto;
-use crate::core::messages::failure;
+use crate::core::messages::{copied, failure};
 use crate::core::summary::Summary;
 use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+/// What the final screen is drawn from.
 pub struct DoneProps {
     pub summary: Summary,
+    /// Whether Copy summary worked, once tried.
+    pub copied: Option<bool>,
     pub sent: bool,
     pub delivery: Delivery,
     pub config: Rc<Config>,
     pub dispatch: UseReducerDispatcher<State>,
 }
 
-#[function_component]
-pub fn Done(props: &DoneProps) -> Html {
-    // Hooks come before any early return: yew needs them called in the same order every time.
-    let status = use_state(String::new);
+/// A plain function rather than a component: its one piece of state, the copy result, lives in
+/// the flow like everything else.
+pub fn done(props: &DoneProps) -> Html {
     let reference = props.summary.reference.clone();
     let clinic = &props.config.clinic_name;
     if props.sent {
@@ -43,15 +44,12 @@ pub fn Done(props: &DoneProps) -> Html {
     }
     let text = props.summary.message.clone();
     let copy = {
-        let (status, text) = (status.clone(), text.clone());
+        let (dispatch, text) = (props.dispatch.clone(), text.clone());
         Callback::from(move |_| {
-            let (status, text) = (status.clone(), text.clone());
+            let (dispatch, text) = (dispatch.clone(), text.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                status.set(if browser::copy(&text).await {
-                    "Summary copied".to_owned()
-                } else {
-                    "Could not copy: select the summary and copy it yourself".to_owned()
-                });
+                let ok = browser::copy(&text).await;
+                dispatch.dispatch(Action::Copied { ok });
             });
         })
     };
@@ -103,7 +101,7 @@ pub fn Done(props: &DoneProps) -> Html {
                 <button type="button" class="cw-button cw-button--secondary" onclick={download_text}>{"Download as text (.txt)"}</button>
                 <button type="button" class="cw-button cw-button--secondary" onclick={download_json}>{"Download as data (.json)"}</button>
             </div>
-            <p class="cw-status" role="status">{(*status).clone()}</p>
+            <p class="cw-status" role="status">{props.copied.map(copied).unwrap_or_default()}</p>
             <h3 class="cw-subheading">{"Your summary"}</h3>
             <pre class="cw-summary-text">{text}</pre>
             <button type="button" class="cw-button cw-button--secondary" onclick={start_again}>{"Start again"}</button>

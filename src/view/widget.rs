@@ -2,7 +2,7 @@
 //! the browser: focus where the core says, drafts saved as the visitor goes, the submission
 //! sent when the core asks, and a retry when the browser comes back online.
 
-use super::done::Done;
+use super::done::{done, DoneProps};
 use super::error_summary::{error_summary, SummaryItem};
 use super::field::{field, FieldProps};
 use super::progress::progress;
@@ -144,10 +144,14 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 dispatch: dispatch.clone(),
             })
         }
-        Screen::Done { summary, sent } => html! {
-            <Done summary={(**summary).clone()} sent={*sent} delivery={flow.delivery}
-                config={Rc::clone(&flow.config)} dispatch={dispatch.clone()} />
-        },
+        Screen::Done { summary, sent } => done(&DoneProps {
+            summary: (**summary).clone(),
+            copied: flow.copied,
+            sent: *sent,
+            delivery: flow.delivery,
+            config: Rc::clone(&flow.config),
+            dispatch: dispatch.clone(),
+        }),
     };
     html! {
         <section class="cw" ref={root} aria-label={flow.questionnaire.title.clone()}>

@@ -211,6 +211,12 @@ test('no endpoint: the mailto link holds the full summary, the JSON matches the 
   assert.equal(mail.searchParams.get('body'), summaryText.replace(/\n/g, '\r\n'));
   assert.ok(summaryText.includes('What do you hope to achieve? Zoë'));
 
+  // Copy puts the same text on the clipboard, and says so.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy summary' }).click();
+  await page.getByRole('status').filter({ hasText: 'Summary copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), summaryText);
+
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Download as data (.json)' }).click(),
