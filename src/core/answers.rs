@@ -57,12 +57,13 @@ impl Value {
         Some(match value {
             Json::Str(s) => Value::Text(s.clone()),
             Json::Bool(b) => Value::Checked(*b),
-            Json::Array(items) => Value::Many(
-                items
-                    .iter()
-                    .map(|i| i.as_str().map(str::to_owned))
-                    .collect::<Option<_>>()?,
-            ),
+            Json::Array(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(item.as_str()?.to_owned());
+                }
+                Value::Many(values)
+            }
             _ => return None,
         })
     }

@@ -5,8 +5,9 @@ use super::json::Json;
 use std::fmt;
 use std::rc::Rc;
 
-/// The built-in microneedling questionnaire, embedded so the widget works with no setup.
-const DEFAULT_JSON: &str = include_str!("default_questionnaire.json");
+/// The built-in microneedling questionnaire, embedded so the widget works with no setup
+/// (`default_questionnaire.json`, minified by build.rs).
+const DEFAULT_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/default_questionnaire.json"));
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Questionnaire {
@@ -389,12 +390,11 @@ fn shape(at: &str, problem: String) -> LoadError {
 fn read_questionnaire(doc: &Json) -> Result<Questionnaire, LoadError> {
     let mut f = Fields::new(doc, String::new())?;
     let (id, version, title) = (f.text("id")?, f.text("version")?, f.text("title")?);
-    let steps = f.list("steps", true)?;
-    let steps = steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| read_step(s, format!("steps[{i}]")))
-        .collect::<Result<Vec<_>, _>>()?;
+    // Plain loops rather than collecting into a Result: the same, in less download.
+    let mut steps = Vec::new();
+    for (i, s) in f.list("steps", true)?.iter().enumerate() {
+        steps.push(read_step(s, format!("steps[{i}]"))?);
+    }
     f.finish()?;
     Ok(Questionnaire {
         id,
@@ -407,12 +407,10 @@ fn read_questionnaire(doc: &Json) -> Result<Questionnaire, LoadError> {
 fn read_step(value: &Json, at: String) -> Result<Step, LoadError> {
     let mut f = Fields::new(value, at.clone())?;
     let (id, title, intro) = (f.text("id")?, f.text("title")?, f.opt_text("intro")?);
-    let questions = f
-        .list("questions", true)?
-        .iter()
-        .enumerate()
-        .map(|(i, q)| read_question(q, format!("{at}.questions[{i}]")).map(Rc::new))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut questions = Vec::new();
+    for (i, q) in f.list("questions", true)?.iter().enumerate() {
+        questions.push(Rc::new(read_question(q, format!("{at}.questions[{i}]"))?));
+    }
     f.finish()?;
     Ok(Step {
         id,
@@ -435,21 +433,13 @@ fn read_question(value: &Json, at: String) -> Result<Question, LoadError> {
     let label = f.text("label")?;
     let hint = f.opt_text("hint")?;
     let required = f.flag("required")?;
-    let options = f
-        .list("options", false)?
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            let mut c = Fields::new(o, format!("{at}.options[{i}]"))?;
-            let choice = Choice {
-                value: c.text("value")?,
-                label: c.text("label")?,
-                hint: c.opt_text("hint")?,
-            };
-            c.finish()?;
-            Ok(choice)
-        })
-        .collect::<Result<Vec<_>, LoadError>>()?;
+    let mut options = Vec::new();
+    for (i, o) in f.list("options", false)?.iter().enumerate() {
+        let mut c = Fields::new(o, format!("{at}.options[{i}]"))?;
+        let (value, label, hint) = (c.text("value")?, c.text("label")?, c.opt_text("hint")?);
+        c.finish()?;
+        options.push(Choice { value, label, hint });
+    }
     let text = f.opt_text("text")?;
     let show_if = match f.object("show_if")? {
         Some(mut c) => {

@@ -1,6 +1,7 @@
 //! The thin edge around browser APIs the view needs: random ids, the clock, focus, the
 //! clipboard and file downloads. Nothing here decides anything; the core does.
 
+use std::fmt::Write;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
@@ -19,15 +20,14 @@ pub fn random_id() -> String {
     }
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    let mut id = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            id.push('-');
+        }
+        let _ = write!(id, "{b:02x}");
+    }
+    id
 }
 
 /// Now, in UTC, as ISO 8601.

@@ -76,7 +76,14 @@ pub fn field(props: &FieldProps) -> Html {
             })
         }
     };
-    let class = classes!("cw-field", props.error.as_ref().map(|_| "cw-field--error"));
+    // Fixed class strings rather than `classes!`, which builds a set at run time and adds its
+    // code to the download.
+    let has_error = props.error.is_some();
+    let class = if has_error {
+        "cw-field cw-field--error"
+    } else {
+        "cw-field"
+    };
 
     match q.kind {
         Kind::Text | Kind::Email | Kind::Website | Kind::Phone | Kind::LongText => {
@@ -93,7 +100,7 @@ pub fn field(props: &FieldProps) -> Html {
                     ))
                 });
                 html! {
-                    <textarea class={classes!("cw-textarea", props.error.as_ref().map(|_| "cw-input--error"))}
+                    <textarea class={if has_error { "cw-textarea cw-input--error" } else { "cw-textarea" }}
                         id={id.clone()} name={id.clone()} rows="4" value={text} {maxlength}
                         aria-describedby={describedby} aria-invalid={invalid} {oninput} />
                 }
@@ -110,7 +117,7 @@ pub fn field(props: &FieldProps) -> Html {
                     _ => ("text", None),
                 };
                 html! {
-                    <input class={classes!("cw-input", props.error.as_ref().map(|_| "cw-input--error"))}
+                    <input class={if has_error { "cw-input cw-input--error" } else { "cw-input" }}
                         id={id.clone()} name={id.clone()} type={kind} value={text} {maxlength}
                         autocomplete={q.autocomplete.clone()} {spellcheck}
                         aria-describedby={describedby} aria-invalid={invalid} {oninput} />
@@ -193,7 +200,7 @@ pub fn field(props: &FieldProps) -> Html {
                         <legend class="cw-legend">{label_text(q)}</legend>
                         {hint}
                         {error}
-                        <div class={classes!("cw-options", inline.then_some("cw-options--inline"))}>
+                        <div class={if inline { "cw-options cw-options--inline" } else { "cw-options" }}>
                             {for options}
                         </div>
                     </fieldset>

@@ -4,7 +4,7 @@
 
 use crate::core::config::DraftStorage;
 
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct DraftStore {
     mode: DraftStorage,
     key: String,

@@ -11,7 +11,7 @@ use super::storage::{now_ms, DraftStore};
 use super::{browser, transport, State};
 use crate::core::config::Config;
 use crate::core::draft::Draft;
-use crate::core::flow::{Action, Delivery, Flow, Focus, Screen};
+use crate::core::flow::{Action, Flow, Focus, Screen};
 use crate::core::messages::message;
 use crate::core::questionnaire::Questionnaire;
 use crate::core::review;
@@ -28,26 +28,10 @@ pub struct WidgetProps {
     pub slot: AttrValue,
 }
 
-/// A draft is saved again when any of these change.
-fn draft_shape(flow: &Flow) -> (crate::core::answers::Answers, i64, Option<String>) {
-    let screen = match &flow.screen {
-        Screen::Step(i) => *i as i64,
-        Screen::Review => -1,
-        Screen::Done { sent, .. } => -2 - i64::from(*sent),
-    };
-    (
-        flow.answers.clone(),
-        screen,
-        flow.pending.as_ref().map(|p| p.id.clone()),
-    )
-}
-
 #[function_component]
 pub fn Widget(props: &WidgetProps) -> Html {
-    let store = use_memo(
-        (props.config.draft_storage, props.slot.clone()),
-        |(mode, slot)| DraftStore::new(*mode, slot),
-    );
+    // Made afresh each render: a string format is cheaper than a memo hook's code.
+    let store = DraftStore::new(props.config.draft_storage, &props.slot);
     let state = use_reducer(|| {
         let mut flow = Flow::new(Rc::clone(&props.questionnaire), Rc::clone(&props.config));
         if let Some(json) = store.load() {
@@ -64,21 +48,35 @@ pub fn Widget(props: &WidgetProps) -> Html {
     let flow = &state.0;
 
     {
-        // Saved as the visitor goes, so a reload or a crash loses nothing; removed once
-        // delivered or started again (the core's `draft` says which).
+        // After each action, once it is drawn: save the draft, move focus and send if the action
+        // asked for it, and listen for the browser coming back online. One effect rather than
+        // four: each costs download size.
         let state = state.clone();
+        let root = root.clone();
         let store = store.clone();
-        use_effect_with(draft_shape(flow), move |_| match state.0.draft(now_ms()) {
-            Some(draft) => store.save(&draft.to_json()),
-            None => store.remove(),
-        });
-    }
-    {
-        // One request each time the core asks for a send.
-        let state = state.clone();
-        use_effect_with(flow.send_round, move |round| {
+        use_effect_with(flow.revision, move |_| {
             let flow = &state.0;
-            if *round > 0 && flow.delivery == Delivery::Sending {
+            // Saved as the visitor goes, so a reload or a crash loses nothing; removed once
+            // delivered or started again (the core's `draft` says which).
+            match flow.draft(now_ms()) {
+                Some(draft) => store.save(&draft.to_json()),
+                None => store.remove(),
+            }
+            // Focus moves only when an action asked for it: never on first load, where it
+            // would pull the visitor away from the clinic's page.
+            if flow.moved_focus {
+                let target = root.cast::<Element>().and_then(|root| match &flow.focus {
+                    Focus::Heading => browser::select(&root, ".cw-heading"),
+                    Focus::ErrorSummary => browser::select(&root, ".cw-error-summary"),
+                    Focus::Alert => browser::select(&root, ".cw-alert"),
+                    Focus::Field(id) => browser::by_id(&root, id),
+                });
+                if let Some(element) = target {
+                    browser::focus(&element);
+                }
+            }
+            // One request each time the core asks for a send.
+            if flow.asked_to_send {
                 if let (Some(endpoint), Some(summary)) =
                     (flow.config.endpoint.clone(), flow.pending_summary())
                 {
@@ -91,13 +89,12 @@ pub fn Widget(props: &WidgetProps) -> Html {
                     });
                 }
             }
-        });
-    }
-    {
-        let dispatch = state.dispatcher();
-        use_effect_with((), move |_| {
-            let window = web_sys::window();
+            // A failed send is retried when the browser is back online. Listening from here,
+            // and stopping in the clean-up (before the next action's run, or when the widget
+            // goes), spares a second effect in the download and leaks nothing.
+            let dispatch = state.dispatcher();
             let online = Closure::<dyn Fn()>::new(move || dispatch.dispatch(Action::BackOnline));
+            let window = web_sys::window();
             if let Some(w) = &window {
                 let _ =
                     w.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
@@ -112,25 +109,6 @@ pub fn Widget(props: &WidgetProps) -> Html {
             }
         });
     }
-    {
-        // Focus moves only after an action asked for it: never on first load, where it would
-        // pull the visitor away from the clinic's page.
-        let root = root.clone();
-        let focus = flow.focus.clone();
-        use_effect_with(flow.focus_round, move |round| {
-            let root = root.cast::<Element>().filter(|_| *round > 0);
-            let target = root.and_then(|root| match &focus {
-                Focus::Heading => browser::select(&root, ".cw-heading"),
-                Focus::ErrorSummary => browser::select(&root, ".cw-error-summary"),
-                Focus::Alert => browser::select(&root, ".cw-alert"),
-                Focus::Field(id) => browser::by_id(&root, id),
-            });
-            if let Some(element) = target {
-                browser::focus(&element);
-            }
-        });
-    }
-
     let dispatch = state.dispatcher();
     let body = match &flow.screen {
         Screen::Step(index) => step(flow, *index, &dispatch),

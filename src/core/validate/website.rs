@@ -8,8 +8,6 @@
 //! or an IP address, because staff must be able to open it. The `url` crate would add its IDNA
 //! tables to the download for no gain here.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
-
 /// The normalised address, or `None` when it is not a usable web address.
 pub fn normalise(raw: &str) -> Option<String> {
     // URL Standard, basic URL parser: strip leading and trailing C0 control or space, and
@@ -35,7 +33,9 @@ pub fn normalise(raw: &str) -> Option<String> {
     // Special schemes accept any mix of slashes and backslashes before the host.
     let rest = rest.trim_start_matches(['/', '\\']);
     let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
+    // Checked splits: `end` comes from `find`, but a plain split_at keeps a panic path (and
+    // its formatting code) in the download.
+    let (authority, tail) = rest.split_at_checked(end)?;
     if authority.contains('@') {
         return None; // user:pass@ credentials are never accepted
     }
@@ -66,7 +66,7 @@ fn starts_with_port(rest: &str) -> bool {
 fn split_port(authority: &str) -> Option<(&str, Option<&str>)> {
     if authority.starts_with('[') {
         let close = authority.find(']')?;
-        let (host, after) = authority.split_at(close + 1);
+        let (host, after) = authority.split_at_checked(close + 1)?;
         return match after {
             "" => Some((host, None)),
             _ => Some((host, Some(after.strip_prefix(':')?))),
@@ -83,8 +83,8 @@ fn split_port(authority: &str) -> Option<(&str, Option<&str>)> {
 /// bracketed IPv6 address. Lower-cased, as the URL Standard's host parser does.
 fn normalise_host(host: &str) -> Option<String> {
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        // Checked by the standard library's parser, kept as typed (lower-cased).
-        inner.parse::<Ipv6Addr>().ok()?;
+        // Kept as typed (lower-cased) once it is a valid address.
+        is_ipv6(inner).then_some(())?;
         return Some(format!("[{}]", inner.to_ascii_lowercase()));
     }
     // ASCII lower-casing only: full Unicode case mapping would add its tables to the download,
@@ -96,11 +96,66 @@ fn normalise_host(host: &str) -> Option<String> {
     // URL Standard "ends in a number checker": such a host must be an IPv4 address. Only the
     // ordinary dotted-quad form is accepted; `0x7f.1` and friends are not addresses people type.
     if !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x") {
-        // Rust's parser accepts only the plain dotted-quad form, so the text is canonical.
-        return name.parse::<Ipv4Addr>().ok().map(|_| name.to_owned());
+        return is_ipv4(name).then(|| name.to_owned());
     }
     let ok = labels.len() >= 2 && name.len() <= 253 && labels.iter().all(|l| is_label(l));
     ok.then_some(host)
+}
+
+/// The plain dotted-quad form only: four numbers 0 to 255 without leading zeros. The URL
+/// Standard also reads `0x7f.1` and `127.1`; nobody types those as their website. (Written
+/// out rather than using `std::net`, whose parsers add twice this to the download.)
+fn is_ipv4(s: &str) -> bool {
+    let mut parts = 0;
+    for part in s.split('.') {
+        parts += 1;
+        let ok = !part.is_empty()
+            && part.len() <= 3
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && !(part.len() > 1 && part.starts_with('0'))
+            && part.parse::<u16>().is_ok_and(|n| n <= 255);
+        if !ok {
+            return false;
+        }
+    }
+    parts == 4
+}
+
+/// RFC 4291 §2.2 text forms: eight groups of 1 to 4 hex digits, at most one `::` standing
+/// for one or more zero groups, and optionally a dotted quad as the last two groups.
+fn is_ipv6(s: &str) -> bool {
+    let groups = |part: &str| -> Option<usize> {
+        if part.is_empty() {
+            return Some(0);
+        }
+        let mut count = 0;
+        let pieces: Vec<&str> = part.split(':').collect();
+        for (i, piece) in pieces.iter().enumerate() {
+            if i == pieces.len() - 1 && piece.contains('.') {
+                if !is_ipv4(piece) {
+                    return None;
+                }
+                count += 2;
+            } else if (1..=4).contains(&piece.len()) && piece.bytes().all(|b| b.is_ascii_hexdigit())
+            {
+                count += 1;
+            } else {
+                return None;
+            }
+        }
+        Some(count)
+    };
+    match s.split_once("::") {
+        Some((head, tail)) => {
+            // The dotted quad may only end the address.
+            let head_ok = !head.contains('.');
+            match (groups(head), groups(tail)) {
+                (Some(a), Some(b)) => head_ok && !tail.contains("::") && a + b <= 7,
+                _ => false,
+            }
+        }
+        None => groups(s) == Some(8),
+    }
 }
 
 /// A DNS label: 1 to 63 ASCII letters, digits and inner hyphens, or any other non-ASCII,
@@ -290,6 +345,50 @@ mod tests {
             ("https://0x7f.1", None, "exotic IPv4 forms refused"),
             ("https://999.1.1.1", None, "octet out of range"),
             ("https://[::zz]", None, "bad IPv6"),
+            (
+                "https://[::1]/",
+                Some("https://[::1]/"),
+                "IPv6 loopback parses (a real host? it is an address)",
+            ),
+            ("https://[::]", Some("https://[::]"), "all zeros"),
+            (
+                "https://[1:2:3:4:5:6:7:8]",
+                Some("https://[1:2:3:4:5:6:7:8]"),
+                "eight groups",
+            ),
+            ("https://[1:2:3:4:5:6:7:8:9]", None, "nine groups"),
+            ("https://[1:2:3:4:5:6:7]", None, "seven groups without ::"),
+            (
+                "https://[1:2:3:4::5:6:7:8]",
+                None,
+                ":: must stand for at least one group",
+            ),
+            ("https://[1::2::3]", None, "two ::"),
+            ("https://[12345::]", None, "five hex digits"),
+            (
+                "https://[::FFFF:192.0.2.1]",
+                Some("https://[::ffff:192.0.2.1]"),
+                "embedded IPv4, lower-cased",
+            ),
+            (
+                "https://[::ffff:192.0.2.256]",
+                None,
+                "embedded IPv4 out of range",
+            ),
+            (
+                "https://[192.0.2.1::]",
+                None,
+                "embedded IPv4 must come last",
+            ),
+            (
+                "https://[1:2:3:4:5:6:192.0.2.1]",
+                Some("https://[1:2:3:4:5:6:192.0.2.1]"),
+                "six groups and a quad",
+            ),
+            ("https://[2001:db8::1", None, "unclosed bracket"),
+            ("https://01.2.3.4/", None, "leading zero in IPv4"),
+            ("https://1.2.3/", None, "three parts"),
+            ("https://1.2.3.4.5/", None, "five parts"),
             ("@glowclinic", None, "a social handle is not an address"),
             ("<script>alert(1)</script>", None, "markup"),
             ("", None, "empty"),
