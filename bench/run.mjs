@@ -8,11 +8,11 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { withSettings } from '../tests/e2e/support/static-server.mjs';
 import { completeSteps } from '../tests/e2e/support/visitor.mjs';
+import { gzip, sizes } from './sizes.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = path.resolve(here, '../dist');
@@ -22,25 +22,6 @@ const ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
   '--enable-precise-memory-info',
 ];
-
-const gzip = (b) => zlib.gzipSync(b, { level: 9 });
-const brotli = (b) => zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
-
-// ---- Sizes ---------------------------------------------------------------------------------
-
-function sizes() {
-  const index = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
-  const files = fs.readdirSync(DIST).filter((f) => /\.(wasm|js|css|html)$/.test(f)).sort();
-  const rows = files.map((f) => {
-    const body = fs.readFileSync(path.join(DIST, f));
-    return { file: f, raw: body.length, gzip: gzip(body).length, brotli: brotli(body).length };
-  });
-  // First load: the page and what it loads for the widget (the demo page's own CSS is the
-  // clinic's, not ours, and is left out).
-  const firstLoad = rows.filter((r) => r.file === 'index.html' || (index.includes(r.file) && !r.file.startsWith('demo-page')));
-  const total = (key) => firstLoad.reduce((n, r) => n + r[key], 0);
-  return { rows, firstLoad: { raw: total('raw'), gzip: total('gzip'), brotli: total('brotli') } };
-}
 
 // ---- A server that compresses, as a clinic's host would ------------------------------------
 
@@ -159,7 +140,7 @@ const ms = (n) => n.toFixed(n < 10 ? 2 : 1);
 
 async function main() {
   if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error('no dist/: run scripts/bench.sh, which builds the release first');
-  const size = sizes();
+  const size = sizes(DIST);
   console.log('\nSizes of the release build');
   console.log(`${'file'.padEnd(44)}${'raw'.padStart(11)}${'gzip'.padStart(11)}${'brotli'.padStart(11)}`);
   for (const r of size.rows) console.log(`${r.file.padEnd(44)}${kb(r.raw).padStart(11)}${kb(r.gzip).padStart(11)}${kb(r.brotli).padStart(11)}`);

@@ -9,23 +9,22 @@ use crate::core::flow::{Action, Delivery};
 use crate::core::mailto;
 use crate::core::messages::{copied, failure};
 use crate::core::summary::Summary;
-use std::rc::Rc;
 use yew::prelude::*;
 
-/// What the final screen is drawn from.
-pub struct DoneProps {
-    pub summary: Summary,
+/// What the final screen is drawn from, borrowed from the flow.
+pub struct DoneProps<'a> {
+    pub summary: &'a Summary,
     /// Whether Copy summary worked, once tried.
     pub copied: Option<bool>,
     pub sent: bool,
     pub delivery: Delivery,
-    pub config: Rc<Config>,
+    pub config: &'a Config,
     pub dispatch: UseReducerDispatcher<State>,
 }
 
 /// A plain function rather than a component: its one piece of state, the copy result, lives in
 /// the flow like everything else.
-pub fn done(props: &DoneProps) -> Html {
+pub fn done(props: &DoneProps<'_>) -> Html {
     let reference = props.summary.reference.clone();
     let clinic = &props.config.clinic_name;
     if props.sent {
@@ -58,11 +57,11 @@ pub fn done(props: &DoneProps) -> Html {
         Callback::from(move |_| browser::download(&name, "text/plain;charset=utf-8", &text))
     };
     let download_json = {
-        let (summary, name) = (
-            props.summary.clone(),
+        let (json, name) = (
+            props.summary.json(),
             format!("consultation-{reference}.json"),
         );
-        Callback::from(move |_| browser::download(&name, "application/json", &summary.json()))
+        Callback::from(move |_| browser::download(&name, "application/json", &json))
     };
     let start_again = {
         let dispatch = props.dispatch.clone();

@@ -123,11 +123,11 @@ pub fn Widget(props: &WidgetProps) -> Html {
             })
         }
         Screen::Done { summary, sent } => done(&DoneProps {
-            summary: (**summary).clone(),
+            summary,
             copied: flow.copied,
             sent: *sent,
             delivery: flow.delivery,
-            config: Rc::clone(&flow.config),
+            config: &flow.config,
             dispatch: dispatch.clone(),
         }),
     };
