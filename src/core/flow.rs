@@ -88,15 +88,11 @@ pub struct Flow {
     /// Set by Change: Continue returns to the review.
     pub returning: bool,
     pub focus: Focus,
-    /// Counts focus moves, so the view moves focus again even when the target is the same.
-    pub focus_round: u32,
     /// Field errors from the clinic's server, until the visitor edits those answers.
     pub rejected: Vec<FieldError>,
     /// The submission prepared but not yet confirmed delivered; a retry sends it again.
     pub pending: Option<Pending>,
     pub delivery: Delivery,
-    /// Counts the sends asked for: the view sends once each time it changes.
-    pub send_round: u32,
     /// Whether copying the summary worked, once the visitor has tried.
     pub copied: Option<bool>,
     /// Counts actions, so the view runs its one after-action effect once per action.
@@ -118,11 +114,9 @@ impl Flow {
             checking: false,
             returning: false,
             focus: Focus::Heading,
-            focus_round: 0,
             rejected: Vec::new(),
             pending: None,
             delivery: Delivery::Idle,
-            send_round: 0,
             copied: None,
             revision: 0,
             moved_focus: false,
@@ -190,7 +184,7 @@ impl Flow {
 
     fn move_focus(&mut self, focus: Focus) {
         self.focus = focus;
-        self.focus_round = self.focus_round.wrapping_add(1);
+        self.moved_focus = true;
     }
 
     fn show_problems_on(&mut self, step: usize) {
@@ -202,7 +196,7 @@ impl Flow {
 
     fn send(&mut self) {
         self.delivery = Delivery::Sending;
-        self.send_round = self.send_round.wrapping_add(1);
+        self.asked_to_send = true;
     }
 
     fn finish(&mut self, sent: bool) {
@@ -265,11 +259,11 @@ impl Flow {
     /// The one way state changes. Also notes what the view must do once the action is drawn:
     /// move focus, send.
     pub fn apply(&mut self, action: Action) {
-        let (revision, focus, send) = (self.revision, self.focus_round, self.send_round);
+        let revision = self.revision;
+        self.moved_focus = false;
+        self.asked_to_send = false;
         self.reduce(action);
         self.revision = revision.wrapping_add(1);
-        self.moved_focus = self.focus_round != focus;
-        self.asked_to_send = self.send_round != send;
     }
 
     fn reduce(&mut self, action: Action) {
@@ -342,9 +336,7 @@ impl Flow {
             }
             (Action::Copied { ok }, Screen::Done { .. }) => self.copied = Some(ok),
             (Action::StartAgain, _) => {
-                let round = self.focus_round;
                 *self = Flow::new(Rc::clone(&self.questionnaire), Rc::clone(&self.config));
-                self.focus_round = round;
                 self.move_focus(Focus::Heading);
             }
             // Anything else (Continue on the review, a stale click, a late answer) changes
@@ -504,21 +496,19 @@ pub(crate) mod tests {
         );
         assert_eq!(flow.focus, Focus::ErrorSummary);
         assert!(flow.moved_focus);
-        let round = flow.focus_round;
         // Re-checked as the visitor fixes, without moving focus.
         flow.apply(text("email", "name@"));
         assert_eq!(flow.error_for("email"), Some(&Problem::Email));
         flow.apply(text("email", "name@example.com"));
         flow.apply(text("full_name", "Jane"));
         assert_eq!(ids(&flow), [("age_confirmed", Problem::Missing)]);
-        assert_eq!(flow.focus_round, round);
         assert!(!flow.moved_focus, "typing never moves focus");
         // An optional website that is filled in must be valid.
         flow.apply(text("website", "javascript:alert(1)"));
         assert_eq!(flow.error_for("website"), Some(&Problem::Website));
         // Another failed Continue moves focus to the summary again.
         flow.apply(Action::Continue);
-        assert_eq!(flow.focus_round, round + 1);
+        assert!(flow.moved_focus);
     }
 
     #[test]
@@ -635,16 +625,17 @@ pub(crate) mod tests {
         let revision = flow.revision;
         flow.apply(submit("first"));
         assert_eq!(flow.delivery, Delivery::Sending);
-        assert_eq!(flow.send_round, 1);
         assert!(flow.asked_to_send && !flow.moved_focus);
         assert_eq!(flow.revision, revision + 1);
         // Double click, Enter twice: nothing more is sent, and the review stays put.
-        flow.apply(submit("second"));
-        flow.apply(Action::Change {
+        let email = Action::Change {
             question: "email".into(),
-        });
-        flow.apply(Action::Back);
-        assert_eq!((flow.send_round, &flow.screen), (1, &Screen::Review));
+        };
+        for action in [submit("second"), email, Action::Back] {
+            flow.apply(action);
+            assert!(!flow.asked_to_send, "a second press asks for nothing");
+            assert_eq!(flow.screen, Screen::Review);
+        }
         flow.apply(Action::Delivery(Outcome::Delivered));
         let Screen::Done {
             summary,
@@ -679,15 +670,18 @@ pub(crate) mod tests {
             assert_eq!(flow.screen, Screen::Review);
             assert_eq!(flow.answers, answers);
             flow.apply(submit("retry"));
+            assert!(flow.asked_to_send);
             assert_eq!(flow.delivery, Delivery::Sending);
-            assert_eq!(flow.send_round, 2);
             assert_eq!(flow.pending_summary().unwrap().submission_id, "first");
             // Coming back online retries a failed send, and only that.
             flow.apply(Action::Delivery(Outcome::Failed(failure)));
             flow.apply(Action::BackOnline);
-            assert_eq!((flow.delivery, flow.send_round), (Delivery::Sending, 3));
+            assert_eq!(
+                (flow.delivery, flow.asked_to_send),
+                (Delivery::Sending, true)
+            );
             flow.apply(Action::BackOnline);
-            assert_eq!(flow.send_round, 3, "not while sending");
+            assert!(!flow.asked_to_send, "not while sending");
         }
     }
 
@@ -695,7 +689,7 @@ pub(crate) mod tests {
     fn coming_online_never_submits_by_itself() {
         let mut flow = sending_flow();
         flow.apply(Action::BackOnline);
-        assert_eq!((flow.delivery, flow.send_round), (Delivery::Idle, 0));
+        assert_eq!((flow.delivery, flow.asked_to_send), (Delivery::Idle, false));
     }
 
     #[test]
@@ -767,7 +761,7 @@ pub(crate) mod tests {
         }
         flow.apply(submit("first"));
         assert!(matches!(flow.screen, Screen::Done { sent: false, .. }));
-        assert_eq!(flow.send_round, 0, "nothing is sent");
+        assert!(!flow.asked_to_send, "nothing is sent");
     }
 
     #[test]
