@@ -101,7 +101,7 @@ pub fn field(props: &FieldProps) -> Html {
                 });
                 html! {
                     <textarea class={if has_error { "cw-textarea cw-input--error" } else { "cw-textarea" }}
-                        id={id.clone()} name={id.clone()} rows="4" value={text} {maxlength}
+                        id={id.clone()} name={id.clone()} rows="4" value={text} {maxlength} dir="auto"
                         aria-describedby={describedby} aria-invalid={invalid} {oninput} />
                 }
             } else {
@@ -110,16 +110,18 @@ pub fn field(props: &FieldProps) -> Html {
                         e.target_unchecked_into::<HtmlInputElement>().value(),
                     ))
                 });
-                let (kind, spellcheck) = match q.kind {
-                    Kind::Email => ("email", Some("false")),
-                    Kind::Website => ("url", Some("false")),
-                    Kind::Phone => ("tel", None),
-                    _ => ("text", None),
+                // Free text follows the direction of what is typed (Arabic, Hebrew: right to
+                // left); addresses and numbers stay left to right.
+                let (kind, spellcheck, dir) = match q.kind {
+                    Kind::Email => ("email", Some("false"), None),
+                    Kind::Website => ("url", Some("false"), None),
+                    Kind::Phone => ("tel", None, None),
+                    _ => ("text", None, Some("auto")),
                 };
                 html! {
                     <input class={if has_error { "cw-input cw-input--error" } else { "cw-input" }}
                         id={id.clone()} name={id.clone()} type={kind} value={text} {maxlength}
-                        autocomplete={q.autocomplete.clone()} {spellcheck}
+                        autocomplete={q.autocomplete.clone()} {spellcheck} {dir}
                         aria-describedby={describedby} aria-invalid={invalid} {oninput} />
                 }
             };

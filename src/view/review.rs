@@ -60,7 +60,7 @@ pub fn review(props: &ReviewProps) -> Html {
                         { for group.rows.iter().map(|row| html! {
                             <div class="cw-summary-list__row">
                                 <dt class="cw-summary-list__key">{&row.label}</dt>
-                                <dd class={if row.value.is_some() { "cw-summary-list__value" } else { "cw-summary-list__value cw-summary-list__value--empty" }}>
+                                <dd dir="auto" class={if row.value.is_some() { "cw-summary-list__value" } else { "cw-summary-list__value cw-summary-list__value--empty" }}>
                                     {row.value.clone().unwrap_or_else(|| NOT_PROVIDED.to_owned())}
                                 </dd>
                                 <dd class="cw-summary-list__actions">

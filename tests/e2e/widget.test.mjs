@@ -33,6 +33,9 @@ test('a visitor completes the whole questionnaire and the downloaded JSON holds 
   assert.ok(await review.getByText('Face, Décolletage (upper chest)').isVisible());
   assert.ok(await review.getByText('https://myclinic.com').isVisible());
   assert.equal(await page.locator('img[src=x]').count(), 0, 'visitor text never becomes markup');
+  // Right-to-left text keeps its own direction: the answer's direction follows what was typed.
+  const rtl = review.getByText('مرحبا', { exact: false });
+  assert.equal(await rtl.evaluate((el) => el.getAttribute('dir')), 'auto');
   // The one unticked optional consent reads "Not provided".
   assert.equal(await review.getByText('Not provided', { exact: true }).count(), 1);
 
