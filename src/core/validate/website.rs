@@ -83,8 +83,8 @@ fn split_port(authority: &str) -> Option<(&str, Option<&str>)> {
 /// bracketed IPv6 address. Lower-cased, as the URL Standard's host parser does.
 fn normalise_host(host: &str) -> Option<String> {
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        // Kept as typed (lower-cased) once it is a valid address.
-        is_ipv6(inner).then_some(())?;
+        // Kept as typed (lower-cased) once it is a valid address staff could reach.
+        ipv6(inner).filter(|g| reachable_v6(*g))?;
         return Some(format!("[{}]", inner.to_ascii_lowercase()));
     }
     // ASCII lower-casing only: full Unicode case mapping would add its tables to the download,
@@ -96,7 +96,9 @@ fn normalise_host(host: &str) -> Option<String> {
     // URL Standard "ends in a number checker": such a host must be an IPv4 address. Only the
     // ordinary dotted-quad form is accepted; `0x7f.1` and friends are not addresses people type.
     if !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x") {
-        return is_ipv4(name).then(|| name.to_owned());
+        return ipv4(name)
+            .filter(|a| reachable_v4(*a))
+            .map(|_| name.to_owned());
     }
     let ok = labels.len() >= 2 && name.len() <= 253 && labels.iter().all(|l| is_label(l));
     ok.then_some(host)
@@ -105,56 +107,88 @@ fn normalise_host(host: &str) -> Option<String> {
 /// The plain dotted-quad form only: four numbers 0 to 255 without leading zeros. The URL
 /// Standard also reads `0x7f.1` and `127.1`; nobody types those as their website. (Written
 /// out rather than using `std::net`, whose parsers add twice this to the download.)
-fn is_ipv4(s: &str) -> bool {
-    let mut parts = 0;
+fn ipv4(s: &str) -> Option<[u8; 4]> {
+    let mut out = [0u8; 4];
+    let mut n = 0;
     for part in s.split('.') {
-        parts += 1;
-        let ok = !part.is_empty()
-            && part.len() <= 3
+        let plain = (1..=3).contains(&part.len())
             && part.bytes().all(|b| b.is_ascii_digit())
-            && !(part.len() > 1 && part.starts_with('0'))
-            && part.parse::<u16>().is_ok_and(|n| n <= 255);
-        if !ok {
-            return false;
+            && !(part.len() > 1 && part.starts_with('0'));
+        if n == 4 || !plain {
+            return None;
         }
+        out[n] = part.parse().ok()?;
+        n += 1;
     }
-    parts == 4
+    (n == 4).then_some(out)
 }
 
 /// RFC 4291 §2.2 text forms: eight groups of 1 to 4 hex digits, at most one `::` standing
 /// for one or more zero groups, and optionally a dotted quad as the last two groups.
-fn is_ipv6(s: &str) -> bool {
-    let groups = |part: &str| -> Option<usize> {
+fn ipv6(s: &str) -> Option<[u16; 8]> {
+    let groups = |part: &str, may_end_in_quad: bool| -> Option<Vec<u16>> {
+        let mut out = Vec::new();
         if part.is_empty() {
-            return Some(0);
+            return Some(out);
         }
-        let mut count = 0;
         let pieces: Vec<&str> = part.split(':').collect();
         for (i, piece) in pieces.iter().enumerate() {
-            if i == pieces.len() - 1 && piece.contains('.') {
-                if !is_ipv4(piece) {
-                    return None;
-                }
-                count += 2;
+            if may_end_in_quad && i == pieces.len() - 1 && piece.contains('.') {
+                let [a, b, c, d] = ipv4(piece)?;
+                out.extend([u16::from_be_bytes([a, b]), u16::from_be_bytes([c, d])]);
             } else if (1..=4).contains(&piece.len()) && piece.bytes().all(|b| b.is_ascii_hexdigit())
             {
-                count += 1;
+                out.push(u16::from_str_radix(piece, 16).ok()?);
             } else {
                 return None;
             }
         }
-        Some(count)
+        Some(out)
     };
+    let mut out = [0u16; 8];
     match s.split_once("::") {
-        Some((head, tail)) => {
-            // The dotted quad may only end the address.
-            let head_ok = !head.contains('.');
-            match (groups(head), groups(tail)) {
-                (Some(a), Some(b)) => head_ok && !tail.contains("::") && a + b <= 7,
-                _ => false,
+        Some((head, tail)) if !tail.contains("::") => {
+            let (head, tail) = (groups(head, false)?, groups(tail, true)?);
+            if head.len() + tail.len() > 7 {
+                return None;
             }
+            out[..head.len()].copy_from_slice(&head);
+            out[8 - tail.len()..].copy_from_slice(&tail);
         }
-        None => groups(s) == Some(8),
+        Some(_) => return None,
+        None => {
+            let all = groups(s, true)?;
+            if all.len() != 8 {
+                return None;
+            }
+            out.copy_from_slice(&all);
+        }
+    }
+    Some(out)
+}
+
+/// An address staff could open: not this computer (RFC 1122 loopback, "this network"), not a
+/// private network (RFC 1918) or link-local (RFC 3927), not multicast or reserved (224 and up).
+fn reachable_v4([a, b, ..]: [u8; 4]) -> bool {
+    !(a == 0
+        || a == 10
+        || a == 127
+        || (a == 169 && b == 254)
+        || (a == 172 && (16..=31).contains(&b))
+        || (a == 192 && b == 168)
+        || a >= 224)
+}
+
+/// The same for IPv6: not unspecified or loopback, unique-local (fc00::/7), link-local
+/// (fe80::/10) or multicast (ff00::/8); an IPv4-mapped address by its IPv4 rules.
+fn reachable_v6(groups: [u16; 8]) -> bool {
+    match groups {
+        [0, 0, 0, 0, 0, 0, 0, 0 | 1] => false,
+        [0, 0, 0, 0, 0, 0xffff, high, low] => {
+            let ([a, b], [c, d]) = (high.to_be_bytes(), low.to_be_bytes());
+            reachable_v4([a, b, c, d])
+        }
+        [first, ..] => !(first & 0xfe00 == 0xfc00 || first & 0xffc0 == 0xfe80 || first >= 0xff00),
     }
 }
 
@@ -200,6 +234,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[rustfmt::skip] // one case a line: a table to read, not code to reflow
     fn usable_web_addresses() {
         let cases: &[(&str, Option<&str>, &str)] = &[
             // shared/questionnaire-brief.md and issue 2.
@@ -345,12 +380,23 @@ mod tests {
             ("https://0x7f.1", None, "exotic IPv4 forms refused"),
             ("https://999.1.1.1", None, "octet out of range"),
             ("https://[::zz]", None, "bad IPv6"),
-            (
-                "https://[::1]/",
-                Some("https://[::1]/"),
-                "IPv6 loopback parses (a real host? it is an address)",
-            ),
-            ("https://[::]", Some("https://[::]"), "all zeros"),
+            ("https://[::1]/", None, "IPv6 loopback: this computer, not a real host"),
+            ("https://[0:0:0:0:0:0:0:1]", None, "loopback written out"),
+            ("https://[::]", None, "unspecified"),
+            ("https://[fe80::1]", None, "link-local"),
+            ("https://[fd12:3456::1]", None, "unique-local (private)"),
+            ("https://[ff02::1]", None, "multicast"),
+            ("https://[::ffff:127.0.0.1]", None, "IPv4-mapped loopback"),
+            ("https://[::ffff:10.1.2.3]", None, "IPv4-mapped private"),
+            ("http://127.0.0.1/", None, "loopback, like localhost"),
+            ("http://0.0.0.0", None, "this network"),
+            ("http://10.0.0.1", None, "RFC 1918 private"),
+            ("http://172.16.0.1", None, "RFC 1918 private"),
+            ("http://172.31.255.255", None, "RFC 1918 private, top of the range"),
+            ("http://172.32.0.1", Some("http://172.32.0.1"), "just outside 172.16/12"),
+            ("http://192.168.1.1", None, "RFC 1918 private"),
+            ("http://169.254.0.5", None, "RFC 3927 link-local"),
+            ("http://224.0.0.1", None, "multicast"),
             (
                 "https://[1:2:3:4:5:6:7:8]",
                 Some("https://[1:2:3:4:5:6:7:8]"),
