@@ -407,6 +407,12 @@ pub(crate) mod tests {
             ..Config::default()
         };
         let mut flow = Flow::new(Rc::new(Questionnaire::builtin()), Rc::new(config));
+        to_review(&mut flow);
+        flow
+    }
+
+    /// Answers every step minimally and continues to "Check your answers".
+    fn to_review(flow: &mut Flow) {
         for actions in minimal_answers() {
             for a in actions {
                 flow.apply(a);
@@ -414,7 +420,6 @@ pub(crate) mod tests {
             flow.apply(Action::Continue);
         }
         assert_eq!(flow.screen, Screen::Review);
-        flow
     }
 
     /// `flow` with `before`'s notes about the last action (its count, whether it moved focus or
@@ -566,12 +571,7 @@ pub(crate) mod tests {
     #[test]
     fn a_change_that_reveals_a_required_question_is_asked_before_the_review() {
         let mut flow = flow();
-        for actions in minimal_answers() {
-            for a in actions {
-                flow.apply(a);
-            }
-            flow.apply(Action::Continue);
-        }
+        to_review(&mut flow);
         flow.apply(Action::Change {
             question: "concerns".into(),
         });
@@ -753,12 +753,7 @@ pub(crate) mod tests {
     #[test]
     fn without_an_endpoint_submit_shows_the_summary_to_send() {
         let mut flow = flow();
-        for actions in minimal_answers() {
-            for a in actions {
-                flow.apply(a);
-            }
-            flow.apply(Action::Continue);
-        }
+        to_review(&mut flow);
         flow.apply(submit("first"));
         assert!(matches!(flow.screen, Screen::Done { sent: false, .. }));
         assert!(!flow.asked_to_send, "nothing is sent");
@@ -769,12 +764,7 @@ pub(crate) mod tests {
         let mut flow = flow();
         flow.apply(Action::Copied { ok: true });
         assert_eq!(flow.copied, None, "nothing to copy before the end");
-        for actions in minimal_answers() {
-            for a in actions {
-                flow.apply(a);
-            }
-            flow.apply(Action::Continue);
-        }
+        to_review(&mut flow);
         flow.apply(submit("first"));
         flow.apply(Action::Copied { ok: false });
         assert_eq!(flow.copied, Some(false));
