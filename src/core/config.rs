@@ -18,6 +18,18 @@ pub struct RawConfig {
     pub draft_storage: Option<String>,
     /// `data-draft-hours`: how long a saved draft lives (default 24)
     pub draft_hours: Option<String>,
+    /// `data-questionnaire`: the address of a questionnaire JSON file replacing the built-in
+    /// one, already resolved against the page's address by the view
+    pub questionnaire: Option<String>,
+    /// `data-theme-accent`: the colour of buttons, links and ticks, `#rgb` or `#rrggbb`
+    pub theme_accent: Option<String>,
+    /// `data-theme-font`: a font-family list of fonts the page already has
+    pub theme_font: Option<String>,
+    /// `data-theme-radius`: corner radius in pixels, 0 to 24
+    pub theme_radius: Option<String>,
+    /// `data-pass-params`: names of page address parameters (such as `utm_source`) to pass
+    /// along with the submission, separated by spaces or commas
+    pub pass_params: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,12 +49,47 @@ pub struct Config {
     pub draft_storage: DraftStorage,
     /// Draft lifetime in milliseconds.
     pub draft_max_age_ms: u64,
+    /// Where to load a questionnaire from instead of the built-in one.
+    pub questionnaire_url: Option<String>,
+    pub theme: Theme,
+    /// The page address parameters the clinic asked to pass along, by name.
+    pub pass_params: Vec<String>,
+    /// Their values on this page, as `(name, value)`: set by the view with `Config::context`.
+    pub context: Vec<(String, String)>,
+}
+
+/// The clinic's look, as CSS custom property values the view sets on the widget's root.
+/// `None` keeps the widget's own default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Theme {
+    pub accent: Option<String>,
+    pub font: Option<String>,
+    pub radius: Option<String>,
+}
+
+impl Theme {
+    /// `(custom property, value)` for each setting the clinic gave.
+    pub fn properties(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("--cw-accent", &self.accent),
+            ("--cw-font", &self.font),
+            ("--cw-radius", &self.radius),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value.as_deref()?)))
+    }
 }
 
 pub const DEFAULT_CLINIC_NAME: &str = "the clinic";
 const DEFAULT_DRAFT_HOURS: u64 = 24;
 /// A draft of health answers should not outlive a few weeks in any browser.
 const MAX_DRAFT_HOURS: u64 = 24 * 30;
+/// A page address parameter passed along: its name's and value's longest length, and how many.
+const MAX_PARAM_NAME: usize = 64;
+pub const MAX_PARAM_VALUE: usize = 200;
+const MAX_PARAMS: usize = 10;
+/// White text on the accent colour must stay readable: WCAG 1.4.3, 4.5:1 for normal text.
+const MIN_ACCENT_CONTRAST_X10: u32 = 45;
 
 /// A setting the widget cannot work with, worded for the site owner who wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +118,9 @@ fn given(value: &Option<String>) -> Option<&str> {
 
 impl Config {
     pub fn from_raw(raw: &RawConfig) -> Result<Config, ConfigError> {
-        let endpoint = given(&raw.endpoint).map(endpoint).transpose()?;
+        let endpoint = given(&raw.endpoint)
+            .map(|e| address("data-endpoint", e))
+            .transpose()?;
         let clinic_email = match given(&raw.clinic_email) {
             Some(e) if email::is_valid(e) => Some(e.to_owned()),
             Some(e) => {
@@ -107,6 +156,18 @@ impl Config {
                 }
             },
         };
+        let questionnaire_url = given(&raw.questionnaire)
+            .map(|u| address("data-questionnaire", u))
+            .transpose()?;
+        let theme = Theme {
+            accent: given(&raw.theme_accent).map(accent).transpose()?,
+            font: given(&raw.theme_font).map(font).transpose()?,
+            radius: given(&raw.theme_radius).map(radius).transpose()?,
+        };
+        let pass_params = given(&raw.pass_params)
+            .map(param_names)
+            .transpose()?
+            .unwrap_or_default();
         Ok(Config {
             endpoint,
             clinic_name: given(&raw.clinic_name)
@@ -115,8 +176,170 @@ impl Config {
             clinic_email,
             draft_storage,
             draft_max_age_ms: hours * 3_600_000,
+            questionnaire_url,
+            theme,
+            pass_params,
+            context: Vec::new(),
         })
     }
+
+    /// Keeps the values of the allowed page parameters (`lookup` reads one by name from the
+    /// page's address), each on one line and at most `MAX_PARAM_VALUE` characters: they reach
+    /// staff as text, so nothing in a link can add lines to the summary.
+    pub fn context(&mut self, lookup: impl Fn(&str) -> Option<String>) {
+        self.context = self
+            .pass_params
+            .iter()
+            .filter_map(|name| {
+                let value: String = lookup(name)?
+                    .chars()
+                    .filter(|c| !c.is_control() && !is_bidi_control(*c))
+                    .take(MAX_PARAM_VALUE)
+                    .collect();
+                let value = value.trim();
+                (!value.is_empty()).then(|| (name.clone(), value.to_owned()))
+            })
+            .collect();
+    }
+}
+
+/// Unicode bidirectional embeddings, overrides and isolates (TR #9): they can reorder what
+/// staff read, so text passed along verbatim drops them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `#rgb` or `#rrggbb`, dark enough for white text on it.
+fn accent(raw: &str) -> Result<String, ConfigError> {
+    let problem = |p: String| error("data-theme-accent", format!("\"{raw}\" {p}"));
+    let hex = raw.strip_prefix('#').unwrap_or("");
+    let digits: Vec<u32> = hex.chars().filter_map(|c| c.to_digit(16)).collect();
+    let rgb = match (hex.len(), digits.len()) {
+        (3, 3) => [digits[0] * 17, digits[1] * 17, digits[2] * 17],
+        (6, 6) => [
+            digits[0] * 16 + digits[1],
+            digits[2] * 16 + digits[3],
+            digits[4] * 16 + digits[5],
+        ],
+        _ => {
+            return Err(problem(
+                "must be a colour written as #rgb or #rrggbb, such as #1a5c5a".into(),
+            ))
+        }
+    };
+    let ratio = contrast_with_white_x10(rgb);
+    if ratio < MIN_ACCENT_CONTRAST_X10 {
+        return Err(problem(format!(
+            "is too light: white text on it has a contrast of {}.{}:1, and needs at least 4.5:1 \
+             (WCAG 1.4.3); choose a darker colour",
+            ratio / 10,
+            ratio % 10
+        )));
+    }
+    Ok(raw.to_ascii_lowercase())
+}
+
+/// The contrast ratio of white on an sRGB colour, times ten and rounded down (WCAG 2.2,
+/// "relative luminance" and "contrast ratio"). Integer arithmetic in millionths keeps float
+/// formatting and `powf` (libm) out of the download.
+fn contrast_with_white_x10(rgb: [u32; 3]) -> u32 {
+    // Luminance weights in millionths (WCAG: 0.2126, 0.7152, 0.0722).
+    let weights = [212_600u64, 715_200, 72_200];
+    let luminance: u64 = rgb
+        .iter()
+        .zip(weights)
+        .map(|(&c, w)| linear_millionths(c) * w / 1_000_000)
+        .sum();
+    // (1 + 0.05) / (L + 0.05), times ten.
+    (10 * 1_050_000 / (luminance + 50_000)) as u32
+}
+
+/// An sRGB channel (0–255) in linear light, in millionths: c/12.92 below the knee, otherwise
+/// ((c + 0.055) / 1.055)^2.4, with x^2.4 = x^2 * x^0.4 and x^0.4 found by bisection on
+/// x^2 = y^5 (y = x^0.4), all in integers.
+fn linear_millionths(channel: u32) -> u64 {
+    let c = u64::from(channel) * 1_000_000 / 255;
+    if c <= 40_450 {
+        return c * 1_000_000 / 12_920_000;
+    }
+    let x = (c + 55_000) * 1_000_000 / 1_055_000; // millionths, in (0, 1]
+    let (mut lo, mut hi) = (0u64, 1_000_000u64);
+    let pow5 = |y: u64| (0..4).fold(y, |acc, _| acc * y / 1_000_000);
+    let x2 = x * x / 1_000_000;
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if pow5(mid) <= x2 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    x2 * lo / 1_000_000
+}
+
+/// A font-family list of names and generic families: letters, digits, spaces, hyphens,
+/// quotes and commas only, so the value can never close the declaration or load anything.
+fn font(raw: &str) -> Result<String, ConfigError> {
+    let plain = raw.len() <= 200
+        && raw
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | ',' | '"' | '\'' | '_'));
+    if !plain {
+        return Err(error(
+            "data-theme-font",
+            format!(
+                "\"{raw}\" must be a list of font names such as \"Lato, sans-serif\" \
+                 (letters, digits, spaces, hyphens, quotes and commas; fonts the page already loads)"
+            ),
+        ));
+    }
+    Ok(raw.to_owned())
+}
+
+/// Whole pixels from 0 to 24, written `8` or `8px`.
+fn radius(raw: &str) -> Result<String, ConfigError> {
+    let number = raw.strip_suffix("px").unwrap_or(raw);
+    match number.parse::<u8>() {
+        Ok(n) if n <= 24 && number.bytes().all(|b| b.is_ascii_digit()) => Ok(format!("{n}px")),
+        _ => Err(error(
+            "data-theme-radius",
+            format!("\"{raw}\" must be a whole number of pixels from 0 to 24, such as 6px"),
+        )),
+    }
+}
+
+/// Parameter names: letters, digits, `_`, `-` and `.`, up to `MAX_PARAMS` of them.
+fn param_names(raw: &str) -> Result<Vec<String>, ConfigError> {
+    let names: Vec<String> = raw
+        .split([' ', ',', '\t', '\n'])
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let bad = names.iter().find(|n| {
+        n.len() > MAX_PARAM_NAME
+            || !n
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    });
+    if let Some(bad) = bad {
+        return Err(error(
+            "data-pass-params",
+            format!(
+                "\"{bad}\" is not a parameter name: use letters, digits, _, - and . only, \
+                 such as utm_source"
+            ),
+        ));
+    }
+    if names.len() > MAX_PARAMS {
+        return Err(error(
+            "data-pass-params",
+            format!(
+                "lists {} names; at most {MAX_PARAMS} are passed along",
+                names.len()
+            ),
+        ));
+    }
+    Ok(names)
 }
 
 impl Default for Config {
@@ -128,10 +351,11 @@ impl Default for Config {
     }
 }
 
-/// An endpoint must be `https://`, or plain `http://` on this computer only (for a local
-/// receiver during development): health answers never cross a network unencrypted.
-fn endpoint(raw: &str) -> Result<String, ConfigError> {
-    let problem = |p: &str| error("data-endpoint", format!("\"{raw}\" {p}"));
+/// An endpoint (or a questionnaire's address) must be `https://`, or plain `http://` on this
+/// computer only (for a local receiver during development): health answers never cross a
+/// network unencrypted, and a questionnaire cannot be altered on the way.
+fn address(attribute: &'static str, raw: &str) -> Result<String, ConfigError> {
+    let problem = |p: &str| error(attribute, format!("\"{raw}\" {p}"));
     let lower = raw.to_ascii_lowercase();
     let Some(rest) = lower
         .strip_prefix("https://")
@@ -211,6 +435,139 @@ mod tests {
             );
         }
         assert_eq!(with_endpoint("  "), Ok(None), "blank means none");
+        // The questionnaire's address follows the same rule, named by its own attribute.
+        let raw = RawConfig {
+            questionnaire: Some("http://clinic.example/q.json".into()),
+            ..RawConfig::default()
+        };
+        let err = Config::from_raw(&raw).unwrap_err();
+        assert_eq!(err.attribute, "data-questionnaire");
+        assert!(err.problem.contains("must use https://"), "{err}");
+    }
+
+    fn theme(accent: &str, font: &str, radius: &str) -> Result<Theme, String> {
+        let some = |v: &str| (!v.is_empty()).then(|| v.to_owned());
+        let raw = RawConfig {
+            theme_accent: some(accent),
+            theme_font: some(font),
+            theme_radius: some(radius),
+            ..RawConfig::default()
+        };
+        Config::from_raw(&raw)
+            .map(|c| c.theme)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn contrast_ratios_match_wcag() {
+        // WCAG 2.2 "contrast ratio" with white; reference values from the WebAIM contrast
+        // checker (and the formula in floating point): #767676 is the lightest grey passing
+        // 4.5:1, #777777 fails it.
+        let cases = [
+            ([0x00, 0x00, 0x00], 210),
+            ([0xff, 0xff, 0xff], 10),
+            ([0x76, 0x76, 0x76], 45),
+            ([0x77, 0x77, 0x77], 44),
+            ([0x1a, 0x5c, 0x5a], 77),
+            ([0xb3, 0x26, 0x1e], 65),
+            ([0x00, 0x00, 0xff], 85),
+            ([0xff, 0x00, 0x00], 39),
+        ];
+        for (rgb, x10) in cases {
+            assert_eq!(contrast_with_white_x10(rgb), x10, "{rgb:x?}");
+        }
+    }
+
+    #[test]
+    fn theme_settings() {
+        assert_eq!(theme("", "", ""), Ok(Theme::default()));
+        let t = theme("#6B2D5C", "Lato, \"Open Sans\", sans-serif", "12").unwrap();
+        assert_eq!(
+            t.properties().collect::<Vec<_>>(),
+            [
+                ("--cw-accent", "#6b2d5c"),
+                ("--cw-font", "Lato, \"Open Sans\", sans-serif"),
+                ("--cw-radius", "12px"),
+            ]
+        );
+        assert_eq!(
+            theme("#000", "", "0px").unwrap().radius.as_deref(),
+            Some("0px")
+        );
+        let bad = [
+            (
+                theme("teal", "", ""),
+                "data-theme-accent",
+                "#rgb or #rrggbb",
+            ),
+            (
+                theme("#12345", "", ""),
+                "data-theme-accent",
+                "#rgb or #rrggbb",
+            ),
+            (
+                theme("#ggg", "", ""),
+                "data-theme-accent",
+                "#rgb or #rrggbb",
+            ),
+            (theme("#ffcc00", "", ""), "data-theme-accent", "too light"),
+            (theme("#777777", "", ""), "data-theme-accent", "4.4:1"),
+            (
+                theme("", "Lato; color: red", ""),
+                "data-theme-font",
+                "font names",
+            ),
+            (theme("", "x{}", ""), "data-theme-font", "font names"),
+            (
+                theme("", "url(https://fonts.example/a.woff)", ""),
+                "data-theme-font",
+                "font names",
+            ),
+            (theme("", "", "25"), "data-theme-radius", "0 to 24"),
+            (theme("", "", "1em"), "data-theme-radius", "0 to 24"),
+            (theme("", "", "-1"), "data-theme-radius", "0 to 24"),
+            (theme("", "", "+4"), "data-theme-radius", "0 to 24"),
+        ];
+        for (result, attribute, why) in bad {
+            let err = result.unwrap_err();
+            assert!(err.starts_with(attribute) && err.contains(why), "{err}");
+        }
+    }
+
+    #[test]
+    fn page_parameters_passed_along() {
+        let raw = |v: &str| RawConfig {
+            pass_params: Some(v.into()),
+            ..RawConfig::default()
+        };
+        let mut c = Config::from_raw(&raw("utm_source, utm_campaign gclid")).unwrap();
+        assert_eq!(c.pass_params, ["utm_source", "utm_campaign", "gclid"]);
+        // Only named parameters, one line each, bidi controls dropped, long values cut.
+        let long = "x".repeat(500);
+        c.context(|name| match name {
+            "utm_source" => Some("news\nletter\u{202e}".into()),
+            "utm_campaign" => Some(long.clone()),
+            "gclid" => Some("  ".into()),
+            _ => Some("never asked".into()),
+        });
+        assert_eq!(
+            c.context,
+            [
+                ("utm_source".to_owned(), "newsletter".to_owned()),
+                ("utm_campaign".to_owned(), "x".repeat(MAX_PARAM_VALUE)),
+            ]
+        );
+        for (value, why) in [
+            ("utm source=1", "not a parameter name"),
+            ("a;b", "not a parameter name"),
+            ("a b c d e f g h i j k", "at most 10"),
+        ] {
+            let err = Config::from_raw(&raw(value)).unwrap_err();
+            assert!(
+                err.attribute == "data-pass-params" && err.problem.contains(why),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use super::answers::{Answers, Value};
 use super::config::Config;
 use super::delivery::{Failure, Outcome};
 use super::draft::{Draft, Pending, DRAFT_VERSION};
+use super::host_event::{reason, HostEvent, Place};
 use super::questionnaire::Questionnaire;
 use super::summary::Summary;
 use super::validate::{check, Problem};
@@ -101,6 +102,8 @@ pub struct Flow {
     pub moved_focus: bool,
     /// The last action asked for the pending submission to be sent.
     pub asked_to_send: bool,
+    /// What the last action tells the host page (a new screen, submitted, failed).
+    pub events: Vec<HostEvent>,
 }
 
 impl Flow {
@@ -121,6 +124,30 @@ impl Flow {
             revision: 0,
             moved_focus: false,
             asked_to_send: false,
+            events: Vec::new(),
+        }
+    }
+
+    /// Where the visitor is, as the host page hears it.
+    pub fn place(&self) -> Place {
+        let of = self.step_count();
+        match &self.screen {
+            Screen::Step(i) => Place::Step {
+                number: i + 1,
+                of,
+                id: self.questionnaire.steps[*i].id.clone(),
+            },
+            Screen::Review => Place::Review { of },
+            Screen::Done { sent, .. } => Place::Done { of, sent: *sent },
+        }
+    }
+
+    /// The event telling the host page the widget is ready, and where it starts.
+    pub fn ready(&self) -> HostEvent {
+        HostEvent::Ready {
+            questionnaire: self.questionnaire.id.clone(),
+            version: self.questionnaire.version.clone(),
+            screen: self.place(),
         }
     }
 
@@ -166,17 +193,20 @@ impl Flow {
     /// pending: any edit drops it).
     pub fn pending_summary(&self) -> Option<Summary> {
         let p = self.pending.as_ref()?;
-        Some(Summary::build(
-            &self.questionnaire,
-            &self.answers,
-            &self.config.clinic_name,
-            p.id.clone(),
-            p.completed_at.clone(),
-        ))
+        Some(
+            Summary::build(
+                &self.questionnaire,
+                &self.answers,
+                &self.config.clinic_name,
+                p.id.clone(),
+                p.completed_at.clone(),
+            )
+            .with_context(&self.config.context),
+        )
     }
 
     fn go(&mut self, screen: Screen, focus: Focus) {
-        self.screen = screen;
+        self.enter(screen);
         self.errors.clear();
         self.checking = false;
         self.move_focus(focus);
@@ -187,8 +217,17 @@ impl Flow {
         self.moved_focus = true;
     }
 
+    /// Changes screen, telling the host page when it is a different one.
+    fn enter(&mut self, screen: Screen) {
+        let moved = self.screen != screen;
+        self.screen = screen;
+        if moved {
+            self.events.push(HostEvent::Step(self.place()));
+        }
+    }
+
     fn show_problems_on(&mut self, step: usize) {
-        self.screen = Screen::Step(step);
+        self.enter(Screen::Step(step));
         self.errors = self.problems(step);
         self.checking = true;
         self.move_focus(Focus::ErrorSummary);
@@ -218,6 +257,12 @@ impl Flow {
         match outcome {
             Outcome::Delivered => {
                 self.delivery = Delivery::Idle;
+                if let Some(p) = &self.pending {
+                    self.events.push(HostEvent::Submitted {
+                        id: p.id.clone(),
+                        reference: super::summary::reference(&p.id),
+                    });
+                }
                 self.finish(true);
             }
             Outcome::Rejected(fields) => {
@@ -247,6 +292,11 @@ impl Flow {
             }
             Outcome::Failed(failure) => {
                 self.delivery = Delivery::Failed(failure);
+                self.events.push(HostEvent::Failed {
+                    id: self.pending.as_ref().map(|p| p.id.clone()),
+                    reason: reason(failure),
+                    message: None,
+                });
                 if failure.retryable() {
                     self.move_focus(Focus::Alert);
                 } else {
@@ -262,6 +312,7 @@ impl Flow {
         let revision = self.revision;
         self.moved_focus = false;
         self.asked_to_send = false;
+        self.events.clear();
         self.reduce(action);
         self.revision = revision.wrapping_add(1);
     }
@@ -336,7 +387,11 @@ impl Flow {
             }
             (Action::Copied { ok }, Screen::Done { .. }) => self.copied = Some(ok),
             (Action::StartAgain, _) => {
+                let was = self.place();
                 *self = Flow::new(Rc::clone(&self.questionnaire), Rc::clone(&self.config));
+                if was != self.place() {
+                    self.events.push(HostEvent::Step(self.place()));
+                }
                 self.move_focus(Focus::Heading);
             }
             // Anything else (Continue on the review, a stale click, a late answer) changes
@@ -429,6 +484,7 @@ pub(crate) mod tests {
             revision: before.revision,
             moved_focus: before.moved_focus,
             asked_to_send: before.asked_to_send,
+            events: before.events.clone(),
             ..flow.clone()
         }
     }
@@ -617,6 +673,51 @@ pub(crate) mod tests {
             flow.apply(action);
             assert_eq!(unrevised(&flow, &before), before);
         }
+    }
+
+    #[test]
+    fn the_host_page_hears_of_each_new_screen_and_each_send() {
+        // Issue 4, "Host events": step changes, submitted with the id, failed; never answers.
+        let mut flow = sending_flow();
+        assert_eq!(flow.events, [HostEvent::Step(Place::Review { of: 5 })]);
+        let ready = flow.ready();
+        assert_eq!(ready.name(), "consultation-form:ready");
+        flow.apply(Action::Back);
+        let step5 = Place::Step {
+            number: 5,
+            of: 5,
+            id: "consent".into(),
+        };
+        assert_eq!(flow.events, [HostEvent::Step(step5)]);
+        flow.apply(text("full_name", "Jane Example"));
+        assert_eq!(flow.events, [], "an answer is not an event");
+        flow.apply(Action::Continue);
+        flow.apply(submit("first"));
+        assert_eq!(flow.events, [], "sending is not yet submitted");
+        flow.apply(Action::Delivery(Outcome::Failed(Failure::Timeout)));
+        let failed = HostEvent::Failed {
+            id: Some("first".into()),
+            reason: "timeout",
+            message: None,
+        };
+        assert_eq!(flow.events, [failed]);
+        flow.apply(submit("retry"));
+        flow.apply(Action::Delivery(Outcome::Delivered));
+        let submitted = HostEvent::Submitted {
+            id: "first".into(),
+            reference: "FIRS-T".into(),
+        };
+        let done = HostEvent::Step(Place::Done { of: 5, sent: true });
+        assert_eq!(flow.events, [submitted, done]);
+        let details: String = flow.events.iter().map(HostEvent::detail).collect();
+        assert!(!details.contains("Jane"), "{details}");
+        flow.apply(Action::StartAgain);
+        let first = Place::Step {
+            number: 1,
+            of: 5,
+            id: "about_you".into(),
+        };
+        assert_eq!(flow.events, [HostEvent::Step(first)]);
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod config;
 pub mod delivery;
 pub mod draft;
 pub mod flow;
+pub mod host_event;
 pub mod json;
 pub mod mailto;
 pub mod messages;

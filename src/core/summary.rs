@@ -29,6 +29,9 @@ pub struct Summary {
     pub reply_to: Option<String>,
     /// The plain-text summary (`text()`), which form backends email to staff as it is.
     pub message: String,
+    /// The page address parameters the clinic chose to pass along (`data-pass-params`), such as
+    /// where the visitor came from; never answers.
+    pub context: Vec<(String, String)>,
     steps: Vec<(String, String)>,
 }
 
@@ -214,6 +217,7 @@ impl Summary {
             ),
             reply_to,
             message: String::new(),
+            context: Vec::new(),
             steps: q
                 .steps
                 .iter()
@@ -222,6 +226,13 @@ impl Summary {
         };
         summary.message = summary.text();
         summary
+    }
+
+    /// The same summary with the page parameters passed along, in JSON and in the text.
+    pub fn with_context(mut self, context: &[(String, String)]) -> Summary {
+        self.context = context.to_vec();
+        self.message = self.text();
+        self
     }
 
     /// The submission as JSON (schema/submission.schema.json), indented for people who open
@@ -254,6 +265,11 @@ impl Summary {
             ),
             ("_subject", json::text(&self.subject)),
         ];
+        if !self.context.is_empty() {
+            let pairs = self.context.iter();
+            let pairs = pairs.map(|(k, v)| (k.as_str(), json::text(v))).collect();
+            members.push(("context", json::object(pairs)));
+        }
         if let Some(reply_to) = &self.reply_to {
             members.push(("_replyto", json::text(reply_to)));
         }
@@ -273,6 +289,9 @@ impl Summary {
             self.questionnaire.id, self.questionnaire.version
         );
         let _ = writeln!(out, "Submission id: {}", self.submission_id);
+        for (name, value) in &self.context {
+            let _ = writeln!(out, "Page parameter {name}: {}", one_line(value));
+        }
         out.push('\n');
         if self.flags.is_empty() {
             out.push_str("No screening flags\n");
@@ -483,6 +502,28 @@ mod tests {
     }
 
     #[test]
+    fn page_parameters_reach_staff_as_one_line_each() {
+        // Issue 4: an allow-list of page address parameters passed along with the submission.
+        let context = [
+            ("utm_source".to_owned(), "newsletter".to_owned()),
+            ("utm_campaign".to_owned(), "spring <b>offer</b>".to_owned()),
+        ];
+        let s = completed(vec![]).with_context(&context);
+        let json: serde_json::Value = serde_json::from_str(&s.json()).unwrap();
+        assert_eq!(
+            json["context"],
+            serde_json::json!({"utm_source": "newsletter", "utm_campaign": "spring <b>offer</b>"})
+        );
+        assert_eq!(json["message"], s.text());
+        assert!(s.text().contains(
+            "Page parameter utm_source: newsletter\nPage parameter utm_campaign: spring <b>offer</b>\n"
+        ));
+        // None given: no key at all, as the schema allows.
+        let plain: serde_json::Value = serde_json::from_str(&completed(vec![]).json()).unwrap();
+        assert!(plain.get("context").is_none());
+    }
+
+    #[test]
     fn form_backend_fields() {
         // Issue 3: `_subject` names the clinic and the visitor, `_replyto` is the visitor's
         // email, `message` the plain-text summary.
@@ -512,7 +553,8 @@ mod tests {
         let s = completed(vec![
             ("allergies", yes()),
             ("allergies_detail", Value::Text("Latex".into())),
-        ]);
+        ])
+        .with_context(&[("utm_source".into(), "newsletter".into())]);
         let json: serde_json::Value = serde_json::from_str(&s.json()).unwrap();
         let keys = |v: &serde_json::Value| -> Vec<String> {
             let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
@@ -533,7 +575,7 @@ mod tests {
         assert_eq!(
             keys(&json),
             properties,
-            "every property, _replyto included here"
+            "every property, _replyto and context included here"
         );
         let required = listed(&schema["required"]);
         assert!(required.iter().all(|r| json.get(r).is_some()));

@@ -1,0 +1,194 @@
+//! The events the host page hears from its widget (DOM `CustomEvent`s on the clinic's element):
+//! ready, a new screen, submitted, failed. Their details name places and ids, never answers:
+//! answers are health data and a host page may forward events to analytics.
+
+use super::delivery::Failure;
+use super::json::{self, Json};
+
+/// Every event name starts with this, so a host page can tell the widget's events apart.
+pub const PREFIX: &str = "consultation-form:";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostEvent {
+    /// The widget is drawn and usable (also after restoring a draft).
+    Ready {
+        questionnaire: String,
+        version: String,
+        screen: Place,
+    },
+    /// The visitor moved to another screen.
+    Step(Place),
+    /// The clinic's endpoint accepted the submission.
+    Submitted { id: String, reference: String },
+    /// Sending failed (`id` and `reason`), or the widget could not start (`reason` only, with a
+    /// message for the site owner).
+    Failed {
+        id: Option<String>,
+        reason: &'static str,
+        message: Option<String>,
+    },
+}
+
+/// Where the visitor is: a question step (1-based, of how many), the review or the end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Step {
+        number: usize,
+        of: usize,
+        id: String,
+    },
+    Review {
+        of: usize,
+    },
+    Done {
+        of: usize,
+        sent: bool,
+    },
+}
+
+impl Place {
+    fn members(&self) -> Vec<(&'static str, Json)> {
+        let count = |n: usize| json::number(n as u64);
+        match self {
+            Place::Step { number, of, id } => vec![
+                ("screen", json::text("step")),
+                ("step", count(*number)),
+                ("steps", count(*of)),
+                ("stepId", json::text(id)),
+            ],
+            Place::Review { of } => vec![("screen", json::text("review")), ("steps", count(*of))],
+            Place::Done { of, sent } => vec![
+                ("screen", json::text("done")),
+                ("steps", count(*of)),
+                ("sent", Json::Bool(*sent)),
+            ],
+        }
+    }
+}
+
+/// The `reason` a host page receives for a failed send.
+pub fn reason(failure: Failure) -> &'static str {
+    match failure {
+        Failure::Network => "network",
+        Failure::Timeout => "timeout",
+        Failure::Server(_) => "server",
+        Failure::Refused(_) => "refused",
+        Failure::NotSent => "not-sent",
+    }
+}
+
+impl HostEvent {
+    /// The DOM event name, such as `consultation-form:step`.
+    pub fn name(&self) -> String {
+        let short = match self {
+            HostEvent::Ready { .. } => "ready",
+            HostEvent::Step(_) => "step",
+            HostEvent::Submitted { .. } => "submitted",
+            HostEvent::Failed { .. } => "failed",
+        };
+        format!("{PREFIX}{short}")
+    }
+
+    /// The event's `detail`, as JSON the view parses into a plain object.
+    pub fn detail(&self) -> String {
+        let members = match self {
+            HostEvent::Ready {
+                questionnaire,
+                version,
+                screen,
+            } => {
+                let mut m = vec![
+                    ("questionnaire", json::text(questionnaire)),
+                    ("version", json::text(version)),
+                ];
+                m.extend(screen.members());
+                m
+            }
+            HostEvent::Step(place) => place.members(),
+            HostEvent::Submitted { id, reference } => vec![
+                ("submissionId", json::text(id)),
+                ("reference", json::text(reference)),
+            ],
+            HostEvent::Failed {
+                id,
+                reason,
+                message,
+            } => {
+                let mut m = vec![("reason", json::text(reason))];
+                if let Some(id) = id {
+                    m.push(("submissionId", json::text(id)));
+                }
+                if let Some(message) = message {
+                    m.push(("message", json::text(message)));
+                }
+                m
+            }
+        };
+        json::object(members).write()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_details() {
+        // Issue 4, "Host events": ready, changes step, submits (with the submission id), fails.
+        let cases = [
+            (
+                HostEvent::Ready {
+                    questionnaire: "q".into(),
+                    version: "1".into(),
+                    screen: Place::Review { of: 5 },
+                },
+                "consultation-form:ready",
+                r#"{"questionnaire":"q","version":"1","screen":"review","steps":5}"#,
+            ),
+            (
+                HostEvent::Step(Place::Step {
+                    number: 2,
+                    of: 5,
+                    id: "your-skin".into(),
+                }),
+                "consultation-form:step",
+                r#"{"screen":"step","step":2,"steps":5,"stepId":"your-skin"}"#,
+            ),
+            (
+                HostEvent::Step(Place::Done { of: 5, sent: true }),
+                "consultation-form:step",
+                r#"{"screen":"done","steps":5,"sent":true}"#,
+            ),
+            (
+                HostEvent::Submitted {
+                    id: "0f3a".into(),
+                    reference: "0F3A".into(),
+                },
+                "consultation-form:submitted",
+                r#"{"submissionId":"0f3a","reference":"0F3A"}"#,
+            ),
+            (
+                HostEvent::Failed {
+                    id: Some("0f3a".into()),
+                    reason: reason(Failure::Server(503)),
+                    message: None,
+                },
+                "consultation-form:failed",
+                r#"{"reason":"server","submissionId":"0f3a"}"#,
+            ),
+            (
+                HostEvent::Failed {
+                    id: None,
+                    reason: "settings",
+                    message: Some("data-endpoint: \"x\" must start with https://".into()),
+                },
+                "consultation-form:failed",
+                r#"{"reason":"settings","message":"data-endpoint: \"x\" must start with https://"}"#,
+            ),
+        ];
+        for (event, name, detail) in cases {
+            assert_eq!(event.name(), name);
+            assert_eq!(event.detail(), detail);
+        }
+    }
+}
