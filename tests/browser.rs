@@ -35,33 +35,41 @@ async fn wait_for(what: &str, condition: impl Fn() -> bool) {
     panic!("timed out waiting for {what}");
 }
 
+/// Finds inside the widget: in the host's shadow root, or inside another element.
 fn find(root: &Element, selector: &str) -> Option<HtmlElement> {
-    root.query_selector(selector)
-        .unwrap()
-        .map(|e| e.unchecked_into())
+    match root.shadow_root() {
+        Some(shadow) => shadow.query_selector(selector),
+        None => root.query_selector(selector),
+    }
+    .unwrap()
+    .map(|e| e.unchecked_into())
 }
 
-fn active_id() -> String {
-    let document = web_sys::window().unwrap().document().unwrap();
-    document
-        .active_element()
+/// The id of the focused element inside the widget's shadow root (the document sees only the
+/// host element focused).
+fn active_id(host: &Element) -> String {
+    host.shadow_root()
+        .and_then(|s| s.active_element())
         .map(|e| e.id())
         .unwrap_or_default()
 }
 
 /// Mounts a widget with the built-in questionnaire and default settings.
-fn mount_default(host: &Element, slot: &str) -> yew::AppHandle<consultation_widget::view::Widget> {
+fn mount_default(host: &Element) -> yew::AppHandle<consultation_widget::view::Widget> {
     mount(
         host.clone(),
         Rc::new(Questionnaire::builtin()),
         Rc::new(Config::default()),
-        slot.into(),
+        0,
     )
+    .expect("a shadow root to draw into")
 }
 
-fn fresh_host() -> Element {
+/// A fresh element for a widget; its id names the widget's draft.
+fn fresh_host(id: &str) -> Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document.create_element("div").unwrap();
+    host.set_id(id);
     document.body().unwrap().append_child(&host).unwrap();
     host
 }
@@ -72,15 +80,15 @@ fn submit_button(host: &Element) -> HtmlElement {
 
 #[wasm_bindgen_test]
 async fn continue_on_an_empty_step_shows_an_accessible_error_summary() {
-    let host = fresh_host();
-    let app = mount_default(&host, "error-summary-test");
+    let host = fresh_host("error-summary-test");
+    let app = mount_default(&host);
     wait_for("the first step", || {
         find(&host, "button[type=submit]").is_some()
     })
     .await;
     assert_eq!(submit_button(&host).text_content().unwrap(), "Continue");
     // Nothing takes focus on first load: the clinic's page keeps it.
-    assert_ne!(active_id(), "full_name");
+    assert_ne!(active_id(&host), "full_name");
 
     submit_button(&host).click();
     wait_for("the error summary", || {
@@ -89,8 +97,8 @@ async fn continue_on_an_empty_step_shows_an_accessible_error_summary() {
     .await;
     let summary = find(&host, "[role=alert]").unwrap();
     wait_for("focus on the summary", || {
-        let document = web_sys::window().unwrap().document().unwrap();
-        document.active_element().as_ref() == Some(summary.as_ref())
+        let shadow = host.shadow_root().unwrap();
+        shadow.active_element().as_ref() == Some(summary.as_ref())
     })
     .await;
     assert_eq!(summary.get_attribute("tabindex").as_deref(), Some("-1"));
@@ -172,7 +180,7 @@ async fn continue_on_an_empty_step_shows_an_accessible_error_summary() {
 
     // Following a link moves focus to that field.
     find(&summary, "a[href='#email']").unwrap().click();
-    assert_eq!(active_id(), "email");
+    assert_eq!(active_id(&host), "email");
 
     // Typing re-checks the field: the message changes, then goes when fixed.
     let email: HtmlInputElement = find(&host, "#email").unwrap().unchecked_into();
@@ -216,13 +224,18 @@ async fn continue_on_an_empty_step_shows_an_accessible_error_summary() {
 
 #[wasm_bindgen_test]
 async fn two_widgets_on_a_page_keep_their_own_state() {
-    let (a, b) = (fresh_host(), fresh_host());
-    let app_a = mount_default(&a, "a");
-    let app_b = mount_default(&b, "b");
+    let (a, b) = (fresh_host("a"), fresh_host("b"));
+    let app_a = mount_default(&a);
+    let app_b = mount_default(&b);
     wait_for("both widgets", || {
         find(&a, "button[type=submit]").is_some() && find(&b, "button[type=submit]").is_some()
     })
     .await;
+    // Drawn in each element's own shadow root: the page's tree around it is untouched.
+    for host in [&a, &b] {
+        assert!(host.shadow_root().is_some());
+        assert_eq!(host.child_element_count(), 0);
+    }
     submit_button(&a).click();
     wait_for("errors in the first", || find(&a, "[role=alert]").is_some()).await;
     assert!(find(&b, "[role=alert]").is_none());

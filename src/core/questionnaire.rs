@@ -134,6 +134,8 @@ impl Question {
 /// Why a supplied questionnaire was refused: one clear sentence for the site owner.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadError {
+    /// Larger than `MAX_BYTES`: no real questionnaire is, and every visitor would download it.
+    TooLarge(usize),
     /// Not JSON at all: where and why.
     Syntax(String),
     /// JSON, but not a questionnaire: the path to the problem and what it is.
@@ -155,9 +157,18 @@ pub enum LoadError {
     },
 }
 
+/// The largest questionnaire file accepted: the built-in one is about 12 KB.
+pub const MAX_BYTES: usize = 256 * 1024;
+
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            LoadError::TooLarge(n) => write!(
+                f,
+                "the questionnaire is {} KB; at most {} KB is accepted",
+                n.div_ceil(1024),
+                MAX_BYTES / 1024
+            ),
             LoadError::Syntax(e) => write!(f, "the questionnaire is not valid JSON: {e}"),
             LoadError::Shape { at, problem } => write!(f, "the questionnaire's {at}: {problem}"),
             LoadError::Empty => write!(f, "the questionnaire has no steps with questions"),
@@ -191,6 +202,9 @@ impl Questionnaire {
     /// Reads and checks a questionnaire. Conditions may only point at an earlier question,
     /// which also rules out loops.
     pub fn from_json(json: &str) -> Result<Questionnaire, LoadError> {
+        if json.len() > MAX_BYTES {
+            return Err(LoadError::TooLarge(json.len()));
+        }
         let doc = Json::parse(json).map_err(|e| LoadError::Syntax(e.to_string()))?;
         let q = read_questionnaire(&doc)?;
         q.check()?;
@@ -539,6 +553,13 @@ mod tests {
             (
                 wrap(vec![text("a", ""), text("a", "")]),
                 |e| matches!(e, LoadError::DuplicateId(id) if id == "a"),
+            ),
+            (
+                wrap(vec![text(
+                    "a",
+                    &format!(r#","hint":"{}""#, "x".repeat(MAX_BYTES)),
+                )]),
+                |e| matches!(e, LoadError::TooLarge(n) if *n > MAX_BYTES),
             ),
             (
                 wrap(vec![text("a", r#","show_if":{"question":"zz","is":"x"}"#)]),

@@ -6,6 +6,7 @@ mod config_problem;
 mod done;
 mod error_summary;
 mod field;
+mod host;
 mod progress;
 mod review;
 mod storage;
@@ -16,6 +17,7 @@ pub use widget::{Widget, WidgetProps};
 
 use crate::core::config::{Config, RawConfig};
 use crate::core::flow::{Action, Flow};
+use crate::core::host_event::HostEvent;
 use crate::core::questionnaire::Questionnaire;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -39,61 +41,122 @@ impl Reducible for State {
 /// The attribute a host page puts on each element that should hold a widget.
 pub const MOUNT_SELECTOR: &str = "[data-consultation-form]";
 
-/// The host element's settings, as written.
+/// The host element's settings, as written; the questionnaire's address resolved against the
+/// page's, so a clinic can write a relative one.
 pub fn read_config(element: &Element) -> RawConfig {
     let attr = |name: &str| element.get_attribute(name);
+    let questionnaire = attr("data-questionnaire").map(|url| {
+        let base = element.base_uri().ok().flatten().unwrap_or_default();
+        match web_sys::Url::new_with_base(url.trim(), &base) {
+            Ok(resolved) => resolved.href(),
+            Err(_) => url,
+        }
+    });
     RawConfig {
         endpoint: attr("data-endpoint"),
         clinic_name: attr("data-clinic-name"),
         clinic_email: attr("data-clinic-email"),
         draft_storage: attr("data-draft-storage"),
         draft_hours: attr("data-draft-hours"),
+        questionnaire,
+        theme_accent: attr("data-theme-accent"),
+        theme_font: attr("data-theme-font"),
+        theme_radius: attr("data-theme-radius"),
+        pass_params: attr("data-pass-params"),
     }
 }
 
 /// Mounts a widget into every marked element of the page, each with its own settings.
 pub fn mount_all() {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(document) = window.document() else {
         return;
     };
     let Ok(nodes) = document.query_selector_all(MOUNT_SELECTOR) else {
         return;
     };
-    let questionnaire = Rc::new(Questionnaire::builtin());
+    let search = window.location().search().unwrap_or_default();
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
+    let builtin = Rc::new(Questionnaire::builtin());
     for i in 0..nodes.length() {
-        let Some(element) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+        let Some(host) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
             continue;
         };
-        // Drafts are kept per widget: by the element's id, or its place on the page.
-        let slot = match element.id() {
-            id if !id.is_empty() => id,
-            _ => format!("{}-{i}", questionnaire.id),
+        let Some(root) = host::mount_point(&host) else {
+            continue;
         };
-        match Config::from_raw(&read_config(&element)) {
-            Ok(config) => {
-                mount(element, Rc::clone(&questionnaire), Rc::new(config), slot);
-            }
+        // Already holding a widget: the embed script was added twice.
+        if root.has_attribute("data-mounted") {
+            continue;
+        }
+        let _ = root.set_attribute("data-mounted", "");
+        let mut config = match Config::from_raw(&read_config(&host)) {
+            Ok(config) => config,
             Err(problem) => {
-                // For the site owner: in the console as well as in the widget's box.
-                web_sys::console::error_1(&format!("Consultation form: {problem}").into());
-                config_problem::show(&element, &problem.to_string());
+                cannot_start(&host, &root, "settings", &problem.to_string());
+                continue;
             }
+        };
+        config.context(|name| params.as_ref()?.get(name));
+        host::apply_theme(&root, &config.theme);
+        let config = Rc::new(config);
+        match config.questionnaire_url.clone() {
+            None => {
+                mount(host, Rc::clone(&builtin), config, i);
+            }
+            // The loading message stays until the file arrives and passes every check.
+            Some(url) => wasm_bindgen_futures::spawn_local(async move {
+                let loaded = transport::get(&url).await.and_then(|text| {
+                    Questionnaire::from_json(&text).map_err(|e| format!("\"{url}\": {e}"))
+                });
+                match loaded {
+                    Ok(q) => {
+                        mount(host, Rc::new(q), config, i);
+                    }
+                    Err(problem) => {
+                        let problem = format!("data-questionnaire: {problem}");
+                        cannot_start(&host, &root, "questionnaire", &problem);
+                    }
+                }
+            }),
         }
     }
 }
 
-/// Mounts one widget into `element`, replacing what it held (such as a loading placeholder).
+/// Says why the widget cannot start: in its box and the console for the site owner, and as a
+/// `failed` event for the page.
+fn cannot_start(host: &Element, root: &Element, reason: &'static str, problem: &str) {
+    web_sys::console::error_1(&format!("Consultation form: {problem}").into());
+    config_problem::show(root, problem);
+    let event = HostEvent::Failed {
+        id: None,
+        reason,
+        message: Some(problem.to_owned()),
+    };
+    host::emit(host, &event);
+}
+
+/// Mounts one widget into `host`'s shadow root, replacing what it held (the loading message).
+/// Drafts are kept per widget: by the host element's id, or its place on the page.
 pub fn mount(
-    element: Element,
+    host: Element,
     questionnaire: Rc<Questionnaire>,
     config: Rc<Config>,
-    slot: String,
-) -> yew::AppHandle<Widget> {
-    element.set_inner_html("");
+    place: u32,
+) -> Option<yew::AppHandle<Widget>> {
+    let root = host::mount_point(&host)?;
+    let slot = match host.id() {
+        id if !id.is_empty() => id,
+        _ => format!("{}-{place}", questionnaire.id),
+    };
+    root.set_inner_html("");
     let props = WidgetProps {
         questionnaire,
         config,
         slot: slot.into(),
+        host,
     };
-    yew::Renderer::<Widget>::with_root_and_props(element, props).render()
+    Some(yew::Renderer::<Widget>::with_root_and_props(root.into(), props).render())
 }

@@ -8,7 +8,7 @@ use super::field::{field, FieldProps};
 use super::progress::progress;
 use super::review::{review, ReviewProps};
 use super::storage::{now_ms, DraftStore};
-use super::{browser, transport, State};
+use super::{browser, host, transport, State};
 use crate::core::config::Config;
 use crate::core::draft::Draft;
 use crate::core::flow::{Action, Flow, Focus, Screen};
@@ -26,6 +26,8 @@ pub struct WidgetProps {
     pub config: Rc<Config>,
     /// Tells this widget's draft apart from other widgets' on the same page.
     pub slot: AttrValue,
+    /// The clinic's element, where the widget's events are dispatched.
+    pub host: Element,
 }
 
 #[function_component]
@@ -54,8 +56,16 @@ pub fn Widget(props: &WidgetProps) -> Html {
         let state = state.clone();
         let root = root.clone();
         let store = store.clone();
+        let host = props.host.clone();
         use_effect_with(flow.revision, move |_| {
             let flow = &state.0;
+            // The host page hears the widget is ready once drawn, then what each action did.
+            if flow.revision == 0 {
+                host::emit(&host, &flow.ready());
+            }
+            for event in &flow.events {
+                host::emit(&host, event);
+            }
             // Saved as the visitor goes, so a reload or a crash loses nothing; removed once
             // delivered or started again (the core's `draft` says which).
             match flow.draft(now_ms()) {

@@ -1,0 +1,53 @@
+//! The widget's place on the clinic's page: a shadow root on the clinic's element, so the
+//! page's CSS cannot reach the widget and the widget's cannot reach the page; the theme the
+//! clinic chose; and the DOM events the page can listen to.
+
+use crate::core::config::Theme;
+use crate::core::host_event::HostEvent;
+use wasm_bindgen::JsCast;
+use web_sys::{CustomEvent, CustomEventInit, Element, HtmlElement, ShadowRootInit, ShadowRootMode};
+
+/// The class of the element inside the shadow root that the widget draws into. The embed
+/// script (`embed/consultation-form.js`) makes it, with the stylesheet and a loading message,
+/// before the wasm arrives; without that script (the browser tests) it is made here.
+const ROOT_SELECTOR: &str = ".cw-root";
+
+/// The element inside `host`'s shadow root to draw into.
+pub fn mount_point(host: &Element) -> Option<HtmlElement> {
+    let shadow = match host.shadow_root() {
+        Some(shadow) => shadow,
+        // Open, so assistive technology, browser extensions and tests see the form as usual.
+        None => host
+            .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+            .ok()?,
+    };
+    if let Some(root) = shadow.query_selector(ROOT_SELECTOR).ok().flatten() {
+        return root.dyn_into().ok();
+    }
+    let root = host.owner_document()?.create_element("div").ok()?;
+    root.set_class_name(&ROOT_SELECTOR[1..]);
+    shadow.append_child(&root).ok()?;
+    root.dyn_into().ok()
+}
+
+/// Sets the clinic's colours, font and corners as custom properties on the widget's root, by
+/// the CSS object model (which a strict Content Security Policy allows, unlike a `style`
+/// attribute).
+pub fn apply_theme(root: &HtmlElement, theme: &Theme) {
+    let style = root.style();
+    for (property, value) in theme.properties() {
+        let _ = style.set_property(property, value);
+    }
+}
+
+/// Tells the host page what happened, as a `CustomEvent` that bubbles from its element.
+pub fn emit(host: &Element, event: &HostEvent) {
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    if let Ok(detail) = js_sys::JSON::parse(&event.detail()) {
+        init.set_detail(&detail);
+    }
+    if let Ok(e) = CustomEvent::new_with_event_init_dict(&event.name(), &init) {
+        let _ = host.dispatch_event(&e);
+    }
+}
