@@ -1,0 +1,65 @@
+// The embed script: the one <script> a clinic adds to its page. It finds the widget's other
+// files beside itself (so they may be hosted on another origin), gives each
+// [data-consultation-form] element a shadow root with the widget's stylesheet and a loading
+// message, then starts the wasm, which mounts a widget in each. No inline code or styles
+// anywhere, so it runs under a strict Content Security Policy.
+// The build (scripts/build-embed.mjs) fills in FILES with the hashed names of this build.
+(() => {
+  'use strict';
+  const FILES = __FILES__;
+  // Added twice by mistake: the first copy does the work.
+  const once = Symbol.for('consultation-form');
+  if (window[once]) return;
+  window[once] = true;
+
+  const script = document.currentScript || document.querySelector('script[src*="consultation-form"]');
+  const base = new URL('.', script ? script.src : location.href);
+  const url = (name) => new URL(name, base).href;
+
+  // Both downloads start now, alongside the page's own.
+  const wasm = fetch(url(FILES.wasm));
+  const glue = import(url(FILES.glue));
+
+  const loadingText = 'Loading the consultation form…';
+  const failedText = 'The consultation form could not load. Please refresh the page, or contact the clinic directly.';
+
+  // Each host gets its shadow root now, so the stylesheet loads while the wasm does.
+  const prepare = () => Promise.all([...document.querySelectorAll('[data-consultation-form]')]
+    .filter((host) => !host.shadowRoot)
+    .map((host) => {
+      const shadow = host.attachShadow({ mode: 'open' });
+      const link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = url(FILES.css);
+      const root = document.createElement('div');
+      root.className = 'cw-root';
+      const loading = document.createElement('p');
+      loading.className = 'cw-loading';
+      loading.setAttribute('role', 'status');
+      loading.textContent = loadingText;
+      // The first step's height (measured: 63.5em from 640px wide, up to 77em at 320px), set
+      // through the CSS object model, which a strict CSP allows: the page does not jump.
+      loading.style.minHeight = 'calc(1016px + max(0px, (704px - 100vw) * 0.58))';
+      root.append(loading);
+      shadow.append(link, root);
+      // The widget is drawn once its styles are there (or failed to come): never unstyled.
+      return new Promise((done) => { link.onload = done; link.onerror = done; });
+    }));
+
+  const domReady = document.readyState === 'loading'
+    ? new Promise((done) => document.addEventListener('DOMContentLoaded', done, { once: true }))
+    : Promise.resolve();
+
+  Promise.all([domReady.then(prepare), glue])
+    .then(([, module]) => module.default({ module_or_path: wasm }))
+    .catch((error) => {
+      console.error('Consultation form: could not load.', error);
+      for (const host of document.querySelectorAll('[data-consultation-form]')) {
+        const loading = host.shadowRoot && host.shadowRoot.querySelector('.cw-loading');
+        if (loading) {
+          loading.setAttribute('role', 'alert');
+          loading.textContent = failedText;
+        }
+      }
+    });
+})();

@@ -1,0 +1,57 @@
+// A trunk post-build hook (Trunk.toml) that turns trunk's output into the embeddable widget:
+// - writes consultation-form.js, the one script a clinic adds, with this build's hashed file
+//   names filled in (embed/consultation-form.js);
+// - takes the widget's stylesheet out of the demo page's <head>: the embed script loads it
+//   inside each widget's shadow root instead;
+// - copies the iframe embed (embed/frame.html, frame.js, frame.css, consultation-frame.js) and
+//   the iframe demo page (iframe-demo.html);
+// - in release builds, minifies the JavaScript with terser (trunk's own minifier cannot parse
+//   wasm-bindgen's module output and leaves it as it is, with a "Failed to minify JS" warning).
+import fs from 'node:fs';
+import path from 'node:path';
+import { minify } from 'terser';
+
+const stage = process.env.TRUNK_STAGING_DIR;
+const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
+if (!stage) {
+  console.error('build-embed: run by trunk, which sets TRUNK_STAGING_DIR');
+  process.exit(1);
+}
+const release = process.env.TRUNK_PROFILE === 'release';
+const files = fs.readdirSync(stage);
+const find = (pattern, what) => {
+  const name = files.find((f) => pattern.test(f));
+  if (!name) throw new Error(`build-embed: no ${what} in ${stage}`);
+  return name;
+};
+const glue = find(/^consultation-widget-[0-9a-f]+\.js$|^consultation-widget\.js$/, 'wasm-bindgen glue');
+const wasm = find(/_bg\.wasm$/, 'wasm');
+const css = find(/^widget(-[0-9a-f]+)?\.css$/, 'widget stylesheet');
+const demoCss = find(/^demo-page(-[0-9a-f]+)?\.css$/, 'demo page stylesheet');
+
+const js = async (code) => (release ? (await minify(code, { compress: true, mangle: true })).code : code);
+const read = (...parts) => fs.readFileSync(path.join(source, ...parts), 'utf8');
+const write = (name, text) => fs.writeFileSync(path.join(stage, name), text);
+
+// The glue is an ES module; the embed scripts are classic scripts (any CMS can include them).
+if (release) {
+  const code = fs.readFileSync(path.join(stage, glue), 'utf8');
+  write(glue, (await minify(code, { module: true, compress: true, mangle: true })).code);
+}
+const manifest = JSON.stringify({ glue, wasm, css });
+write('consultation-form.js', await js(read('embed', 'consultation-form.js').replace('__FILES__', manifest)));
+write('frame.js', await js(read('embed', 'frame.js')));
+write('consultation-frame.js', await js(read('embed', 'consultation-frame.js')));
+write('frame.html', read('embed', 'frame.html'));
+write('frame.css', read('embed', 'frame.css'));
+write('iframe-demo.html', read('iframe-demo.html').replace('styles/demo-page.css', demoCss));
+
+// The widget's stylesheet belongs inside its shadow root, not on the clinic's page.
+const indexPath = path.join(stage, 'index.html');
+const index = fs.readFileSync(indexPath, 'utf8');
+// Matched quoted or not: trunk's minifier drops the quotes.
+const link = new RegExp(`<link\\b[^>]*\\bhref="?[^"\\s>]*${css.replace('.', '\\.')}"?[^>]*>`);
+if (!link.test(index)) throw new Error(`build-embed: index.html does not link ${css}`);
+// With inject_scripts off, trunk leaves its own rust <link> in the page: nothing needs it.
+const rust = /<link\b[^>]*\brel="?rust"?[^>]*>/;
+fs.writeFileSync(indexPath, index.replace(link, '').replace(rust, ''));
