@@ -7,16 +7,17 @@ import zlib from 'node:zlib';
 export const gzip = (b) => zlib.gzipSync(b, { level: 9 });
 export const brotli = (b) => zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
 
-/** Every built file, raw, gzip and brotli; and the first load: the page and what it loads for
- *  the widget (the demo page's own stylesheet is the clinic's, not the widget's). */
+/** Every built file, raw, gzip and brotli; and the first load: what the widget costs a visitor
+ *  of any clinic page, the embed script and the files it loads (glue, wasm, stylesheet). The
+ *  clinic's own page is the clinic's, whatever its length. */
 export function sizes(dist) {
-  const index = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+  const embed = fs.readFileSync(path.join(dist, 'consultation-form.js'), 'utf8');
   const files = fs.readdirSync(dist).filter((f) => /\.(wasm|js|css|html)$/.test(f)).sort();
   const rows = files.map((file) => {
     const body = fs.readFileSync(path.join(dist, file));
     return { file, raw: body.length, gzip: gzip(body).length, brotli: brotli(body).length };
   });
-  const loaded = rows.filter((r) => r.file === 'index.html' || (index.includes(r.file) && !r.file.startsWith('demo-page')));
+  const loaded = rows.filter((r) => r.file === 'consultation-form.js' || embed.includes(`"${r.file}"`));
   const total = (key) => loaded.reduce((n, r) => n + r[key], 0);
   return { rows, loaded, firstLoad: { raw: total('raw'), gzip: total('gzip'), brotli: total('brotli') } };
 }

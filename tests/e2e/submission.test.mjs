@@ -73,7 +73,7 @@ test('a 500, a reload, then Retry: the same submission, delivered and stored exa
   const alert = failure(page);
   await alert.waitFor();
   assert.match(await alert.textContent(), /Something went wrong at Glow Clinic's end.*Your answers are saved/);
-  assert.ok(await alert.evaluate((el) => el === document.activeElement), 'focus on the message');
+  assert.ok(await alert.evaluate((el) => el === el.getRootNode().activeElement), 'focus on the message');
   assert.ok(await page.getByText('Jane Example').isVisible(), 'every answer still shown');
   assert.deepEqual(await axe(page), [], 'the failure state is accessible');
   // A failed submission survives a reload.

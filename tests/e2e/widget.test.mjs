@@ -91,7 +91,7 @@ test('each message appears on its own field and goes when fixed', async () => {
   await continueButton(page).click();
   const summary = page.getByRole('alert');
   await summary.waitFor();
-  assert.ok(await summary.evaluate((el) => el === document.activeElement), 'the summary takes focus');
+  assert.ok(await summary.evaluate((el) => el === el.getRootNode().activeElement), 'the summary takes focus');
   assert.deepEqual(await summary.getByRole('link').allTextContents(), [
     'Full name: Required field missing', 'Email address: Required field missing', 'Your age: Required field missing',
   ]);
@@ -101,7 +101,7 @@ test('each message appears on its own field and goes when fixed', async () => {
 
   // The summary's link takes the visitor to the field.
   await summary.getByRole('link', { name: 'Email address: Required field missing' }).click();
-  assert.ok(await email.evaluate((el) => el === document.activeElement));
+  assert.ok(await email.evaluate((el) => el === el.getRootNode().activeElement));
 
   // Email: the WHATWG rule, re-checked as the visitor types after a failed Continue.
   await email.fill('a@-b.com');
@@ -159,7 +159,7 @@ test('Back and Change keep every answer', async () => {
   await page.getByRole('link', { name: 'Change Email address' }).click();
   const email = page.getByLabel('Email address');
   await heading(page, 'About you').waitFor();
-  assert.ok(await email.evaluate((el) => el === document.activeElement));
+  assert.ok(await email.evaluate((el) => el === el.getRootNode().activeElement));
   await email.fill('info@glow.clinic');
   await continueButton(page).click();
   await heading(page, 'Check your answers').waitFor();
@@ -192,7 +192,7 @@ test('the keyboard alone completes the form', async () => {
   await typeInto('Website or social media profile (optional)', 'example.com');
   await kb.press('Enter');
   await heading(page, 'Your skin').waitFor();
-  assert.ok(await heading(page, 'Your skin').evaluate((el) => el === document.activeElement), 'focus on the new step');
+  assert.ok(await heading(page, 'Your skin').evaluate((el) => el === el.getRootNode().activeElement), 'focus on the new step');
 
   await tick(page.getByRole('checkbox', { name: 'Neck' }));
   await tick(page.getByRole('checkbox', { name: 'Fine lines and wrinkles' }));
@@ -211,7 +211,7 @@ test('the keyboard alone completes the form', async () => {
   await kb.press('Tab');
   await kb.press('Enter');
   assert.ok(await page.getByRole('checkbox', { name: 'I have read and understand the risks' })
-    .evaluate((el) => el === document.activeElement));
+    .evaluate((el) => el === el.getRootNode().activeElement));
   await kb.press('Space');
   await tick(page.getByRole('checkbox', { name: 'I have read the aftercare advice' }));
   await tick(page.getByRole('checkbox', { name: 'I confirm the information I have given is accurate' }));

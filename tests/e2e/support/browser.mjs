@@ -18,8 +18,10 @@ const ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
 ];
 
-export async function start() {
-  const server = await serveDirectory(DIST);
+/** The release build on a local server (`cors`: loadable from pages on other origins), and
+ *  Chromium. */
+export async function start({ cors = false } = {}) {
+  const server = await serveDirectory(DIST, { cors });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ARGS,
@@ -58,7 +60,7 @@ export function description(locator) {
 /** Presses Tab (never the mouse) until `locator` has focus. */
 export async function tabTo(page, locator, limit = 80) {
   for (let i = 0; i < limit; i += 1) {
-    if (await locator.evaluate((el) => el === document.activeElement)) return;
+    if (await locator.evaluate((el) => el === el.getRootNode().activeElement)) return;
     await page.keyboard.press('Tab');
   }
   throw new Error(`could not reach ${locator} with Tab`);

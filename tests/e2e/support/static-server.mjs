@@ -23,37 +23,50 @@ export function withSettings(indexHtml, attributes) {
   return indexHtml.replace(mount, `<div data-consultation-form${attrs}>`);
 }
 
-export async function serveDirectory(root) {
-  const variants = new Map(); // path -> html: the demo page with other settings
+/** Serves `root` on its own origin. `cors`: lets pages on other origins load the files, as a
+ *  host serving the widget to clinics' sites must (the glue is a module script and the wasm is
+ *  fetched, both CORS requests). Extra pages, with extra headers, can be added at any path. */
+export async function serveDirectory(root, { cors = false } = {}) {
+  const variants = new Map(); // path -> { body, headers }: pages other than the files
+  const base = cors ? { 'access-control-allow-origin': '*' } : {};
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     if (variants.has(url.pathname)) {
-      res.writeHead(200, { 'content-type': TYPES['.html'] });
-      res.end(variants.get(url.pathname));
+      const { body, headers } = variants.get(url.pathname);
+      res.writeHead(200, { ...base, 'content-type': TYPES['.html'], ...headers });
+      res.end(body);
       return;
     }
     const file = path.join(root, path.normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, ''));
     const target = url.pathname.endsWith('/') ? path.join(file, 'index.html') : file;
     fs.readFile(target, (err, body) => {
       if (err) {
-        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.writeHead(404, { ...base, 'content-type': 'text/plain' });
         res.end('not found');
         return;
       }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream' });
+      res.writeHead(200, { ...base, 'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream' });
       res.end(body);
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${server.address().port}/`;
+  const add = (name, body, headers = {}) => {
+    variants.set(name, { body, headers });
+    return new URL(name, url).href;
+  };
   return {
     url,
+    origin: url.slice(0, -1),
     /** Serves the demo page with the widget's settings replaced; returns its address. */
-    page(attributes) {
-      const name = `/page-${variants.size + 1}.html`;
-      variants.set(name, withSettings(fs.readFileSync(path.join(root, 'index.html'), 'utf8'), attributes));
-      return new URL(name, url).href;
+    page(attributes, headers = {}) {
+      const html = withSettings(fs.readFileSync(path.join(root, 'index.html'), 'utf8'), attributes);
+      return add(`/page-${variants.size + 1}.html`, html, headers);
     },
+    /** Serves `body` (HTML, or JSON with a content-type header) at `name`; returns its address. */
+    add,
+    /** A built file's text, to serve changed with `add`. */
+    read: (name) => fs.readFileSync(path.join(root, name), 'utf8'),
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
   };
 }
