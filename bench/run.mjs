@@ -58,21 +58,32 @@ async function serve() {
 
 // Installed before any page script: records when the first field is in the document, and when
 // the main thread is next free after the frame that shows it (usable: it can take a keystroke);
-// adds up layout shifts; keeps the wasm instance trunk announces, to read its memory.
+// adds up layout shifts; keeps the wasm instance's exports, to read its memory. The widget draws
+// in a shadow root, which a document MutationObserver does not see: the first field is looked
+// for once per frame instead (the baseline page's is in the document itself).
 function probe() {
   window.__bench = { inDom: null, usable: null, shift: 0, wasm: null };
-  addEventListener('TrunkApplicationStarted', (e) => { window.__bench.wasm = e.detail.wasm; });
+  for (const name of ['instantiateStreaming', 'instantiate']) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = async (...args) => {
+      const result = await original.apply(WebAssembly, args);
+      window.__bench.wasm = result.instance.exports;
+      return result;
+    };
+  }
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) if (!e.hadRecentInput) window.__bench.shift += e.value;
   }).observe({ type: 'layout-shift', buffered: true });
+  const root = () => document.querySelector('[data-consultation-form]')?.shadowRoot ?? document;
   const look = () => {
-    if (window.__bench.inDom !== null || !document.getElementById('full_name')) return false;
+    if (!root().getElementById('full_name')) {
+      requestAnimationFrame(look);
+      return;
+    }
     window.__bench.inDom = performance.now();
     requestAnimationFrame(() => setTimeout(() => { window.__bench.usable = performance.now(); }));
-    return true;
   };
-  new MutationObserver((_, observer) => { if (look()) observer.disconnect(); })
-    .observe(document, { childList: true, subtree: true });
+  requestAnimationFrame(look);
 }
 
 async function firstField(browser, url, throttle) {
@@ -93,23 +104,25 @@ async function firstField(browser, url, throttle) {
 
 // Continue on the empty first step, until every error is in the document.
 const continueToErrors = () => new Promise((resolve) => {
+  const root = document.querySelector('[data-consultation-form]').shadowRoot;
   const t0 = performance.now();
-  const done = () => document.querySelectorAll('[id$="-error"]').length >= 3 && document.querySelector('[role=alert]');
+  const done = () => root.querySelectorAll('[id$="-error"]').length >= 3 && root.querySelector('[role=alert]');
   const observer = new MutationObserver(() => {
     if (done()) { observer.disconnect(); resolve(performance.now() - t0); }
   });
-  observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-  document.querySelector('button[type=submit]').click();
+  observer.observe(root, { childList: true, subtree: true, characterData: true });
+  root.querySelector('button[type=submit]').click();
 });
 
 // One keystroke into the name field after the failed Continue, until its error is gone.
 const keystrokeToRecheck = () => new Promise((resolve) => {
-  const input = document.getElementById('full_name');
+  const root = document.querySelector('[data-consultation-form]').shadowRoot;
+  const input = root.getElementById('full_name');
   const t0 = performance.now();
   const observer = new MutationObserver(() => {
-    if (!document.getElementById('full_name-error')) { observer.disconnect(); resolve(performance.now() - t0); }
+    if (!root.getElementById('full_name-error')) { observer.disconnect(); resolve(performance.now() - t0); }
   });
-  observer.observe(document.body, { childList: true, subtree: true });
+  observer.observe(root, { childList: true, subtree: true });
   input.value = 'J';
   input.dispatchEvent(new InputEvent('input', { bubbles: true, data: 'J', inputType: 'insertText' }));
 });
@@ -145,7 +158,7 @@ async function main() {
   console.log(`${'file'.padEnd(44)}${'raw'.padStart(11)}${'gzip'.padStart(11)}${'brotli'.padStart(11)}`);
   for (const r of size.rows) console.log(`${r.file.padEnd(44)}${kb(r.raw).padStart(11)}${kb(r.gzip).padStart(11)}${kb(r.brotli).padStart(11)}`);
   const f = size.firstLoad;
-  console.log(`${'first load (html + widget css + js + wasm)'.padEnd(44)}${kb(f.raw).padStart(11)}${kb(f.gzip).padStart(11)}${kb(f.brotli).padStart(11)}`);
+  console.log(`${'first load (embed + glue + wasm + css)'.padEnd(44)}${kb(f.raw).padStart(11)}${kb(f.gzip).padStart(11)}${kb(f.brotli).padStart(11)}`);
 
   const server = await serve();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ARGS });
@@ -187,7 +200,7 @@ async function main() {
     console.log(`\nwidget / plain HTML, first field (medians): ${ratio(samples.widget, samples.baseline)}x; under 4x throttle: ${ratio(samples.widget4, samples.baseline4)}x`);
     console.log(`layout shift while loading (CLS, median): ${median(samples.shift).toFixed(4)}`);
     console.log(`memory after completing the questionnaire: JS heap ${kb(memory.js)} + wasm linear memory ${kb(memory.wasm)} = ${kb(memory.js + memory.wasm)}`);
-    console.log('\nTargets (issue 6): first load <= 110 KB gzip; first field <= 2x plain HTML (also throttled); errors <= 10 ms; re-check <= 4 ms; memory <= 4 MiB.');
+    console.log('\nTargets (issue 6): first load <= 110 KB gzip (now budgeted at 120 KiB, size.test.mjs); first field <= 2x plain HTML (also throttled); errors <= 10 ms; re-check <= 4 ms; memory <= 4 MiB.');
   } finally {
     await browser.close();
     await server.close();
