@@ -228,13 +228,13 @@ test('a questionnaire from data-questionnaire replaces the built-in one', async 
   await context.close();
 });
 
-const HOSTILE_CSS = '* { font-size: 40px !important; color: #f0f !important; } input { display: none !important; } form { all: unset; } button { visibility: hidden; }';
+const HOSTILE_CSS = '* { font-size: 40px !important; color: #f0f !important; letter-spacing: 5px !important; text-transform: uppercase !important; font-style: italic !important; } input { display: none !important; } form { all: unset; } button { visibility: hidden; }';
 
 /** Computed styles of the widget's parts, read inside its shadow root. */
 const widgetStyles = (page) => page.locator('[data-consultation-form]').evaluate((host) => {
   const pick = (selector) => {
     const s = getComputedStyle(host.shadowRoot.querySelector(selector));
-    return { display: s.display, fontSize: s.fontSize, color: s.color, visibility: s.visibility, width: s.width };
+    return { display: s.display, fontSize: s.fontSize, color: s.color, visibility: s.visibility, width: s.width, letterSpacing: s.letterSpacing, textTransform: s.textTransform, fontStyle: s.fontStyle };
   };
   return ['.cw-heading', 'form', 'input', 'label', 'button[type=submit]'].map(pick);
 });
