@@ -199,7 +199,9 @@ fn is_label(label: &str) -> bool {
     let ok_char = |c: char| {
         c.is_ascii_alphanumeric()
             || c == '-'
-            || !(c.is_ascii() || c.is_whitespace() || c.is_control())
+            // Non-ASCII letters of internationalised names, but none of what UTS #46 (IDNA)
+            // disallows and a reader cannot see: spaces, controls, bidi and zero-width marks.
+            || !(c.is_ascii() || c.is_whitespace() || c.is_control() || invisible(c))
     };
     !label.is_empty()
         && label.len() <= 63
@@ -217,16 +219,29 @@ fn encode_tail(tail: &str) -> String {
     for (i, c) in tail.char_indices() {
         match c {
             '\\' if i < path_end => out.push('/'),
-            ' ' | '"' | '<' | '>' | '`' | '\u{0}'..='\u{1f}' | '\u{7f}' => {
-                let mut buf = [0; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
+            // The URL Standard's path percent-encode set; and, beyond it, characters a person
+            // cannot see or that reorder text (controls, bidirectional marks, zero-width and
+            // other spaces), which the standard also encodes as non-ASCII: the rest of
+            // non-ASCII stays readable.
+            ' ' | '"' | '<' | '>' | '`' => percent(c, &mut out),
+            c if c.is_control() || c.is_whitespace() || invisible(c) => percent(c, &mut out),
             _ => out.push(c),
         }
     }
     out
+}
+
+/// Format characters with no glyph: bidirectional marks, embeddings, overrides and isolates,
+/// zero-width spaces and joiners, the word joiner and the byte order mark.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+}
+
+fn percent(c: char, out: &mut String) {
+    let mut buf = [0; 4];
+    for b in c.encode_utf8(&mut buf).bytes() {
+        out.push_str(&format!("%{b:02X}"));
+    }
 }
 
 #[cfg(test)]
@@ -329,6 +344,13 @@ mod tests {
                 Some("https://myclinic.com/about%20us"),
                 "space in path encoded",
             ),
+            (
+                "myclinic.com/a\u{80}b\u{202e}c\u{200b}/é",
+                Some("https://myclinic.com/a%C2%80b%E2%80%AEc%E2%80%8B/é"),
+                "invisible and reordering characters encoded, found by tests/properties.rs",
+            ),
+            ("my\u{202e}clinic.com", None, "a bidi override in the host, found by tests/properties.rs"),
+            ("my\u{200b}clinic.com", None, "a zero-width space in the host"),
             (
                 "instagram.com/glow.clinic?x=1#top",
                 Some("https://instagram.com/glow.clinic?x=1#top"),
