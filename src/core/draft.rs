@@ -15,6 +15,8 @@ pub struct Draft {
     pub questionnaire: String,
     /// Milliseconds since the Unix epoch, from the browser's clock.
     pub saved_at: u64,
+    /// When the visitor started, so the fill time (`core::spam`) survives a reload.
+    pub started_at: u64,
     /// The step index, or `None` for the review.
     pub step: Option<usize>,
     pub answers: Answers,
@@ -26,6 +28,8 @@ pub struct Draft {
 pub struct Pending {
     pub id: String,
     pub completed_at: String,
+    /// Why it looks automated (`core::spam`); empty for a person.
+    pub spam: Vec<String>,
 }
 
 impl Draft {
@@ -47,12 +51,21 @@ impl Draft {
             Some(p) => Some(Pending {
                 id: p.get("id")?.as_str()?.to_owned(),
                 completed_at: p.get("completed_at")?.as_str()?.to_owned(),
+                spam: match p.get("spam").and_then(Json::as_array) {
+                    Some(reasons) => reasons
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .map(str::to_owned)
+                        .collect(),
+                    None => Vec::new(),
+                },
             }),
         };
         Some(Draft {
             version: u32::try_from(doc.get("version")?.as_u64()?).ok()?,
             questionnaire: doc.get("questionnaire")?.as_str()?.to_owned(),
             saved_at: doc.get("saved_at")?.as_u64()?,
+            started_at: doc.get("started_at").and_then(Json::as_u64).unwrap_or(0),
             step: match doc.get("step")? {
                 Json::Null => None,
                 n => Some(usize::try_from(n.as_u64()?).ok()?),
@@ -67,6 +80,7 @@ impl Draft {
             ("version", json::number(u64::from(self.version))),
             ("questionnaire", json::text(&self.questionnaire)),
             ("saved_at", json::number(self.saved_at)),
+            ("started_at", json::number(self.started_at)),
             (
                 "step",
                 self.step.map_or(Json::Null, |s| json::number(s as u64)),
@@ -77,6 +91,10 @@ impl Draft {
             let pending = json::object(vec![
                 ("id", json::text(&p.id)),
                 ("completed_at", json::text(&p.completed_at)),
+                (
+                    "spam",
+                    Json::Array(p.spam.iter().map(|r| json::text(r)).collect()),
+                ),
             ]);
             members.push(("pending", pending));
         }
@@ -97,11 +115,13 @@ mod tests {
             version: DRAFT_VERSION,
             questionnaire: "q@1".into(),
             saved_at: 1_000_000,
+            started_at: 900_000,
             step: Some(2),
             answers,
             pending: Some(Pending {
                 id: "abc".into(),
                 completed_at: "t".into(),
+                spam: vec!["completed-too-fast".into()],
             }),
         };
         let json = draft.to_json();

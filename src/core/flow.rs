@@ -7,6 +7,7 @@ use super::delivery::{Failure, Outcome};
 use super::draft::{Draft, Pending, DRAFT_VERSION};
 use super::host_event::{reason, HostEvent, Place};
 use super::questionnaire::Questionnaire;
+use super::spam;
 use super::summary::Summary;
 use super::validate::{check, Problem};
 use std::rc::Rc;
@@ -64,6 +65,12 @@ pub enum Action {
     Submit {
         id: String,
         completed_at: String,
+        /// The browser's clock in milliseconds, for the fill time (`core::spam`).
+        at_ms: u64,
+    },
+    /// The hidden field that only bots see was filled in (or emptied).
+    HiddenField {
+        filled: bool,
     },
     /// The clinic's server answered, or the request failed.
     Delivery(Outcome),
@@ -104,6 +111,10 @@ pub struct Flow {
     pub asked_to_send: bool,
     /// What the last action tells the host page (a new screen, submitted, failed).
     pub events: Vec<HostEvent>,
+    /// When the visitor started (the browser's clock, milliseconds), kept by the draft.
+    pub started_ms: u64,
+    /// Whether the hidden field only bots see holds anything.
+    pub hidden_field_filled: bool,
 }
 
 impl Flow {
@@ -125,6 +136,8 @@ impl Flow {
             moved_focus: false,
             asked_to_send: false,
             events: Vec::new(),
+            started_ms: 0,
+            hidden_field_filled: false,
         }
     }
 
@@ -201,7 +214,7 @@ impl Flow {
                 p.id.clone(),
                 p.completed_at.clone(),
             )
-            .with_context(&self.config.context),
+            .annotated(&self.config.context, &p.spam),
         )
     }
 
@@ -365,12 +378,24 @@ impl Flow {
                 }
             }
             // Sending already: a second click or Enter sends nothing more.
-            (Action::Submit { id, completed_at }, Screen::Review) if !sending => {
+            (
+                Action::Submit {
+                    id,
+                    completed_at,
+                    at_ms,
+                },
+                Screen::Review,
+            ) if !sending => {
                 if let Some(step) = self.first_step_with_problems(0) {
                     self.show_problems_on(step);
                     return;
                 }
-                self.pending.get_or_insert(Pending { id, completed_at });
+                let spam = spam::reasons(self.hidden_field_filled, self.started_ms, at_ms);
+                self.pending.get_or_insert(Pending {
+                    id,
+                    completed_at,
+                    spam,
+                });
                 if self.config.endpoint.is_some() {
                     self.send();
                 } else {
@@ -386,9 +411,12 @@ impl Flow {
                 }
             }
             (Action::Copied { ok }, Screen::Done { .. }) => self.copied = Some(ok),
+            (Action::HiddenField { filled }, _) => self.hidden_field_filled = filled,
             (Action::StartAgain, _) => {
                 let was = self.place();
+                let started_ms = self.started_ms;
                 *self = Flow::new(Rc::clone(&self.questionnaire), Rc::clone(&self.config));
+                self.started_ms = started_ms;
                 if was != self.place() {
                     self.events.push(HostEvent::Step(self.place()));
                 }
@@ -416,6 +444,7 @@ impl Flow {
             version: DRAFT_VERSION,
             questionnaire: self.draft_key(),
             saved_at: now,
+            started_at: self.started_ms,
             step,
             answers: self.answers.clone(),
             pending: self.pending.clone(),
@@ -431,6 +460,9 @@ impl Flow {
     /// the review with a Retry, and keeps its id.
     pub fn restore(&mut self, draft: Draft) {
         self.answers = draft.answers;
+        if draft.started_at > 0 {
+            self.started_ms = draft.started_at;
+        }
         self.screen = match draft.step {
             Some(i) if i < self.step_count() => Screen::Step(i),
             _ => Screen::Review,
@@ -493,6 +525,7 @@ pub(crate) mod tests {
         Action::Submit {
             id: id.into(),
             completed_at: "2026-11-21T10:00:00Z".into(),
+            at_ms: 600_000,
         }
     }
 
@@ -610,6 +643,7 @@ pub(crate) mod tests {
         flow.apply(Action::Submit {
             id: "0f3a9c1b2d4e5f60".into(),
             completed_at: "2026-11-21T10:00:00Z".into(),
+            at_ms: 600_000,
         });
         let Screen::Done {
             summary,
@@ -667,6 +701,7 @@ pub(crate) mod tests {
             Action::Submit {
                 id: "x".into(),
                 completed_at: "t".into(),
+                at_ms: 0,
             },
             Action::Delivery(Outcome::Delivered),
         ] {
@@ -718,6 +753,30 @@ pub(crate) mod tests {
             id: "about_you".into(),
         };
         assert_eq!(flow.events, [HostEvent::Step(first)]);
+    }
+
+    #[test]
+    fn likely_spam_is_marked_and_still_sent() {
+        // Issue 5, "Spam": a hidden field and a minimum fill time mark the submission; it is
+        // sent all the same, and a retry keeps the mark.
+        let mut flow = sending_flow();
+        flow.started_ms = 598_000;
+        flow.apply(Action::HiddenField { filled: true });
+        flow.apply(submit("bot"));
+        assert!(flow.asked_to_send, "never silently dropped");
+        let summary = flow.pending_summary().unwrap();
+        assert_eq!(summary.spam, [spam::HIDDEN_FIELD, spam::TOO_FAST]);
+        assert!(summary
+            .text()
+            .starts_with("LIKELY SPAM (hidden-field-filled, completed-too-fast)\n"));
+        let draft = flow.draft(600_001).unwrap();
+        assert_eq!(draft.started_at, 598_000);
+        assert_eq!(draft.pending.unwrap().spam.len(), 2);
+        // A person: minutes to fill, nothing in the hidden field.
+        let mut person = sending_flow();
+        person.started_ms = 1_000;
+        person.apply(submit("person"));
+        assert!(person.pending_summary().unwrap().spam.is_empty());
     }
 
     #[test]

@@ -12,5 +12,6 @@ pub mod mailto;
 pub mod messages;
 pub mod questionnaire;
 pub mod review;
+pub mod spam;
 pub mod summary;
 pub mod validate;

@@ -32,6 +32,8 @@ pub struct Summary {
     /// The page address parameters the clinic chose to pass along (`data-pass-params`), such as
     /// where the visitor came from; never answers.
     pub context: Vec<(String, String)>,
+    /// Why the submission looks automated (`core::spam`); empty for a person.
+    pub spam: Vec<String>,
     steps: Vec<(String, String)>,
 }
 
@@ -218,6 +220,7 @@ impl Summary {
             reply_to,
             message: String::new(),
             context: Vec::new(),
+            spam: Vec::new(),
             steps: q
                 .steps
                 .iter()
@@ -228,9 +231,11 @@ impl Summary {
         summary
     }
 
-    /// The same summary with the page parameters passed along, in JSON and in the text.
-    pub fn with_context(mut self, context: &[(String, String)]) -> Summary {
+    /// The same summary with the page parameters passed along and the reasons it looks like
+    /// spam, in JSON and in the text.
+    pub fn annotated(mut self, context: &[(String, String)], spam: &[String]) -> Summary {
         self.context = context.to_vec();
+        self.spam = spam.to_vec();
         self.message = self.text();
         self
     }
@@ -265,6 +270,14 @@ impl Summary {
             ),
             ("_subject", json::text(&self.subject)),
         ];
+        if !self.spam.is_empty() {
+            let reasons = self.spam.iter().map(|r| json::text(r)).collect();
+            let spam = vec![
+                ("likely", Json::Bool(true)),
+                ("reasons", Json::Array(reasons)),
+            ];
+            members.push(("spam", json::object(spam)));
+        }
         if !self.context.is_empty() {
             let pairs = self.context.iter();
             let pairs = pairs.map(|(k, v)| (k.as_str(), json::text(v))).collect();
@@ -280,6 +293,10 @@ impl Summary {
     /// The plain text for email: flags first, then each step's answers in order.
     pub fn text(&self) -> String {
         let mut out = String::new();
+        if !self.spam.is_empty() {
+            // First, so staff can set it aside in seconds; the request stays whole below.
+            let _ = writeln!(out, "LIKELY SPAM ({})\n", self.spam.join(", "));
+        }
         let _ = writeln!(out, "{}", self.questionnaire.title);
         let _ = writeln!(out, "Reference: {}", self.reference);
         let _ = writeln!(out, "Completed: {}", self.completed_at);
@@ -508,7 +525,7 @@ mod tests {
             ("utm_source".to_owned(), "newsletter".to_owned()),
             ("utm_campaign".to_owned(), "spring <b>offer</b>".to_owned()),
         ];
-        let s = completed(vec![]).with_context(&context);
+        let s = completed(vec![]).annotated(&context, &[]);
         let json: serde_json::Value = serde_json::from_str(&s.json()).unwrap();
         assert_eq!(
             json["context"],
@@ -554,7 +571,10 @@ mod tests {
             ("allergies", yes()),
             ("allergies_detail", Value::Text("Latex".into())),
         ])
-        .with_context(&[("utm_source".into(), "newsletter".into())]);
+        .annotated(
+            &[("utm_source".into(), "newsletter".into())],
+            &["completed-too-fast".into()],
+        );
         let json: serde_json::Value = serde_json::from_str(&s.json()).unwrap();
         let keys = |v: &serde_json::Value| -> Vec<String> {
             let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
@@ -575,7 +595,7 @@ mod tests {
         assert_eq!(
             keys(&json),
             properties,
-            "every property, _replyto and context included here"
+            "every property, _replyto, context and spam included here"
         );
         let required = listed(&schema["required"]);
         assert!(required.iter().all(|r| json.get(r).is_some()));

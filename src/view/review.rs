@@ -35,6 +35,7 @@ pub fn review(props: &ReviewProps) -> Html {
             dispatch.dispatch(Action::Submit {
                 id: browser::random_id(),
                 completed_at: browser::now_iso(),
+                at_ms: super::storage::now_ms(),
             })
         })
     };

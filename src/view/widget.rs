@@ -36,6 +36,8 @@ pub fn Widget(props: &WidgetProps) -> Html {
     let store = DraftStore::new(props.config.draft_storage, &props.slot);
     let state = use_reducer(|| {
         let mut flow = Flow::new(Rc::clone(&props.questionnaire), Rc::clone(&props.config));
+        // The fill time counts from here, or from the start a restored draft remembers.
+        flow.started_ms = now_ms();
         if let Some(json) = store.load() {
             let max_age = props.config.draft_max_age_ms;
             match Draft::read(&json, &flow.draft_key(), now_ms(), max_age) {
@@ -162,6 +164,15 @@ fn step(flow: &Flow, index: usize, dispatch: &UseReducerDispatcher<State>) -> Ht
         let dispatch = dispatch.clone();
         Callback::from(move |_| dispatch.dispatch(Action::Back))
     };
+    let hidden_field = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            let filled = e
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .is_some_and(|i| !i.value().is_empty());
+            dispatch.dispatch(Action::HiddenField { filled });
+        })
+    };
     let items: Vec<SummaryItem> = flow
         .errors
         .iter()
@@ -197,6 +208,13 @@ fn step(flow: &Flow, index: usize, dispatch: &UseReducerDispatcher<State>) -> Ht
                 <p class="cw-body">{intro}</p>
             }
             {for fields}
+            // Only bots fill this in (core::spam): it is off-screen, out of the tab order and
+            // hidden from assistive technology. Its id has a colon, which no question id has.
+            <div class="cw-trap" aria-hidden="true">
+                <label for="cw:company">{"Company (leave empty)"}</label>
+                <input id="cw:company" name="company" type="text" tabindex="-1"
+                    autocomplete="off" oninput={hidden_field} />
+            </div>
             <div class="cw-actions">
                 <button type="submit" class="cw-button">{"Continue"}</button>
                 if index > 0 {

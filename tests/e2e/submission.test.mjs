@@ -33,8 +33,10 @@ async function storedFor(email) {
 }
 
 test('happy path: staff receive every answer, the flags and the consents, valid against the schema', async () => {
-  const { page, context, problems } = await openWidget(env, { settings: sending() });
+  const { page, context, problems } = await openWidget(env, { settings: sending(), beforeLoad: (p) => p.clock.install() });
   await completeSteps(page, { email: 'happy@example.com' });
+  // A person takes minutes: the page's clock moves on instead of the test sleeping.
+  await page.clock.fastForward(120_000);
   await submitButton(page).click();
   await sent(page);
   const shown = await page.getByText(/Your reference is/).textContent();
@@ -47,6 +49,8 @@ test('happy path: staff receive every answer, the flags and the consents, valid 
   assert.equal(byId.full_name.value, 'Jane Example');
   assert.equal(byId.allergies_detail.value, 'Lidocaine');
   assert.equal(stored.answers.length, 34);
+  assert.equal(stored.spam, undefined, 'a person is not marked as spam');
+  assert.ok(!stored.message.includes('LIKELY SPAM'));
   assert.deepEqual(stored.flags.map((f) => f.question_id), ['pregnant', 'allergies']);
   assert.deepEqual(stored.consents.map((c) => [c.question_id, c.given, c.version]), [
     ['risks_acknowledged', true, 'risks-2026-11'], ['aftercare_acknowledged', true, 'aftercare-2026-11'],
@@ -61,6 +65,22 @@ test('happy path: staff receive every answer, the flags and the consents, valid 
   await page.reload();
   await heading(page, 'About you').waitFor();
   assert.equal(await page.getByLabel('Full name').inputValue(), '');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('likely spam (the hidden field filled, completed in seconds) is marked for staff, never dropped', async () => {
+  const { page, context, problems } = await openWidget(env, { settings: sending() });
+  // What a form-filling bot does: every input it finds, at machine speed.
+  await page.locator('input[name=company]').fill('Acme Ltd');
+  await completeSteps(page, { email: 'bot@example.com' });
+  await submitButton(page).click();
+  await sent(page);
+  const [stored] = await storedFor('bot@example.com');
+  assert.deepEqual(schemaErrors(stored), []);
+  assert.deepEqual(stored.spam, { likely: true, reasons: ['hidden-field-filled', 'completed-too-fast'] });
+  assert.ok(stored.message.startsWith('LIKELY SPAM (hidden-field-filled, completed-too-fast)\n'), stored.message.slice(0, 80));
+  assert.equal(stored.answers.length, 34, 'the request is whole');
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -250,7 +270,7 @@ test('drafts: restored on the same step after a reload, not once expired, gone a
     assert.equal(saved.length, 1, storage);
     const [key, json] = saved[0];
     const draft = JSON.parse(json);
-    assert.deepEqual(Object.keys(draft).sort(), ['answers', 'questionnaire', 'saved_at', 'step', 'version']);
+    assert.deepEqual(Object.keys(draft).sort(), ['answers', 'questionnaire', 'saved_at', 'started_at', 'step', 'version']);
 
     // Two hours old, with a one-hour expiry: not restored, and removed.
     await page.evaluate(([s, k, d]) => window[s].setItem(k, JSON.stringify({ ...d, saved_at: Date.now() - 2 * 3_600_000 })),
