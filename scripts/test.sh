@@ -11,6 +11,7 @@ say "Formatting and lints (host and wasm)"
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --features crash-test --quiet -- -D warnings
 
 say "Layer 1: browser-free core (cargo test)"
 cargo test --quiet
@@ -20,6 +21,8 @@ cargo test --target wasm32-unknown-unknown --test browser
 
 say "Release build (trunk, offline)"
 trunk build --release --offline
+# The same with a way to make it panic on demand, for the crash test only (never shipped).
+trunk build --release --offline --features crash-test --dist dist-crash
 
 say "Layer 3: end to end against the release build (playwright-core, axe-core)"
 node --test --test-reporter=spec tests/e2e/

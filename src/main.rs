@@ -9,5 +9,12 @@ static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    consultation_widget::view::mount_all();
+    {
+        // A panic stops the wasm for good: every widget then says so calmly, with its answers
+        // kept in the draft saved after each action. Never the panic's own words, which could
+        // hold what the visitor typed: through yew's setter, as yew otherwise installs its own
+        // hook, which prints them to the console.
+        yew::set_custom_panic_hook(Box::new(|_| consultation_widget::view::crashed()));
+        consultation_widget::view::mount_all();
+    }
 }

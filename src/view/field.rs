@@ -70,6 +70,12 @@ pub fn field(props: &FieldProps) -> Html {
         let dispatch = props.dispatch.clone();
         let id = id.clone();
         move |value: Value| {
+            // Test builds only (`--features crash-test`, tests/e2e/crash.test.mjs): a way to
+            // make the wasm panic on demand. The release build has no such path.
+            #[cfg(feature = "crash-test")]
+            if value.as_text() == "__crash_test__" {
+                panic!("crash test");
+            }
             dispatch.dispatch(Action::Answer {
                 question: id.clone(),
                 value,

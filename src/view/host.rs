@@ -10,6 +10,7 @@ use web_sys::{CustomEvent, CustomEventInit, Element, HtmlElement, ShadowRootInit
 /// The class of the element inside the shadow root that the widget draws into. The embed
 /// script (`embed/consultation-form.js`) makes it, with the stylesheet and a loading message,
 /// before the wasm arrives; without that script (the browser tests) it is made here.
+const ROOT_CLASS: &str = "cw-root";
 const ROOT_SELECTOR: &str = ".cw-root";
 
 /// The element inside `host`'s shadow root to draw into.
@@ -25,7 +26,8 @@ pub fn mount_point(host: &Element) -> Option<HtmlElement> {
         return root.dyn_into().ok();
     }
     let root = host.owner_document()?.create_element("div").ok()?;
-    root.set_class_name(&ROOT_SELECTOR[1..]);
+    // Two constants rather than slicing one: a string slice brings its panic message code.
+    root.set_class_name(ROOT_CLASS);
     shadow.append_child(&root).ok()?;
     root.dyn_into().ok()
 }

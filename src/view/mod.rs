@@ -2,11 +2,11 @@
 //! core `Action`s. It decides nothing itself.
 
 mod browser;
-mod config_problem;
 mod done;
 mod error_summary;
 mod field;
 mod host;
+mod notice;
 mod progress;
 mod review;
 mod storage;
@@ -125,11 +125,46 @@ pub fn mount_all() {
     }
 }
 
+/// After a panic, in every widget: a calm message that the answers are kept and how to reach
+/// the clinic, in place of a form that can no longer respond. Plain DOM calls only, and the
+/// host's attributes read as written: nothing that could panic again.
+pub fn crashed() {
+    web_sys::console::error_1(
+        &"Consultation form: stopped by an internal error; the visitor's answers are kept in \
+          this browser's draft."
+            .into(),
+    );
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(nodes) = document.query_selector_all(MOUNT_SELECTOR) else {
+        return;
+    };
+    for i in 0..nodes.length() {
+        let Some(host) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        let Some(root) = host::mount_point(&host) else {
+            continue;
+        };
+        let clinic = host.get_attribute("data-clinic-name");
+        let clinic = clinic.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        let email = host.get_attribute("data-clinic-email");
+        notice::crashed(&root, clinic.unwrap_or("the clinic"), email.as_deref());
+        let event = HostEvent::Failed {
+            id: None,
+            reason: "crash",
+            message: None,
+        };
+        host::emit(&host, &event);
+    }
+}
+
 /// Says why the widget cannot start: in its box and the console for the site owner, and as a
 /// `failed` event for the page.
 fn cannot_start(host: &Element, root: &Element, reason: &'static str, problem: &str) {
     web_sys::console::error_1(&format!("Consultation form: {problem}").into());
-    config_problem::show(root, problem);
+    notice::problem(root, problem);
     let event = HostEvent::Failed {
         id: None,
         reason,

@@ -13,7 +13,7 @@ export const DIST = path.resolve(here, '../../../dist');
 
 // shared/toolchain.md: as root Chromium needs --no-sandbox; the background-networking flags
 // stop it reaching for hosts this closed network cannot reach.
-const ARGS = [
+export const ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
 ];

@@ -1,0 +1,69 @@
+// End to end: a crash is not a loss. A test-only build (dist-crash/, `--features crash-test`)
+// panics when a field receives the text "__crash_test__"; the widget must then say calmly that
+// the answers are kept and how to reach the clinic, and a reload must bring every answer back.
+// The release build must not contain that trigger.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { ARGS, DIST, continueButton } from './support/browser.mjs';
+import { serveDirectory } from './support/static-server.mjs';
+import { fillAboutYou, heading } from './support/visitor.mjs';
+
+const CRASH_DIST = path.resolve(DIST, '../dist-crash');
+const TRIGGER = '__crash_test__';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDirectory(CRASH_DIST);
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ARGS });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the release build has no way to trigger a panic', () => {
+  const wasm = fs.readdirSync(DIST).find((f) => f.endsWith('.wasm'));
+  const crashWasm = fs.readdirSync(CRASH_DIST).find((f) => f.endsWith('.wasm'));
+  assert.ok(fs.readFileSync(path.join(CRASH_DIST, crashWasm)).includes(TRIGGER), 'the test build has it');
+  assert.ok(!fs.readFileSync(path.join(DIST, wasm)).includes(TRIGGER), 'the release build does not');
+});
+
+test('after a panic the widget says the answers are kept, and a reload restores them', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.failures = [];
+    document.addEventListener('consultation-form:failed', (e) => window.failures.push(e.detail));
+  });
+  const console = [];
+  page.on('console', (m) => console.push(m.text()));
+  await page.goto(server.page({ 'data-clinic-name': 'Glow Clinic', 'data-clinic-email': 'bookings@example.com' }));
+  await fillAboutYou(page);
+  await continueButton(page).click();
+  await heading(page, 'Your skin').waitFor();
+  await page.getByLabel('What else would you like to improve?').or(page.getByLabel('What do you hope to achieve? (optional)')).first().fill(TRIGGER);
+
+  const alert = page.getByRole('alert');
+  await heading(alert, 'Sorry, the form stopped working').waitFor();
+  const text = await alert.textContent();
+  assert.match(text, /Your answers so far are saved in this browser/);
+  assert.match(text, /Reload the page to carry on where you left off/);
+  assert.match(text, /please contact Glow Clinic at bookings@example\.com/);
+  assert.deepEqual(await page.evaluate(() => window.failures), [{ reason: 'crash' }]);
+
+  await page.reload();
+  await heading(page, 'Your skin').waitFor();
+  await page.getByRole('button', { name: 'Back', exact: true }).click();
+  await heading(page, 'About you').waitFor();
+  assert.equal(await page.getByLabel('Full name').inputValue(), 'Jane Example');
+  assert.equal(await page.getByLabel('Email address').inputValue(), 'name@example.com');
+  // Nothing the visitor typed reached the console, the panic's own words included.
+  for (const typed of ['Jane Example', 'name@example.com', '01632', TRIGGER, 'crash test']) {
+    assert.ok(!console.some((line) => line.includes(typed)), `console holds "${typed}": ${console.join(' | ')}`);
+  }
+  await context.close();
+});
