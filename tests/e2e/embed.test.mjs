@@ -62,10 +62,16 @@ async function visit(url, { width = 1000, height = 900 } = {}) {
   }, EVENTS);
   const problems = [];
   const errors = [];
+  const messages = [];
+  const requests = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    messages.push(m.text());
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('request', (r) => requests.push(r.url()));
   await page.goto(url);
-  return { page, context, problems, errors };
+  return { page, context, problems, errors, messages, requests };
 }
 
 const heard = (page) => page.evaluate(() => window.heard);
@@ -89,7 +95,7 @@ test('the README snippet, pasted into a page on another origin under a strict CS
   ].join('; ');
   const snippet = readmeSnippet().replace('<div data-consultation-form', '<div data-consultation-form data-pass-params="utm_source utm_campaign"');
   const url = clinicPage(snippet, { 'content-security-policy': csp });
-  const { page, context, problems, errors } = await visit(`${url}?utm_source=newsletter&utm_campaign=spring&email=leak@example.com`);
+  const { page, context, problems, errors, messages, requests } = await visit(`${url}?utm_source=newsletter&utm_campaign=spring&email=leak@example.com`);
   assert.notEqual(new URL(url).origin, env.server.origin, 'page and widget on different origins');
 
   await heading(page, 'About you').waitFor();
@@ -125,6 +131,16 @@ test('the README snippet, pasted into a page on another origin under a strict CS
     assert.ok(!everything.includes(answer), `no answer in events: ${answer}`);
   }
   assert.deepEqual(await page.evaluate(() => window.violations), [], 'no CSP violation');
+  // Privacy: every request went to the page's own origin, the widget's files or the
+  // configured endpoint (no fonts, analytics or other third parties), and nothing typed
+  // reached the console.
+  const allowed = new Set([site.origin, env.server.origin, new URL(receiver.endpoint).origin]);
+  const elsewhere = requests.filter((u) => !allowed.has(new URL(u).origin));
+  assert.deepEqual(elsewhere, [], 'no request to anyone else');
+  assert.ok(requests.some((u) => u.startsWith(receiver.endpoint)), 'the submission was recorded');
+  for (const typed of ['Jane Example', 'csp@example.com', '01632', 'Lidocaine', 'Redness after sport']) {
+    assert.ok(!messages.some((m) => m.includes(typed)), `console holds "${typed}"`);
+  }
   assert.deepEqual(errors.filter((e) => !/status of 500/.test(e)), [], 'no console error but the failed request');
   assert.deepEqual(problems, []);
   await context.close();
