@@ -23,7 +23,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SCHEMA = path.join(here, '..', 'schema', 'submission.schema.json');
-const MAX_BODY = 1024 * 1024; // far above any real submission; refuses floods
+const MAX_BODY = 256 * 1024; // the widget's own limit (core::delivery::MAX_PAYLOAD_BYTES); refuses floods
 
 function options(argv) {
   const opts = { port: 8787, host: '127.0.0.1', dir: 'submissions', quiet: false };

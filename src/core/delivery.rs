@@ -7,6 +7,11 @@ use super::json::Json;
 /// How long the view waits for the clinic's server before calling it a failure.
 pub const TIMEOUT_MS: i32 = 15_000;
 
+/// The largest submission the widget sends (the local receiver refuses more). The built-in
+/// questionnaire cannot reach it, whatever is typed (a test checks the worst case); a larger
+/// one is offered to the visitor to send by hand instead.
+pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
     /// No answer at all: offline, DNS, refused connection, blocked by CORS.

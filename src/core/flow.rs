@@ -3,7 +3,7 @@
 
 use super::answers::{Answers, Value};
 use super::config::Config;
-use super::delivery::{Failure, Outcome};
+use super::delivery::{Failure, Outcome, MAX_PAYLOAD_BYTES};
 use super::draft::{Draft, Pending, DRAFT_VERSION};
 use super::host_event::{reason, HostEvent, Place};
 use super::questionnaire::Questionnaire;
@@ -396,10 +396,14 @@ impl Flow {
                     completed_at,
                     spam,
                 });
-                if self.config.endpoint.is_some() {
-                    self.send();
-                } else {
-                    self.finish(false);
+                let too_large = self
+                    .pending_summary()
+                    .is_some_and(|s| s.json().len() > MAX_PAYLOAD_BYTES);
+                match self.config.endpoint {
+                    None => self.finish(false),
+                    // Larger than any endpoint should be asked to take: what a refusal does.
+                    Some(_) if too_large => self.delivered(Outcome::Failed(Failure::Refused(413))),
+                    Some(_) => self.send(),
                 }
             }
             (Action::Delivery(outcome), Screen::Review) if sending => self.delivered(outcome),
@@ -480,6 +484,7 @@ impl Flow {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::core::questionnaire::Kind;
 
     fn flow() -> Flow {
         Flow::new(
@@ -777,6 +782,55 @@ pub(crate) mod tests {
         person.started_ms = 1_000;
         person.apply(submit("person"));
         assert!(person.pending_summary().unwrap().spam.is_empty());
+    }
+
+    #[test]
+    fn no_answer_can_make_the_built_in_submission_too_large_but_a_larger_one_is_kept() {
+        // Issue 5, "Limits": every field at its limit, in four-byte characters that JSON
+        // escapes least well, stays under the payload limit.
+        let mut flow = sending_flow();
+        let q = Rc::clone(&flow.questionnaire);
+        let free_text = |x: &&crate::core::questionnaire::Question| {
+            matches!(x.kind, Kind::Text | Kind::LongText | Kind::Phone)
+        };
+        for question in q.questions().filter(free_text) {
+            let worst = "\u{1f600}".repeat(question.max_length());
+            flow.answers.set(&question.id, Value::Text(worst));
+        }
+        flow.apply(submit("big"));
+        let size = flow.pending_summary().unwrap().json().len();
+        assert!(size <= MAX_PAYLOAD_BYTES, "{size}");
+        // A clinic's questionnaire with many long questions can exceed it: nothing is sent,
+        // and the visitor gets the summary to send by hand, every answer kept.
+        let questions: Vec<String> = (0..80)
+            .map(|i| {
+                format!(r#"{{"id":"q{i}","kind":"long_text","label":"Q{i}","max_length":1000}}"#)
+            })
+            .collect();
+        let long = format!(
+            r#"{{"id":"long","version":"1","title":"Long","steps":[{{"id":"s","title":"S","questions":[{}]}}]}}"#,
+            questions.join(",")
+        );
+        let config = Config {
+            endpoint: Some("https://clinic.example/in".into()),
+            ..Config::default()
+        };
+        let mut big = Flow::new(
+            Rc::new(Questionnaire::from_json(&long).unwrap()),
+            Rc::new(config),
+        );
+        for i in 0..80 {
+            big.apply(text(&format!("q{i}"), &"\u{1f600}".repeat(1000)));
+        }
+        big.apply(Action::Continue);
+        big.apply(submit("too-big"));
+        assert!(!big.asked_to_send);
+        assert_eq!(big.delivery, Delivery::Failed(Failure::Refused(413)));
+        assert!(matches!(big.screen, Screen::Done { sent: false, .. }));
+        assert_eq!(
+            big.answers.get("q79").map(Value::as_text).map(str::len),
+            Some(4000)
+        );
     }
 
     #[test]

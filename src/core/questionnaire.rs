@@ -585,6 +585,20 @@ mod tests {
                 |e| matches!(e, LoadError::Shape { at, problem } if at == "steps[0].questions[0].kind" && problem.contains("\"slider\"")),
             ),
             (wrap(vec![]), |e| matches!(e, LoadError::Empty)),
+            // Issue 5: a missing id, and a loop of conditions (each refers to the other).
+            (wrap(vec![r#"{"kind":"text","label":"L"}"#.into()]), |e| {
+                e.to_string() == "the questionnaire's steps[0].questions[0]: \"id\" is missing"
+            }),
+            (
+                wrap(vec![
+                    text("a", r#","show_if":{"question":"b","is":"x"}"#),
+                    text("b", r#","show_if":{"question":"a","is":"x"}"#),
+                ]),
+                |e| {
+                    e.to_string()
+                        == "the question \"a\" depends on \"b\", which must come before it"
+                },
+            ),
             (wrap(vec![text("a", r#","requried":true"#)]), |e| {
                 e.to_string() == "the questionnaire's steps[0].questions[0]: \"requried\" is not a known setting"
             }),

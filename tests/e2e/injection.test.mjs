@@ -74,3 +74,22 @@ test('hostile text in every free-text field stays text on screen, exact in the J
   assert.deepEqual(problems, [], 'no dialog, no page error');
   await context.close();
 });
+
+test('a field over its limit is refused by the widget itself, not only by the markup', async () => {
+  const { page, context, problems } = await openWidget(env, {});
+  const name = page.getByLabel('Full name');
+  const max = Number(await name.getAttribute('maxlength'));
+  // What a script or an old browser could do: take the markup's limit away.
+  await name.evaluate((el) => el.removeAttribute('maxlength'));
+  await name.fill('J'.repeat(max + 1));
+  await continueButton(page).click();
+  await heading(page, 'There is a problem').waitFor();
+  assert.match(await page.getByRole('alert').textContent(), new RegExp(`Full name: Must be ${max} characters or fewer`));
+  await name.fill('J'.repeat(max));
+  await page.getByLabel('Email address').fill('name@example.com');
+  await page.getByRole('checkbox', { name: 'I confirm I am 18 or over' }).check();
+  await continueButton(page).click();
+  await heading(page, 'Your skin').waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
