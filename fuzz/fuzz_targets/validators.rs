@@ -1,0 +1,30 @@
+//! Fuzz target: any text through the email and website validators, the JSON reader, the
+//! draft reader and the settings: never a panic, and a website is only ever http or https.
+#![no_main]
+
+use consultation_widget::core::config::{Config, RawConfig};
+use consultation_widget::core::draft::Draft;
+use consultation_widget::core::json::Json;
+use consultation_widget::core::validate::{email, website};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = email::is_valid(&email::sanitise(text));
+    if let Some(url) = website::normalise(text) {
+        assert!(url.starts_with("https://") || url.starts_with("http://"));
+        assert_eq!(website::normalise(&url).as_deref(), Some(url.as_str()));
+    }
+    let _ = Json::parse(text);
+    let _ = Draft::read(text, "q@1", 0, u64::MAX);
+    let raw = RawConfig {
+        endpoint: Some(text.into()),
+        theme_accent: Some(text.into()),
+        theme_font: Some(text.into()),
+        pass_params: Some(text.into()),
+        ..RawConfig::default()
+    };
+    let _ = Config::from_raw(&raw);
+});
