@@ -52,6 +52,9 @@ const index = fs.readFileSync(indexPath, 'utf8');
 // Matched quoted or not: trunk's minifier drops the quotes.
 const link = new RegExp(`<link\\b[^>]*\\bhref="?[^"\\s>]*${css.replace('.', '\\.')}"?[^>]*>`);
 if (!link.test(index)) throw new Error(`build-embed: index.html does not link ${css}`);
-// With inject_scripts off, trunk leaves its own rust <link> in the page: nothing needs it.
+// With inject_scripts off, trunk leaves its own rust <link> in the page: in its place, hints
+// that let the demo page fetch the widget's files while the HTML is still arriving (a clinic
+// may add the same three lines; README, "The script embed").
 const rust = /<link\b[^>]*\brel="?rust"?[^>]*>/;
-fs.writeFileSync(indexPath, index.replace(link, '').replace(rust, ''));
+const hints = `<link rel="modulepreload" href="${glue}"><link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin><link rel="preload" href="${css}" as="style">`;
+fs.writeFileSync(indexPath, index.replace(link, '').replace(rust, hints));
