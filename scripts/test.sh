@@ -16,6 +16,22 @@ cargo clippy --target wasm32-unknown-unknown --features crash-test --quiet -- -D
 say "Layer 1: browser-free core (cargo test)"
 cargo test --quiet
 
+say "Fuzz smoke run: each cargo fuzz target for 20 seconds from the committed seeds"
+ensure_fuzzer
+# Stable Rust runs cargo fuzz's sanitizer flags with RUSTC_BOOTSTRAP=1 (README, "Fuzzing"). The
+# long runs are by hand; this one shows the targets build and hold on fresh random input.
+for target in questionnaire validators; do
+  mkdir -p "fuzz/corpus/$target"
+  log=$(mktemp)
+  if ! (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "corpus/$target" "seeds/$target" -- \
+    -max_total_time=20) >"$log" 2>&1; then
+    tail -40 "$log"
+    fail "cargo fuzz failed on $target (a crash is saved under fuzz/artifacts/$target)"
+  fi
+  printf '%s: %s\n' "$target" "$(grep -E '^Done' "$log")"
+  rm -f "$log"
+done
+
 say "Layer 2: the widget in headless Chromium (wasm-bindgen-test)"
 cargo test --target wasm32-unknown-unknown --test browser
 

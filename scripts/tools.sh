@@ -67,6 +67,15 @@ ensure_build_tools() {
   command -v wasm-opt >/dev/null || fail "wasm-opt missing from node_modules/.bin"
 }
 
+# cargo fuzz, for the fuzz smoke run of the test command (fuzz/, README "Fuzzing").
+CARGO_FUZZ_VERSION=0.13.2
+ensure_fuzzer() {
+  if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+    say "Installing cargo-fuzz $CARGO_FUZZ_VERSION (about 2 minutes on 2 cores, once)"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+  fi
+}
+
 ensure_browser() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
