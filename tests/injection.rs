@@ -41,24 +41,6 @@ fn summary_with(typed: &str) -> Summary {
     )
 }
 
-/// Decodes a `mailto:` link's percent-encoding, as a mail client does.
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
-            out.push(u8::from_str_radix(hex, 16).unwrap());
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
 #[test]
 fn hostile_text_is_kept_in_json_and_defused_in_text_and_mail() {
     for typed in corpus() {
@@ -110,9 +92,9 @@ fn hostile_text_is_kept_in_json_and_defused_in_text_and_mail() {
             !link.contains(['\r', '\n', ' ', '<', '>', '"']),
             "{typed:?}"
         );
-        let body = decode(params[1].strip_prefix("body=").unwrap());
+        let body = mailto::decode(params[1].strip_prefix("body=").unwrap()).expect("decodes");
         assert_eq!(body, text.replace('\n', "\r\n"));
-        assert!(!decode(params[0]).contains(['\r', '\n']));
+        assert!(!mailto::decode(params[0]).unwrap().contains(['\r', '\n']));
 
         // The website answer: only ever an http or https address, or none.
         if let Some(url) = website::normalise(&typed) {
