@@ -66,37 +66,41 @@ pub fn read_config(element: &Element) -> RawConfig {
     }
 }
 
+/// Calls `f` with each element of the page marked for a widget, and its place in document
+/// order.
+fn each_host(mut f: impl FnMut(u32, Element)) {
+    let nodes = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all(MOUNT_SELECTOR).ok());
+    let Some(nodes) = nodes else {
+        return;
+    };
+    for i in 0..nodes.length() {
+        if let Some(host) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            f(i, host);
+        }
+    }
+}
+
 /// Mounts a widget into every marked element of the page, each with its own settings.
 pub fn mount_all() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let Some(document) = window.document() else {
-        return;
-    };
-    let Ok(nodes) = document.query_selector_all(MOUNT_SELECTOR) else {
-        return;
-    };
-    let search = window.location().search().unwrap_or_default();
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
+    let search = web_sys::window().and_then(|w| w.location().search().ok());
+    let params = web_sys::UrlSearchParams::new_with_str(&search.unwrap_or_default()).ok();
     let builtin = Rc::new(Questionnaire::builtin());
-    for i in 0..nodes.length() {
-        let Some(host) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
+    each_host(|i, host| {
         let Some(root) = host::mount_point(&host) else {
-            continue;
+            return;
         };
         // Already holding a widget: the embed script was added twice.
         if root.has_attribute("data-mounted") {
-            continue;
+            return;
         }
         let _ = root.set_attribute("data-mounted", "");
         let mut config = match Config::from_raw(&read_config(&host)) {
             Ok(config) => config,
             Err(problem) => {
                 cannot_start(&host, &root, "settings", &problem.to_string());
-                continue;
+                return;
             }
         };
         config.context(|name| params.as_ref()?.get(name));
@@ -122,7 +126,7 @@ pub fn mount_all() {
                 }
             }),
         }
-    }
+    });
 }
 
 /// After a panic, in every widget: a calm message that the answers are kept and how to reach
@@ -134,18 +138,9 @@ pub fn crashed() {
           this browser's draft."
             .into(),
     );
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Ok(nodes) = document.query_selector_all(MOUNT_SELECTOR) else {
-        return;
-    };
-    for i in 0..nodes.length() {
-        let Some(host) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
+    each_host(|_, host| {
         let Some(root) = host::mount_point(&host) else {
-            continue;
+            return;
         };
         let clinic = host.get_attribute("data-clinic-name");
         let clinic = clinic.as_deref().map(str::trim).filter(|c| !c.is_empty());
@@ -157,7 +152,7 @@ pub fn crashed() {
             message: None,
         };
         host::emit(&host, &event);
-    }
+    });
 }
 
 /// Says why the widget cannot start: in its box and the console for the site owner, and as a
