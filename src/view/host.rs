@@ -26,7 +26,7 @@ pub fn mount_point(host: &Element) -> Option<HtmlElement> {
         return root.dyn_into().ok();
     }
     let root = host.owner_document()?.create_element("div").ok()?;
-    // Two constants rather than slicing one: a string slice brings its panic message code.
+    // The class the selector above finds (the embed script writes the same class).
     root.set_class_name(ROOT_CLASS);
     shadow.append_child(&root).ok()?;
     root.dyn_into().ok()
