@@ -1,12 +1,20 @@
-//! Fuzz target: any text through the email and website validators, the JSON reader, the
-//! draft reader and the settings: never a panic, and a website is only ever http or https.
+//! Fuzz target: any text through the email and website validators, the submission reader and
+//! the receiver's re-check, the draft reader and the settings: never a panic, and a website
+//! is only ever http or https.
 #![no_main]
 
 use consultation_widget::core::config::{Config, RawConfig};
 use consultation_widget::core::draft::Draft;
-use consultation_widget::core::json::Json;
+use consultation_widget::core::intake;
+use consultation_widget::core::questionnaire::Questionnaire;
+use consultation_widget::core::summary::Summary;
 use consultation_widget::core::validate::{email, website};
 use libfuzzer_sys::fuzz_target;
+
+thread_local! {
+    /// Loaded once: parsing it on every input would drown the target's own work.
+    static BUILTIN: Questionnaire = Questionnaire::builtin();
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -17,7 +25,11 @@ fuzz_target!(|data: &[u8]| {
         assert!(url.starts_with("https://") || url.starts_with("http://"));
         assert_eq!(website::normalise(&url).as_deref(), Some(url.as_str()));
     }
-    let _ = Json::parse(text);
+    // The serde readers: a submission as the receiver reads and re-checks it.
+    let _ = Summary::from_json(text);
+    BUILTIN.with(|q| {
+        let _ = intake::recheck(text, std::slice::from_ref(q));
+    });
     let _ = Draft::read(text, "q@1", 0, u64::MAX);
     let raw = RawConfig {
         endpoint: Some(text.into()),

@@ -1,8 +1,10 @@
 //! What the visitor has answered, exactly as typed or chosen, and which questions those
 //! answers make visible.
 
-use super::json::{self, Json};
 use super::questionnaire::{Kind, Question, Questionnaire};
+use serde::de::{self, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
 
 /// One answer. Typed text is kept exactly as entered (never trimmed or rewritten in place), so
 /// nothing the visitor typed is lost; validation works on a trimmed copy.
@@ -43,60 +45,56 @@ impl Value {
     }
 }
 
-impl Value {
-    /// Text as a JSON string, a list as an array of strings, a tick box as true or false.
-    pub fn to_json(&self) -> Json {
+/// Text as a JSON string, a list as an array of strings, a tick box as true or false.
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Value::Text(t) => json::text(t),
-            Value::Many(v) => Json::Array(v.iter().map(|x| json::text(x)).collect()),
-            Value::Checked(c) => Json::Bool(*c),
+            Value::Text(t) => serializer.serialize_str(t),
+            Value::Many(v) => v.serialize(serializer),
+            Value::Checked(c) => serializer.serialize_bool(*c),
         }
     }
+}
 
-    pub fn from_json(value: &Json) -> Option<Value> {
-        Some(match value {
-            Json::Str(s) => Value::Text(s.clone()),
-            Json::Bool(b) => Value::Checked(*b),
-            Json::Array(items) => {
-                let mut values = Vec::with_capacity(items.len());
-                for item in items {
-                    values.push(item.as_str()?.to_owned());
-                }
-                Value::Many(values)
+/// Read by its JSON type rather than `#[serde(untagged)]`, which buffers every value and tries
+/// each variant in turn: the same result, in less download.
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
+        struct Shape;
+        impl<'de> Visitor<'de> for Shape {
+            type Value = Value;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("text, a list of texts, or true or false")
             }
-            _ => return None,
-        })
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+                Ok(Value::Text(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+                Ok(Value::Text(v))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+                Ok(Value::Checked(v))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+                let mut values = Vec::new();
+                while let Some(v) = seq.next_element::<String>()? {
+                    values.push(v);
+                }
+                Ok(Value::Many(values))
+            }
+        }
+        deserializer.deserialize_any(Shape)
     }
 }
 
 /// Answers by question id, in the order first answered. A list, not a map: a questionnaire
 /// has tens of questions, and map code costs every visitor download time. Stored in drafts as
 /// a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Answers(Vec<(String, Value)>);
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Answers(#[serde(with = "super::pairs")] Vec<(String, Value)>);
 
 impl Answers {
-    pub fn to_json(&self) -> Json {
-        Json::Object(
-            self.0
-                .iter()
-                .map(|(k, v)| (k.clone(), v.to_json()))
-                .collect(),
-        )
-    }
-
-    /// `None` unless every member is an answer of a known shape.
-    pub fn from_json(value: &Json) -> Option<Answers> {
-        let Json::Object(members) = value else {
-            return None;
-        };
-        let mut answers = Answers::default();
-        for (id, v) in members {
-            answers.set(id, Value::from_json(v)?);
-        }
-        Some(answers)
-    }
-
     pub fn get(&self, id: &str) -> Option<&Value> {
         self.0.iter().find(|(k, _)| k == id).map(|(_, v)| v)
     }
@@ -211,25 +209,22 @@ mod tests {
         a.set("areas", Value::Many(vec!["face".into(), "neck".into()]));
         a.set("age_confirmed", Value::Checked(true));
         a.set("goals", Value::Text("changed".into()));
-        let json = a.to_json().write();
+        let json = serde_json::to_string(&a).unwrap();
         assert_eq!(
             json,
             r#"{"goals":"changed","areas":["face","neck"],"age_confirmed":true}"#
         );
-        assert_eq!(Answers::from_json(&Json::parse(&json).unwrap()), Some(a));
+        assert_eq!(serde_json::from_str::<Answers>(&json).unwrap(), a);
         let bad = [
             r#"{"a":1}"#,
             r#"{"a":[1]}"#,
             r#"{"a":null}"#,
             r#"["a"]"#,
             r#"{"a":{"b":"c"}}"#,
+            r#"{"a":"b","a":"c"}"#,
         ];
         for bad in bad {
-            assert_eq!(
-                Answers::from_json(&Json::parse(bad).unwrap()),
-                None,
-                "{bad}"
-            );
+            assert!(serde_json::from_str::<Answers>(bad).is_err(), "{bad}");
         }
     }
 

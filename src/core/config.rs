@@ -87,7 +87,7 @@ const MAX_DRAFT_HOURS: u64 = 24 * 30;
 /// A page address parameter passed along: its name's and value's longest length, and how many.
 const MAX_PARAM_NAME: usize = 64;
 pub const MAX_PARAM_VALUE: usize = 200;
-const MAX_PARAMS: usize = 10;
+pub const MAX_PARAMS: usize = 10;
 /// White text on the accent colour must stay readable: WCAG 1.4.3, 4.5:1 for normal text.
 const MIN_ACCENT_CONTRAST_X10: u32 = 45;
 
@@ -308,19 +308,22 @@ fn radius(raw: &str) -> Result<String, ConfigError> {
     }
 }
 
-/// Parameter names: letters, digits, `_`, `-` and `.`, up to `MAX_PARAMS` of them.
+/// A page parameter's name: 1 to `MAX_PARAM_NAME` letters, digits, `_`, `-` and `.`.
+pub fn is_param_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= MAX_PARAM_NAME
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// Parameter names, up to `MAX_PARAMS` of them.
 fn param_names(raw: &str) -> Result<Vec<String>, ConfigError> {
     let names: Vec<String> = raw
         .split([' ', ',', '\t', '\n'])
         .filter(|n| !n.is_empty())
         .map(str::to_owned)
         .collect();
-    let bad = names.iter().find(|n| {
-        n.len() > MAX_PARAM_NAME
-            || !n
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-    });
+    let bad = names.iter().find(|n| !is_param_name(n));
     if let Some(bad) = bad {
         return Err(error(
             "data-pass-params",

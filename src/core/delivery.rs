@@ -2,7 +2,7 @@
 //! rejected with field errors, or failed (and so worth retrying). Pure, so the view's fetch
 //! stays a thin edge and every branch is tested natively.
 
-use super::json::Json;
+use serde::{Deserialize, Serialize};
 
 /// How long the view waits for the clinic's server before calling it a failure.
 pub const TIMEOUT_MS: i32 = 15_000;
@@ -34,29 +34,42 @@ pub enum Outcome {
     Failed(Failure),
 }
 
-/// Classifies a response by its status and body. Field errors are read from
-/// `{"errors":[{"field":"<question id>","message":"..."}]}` (Formspree's shape); errors without
-/// a field or message are form-level and leave the response a plain refusal.
+/// A refusal's body in the Formspree shape: `{"errors":[{"field":"email","message":"..."}]}`.
+/// Errors without a field are about the whole form (`code` says which kind). The clinic's
+/// receiver writes this same type, so the widget reads exactly what it sends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    #[serde(default)]
+    pub errors: Vec<RefusalError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusalError {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub message: String,
+}
+
+/// Classifies a response by its status and body. Field errors are read from the Formspree
+/// shape (`Refusal`); errors without a field or message are form-level and leave the response
+/// a plain refusal.
 pub fn classify(status: u16, body: &str) -> Outcome {
     match status {
         200..=299 => Outcome::Delivered,
-        408 | 429 => Outcome::Failed(Failure::Server(status)),
+        // 409: the same Idempotency-Key is still being processed (the IETF httpapi
+        // Idempotency-Key draft, §2.6): the same submission may be sent again in a moment.
+        408 | 409 | 429 => Outcome::Failed(Failure::Server(status)),
         400..=499 => {
-            let doc = Json::parse(body).unwrap_or(Json::Null);
-            let errors = doc
-                .get("errors")
-                .and_then(Json::as_array)
-                .unwrap_or_default();
-            let fields: Vec<(String, String)> = errors
-                .iter()
-                .filter_map(|e| {
-                    let message = e
-                        .get("message")?
-                        .as_str()
-                        .filter(|m| !m.trim().is_empty())?;
-                    Some((e.get("field")?.as_str()?.to_owned(), message.to_owned()))
-                })
-                .collect();
+            let refusal: Refusal = serde_json::from_str(body).unwrap_or_default();
+            let mut fields = Vec::new();
+            for e in refusal.errors {
+                if let Some(field) = e.field.filter(|_| !e.message.trim().is_empty()) {
+                    fields.push((field, e.message));
+                }
+            }
             if fields.is_empty() {
                 Outcome::Failed(Failure::Refused(status))
             } else {
@@ -113,6 +126,8 @@ mod tests {
             (403, "", Outcome::Failed(Failure::Refused(403))),
             (408, "", Outcome::Failed(Failure::Server(408))),
             (429, fields, Outcome::Failed(Failure::Server(429))),
+            // The Idempotency-Key draft's "request still in progress": wait and retry.
+            (409, "", Outcome::Failed(Failure::Server(409))),
             (500, fields, Outcome::Failed(Failure::Server(500))),
             (503, "", Outcome::Failed(Failure::Server(503))),
             (302, "", Outcome::Failed(Failure::Server(302))),

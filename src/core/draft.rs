@@ -3,12 +3,12 @@
 //! is the same submission, and the clinic's server stores it once).
 
 use super::answers::Answers;
-use super::json::{self, Json};
+use serde::{Deserialize, Serialize};
 
 /// Bumped when the draft's shape changes, so an old draft is dropped rather than misread.
 pub const DRAFT_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     pub version: u32,
     /// `id@version` of the questionnaire the answers belong to.
@@ -16,19 +16,22 @@ pub struct Draft {
     /// Milliseconds since the Unix epoch, from the browser's clock.
     pub saved_at: u64,
     /// When the visitor started, so the fill time (`core::spam`) survives a reload.
+    #[serde(default)]
     pub started_at: u64,
     /// The step index, or `None` for the review.
     pub step: Option<usize>,
     pub answers: Answers,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<Pending>,
 }
 
 /// A submission prepared but not yet confirmed delivered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pending {
     pub id: String,
     pub completed_at: String,
     /// Why it looks automated (`core::spam`); empty for a person.
+    #[serde(default)]
     pub spam: Vec<String>,
 }
 
@@ -36,7 +39,7 @@ impl Draft {
     /// Reads a stored draft; anything unreadable, from another questionnaire or version, or
     /// older than `max_age_ms` is `None` (and the caller removes it).
     pub fn read(json: &str, questionnaire: &str, now: u64, max_age_ms: u64) -> Option<Draft> {
-        let draft = Draft::from_json(&Json::parse(json).ok()?)?;
+        let draft: Draft = serde_json::from_str(json).ok()?;
         // A draft from the future (a clock moved back) counts as expired.
         let fresh = now
             .checked_sub(draft.saved_at)
@@ -45,60 +48,9 @@ impl Draft {
             .then_some(draft)
     }
 
-    fn from_json(doc: &Json) -> Option<Draft> {
-        let pending = match doc.get("pending") {
-            None | Some(Json::Null) => None,
-            Some(p) => Some(Pending {
-                id: p.get("id")?.as_str()?.to_owned(),
-                completed_at: p.get("completed_at")?.as_str()?.to_owned(),
-                spam: match p.get("spam").and_then(Json::as_array) {
-                    Some(reasons) => reasons
-                        .iter()
-                        .filter_map(Json::as_str)
-                        .map(str::to_owned)
-                        .collect(),
-                    None => Vec::new(),
-                },
-            }),
-        };
-        Some(Draft {
-            version: u32::try_from(doc.get("version")?.as_u64()?).ok()?,
-            questionnaire: doc.get("questionnaire")?.as_str()?.to_owned(),
-            saved_at: doc.get("saved_at")?.as_u64()?,
-            started_at: doc.get("started_at").and_then(Json::as_u64).unwrap_or(0),
-            step: match doc.get("step")? {
-                Json::Null => None,
-                n => Some(usize::try_from(n.as_u64()?).ok()?),
-            },
-            answers: Answers::from_json(doc.get("answers")?)?,
-            pending,
-        })
-    }
-
     pub fn to_json(&self) -> String {
-        let mut members = vec![
-            ("version", json::number(u64::from(self.version))),
-            ("questionnaire", json::text(&self.questionnaire)),
-            ("saved_at", json::number(self.saved_at)),
-            ("started_at", json::number(self.started_at)),
-            (
-                "step",
-                self.step.map_or(Json::Null, |s| json::number(s as u64)),
-            ),
-            ("answers", self.answers.to_json()),
-        ];
-        if let Some(p) = &self.pending {
-            let pending = json::object(vec![
-                ("id", json::text(&p.id)),
-                ("completed_at", json::text(&p.completed_at)),
-                (
-                    "spam",
-                    Json::Array(p.spam.iter().map(|r| json::text(r)).collect()),
-                ),
-            ]);
-            members.push(("pending", pending));
-        }
-        json::object(members).write()
+        // Only strings, numbers and lists of them: serde_json cannot fail on these.
+        serde_json::to_string(self).unwrap_or_default()
     }
 }
 

@@ -3,67 +3,63 @@
 //! answers are health data and a host page may forward events to analytics.
 
 use super::delivery::Failure;
-use super::json::{self, Json};
+use serde::Serialize;
 
 /// Every event name starts with this, so a host page can tell the widget's events apart.
 pub const PREFIX: &str = "consultation-form:";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serialized as the event's `detail`: untagged, as the event's name already says which it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
 pub enum HostEvent {
     /// The widget is drawn and usable (also after restoring a draft).
     Ready {
         questionnaire: String,
         version: String,
+        #[serde(flatten)]
         screen: Place,
     },
     /// The visitor moved to another screen.
     Step(Place),
     /// The clinic's endpoint accepted the submission.
-    Submitted { id: String, reference: String },
+    Submitted {
+        #[serde(rename = "submissionId")]
+        id: String,
+        reference: String,
+    },
     /// Sending failed (`id` and `reason`), or the widget could not start (`reason` only, with a
     /// message for the site owner).
     Failed {
-        id: Option<String>,
         reason: &'static str,
+        #[serde(rename = "submissionId", skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
         message: Option<String>,
     },
 }
 
 /// Where the visitor is: a question step (1-based, of how many), the review or the end.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// In an event's detail: `{"screen":"step","step":2,"steps":5,"stepId":"your-skin"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "screen", rename_all = "lowercase")]
 pub enum Place {
     Step {
+        #[serde(rename = "step")]
         number: usize,
+        #[serde(rename = "steps")]
         of: usize,
+        #[serde(rename = "stepId")]
         id: String,
     },
     Review {
+        #[serde(rename = "steps")]
         of: usize,
     },
     Done {
+        #[serde(rename = "steps")]
         of: usize,
         sent: bool,
     },
-}
-
-impl Place {
-    fn members(&self) -> Vec<(&'static str, Json)> {
-        let count = |n: usize| json::number(n as u64);
-        match self {
-            Place::Step { number, of, id } => vec![
-                ("screen", json::text("step")),
-                ("step", count(*number)),
-                ("steps", count(*of)),
-                ("stepId", json::text(id)),
-            ],
-            Place::Review { of } => vec![("screen", json::text("review")), ("steps", count(*of))],
-            Place::Done { of, sent } => vec![
-                ("screen", json::text("done")),
-                ("steps", count(*of)),
-                ("sent", Json::Bool(*sent)),
-            ],
-        }
-    }
 }
 
 /// The `reason` a host page receives for a failed send.
@@ -91,40 +87,8 @@ impl HostEvent {
 
     /// The event's `detail`, as JSON the view parses into a plain object.
     pub fn detail(&self) -> String {
-        let members = match self {
-            HostEvent::Ready {
-                questionnaire,
-                version,
-                screen,
-            } => {
-                let mut m = vec![
-                    ("questionnaire", json::text(questionnaire)),
-                    ("version", json::text(version)),
-                ];
-                m.extend(screen.members());
-                m
-            }
-            HostEvent::Step(place) => place.members(),
-            HostEvent::Submitted { id, reference } => vec![
-                ("submissionId", json::text(id)),
-                ("reference", json::text(reference)),
-            ],
-            HostEvent::Failed {
-                id,
-                reason,
-                message,
-            } => {
-                let mut m = vec![("reason", json::text(reason))];
-                if let Some(id) = id {
-                    m.push(("submissionId", json::text(id)));
-                }
-                if let Some(message) = message {
-                    m.push(("message", json::text(message)));
-                }
-                m
-            }
-        };
-        json::object(members).write()
+        // Strings, numbers and booleans only: serde_json cannot fail on these.
+        serde_json::to_string(self).unwrap_or_default()
     }
 }
 

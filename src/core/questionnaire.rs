@@ -1,7 +1,9 @@
 //! The questionnaire as data: its shape, how it is read from JSON, the built-in default, and
 //! the structural checks a supplied one must pass before the widget will run it.
 
-use super::json::Json;
+use super::reading::{self, ReadError};
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
 use std::fmt;
 use std::rc::Rc;
 
@@ -9,7 +11,10 @@ use std::rc::Rc;
 /// (`default_questionnaire.json`, minified by build.rs).
 const DEFAULT_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/default_questionnaire.json"));
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A supplied file must be exact: a member the widget does not know is refused, so a misspelt
+/// "requried" cannot silently make a question optional.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Questionnaire {
     pub id: String,
     pub version: String,
@@ -17,39 +22,52 @@ pub struct Questionnaire {
     pub steps: Vec<Step>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Step {
     pub id: String,
     pub title: String,
+    #[serde(default)]
     pub intro: Option<String>,
     /// Shared, so the view can hand a question to its field without copying it.
     pub questions: Vec<Rc<Question>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Question {
     pub id: String,
     pub kind: Kind,
     pub label: String,
+    #[serde(default)]
     pub hint: Option<String>,
+    #[serde(default)]
     pub required: bool,
     /// Choices for `choice` and `multi` questions.
+    #[serde(default)]
     pub options: Vec<Choice>,
     /// The sentence beside the tick box of a `confirm` question.
+    #[serde(default)]
     pub text: Option<String>,
     /// Shown (and so validated and summarised) only when this holds.
+    #[serde(default)]
     pub show_if: Option<Condition>,
     /// A screening question: this answer is flagged for practitioner review.
+    #[serde(default)]
     pub flag_if: Option<String>,
     /// A consent: the version of the text the visitor agreed to, recorded with the answer.
+    #[serde(default)]
     pub consent_version: Option<String>,
     /// Overrides the kind's default length limit (in characters).
+    #[serde(default, deserialize_with = "above_zero")]
     pub max_length: Option<usize>,
     /// The HTML `autocomplete` token, so browsers can fill in contact details.
+    #[serde(default)]
     pub autocomplete: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     Text,
     LongText,
@@ -65,20 +83,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn parse(name: &str) -> Option<Kind> {
-        Some(match name {
-            "text" => Kind::Text,
-            "long_text" => Kind::LongText,
-            "email" => Kind::Email,
-            "website" => Kind::Website,
-            "phone" => Kind::Phone,
-            "choice" => Kind::Choice,
-            "multi" => Kind::Multi,
-            "confirm" => Kind::Confirm,
-            _ => return None,
-        })
-    }
-
     /// Answers of these kinds are typed text, so they carry a length limit.
     pub fn is_typed(self) -> bool {
         matches!(
@@ -102,19 +106,47 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Choice {
     pub value: String,
     pub label: String,
+    #[serde(default)]
     pub hint: Option<String>,
 }
 
 /// `{"question": "concerns", "is": "other"}`: holds when that question's answer is (or, for a
 /// `multi` question, includes) the value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Condition {
     pub question: String,
     pub is: String,
+}
+
+/// A length limit is a whole number of characters above 0: `0`, `-1` or `2.5` is refused with
+/// one sentence, whatever its JSON type.
+fn above_zero<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<usize>, D::Error> {
+    struct Count;
+    impl Visitor<'_> for Count {
+        type Value = usize;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a whole number above 0")
+        }
+        fn visit_u64<E: de::Error>(self, n: u64) -> Result<usize, E> {
+            match usize::try_from(n) {
+                Ok(n) if n > 0 => Ok(n),
+                _ => Err(E::custom("must be a whole number above 0")),
+            }
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<usize, E> {
+            Err(E::custom("must be a whole number above 0"))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<usize, E> {
+            Err(E::custom("must be a whole number above 0"))
+        }
+    }
+    deserializer.deserialize_u64(Count).map(Some)
 }
 
 impl Question {
@@ -205,8 +237,14 @@ impl Questionnaire {
         if json.len() > MAX_BYTES {
             return Err(LoadError::TooLarge(json.len()));
         }
-        let doc = Json::parse(json).map_err(|e| LoadError::Syntax(e.to_string()))?;
-        let q = read_questionnaire(&doc)?;
+        let q: Questionnaire = reading::read(json).map_err(|e| match e {
+            ReadError::Syntax { .. } => LoadError::Syntax(e.to_string()),
+            ReadError::Shape { at, problem } if at.is_empty() => LoadError::Shape {
+                at: "top level".to_owned(),
+                problem,
+            },
+            ReadError::Shape { at, problem } => LoadError::Shape { at, problem },
+        })?;
         q.check()?;
         Ok(q)
     }
@@ -280,213 +318,6 @@ impl Questionnaire {
     }
 }
 
-/// Reads one JSON object member by member, remembering where it is for messages and refusing
-/// members it does not know (a misspelt "requried" must not silently make a question optional).
-struct Fields<'a> {
-    at: String,
-    members: &'a [(String, Json)],
-    used: Vec<bool>,
-}
-
-impl<'a> Fields<'a> {
-    fn new(value: &'a Json, at: String) -> Result<Fields<'a>, LoadError> {
-        match value {
-            Json::Object(members) => {
-                if let Some(i) = (1..members.len())
-                    .find(|&i| members[..i].iter().any(|(k, _)| *k == members[i].0))
-                {
-                    return Err(shape(&at, format!("\"{}\" is given twice", members[i].0)));
-                }
-                Ok(Fields {
-                    at,
-                    used: vec![false; members.len()],
-                    members,
-                })
-            }
-            other => Err(shape(
-                &at,
-                format!("must be an object, not {}", other.kind()),
-            )),
-        }
-    }
-
-    fn path(&self, name: &str) -> String {
-        if self.at.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{}.{name}", self.at)
-        }
-    }
-
-    fn take(&mut self, name: &str) -> Option<&'a Json> {
-        let i = self.members.iter().position(|(k, _)| k == name)?;
-        self.used[i] = true;
-        Some(&self.members[i].1)
-    }
-
-    fn opt_text(&mut self, name: &str) -> Result<Option<String>, LoadError> {
-        match self.take(name) {
-            None => Ok(None),
-            Some(Json::Str(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(shape(
-                &self.path(name),
-                format!("must be text, not {}", other.kind()),
-            )),
-        }
-    }
-
-    fn text(&mut self, name: &str) -> Result<String, LoadError> {
-        self.opt_text(name)?
-            .ok_or_else(|| shape(&self.at, format!("\"{name}\" is missing")))
-    }
-
-    fn flag(&mut self, name: &str) -> Result<bool, LoadError> {
-        match self.take(name) {
-            None => Ok(false),
-            Some(Json::Bool(b)) => Ok(*b),
-            Some(other) => Err(shape(
-                &self.path(name),
-                format!("must be true or false, not {}", other.kind()),
-            )),
-        }
-    }
-
-    fn count(&mut self, name: &str) -> Result<Option<usize>, LoadError> {
-        match self.take(name) {
-            None => Ok(None),
-            Some(n) => match n.as_u64().and_then(|n| usize::try_from(n).ok()) {
-                Some(n) if n > 0 => Ok(Some(n)),
-                _ => Err(shape(
-                    &self.path(name),
-                    "must be a whole number above 0".to_owned(),
-                )),
-            },
-        }
-    }
-
-    fn list(&mut self, name: &str, required: bool) -> Result<&'a [Json], LoadError> {
-        match self.take(name) {
-            None if required => Err(shape(&self.at, format!("\"{name}\" is missing"))),
-            None => Ok(&[]),
-            Some(Json::Array(items)) => Ok(items),
-            Some(other) => Err(shape(
-                &self.path(name),
-                format!("must be a list, not {}", other.kind()),
-            )),
-        }
-    }
-
-    fn object(&mut self, name: &str) -> Result<Option<Fields<'a>>, LoadError> {
-        let path = self.path(name);
-        self.take(name).map(|v| Fields::new(v, path)).transpose()
-    }
-
-    fn finish(self) -> Result<(), LoadError> {
-        match self.used.iter().position(|u| !u) {
-            Some(i) => Err(shape(
-                &self.at,
-                format!("\"{}\" is not a known setting", self.members[i].0),
-            )),
-            None => Ok(()),
-        }
-    }
-}
-
-fn shape(at: &str, problem: String) -> LoadError {
-    let at = if at.is_empty() {
-        "top level".to_owned()
-    } else {
-        at.to_owned()
-    };
-    LoadError::Shape { at, problem }
-}
-
-fn read_questionnaire(doc: &Json) -> Result<Questionnaire, LoadError> {
-    let mut f = Fields::new(doc, String::new())?;
-    let (id, version, title) = (f.text("id")?, f.text("version")?, f.text("title")?);
-    // Plain loops rather than collecting into a Result: the same, in less download.
-    let mut steps = Vec::new();
-    for (i, s) in f.list("steps", true)?.iter().enumerate() {
-        steps.push(read_step(s, format!("steps[{i}]"))?);
-    }
-    f.finish()?;
-    Ok(Questionnaire {
-        id,
-        version,
-        title,
-        steps,
-    })
-}
-
-fn read_step(value: &Json, at: String) -> Result<Step, LoadError> {
-    let mut f = Fields::new(value, at.clone())?;
-    let (id, title, intro) = (f.text("id")?, f.text("title")?, f.opt_text("intro")?);
-    let mut questions = Vec::new();
-    for (i, q) in f.list("questions", true)?.iter().enumerate() {
-        questions.push(Rc::new(read_question(q, format!("{at}.questions[{i}]"))?));
-    }
-    f.finish()?;
-    Ok(Step {
-        id,
-        title,
-        intro,
-        questions,
-    })
-}
-
-fn read_question(value: &Json, at: String) -> Result<Question, LoadError> {
-    let mut f = Fields::new(value, at.clone())?;
-    let id = f.text("id")?;
-    let kind = f.text("kind")?;
-    let kind = Kind::parse(&kind).ok_or_else(|| {
-        shape(
-            &format!("{at}.kind"),
-            format!("\"{kind}\" is not a kind of question (text, long_text, email, website, phone, choice, multi or confirm)"),
-        )
-    })?;
-    let label = f.text("label")?;
-    let hint = f.opt_text("hint")?;
-    let required = f.flag("required")?;
-    let mut options = Vec::new();
-    for (i, o) in f.list("options", false)?.iter().enumerate() {
-        let mut c = Fields::new(o, format!("{at}.options[{i}]"))?;
-        let (value, label, hint) = (c.text("value")?, c.text("label")?, c.opt_text("hint")?);
-        c.finish()?;
-        options.push(Choice { value, label, hint });
-    }
-    let text = f.opt_text("text")?;
-    let show_if = match f.object("show_if")? {
-        Some(mut c) => {
-            let condition = Condition {
-                question: c.text("question")?,
-                is: c.text("is")?,
-            };
-            c.finish()?;
-            Some(condition)
-        }
-        None => None,
-    };
-    let flag_if = f.opt_text("flag_if")?;
-    let consent_version = f.opt_text("consent_version")?;
-    let max_length = f.count("max_length")?;
-    let autocomplete = f.opt_text("autocomplete")?;
-    f.finish()?;
-    Ok(Question {
-        id,
-        kind,
-        label,
-        hint,
-        required,
-        options,
-        text,
-        show_if,
-        flag_if,
-        consent_version,
-        max_length,
-        autocomplete,
-    })
-}
-
 /// Ids become HTML ids and CSS selectors in the view and keys in the JSON that systems read,
 /// so they keep to a plain, stable alphabet.
 fn is_safe_id(id: &str) -> bool {
@@ -548,7 +379,7 @@ mod tests {
         let cases: Vec<(String, Expect)> = vec![
             (
                 "{".into(),
-                |e| matches!(e, LoadError::Syntax(m) if m == "line 1, column 2: expected a name in quotes"),
+                |e| matches!(e, LoadError::Syntax(m) if m == "line 1, column 1: EOF while parsing an object"),
             ),
             (
                 wrap(vec![text("a", ""), text("a", "")]),
@@ -582,12 +413,12 @@ mod tests {
             ),
             (
                 wrap(vec![r#"{"id":"a","kind":"slider","label":"L"}"#.into()]),
-                |e| matches!(e, LoadError::Shape { at, problem } if at == "steps[0].questions[0].kind" && problem.contains("\"slider\"")),
+                |e| matches!(e, LoadError::Shape { at, problem } if at == "steps[0].questions[0].kind" && problem.starts_with("unknown variant \"slider\", expected one of \"text\"")),
             ),
             (wrap(vec![]), |e| matches!(e, LoadError::Empty)),
             // Issue 5: a missing id, and a loop of conditions (each refers to the other).
             (wrap(vec![r#"{"kind":"text","label":"L"}"#.into()]), |e| {
-                e.to_string() == "the questionnaire's steps[0].questions[0]: \"id\" is missing"
+                e.to_string() == "the questionnaire's steps[0].questions[0]: missing field \"id\""
             }),
             (
                 wrap(vec![
@@ -600,22 +431,26 @@ mod tests {
                 },
             ),
             (wrap(vec![text("a", r#","requried":true"#)]), |e| {
-                e.to_string() == "the questionnaire's steps[0].questions[0]: \"requried\" is not a known setting"
+                e.to_string().starts_with("the questionnaire's steps[0].questions[0].requried: unknown field \"requried\", expected one of \"id\", \"kind\"")
             }),
             (wrap(vec![r#"{"id":"a","kind":"text"}"#.into()]), |e| {
-                e.to_string() == "the questionnaire's steps[0].questions[0]: \"label\" is missing"
+                e.to_string()
+                    == "the questionnaire's steps[0].questions[0]: missing field \"label\""
             }),
             (
                 wrap(vec![r#"{"id":"a","kind":"text","label":7}"#.into()]),
                 |e| {
-                    e.to_string() == "the questionnaire's steps[0].questions[0].label: must be text, not a number"
+                    e.to_string() == "the questionnaire's steps[0].questions[0].label: invalid type: integer \"7\", expected a string"
                 },
             ),
             (
                 wrap(vec![
                     r#"{"id":"a","kind":"text","label":"L","label":"M"}"#.into()
                 ]),
-                |e| e.to_string().ends_with("\"label\" is given twice"),
+                |e| {
+                    e.to_string()
+                        == "the questionnaire's steps[0].questions[0]: duplicate field \"label\""
+                },
             ),
             (wrap(vec![text("a", r#","max_length":0"#)]), |e| {
                 e.to_string()
@@ -627,13 +462,17 @@ mod tests {
             }),
             (
                 wrap(vec![text("a", r#","show_if":{"question":"b"}"#)]),
-                |e| e.to_string().ends_with("show_if: \"is\" is missing"),
+                |e| {
+                    e.to_string()
+                        .ends_with("steps[0].questions[0].show_if: missing field \"is\"")
+                },
             ),
-            ("[]".into(), |e| {
-                e.to_string() == "the questionnaire's top level: must be an object, not a list"
+            ("true".into(), |e| {
+                e.to_string() == "the questionnaire's top level: invalid type: boolean \"true\", expected struct Questionnaire"
             }),
             ("{\"id\":\"q\",\n\"version\":1}".into(), |e| {
-                e.to_string() == "the questionnaire's version: must be text, not a number"
+                e.to_string()
+                    == "the questionnaire's version: invalid type: integer \"1\", expected a string"
             }),
             (wrap(vec![text("a b", "")]), |e| {
                 matches!(e, LoadError::BadId(_))

@@ -3,18 +3,23 @@
 
 use super::answers::{Answers, Value};
 use super::config::is_bidi_control;
-use super::json::{self, Json};
 use super::messages::NOT_PROVIDED;
 use super::questionnaire::{Kind, Questionnaire};
+use super::reading::{self, ReadError};
 use super::validate::email;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt::Write;
 
 /// Names the JSON shape, so a receiving system can tell versions apart.
 pub const FORMAT: &str = "consultation-summary/1";
 
-#[derive(Debug, Clone, PartialEq)]
+/// The submission document (schema/submission.schema.json): written by the widget, read back
+/// by the clinic's receiver with the same type. Members are written in this order; a document
+/// with a member the schema does not list is refused (`additionalProperties: false`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Summary {
-    pub format: &'static str,
+    pub format: Format,
     pub submission_id: String,
     pub reference: String,
     pub questionnaire: QuestionnaireRef,
@@ -25,27 +30,85 @@ pub struct Summary {
     pub answers: Vec<Item>,
     pub consents: Vec<Consent>,
     /// For form backends of the Formspree kind: the email subject, naming visitor and clinic.
+    #[serde(rename = "_subject")]
     pub subject: String,
+    /// Why the submission looks automated (`core::spam`); empty for a person. Written as
+    /// `{"likely": true, "reasons": [...]}`, and left out when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "spam_mark")]
+    pub spam: Vec<String>,
+    /// The page address parameters the clinic chose to pass along (`data-pass-params`), such as
+    /// where the visitor came from; never answers. Left out when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "super::pairs")]
+    pub context: Vec<(String, String)>,
     /// For form backends: where staff replies go, the visitor's email address.
+    #[serde(rename = "_replyto", default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<String>,
     /// The plain-text summary (`text()`), which form backends email to staff as it is.
     pub message: String,
-    /// The page address parameters the clinic chose to pass along (`data-pass-params`), such as
-    /// where the visitor came from; never answers.
-    pub context: Vec<(String, String)>,
-    /// Why the submission looks automated (`core::spam`); empty for a person.
-    pub spam: Vec<String>,
+    /// Step ids and titles, for the headings of `text()`; not part of the document.
+    #[serde(skip)]
     steps: Vec<(String, String)>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// The document's `format`: always `FORMAT`, and a document naming another is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Format;
+
+impl Serialize for Format {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(FORMAT)
+    }
+}
+
+impl<'de> Deserialize<'de> for Format {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Format, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        if name == FORMAT {
+            Ok(Format)
+        } else {
+            Err(serde::de::Error::custom(format_args!(
+                "\"{name}\" is not {FORMAT}"
+            )))
+        }
+    }
+}
+
+/// `spam` as the document writes it: `{"likely": true, "reasons": [...]}`.
+mod spam_mark {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Mark<R> {
+        likely: bool,
+        reasons: R,
+    }
+
+    pub fn serialize<S: Serializer>(reasons: &[String], serializer: S) -> Result<S::Ok, S::Error> {
+        Mark {
+            likely: true,
+            reasons,
+        }
+        .serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<String>, D::Error> {
+        Ok(Mark::<Vec<String>>::deserialize(deserializer)?.reasons)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct QuestionnaireRef {
     pub id: String,
     pub version: String,
     pub title: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Flag {
     pub question_id: String,
     pub label: String,
@@ -53,7 +116,8 @@ pub struct Flag {
     pub details: Vec<Item>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Item {
     pub question_id: String,
     pub step_id: String,
@@ -64,54 +128,14 @@ pub struct Item {
     pub display: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Consent {
     pub question_id: String,
     pub label: String,
     pub text: String,
     pub given: bool,
     pub version: String,
-}
-
-impl Item {
-    fn to_json(&self) -> Json {
-        json::object(vec![
-            ("question_id", json::text(&self.question_id)),
-            ("step_id", json::text(&self.step_id)),
-            ("label", json::text(&self.label)),
-            (
-                "value",
-                self.value.as_ref().map_or(Json::Null, Value::to_json),
-            ),
-            ("display", json::opt_text(self.display.as_deref())),
-        ])
-    }
-}
-
-impl Flag {
-    fn to_json(&self) -> Json {
-        json::object(vec![
-            ("question_id", json::text(&self.question_id)),
-            ("label", json::text(&self.label)),
-            ("answer", json::text(&self.answer)),
-            (
-                "details",
-                Json::Array(self.details.iter().map(Item::to_json).collect()),
-            ),
-        ])
-    }
-}
-
-impl Consent {
-    fn to_json(&self) -> Json {
-        json::object(vec![
-            ("question_id", json::text(&self.question_id)),
-            ("label", json::text(&self.label)),
-            ("text", json::text(&self.text)),
-            ("given", Json::Bool(self.given)),
-            ("version", json::text(&self.version)),
-        ])
-    }
 }
 
 /// A short reference a visitor can quote on the phone: the first eight letters and digits of
@@ -201,7 +225,7 @@ impl Summary {
             .find_map(|x| answers.get(&x.id).map(|v| email::sanitise(v.as_text())))
             .filter(|e| email::is_valid(e));
         let mut summary = Summary {
-            format: FORMAT,
+            format: Format,
             reference: reference(&submission_id),
             submission_id,
             questionnaire: QuestionnaireRef {
@@ -244,51 +268,14 @@ impl Summary {
     /// The submission as JSON (schema/submission.schema.json), indented for people who open
     /// the downloaded file.
     pub fn json(&self) -> String {
-        let mut members = vec![
-            ("format", json::text(self.format)),
-            ("submission_id", json::text(&self.submission_id)),
-            ("reference", json::text(&self.reference)),
-            (
-                "questionnaire",
-                json::object(vec![
-                    ("id", json::text(&self.questionnaire.id)),
-                    ("version", json::text(&self.questionnaire.version)),
-                    ("title", json::text(&self.questionnaire.title)),
-                ]),
-            ),
-            ("completed_at", json::text(&self.completed_at)),
-            (
-                "flags",
-                Json::Array(self.flags.iter().map(Flag::to_json).collect()),
-            ),
-            (
-                "answers",
-                Json::Array(self.answers.iter().map(Item::to_json).collect()),
-            ),
-            (
-                "consents",
-                Json::Array(self.consents.iter().map(Consent::to_json).collect()),
-            ),
-            ("_subject", json::text(&self.subject)),
-        ];
-        if !self.spam.is_empty() {
-            let reasons = self.spam.iter().map(|r| json::text(r)).collect();
-            let spam = vec![
-                ("likely", Json::Bool(true)),
-                ("reasons", Json::Array(reasons)),
-            ];
-            members.push(("spam", json::object(spam)));
-        }
-        if !self.context.is_empty() {
-            let pairs = self.context.iter();
-            let pairs = pairs.map(|(k, v)| (k.as_str(), json::text(v))).collect();
-            members.push(("context", json::object(pairs)));
-        }
-        if let Some(reply_to) = &self.reply_to {
-            members.push(("_replyto", json::text(reply_to)));
-        }
-        members.push(("message", json::text(&self.message)));
-        json::object(members).pretty()
+        // Strings, booleans and lists of them: serde_json cannot fail on these.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Reads a submission document exactly as `json()` writes it; the error says where and
+    /// what is wrong (`answers[3].value: invalid type ...`).
+    pub fn from_json(text: &str) -> Result<Summary, ReadError> {
+        reading::read(text)
     }
 
     /// The plain text for email: flags first, then each step's answers in order.
@@ -369,7 +356,7 @@ fn line(label: &str, shown: &str) -> String {
 
 /// Text for a single line such as an email subject: every control character, line breaks
 /// included, becomes a space, so nothing typed can start a new mail header.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     let spaced: String = clean(text)
         .chars()
         .map(|c| if c == '\n' { ' ' } else { c })

@@ -1,0 +1,671 @@
+//! The receiver's re-check of a submission, with the widget's own rules ("re-check on the
+//! server", GOV.UK Service Manual): the document is read with the same serde types the widget
+//! wrote it with, every answer is checked against the questionnaire it names, and the flags,
+//! the displayed answers and the staff summary are rebuilt from the answers alone. What the
+//! browser claimed (`flags`, `message`) is never trusted; where it differs, that is recorded.
+
+use super::answers::{Answers, Value};
+use super::delivery::{Refusal, RefusalError, MAX_PAYLOAD_BYTES};
+use super::messages::message;
+use super::questionnaire::{Kind, Questionnaire};
+use super::spam;
+use super::summary::{reference, Summary};
+use super::validate::check;
+
+/// A submission that passed every check, as the receiver rebuilt it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// The receiver's own: answers' display, flags, consents and the plain-text `message`
+    /// computed from the answers and the questionnaire.
+    pub submission: Summary,
+    /// Which parts the browser sent differently ("flags", "message", ...), for the record.
+    pub differed: Vec<&'static str>,
+    /// The body exactly as the widget sent it, for storage and export.
+    pub sent: String,
+}
+
+/// Why a body is not a valid submission: the status to answer with and a body in the
+/// Formspree shape, which the widget shows on its fields (`core::delivery::classify`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    status: u16,
+    refusal: Refusal,
+}
+
+impl Rejection {
+    /// A problem with the document as a whole: `code` names its kind for systems.
+    fn form(status: u16, code: &str, message: impl Into<String>) -> Rejection {
+        Rejection {
+            status,
+            refusal: Refusal {
+                errors: vec![RefusalError {
+                    field: None,
+                    code: Some(code.to_owned()),
+                    message: message.into(),
+                }],
+            },
+        }
+    }
+
+    /// 400 for a body that is not a submission document at all; 413 for one too large;
+    /// 422 for a well-formed submission whose answers break the questionnaire's rules.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The code of a form-level refusal (`invalid-json`, `unknown-question`, ...), or
+    /// `None` when the problems are on fields.
+    pub fn code(&self) -> Option<&str> {
+        self.refusal.errors.iter().find_map(|e| e.code.as_deref())
+    }
+
+    pub fn refusal(&self) -> &Refusal {
+        &self.refusal
+    }
+
+    pub fn body(&self) -> String {
+        // Strings only: serde_json cannot fail on these.
+        serde_json::to_string(&self.refusal).unwrap_or_default()
+    }
+}
+
+/// Re-checks a submission body against the questionnaire it names, among those the receiver
+/// knows. See `recheck_against` for every rule.
+pub fn recheck(body: &str, questionnaires: &[Questionnaire]) -> Result<Checked, Rejection> {
+    if body.len() > MAX_PAYLOAD_BYTES {
+        return Err(Rejection::form(
+            413,
+            "too-large",
+            format!("A submission is at most {} KB", MAX_PAYLOAD_BYTES / 1024),
+        ));
+    }
+    let sent = Summary::from_json(body)
+        .map_err(|e| Rejection::form(400, "invalid-document", format!("Not a submission: {e}")))?;
+    let named = &sent.questionnaire;
+    let q = questionnaires
+        .iter()
+        .find(|q| q.id == named.id && q.version == named.version)
+        .ok_or_else(|| {
+            Rejection::form(
+                422,
+                "unknown-questionnaire",
+                "This questionnaire, or this version of it, is not one this clinic accepts",
+            )
+        })?;
+    recheck_against(q, sent, body)
+}
+
+/// The rules, in order:
+/// 1. the submission id is a version 4 UUID (RFC 9562), its reference the one derived from
+///    it, and `completed_at` a UTC time (schema/submission.schema.json);
+/// 2. every answer names a question of this questionnaire, once, under that question's step;
+/// 3. every answer has its question's shape (text, ticked options, a tick box) and only the
+///    question's own options;
+/// 4. hidden conditional questions are absent, and every visible one is present
+///    (shared/questionnaire-brief.md: "hidden are not validated and not submitted");
+/// 5. the widget's rules hold for each visible answer, with the widget's exact messages:
+///    required answers, email, website, length limits;
+/// 6. spam reasons and page parameters are of the kinds the widget writes.
+pub fn recheck_against(q: &Questionnaire, sent: Summary, body: &str) -> Result<Checked, Rejection> {
+    let invalid = |code: &str, message: &str| Rejection::form(422, code, message);
+    if !is_uuid_v4(&sent.submission_id) {
+        return Err(invalid(
+            "invalid-submission-id",
+            "The submission id must be a random (version 4) UUID",
+        ));
+    }
+    if sent.reference != reference(&sent.submission_id) {
+        return Err(invalid(
+            "invalid-reference",
+            "The reference must be the one made from the submission id",
+        ));
+    }
+    if !is_utc_time(&sent.completed_at) {
+        return Err(invalid(
+            "invalid-time",
+            "completed_at must be a UTC time such as 2026-11-21T10:00:00Z",
+        ));
+    }
+
+    let mut answers = Answers::default();
+    let mut seen: Vec<&str> = Vec::new();
+    for item in &sent.answers {
+        let Some(question) = q.question(&item.question_id) else {
+            return Err(invalid(
+                "unknown-question",
+                "An answer names a question this questionnaire does not have",
+            ));
+        };
+        let step = q.step_of(&question.id).map(|s| q.steps[s].id.as_str());
+        if seen.contains(&question.id.as_str()) || step != Some(item.step_id.as_str()) {
+            return Err(invalid(
+                "misplaced-answer",
+                "An answer is given twice, or under another step than its question's",
+            ));
+        }
+        seen.push(&question.id);
+        if let Some(value) = &item.value {
+            if !has_shape(question.kind, value, |v| question.option_label(v).is_some()) {
+                return Err(field_error(
+                    &question.id,
+                    "This answer is not one of the choices",
+                ));
+            }
+            answers.set(&question.id, value.clone());
+        }
+    }
+    for question in q.questions() {
+        let visible = answers.is_visible(q, question);
+        let present = seen.contains(&question.id.as_str());
+        if visible != present {
+            return Err(invalid(
+                "hidden-or-missing",
+                "Every question shown to the visitor, and no hidden one, must be in the answers",
+            ));
+        }
+    }
+
+    let mut problems = Vec::new();
+    for question in q.questions().filter(|x| answers.is_visible(q, x)) {
+        if let Err(problem) = check(question, answers.get(&question.id)) {
+            problems.push(RefusalError {
+                field: Some(question.id.clone()),
+                code: None,
+                message: message(&problem),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Rejection {
+            status: 422,
+            refusal: Refusal { errors: problems },
+        });
+    }
+
+    if sent
+        .spam
+        .iter()
+        .any(|r| r != spam::HIDDEN_FIELD && r != spam::TOO_FAST)
+    {
+        return Err(invalid("invalid-spam", "Unknown spam reason"));
+    }
+    let context_ok = sent.context.len() <= super::config::MAX_PARAMS
+        && sent.context.iter().all(|(name, value)| {
+            super::config::is_param_name(name)
+                && !value.trim().is_empty()
+                && value.chars().count() <= super::config::MAX_PARAM_VALUE
+        });
+    if !context_ok {
+        return Err(invalid(
+            "invalid-context",
+            "Page parameters must be the kind the widget passes along",
+        ));
+    }
+
+    let mut own = Summary::build(
+        q,
+        &answers,
+        "",
+        sent.submission_id.clone(),
+        sent.completed_at.clone(),
+    )
+    .annotated(&sent.context, &sent.spam);
+    // The subject names the clinic, which only the widget's page knows; it is a form
+    // backend's convenience and carries no answer, so it is kept as sent, on one line.
+    own.subject = super::summary::one_line(&sent.subject);
+    let mut differed = Vec::new();
+    if own.flags != sent.flags {
+        differed.push("flags");
+    }
+    if own.answers != sent.answers {
+        differed.push("answers");
+    }
+    if own.consents != sent.consents {
+        differed.push("consents");
+    }
+    if own.message != sent.message {
+        differed.push("message");
+    }
+    if own.reply_to != sent.reply_to {
+        differed.push("reply_to");
+    }
+    Ok(Checked {
+        submission: own,
+        differed,
+        sent: body.to_owned(),
+    })
+}
+
+fn field_error(question: &str, text: &str) -> Rejection {
+    Rejection {
+        status: 422,
+        refusal: Refusal {
+            errors: vec![RefusalError {
+                field: Some(question.to_owned()),
+                code: None,
+                message: text.to_owned(),
+            }],
+        },
+    }
+}
+
+/// Whether a value has its question's shape, with only the question's own options.
+fn has_shape(kind: Kind, value: &Value, is_option: impl Fn(&str) -> bool) -> bool {
+    match (kind, value) {
+        (Kind::Choice, Value::Text(v)) => v.is_empty() || is_option(v),
+        (Kind::Multi, Value::Many(vs)) => {
+            vs.iter().all(|v| is_option(v))
+                && vs.iter().enumerate().all(|(i, v)| !vs[..i].contains(v))
+        }
+        (Kind::Confirm, Value::Checked(_)) => true,
+        (kind, Value::Text(_)) => kind.is_typed(),
+        _ => false,
+    }
+}
+
+/// `xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx` in lower-case hex (RFC 9562 §5.4), as the
+/// widget makes them.
+pub fn is_uuid_v4(id: &str) -> bool {
+    let b = id.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            14 => c == b'4',
+            19 => matches!(c, b'8' | b'9' | b'a' | b'b'),
+            _ => matches!(c, b'0'..=b'9' | b'a'..=b'f'),
+        })
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fff]Z`, as the browser's `toISOString` writes it (RFC 3339 §5.6,
+/// UTC only), with the fields in range.
+fn is_utc_time(t: &str) -> bool {
+    let b = t.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    let num = |r: std::ops::Range<usize>| t[r].parse::<u32>().unwrap_or(99);
+    if b.len() < 20 || !t.is_ascii() || !t.ends_with('Z') {
+        return false;
+    }
+    let shape = digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19);
+    let fraction = &t[19..t.len() - 1];
+    let fraction_ok = fraction.is_empty()
+        || (fraction.len() > 1
+            && fraction.starts_with('.')
+            && fraction[1..].bytes().all(|c| c.is_ascii_digit()));
+    shape
+        && fraction_ok
+        && (1..=12).contains(&num(5..7))
+        && (1..=31).contains(&num(8..10))
+        && num(11..13) < 24
+        && num(14..16) < 60
+        && num(17..19) < 61
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::Config;
+    use crate::core::flow::{tests::minimal_answers, Action, Flow};
+    use std::rc::Rc;
+
+    const ID: &str = "0f3a9c1b-2d4e-4f60-8a1b-2c3d4e5f6a7b";
+
+    /// What the widget sends after the fewest answers the built-in questionnaire accepts.
+    fn sent(extra: Vec<(&str, Value)>) -> String {
+        let q = Questionnaire::builtin();
+        let mut flow = Flow::new(Rc::new(q.clone()), Rc::new(Config::default()));
+        for actions in minimal_answers() {
+            for a in actions {
+                flow.apply(a);
+            }
+        }
+        for (id, value) in extra {
+            flow.apply(Action::Answer {
+                question: id.into(),
+                value,
+            });
+        }
+        Summary::build(
+            &q,
+            &flow.answers,
+            "Glow Clinic",
+            ID.into(),
+            "2026-11-21T10:00:00.123Z".into(),
+        )
+        .json()
+    }
+
+    fn recheck_builtin(body: &str) -> Result<Checked, Rejection> {
+        recheck(body, &[Questionnaire::builtin()])
+    }
+
+    #[test]
+    fn accepts_what_the_widget_sends_and_rebuilds_the_same() {
+        let body = sent(vec![("pregnant", Value::Text("yes".into()))]);
+        let checked = recheck_builtin(&body).expect("accepted");
+        assert!(checked.differed.is_empty(), "{:?}", checked.differed);
+        assert_eq!(checked.sent, body);
+        assert_eq!(checked.submission.flags.len(), 1);
+        // Field for field: the document read back natively is what the widget wrote.
+        assert_eq!(checked.submission.json(), body);
+    }
+
+    #[test]
+    fn tampered_flags_and_message_are_replaced() {
+        let body = sent(vec![("pregnant", Value::Text("yes".into()))]);
+        let mut doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+        doc["flags"] = serde_json::json!([]);
+        doc["message"] = serde_json::json!("No screening flags");
+        let checked = recheck_builtin(&doc.to_string()).expect("accepted");
+        assert_eq!(checked.differed, ["flags", "message"]);
+        assert_eq!(checked.submission.flags[0].question_id, "pregnant");
+        assert!(checked
+            .submission
+            .message
+            .contains("NEEDS PRACTITIONER REVIEW (1)"));
+    }
+
+    /// Each rule of `recheck_against`, broken once, from what the widget sends.
+    #[test]
+    fn each_rule_refuses() {
+        type Edit = fn(&mut serde_json::Value);
+        /// Why, the edit, then the status, form-level code and field errors expected.
+        type Case = (
+            &'static str,
+            Edit,
+            u16,
+            Option<&'static str>,
+            &'static [(&'static str, &'static str)],
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "not a UUID",
+                |d| d["submission_id"] = "abc".into(),
+                422,
+                Some("invalid-submission-id"),
+                &[],
+            ),
+            (
+                "upper-case UUID",
+                |d| d["submission_id"] = ID.to_uppercase().into(),
+                422,
+                Some("invalid-submission-id"),
+                &[],
+            ),
+            (
+                "reference of another id",
+                |d| d["reference"] = "AAAA-BBBB".into(),
+                422,
+                Some("invalid-reference"),
+                &[],
+            ),
+            (
+                "local time",
+                |d| d["completed_at"] = "2026-11-21T10:00:00+01:00".into(),
+                422,
+                Some("invalid-time"),
+                &[],
+            ),
+            (
+                "month 13",
+                |d| d["completed_at"] = "2026-13-21T10:00:00Z".into(),
+                422,
+                Some("invalid-time"),
+                &[],
+            ),
+            (
+                "unknown questionnaire version",
+                |d| d["questionnaire"]["version"] = "0".into(),
+                422,
+                Some("unknown-questionnaire"),
+                &[],
+            ),
+            (
+                "unknown question",
+                |d| d["answers"][0]["question_id"] = "favourite_colour".into(),
+                422,
+                Some("unknown-question"),
+                &[],
+            ),
+            (
+                "answer twice",
+                |d| {
+                    let first = d["answers"][0].clone();
+                    d["answers"].as_array_mut().unwrap().push(first);
+                },
+                422,
+                Some("misplaced-answer"),
+                &[],
+            ),
+            (
+                "answer under another step",
+                |d| d["answers"][0]["step_id"] = "your_skin".into(),
+                422,
+                Some("misplaced-answer"),
+                &[],
+            ),
+            (
+                "hidden question present",
+                |d| {
+                    let mut extra = d["answers"][0].clone();
+                    extra["question_id"] = "concerns_other".into();
+                    extra["step_id"] = "your_skin".into();
+                    extra["value"] = "x".into();
+                    let list = d["answers"].as_array_mut().unwrap();
+                    let at = list
+                        .iter()
+                        .position(|a| a["question_id"] == "skin_type")
+                        .unwrap();
+                    list.insert(at, extra);
+                },
+                422,
+                Some("hidden-or-missing"),
+                &[],
+            ),
+            (
+                "visible question absent",
+                |d| {
+                    d["answers"]
+                        .as_array_mut()
+                        .unwrap()
+                        .retain(|a| a["question_id"] != "phone");
+                },
+                422,
+                Some("hidden-or-missing"),
+                &[],
+            ),
+            (
+                "not an option",
+                |d| {
+                    let list = d["answers"].as_array_mut().unwrap();
+                    let a = list
+                        .iter_mut()
+                        .find(|a| a["question_id"] == "contact_method")
+                        .unwrap();
+                    a["value"] = "pigeon".into();
+                },
+                422,
+                None,
+                &[("contact_method", "This answer is not one of the choices")],
+            ),
+            (
+                "wrong shape",
+                |d| {
+                    let list = d["answers"].as_array_mut().unwrap();
+                    let a = list
+                        .iter_mut()
+                        .find(|a| a["question_id"] == "areas")
+                        .unwrap();
+                    a["value"] = "face".into();
+                },
+                422,
+                None,
+                &[("areas", "This answer is not one of the choices")],
+            ),
+            (
+                "required missing",
+                |d| {
+                    let list = d["answers"].as_array_mut().unwrap();
+                    let a = list
+                        .iter_mut()
+                        .find(|a| a["question_id"] == "full_name")
+                        .unwrap();
+                    a["value"] = "   ".into();
+                },
+                422,
+                None,
+                &[("full_name", "Required field missing")],
+            ),
+            (
+                "email invalid",
+                |d| {
+                    let list = d["answers"].as_array_mut().unwrap();
+                    let a = list
+                        .iter_mut()
+                        .find(|a| a["question_id"] == "email")
+                        .unwrap();
+                    a["value"] = "name@".into();
+                },
+                422,
+                None,
+                &[("email", "Email address invalid")],
+            ),
+            (
+                "website invalid",
+                |d| {
+                    let list = d["answers"].as_array_mut().unwrap();
+                    let a = list
+                        .iter_mut()
+                        .find(|a| a["question_id"] == "website")
+                        .unwrap();
+                    a["value"] = "javascript:alert(1)".into();
+                },
+                422,
+                None,
+                &[("website", "Website address invalid")],
+            ),
+            (
+                "too long",
+                |d| {
+                    let list = d["answers"].as_array_mut().unwrap();
+                    let a = list
+                        .iter_mut()
+                        .find(|a| a["question_id"] == "full_name")
+                        .unwrap();
+                    a["value"] = "x".repeat(121).into();
+                },
+                422,
+                None,
+                &[("full_name", "Must be 120 characters or fewer")],
+            ),
+            (
+                "unknown spam reason",
+                |d| d["spam"] = serde_json::json!({"likely": true, "reasons": ["odd"]}),
+                422,
+                Some("invalid-spam"),
+                &[],
+            ),
+            (
+                "bad page parameter",
+                |d| d["context"] = serde_json::json!({"a b": "x"}),
+                422,
+                Some("invalid-context"),
+                &[],
+            ),
+            (
+                "unknown member",
+                |d| d["extra"] = 1.into(),
+                400,
+                Some("invalid-document"),
+                &[],
+            ),
+            (
+                "wrong type",
+                |d| d["flags"] = "none".into(),
+                400,
+                Some("invalid-document"),
+                &[],
+            ),
+            (
+                "other format",
+                |d| d["format"] = "consultation-summary/2".into(),
+                400,
+                Some("invalid-document"),
+                &[],
+            ),
+        ];
+        let body = sent(vec![]);
+        for (why, edit, status, code, fields) in cases {
+            let mut doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+            edit(&mut doc);
+            let err = recheck_builtin(&doc.to_string()).expect_err(why);
+            assert_eq!(err.status(), status, "{why}: {}", err.body());
+            assert_eq!(err.code(), code, "{why}: {}", err.body());
+            let got: Vec<(String, String)> = err
+                .refusal()
+                .errors
+                .iter()
+                .filter_map(|e| Some((e.field.clone()?, e.message.clone())))
+                .collect();
+            let want: Vec<(String, String)> = fields
+                .iter()
+                .map(|(f, m)| (f.to_string(), m.to_string()))
+                .collect();
+            assert_eq!(got, want, "{why}");
+        }
+        let broken = recheck_builtin("{\"format\":").expect_err("broken JSON");
+        assert_eq!(
+            (broken.status(), broken.code()),
+            (400, Some("invalid-document"))
+        );
+        let huge = recheck_builtin(&" ".repeat(MAX_PAYLOAD_BYTES + 1)).expect_err("too large");
+        assert_eq!(huge.status(), 413);
+    }
+
+    #[test]
+    fn field_errors_reach_the_widget_as_it_reads_them() {
+        use crate::core::delivery::{classify, Outcome};
+        let body = sent(vec![]).replace("name@example.com", "name@");
+        let err = recheck_builtin(&body).expect_err("bad email");
+        assert_eq!(
+            classify(err.status(), &err.body()),
+            Outcome::Rejected(vec![("email".into(), "Email address invalid".into())])
+        );
+    }
+
+    #[test]
+    fn uuids_and_times() {
+        // RFC 9562 §5.4 (version nibble 4, variant 10xx); RFC 3339 §5.6 in UTC.
+        for (id, ok) in [
+            (ID, true),
+            ("0f3a9c1b-2d4e-5f60-8a1b-2c3d4e5f6a7b", false),
+            ("0f3a9c1b-2d4e-4f60-ca1b-2c3d4e5f6a7b", false),
+            ("0f3a9c1b2d4e4f608a1b2c3d4e5f6a7b", false),
+        ] {
+            assert_eq!(is_uuid_v4(id), ok, "{id}");
+        }
+        for (t, ok) in [
+            ("2026-11-21T10:00:00Z", true),
+            ("2026-11-21T10:00:00.123Z", true),
+            ("2026-11-21T10:00:00.Z", false),
+            ("2026-11-21 10:00:00Z", false),
+            ("2026-11-21T24:00:00Z", false),
+            ("2026-11-21T10:00:00", false),
+            ("２026-11-21T10:00:00Z", false),
+        ] {
+            assert_eq!(is_utc_time(t), ok, "{t}");
+        }
+    }
+}
