@@ -24,13 +24,19 @@ pub enum Failure {
     Refused(u16),
     /// Restored from a draft: it was being sent, or had failed, when the page closed.
     NotSent,
+    /// A 409: the clinic's server is still working on this same submission (an earlier send
+    /// that looked lost). Sending it again in a moment gets the stored answer.
+    Busy,
+    /// Larger than `MAX_PAYLOAD_BYTES`: never sent, so the visitor sends it by hand.
+    TooLarge,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Delivered,
-    /// Field errors in the Formspree shape: (question id, message), in the server's order.
-    Rejected(Vec<(String, String)>),
+    /// The server's status and its field errors in the Formspree shape: (question id,
+    /// message), in the server's order.
+    Rejected(u16, Vec<(String, String)>),
     Failed(Failure),
 }
 
@@ -61,7 +67,8 @@ pub fn classify(status: u16, body: &str) -> Outcome {
         200..=299 => Outcome::Delivered,
         // 409: the same Idempotency-Key is still being processed (the IETF httpapi
         // Idempotency-Key draft, §2.6): the same submission may be sent again in a moment.
-        408 | 409 | 429 => Outcome::Failed(Failure::Server(status)),
+        409 => Outcome::Failed(Failure::Busy),
+        408 | 429 => Outcome::Failed(Failure::Server(status)),
         400..=499 => {
             let refusal: Refusal = serde_json::from_str(body).unwrap_or_default();
             let mut fields = Vec::new();
@@ -73,7 +80,7 @@ pub fn classify(status: u16, body: &str) -> Outcome {
             if fields.is_empty() {
                 Outcome::Failed(Failure::Refused(status))
             } else {
-                Outcome::Rejected(fields)
+                Outcome::Rejected(status, fields)
             }
         }
         _ => Outcome::Failed(Failure::Server(status)),
@@ -83,7 +90,7 @@ pub fn classify(status: u16, body: &str) -> Outcome {
 impl Failure {
     /// Whether sending the same submission again may succeed.
     pub fn retryable(self) -> bool {
-        !matches!(self, Failure::Refused(_))
+        !matches!(self, Failure::Refused(_) | Failure::TooLarge)
     }
 }
 
@@ -101,12 +108,12 @@ mod tests {
             (
                 422,
                 fields,
-                Outcome::Rejected(vec![("email".into(), "This address bounced".into())]),
+                Outcome::Rejected(422, vec![("email".into(), "This address bounced".into())]),
             ),
             (
                 400,
                 fields,
-                Outcome::Rejected(vec![("email".into(), "This address bounced".into())]),
+                Outcome::Rejected(400, vec![("email".into(), "This address bounced".into())]),
             ),
             (
                 422,
@@ -127,7 +134,7 @@ mod tests {
             (408, "", Outcome::Failed(Failure::Server(408))),
             (429, fields, Outcome::Failed(Failure::Server(429))),
             // The Idempotency-Key draft's "request still in progress": wait and retry.
-            (409, "", Outcome::Failed(Failure::Server(409))),
+            (409, "", Outcome::Failed(Failure::Busy)),
             (500, fields, Outcome::Failed(Failure::Server(500))),
             (503, "", Outcome::Failed(Failure::Server(503))),
             (302, "", Outcome::Failed(Failure::Server(302))),

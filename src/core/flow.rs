@@ -278,7 +278,7 @@ impl Flow {
                 }
                 self.finish(true);
             }
-            Outcome::Rejected(fields) => {
+            Outcome::Rejected(status, fields) => {
                 let q = Rc::clone(&self.questionnaire);
                 self.rejected = fields
                     .into_iter()
@@ -300,7 +300,7 @@ impl Flow {
                         self.show_problems_on(step);
                     }
                     // Errors about fields the visitor cannot see cannot be fixed by them.
-                    _ => self.delivered(Outcome::Failed(Failure::Refused(422))),
+                    _ => self.delivered(Outcome::Failed(Failure::Refused(status))),
                 }
             }
             Outcome::Failed(failure) => {
@@ -401,8 +401,9 @@ impl Flow {
                     .is_some_and(|s| s.json().len() > MAX_PAYLOAD_BYTES);
                 match self.config.endpoint {
                     None => self.finish(false),
-                    // Larger than any endpoint should be asked to take: what a refusal does.
-                    Some(_) if too_large => self.delivered(Outcome::Failed(Failure::Refused(413))),
+                    // Larger than any endpoint should be asked to take: never sent, and offered
+                    // to the visitor to send by hand.
+                    Some(_) if too_large => self.delivered(Outcome::Failed(Failure::TooLarge)),
                     Some(_) => self.send(),
                 }
             }
@@ -825,7 +826,14 @@ pub(crate) mod tests {
         big.apply(Action::Continue);
         big.apply(submit("too-big"));
         assert!(!big.asked_to_send);
-        assert_eq!(big.delivery, Delivery::Failed(Failure::Refused(413)));
+        assert_eq!(big.delivery, Delivery::Failed(Failure::TooLarge));
+        // Its own reason and words: nobody refused it, as it was never sent (issue 10).
+        assert!(big.events.iter().any(|e| matches!(
+            e,
+            HostEvent::Failed { reason: "too-large", .. }
+        )));
+        let words = crate::core::messages::failure(Failure::TooLarge, "Glow Clinic");
+        assert!(words.contains("too long to send") && !words.contains("could not accept"));
         assert!(matches!(big.screen, Screen::Done { sent: false, .. }));
         assert_eq!(
             big.answers.get("q79").map(Value::as_text).map(str::len),
@@ -917,8 +925,25 @@ pub(crate) mod tests {
         let mut flow = sending_flow();
         flow.apply(submit("first"));
         let unknown = vec![("no_such_question".to_owned(), "Bad".to_owned())];
-        flow.apply(Action::Delivery(Outcome::Rejected(unknown)));
+        flow.apply(Action::Delivery(Outcome::Rejected(400, unknown)));
         assert!(matches!(flow.screen, Screen::Done { sent: false, .. }));
+        // The server's own status, not a made-up one (issue 10).
+        assert_eq!(flow.delivery, Delivery::Failed(Failure::Refused(400)));
+    }
+
+    #[test]
+    fn a_409_waits_and_sends_the_same_submission_again() {
+        // The Idempotency-Key draft: 409 means the first request with this key is still in
+        // progress; the client may retry it. Never a refusal.
+        let mut flow = sending_flow();
+        flow.apply(submit("first"));
+        flow.apply(Action::Delivery(crate::core::delivery::classify(409, "")));
+        assert_eq!(flow.delivery, Delivery::Failed(Failure::Busy));
+        assert_eq!(flow.screen, Screen::Review);
+        assert_eq!(flow.focus, Focus::Alert);
+        flow.apply(submit("second"));
+        assert!(flow.asked_to_send);
+        assert_eq!(flow.pending.as_ref().map(|p| p.id.as_str()), Some("first"));
     }
 
     #[test]
@@ -933,7 +958,7 @@ pub(crate) mod tests {
                 "Please give your full name".to_owned(),
             ),
         ];
-        flow.apply(Action::Delivery(Outcome::Rejected(fields)));
+        flow.apply(Action::Delivery(Outcome::Rejected(422, fields)));
         assert_eq!(flow.screen, Screen::Step(0));
         assert_eq!(
             ids(&flow),

@@ -70,6 +70,8 @@ pub fn reason(failure: Failure) -> &'static str {
         Failure::Server(_) => "server",
         Failure::Refused(_) => "refused",
         Failure::NotSent => "not-sent",
+        Failure::Busy => "busy",
+        Failure::TooLarge => "too-large",
     }
 }
 

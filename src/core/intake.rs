@@ -641,7 +641,7 @@ mod tests {
         let err = recheck_builtin(&body).expect_err("bad email");
         assert_eq!(
             classify(err.status(), &err.body()),
-            Outcome::Rejected(vec![("email".into(), "Email address invalid".into())])
+            Outcome::Rejected(422, vec![("email".into(), "Email address invalid".into())])
         );
     }
 

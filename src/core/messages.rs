@@ -44,6 +44,11 @@ pub fn failure(failure: Failure, clinic: &str) -> String {
             "{clinic} could not accept your answers. Copy or download them below and contact {clinic} directly. {kept}"
         ),
         Failure::NotSent => format!("Your answers have not been sent to {clinic} yet. Select Retry to send them. {kept}"),
+        Failure::Busy => format!("{clinic} is still receiving your answers. Select Retry in a moment to make sure they arrived: they will not be sent twice. {kept}"),
+        // Never sent: no server refused anything, so the message does not say one did.
+        Failure::TooLarge => format!(
+            "Your answers are too long to send from this page. Copy or download them below and send them to {clinic} yourself. {kept}"
+        ),
     }
 }
 

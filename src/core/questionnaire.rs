@@ -379,7 +379,7 @@ mod tests {
         let cases: Vec<(String, Expect)> = vec![
             (
                 "{".into(),
-                |e| matches!(e, LoadError::Syntax(m) if m == "line 1, column 1: EOF while parsing an object"),
+                |e| matches!(e, LoadError::Syntax(m) if m == "line 1, column 1: the document ends too early"),
             ),
             (
                 wrap(vec![text("a", ""), text("a", "")]),

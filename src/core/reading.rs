@@ -55,6 +55,14 @@ fn describe(at: String, e: serde_json::Error) -> ReadError {
     // Backticks are Markdown's, not plain English: quote names the way the rest of the
     // widget's messages do.
     let problem = problem.replace('`', "\"");
+    if e.is_eof() {
+        // serde_json says "EOF while parsing a list": the same, in the site owner's words.
+        return ReadError::Syntax {
+            line: e.line(),
+            column: e.column(),
+            problem: "the document ends too early".to_owned(),
+        };
+    }
     if e.is_data() {
         // serde_path_to_error writes the top level as ".".
         let at = if at == "." { String::new() } else { at };
@@ -91,7 +99,9 @@ mod tests {
     fn says_where() {
         // Cases: RFC 8259's grammar (broken, trailing text) and the shapes serde reports.
         let cases = [
-            ("{", "line 1, column 1: EOF while parsing an object"),
+            ("{", "line 1, column 1: the document ends too early"),
+            ("{\"items\":\n  [", "line 2, column 3: the document ends too early"),
+            ("{\"items\":[{\"id\":\"a\"},]}", "line 1, column 22: trailing comma"),
             ("{\"items\":[]} x", "line 1, column 14: trailing characters"),
             (
                 "{\"items\":[{\"id\":\"a\"},\n{\"id\":7}]}",

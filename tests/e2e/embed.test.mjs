@@ -181,11 +181,14 @@ test('each bad setting shows its own clear message in its box and the console', 
   duplicate.steps[1].questions[0].id = 'email';
   const later = structuredClone(questionnaire);
   later.steps[0].questions[0].show_if = { question: 'skin_type', is: 'oily' };
+  const wrongKind = structuredClone(questionnaire);
+  wrongKind.steps[2].questions[1].kind = 'slider';
   const json = { 'content-type': 'application/json' };
   const files = {
     broken: env.server.add('/q-broken.json', '{"id": "q",\n  "steps": [', json),
     duplicate: env.server.add('/q-duplicate.json', JSON.stringify(duplicate), json),
     later: env.server.add('/q-later.json', JSON.stringify(later), json),
+    wrongKind: env.server.add('/q-kind.json', JSON.stringify(wrongKind), json),
     large: env.server.add('/q-large.json', `{"id":"q","padding":"${'x'.repeat(300 * 1024)}"}`, json),
   };
   const cases = [
@@ -200,7 +203,9 @@ test('each bad setting shows its own clear message in its box and the console', 
     ['data-pass-params', 'utm source=x', 'data-pass-params: "source=x" is not a parameter name'],
     ['data-questionnaire', 'http://clinic.example/q.json', 'data-questionnaire: "http://clinic.example/q.json" must use https://'],
     ['data-questionnaire', `${env.server.url}missing.json`, `data-questionnaire: "${env.server.url}missing.json" could not be loaded (HTTP 404)`],
-    ['data-questionnaire', files.broken, `data-questionnaire: "${files.broken}": the questionnaire is not valid JSON: line 2, column 13: the document ends too early`],
+    ['data-questionnaire', files.broken, `data-questionnaire: "${files.broken}": the questionnaire is not valid JSON: line 2, column 12: the document ends too early`],
+    // Issue 10: a wrong shape names its path in the file.
+    ['data-questionnaire', files.wrongKind, `data-questionnaire: "${files.wrongKind}": the questionnaire's steps[2].questions[1].kind: unknown variant "slider", expected one of "text", "long_text", "email", "website", "phone", "choice", "multi", "confirm"`],
     ['data-questionnaire', files.duplicate, 'the id "email" is used more than once'],
     ['data-questionnaire', files.later, 'the question "full_name" depends on "skin_type", which must come before it'],
     ['data-questionnaire', files.large, 'the questionnaire is 301 KB; at most 256 KB is accepted'],
