@@ -57,7 +57,7 @@ proptest! {
     fn websites_are_http_or_https_and_normalising_is_stable(raw in text(120)) {
         if let Some(url) = website::normalise(&raw) {
             prop_assert!(url.starts_with("https://") || url.starts_with("http://"), "{url}");
-            prop_assert!(!url.chars().any(|c| c.is_whitespace() || c.is_control() || consultation_widget::core::config::is_bidi_control(c)), "{url:?}");
+            prop_assert!(!url.chars().any(|c| c.is_whitespace() || c.is_control() || consultation_widget::core::characters::reorders(c)), "{url:?}");
             prop_assert_eq!(website::normalise(&url), Some(url.clone()));
         }
     }
@@ -199,7 +199,7 @@ proptest! {
         }
         let text = s.text();
         prop_assert!(no_stray_controls(&text), "{text:?}");
-        let reorders = text.chars().any(consultation_widget::core::config::is_bidi_control);
+        let reorders = text.chars().any(consultation_widget::core::characters::reorders);
         prop_assert!(!reorders, "no bidirectional control reaches staff");
         // A typed line break never starts a line of its own: it is indented under its answer.
         for line in typed.split('\n').skip(1).filter(|l| !l.trim().is_empty()) {

@@ -2,6 +2,7 @@
 //! checked configuration built from them, with a clear message for each bad setting. No DOM
 //! access here: the view reads the attributes and hands over the strings.
 
+use super::characters;
 use super::validate::{email, website};
 use std::fmt;
 
@@ -193,7 +194,9 @@ impl Config {
             .filter_map(|name| {
                 let value: String = lookup(name)?
                     .chars()
-                    .filter(|c| !c.is_control() && !is_bidi_control(*c))
+                    .filter(|&c| {
+                        !c.is_control() && !characters::reorders(c) && !characters::is_hidden(c)
+                    })
                     .take(MAX_PARAM_VALUE)
                     .collect();
                 let value = value.trim();
@@ -201,12 +204,6 @@ impl Config {
             })
             .collect();
     }
-}
-
-/// Unicode bidirectional embeddings, overrides and isolates (TR #9): they can reorder what
-/// staff read, so text passed along verbatim drops them.
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `#rgb` or `#rrggbb`, dark enough for white text on it.

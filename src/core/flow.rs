@@ -830,7 +830,10 @@ pub(crate) mod tests {
         // Its own reason and words: nobody refused it, as it was never sent (issue 10).
         assert!(big.events.iter().any(|e| matches!(
             e,
-            HostEvent::Failed { reason: "too-large", .. }
+            HostEvent::Failed {
+                reason: "too-large",
+                ..
+            }
         )));
         let words = crate::core::messages::failure(Failure::TooLarge, "Glow Clinic");
         assert!(words.contains("too long to send") && !words.contains("could not accept"));

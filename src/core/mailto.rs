@@ -1,16 +1,18 @@
 //! The `mailto:` link that lets a visitor email the summary to the clinic when no endpoint is
 //! configured, encoded per RFC 6068 so nothing in the text can add or change a header.
 
+use super::characters::percent_encode;
+
 /// Percent-encodes everything but RFC 3986 unreserved characters. That covers `&`, `=`, `?`,
 /// `#` and `%` (which would end or corrupt a header field) and every line break, which
 /// RFC 6068 §5 requires as `%0D%0A` in a body.
 fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3);
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || "-._~".contains(c) {
+            out.push(c);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            percent_encode(c, &mut out);
         }
     }
     out

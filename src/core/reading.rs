@@ -100,8 +100,14 @@ mod tests {
         // Cases: RFC 8259's grammar (broken, trailing text) and the shapes serde reports.
         let cases = [
             ("{", "line 1, column 1: the document ends too early"),
-            ("{\"items\":\n  [", "line 2, column 3: the document ends too early"),
-            ("{\"items\":[{\"id\":\"a\"},]}", "line 1, column 22: trailing comma"),
+            (
+                "{\"items\":\n  [",
+                "line 2, column 3: the document ends too early",
+            ),
+            (
+                "{\"items\":[{\"id\":\"a\"},]}",
+                "line 1, column 22: trailing comma",
+            ),
             ("{\"items\":[]} x", "line 1, column 14: trailing characters"),
             (
                 "{\"items\":[{\"id\":\"a\"},\n{\"id\":7}]}",

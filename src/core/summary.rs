@@ -2,7 +2,7 @@
 //! first, for a ten-second read) and as JSON (for systems). Both come from the same `Summary`.
 
 use super::answers::{Answers, Value};
-use super::config::is_bidi_control;
+use super::characters;
 use super::messages::NOT_PROVIDED;
 use super::questionnaire::{Kind, Questionnaire};
 use super::reading::{self, ReadError};
@@ -364,18 +364,18 @@ pub(crate) fn one_line(text: &str) -> String {
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Makes visitor text safe to place in a plain-text summary: control characters, bidirectional
-/// overrides and isolates (which can reorder what staff read, Unicode TR #9) and invisible
-/// zero-width spaces (which can hide words from a mail filter) are dropped, and a line break
-/// starts an indented line, so typed text can never pose as a heading or a new answer. The
-/// zero-width joiners that emoji and several scripts need are kept.
+/// Makes visitor text safe to place in a plain-text summary: control characters, characters
+/// that reorder what staff read and invisible ones (`core::characters`) are dropped, and a line
+/// break (or a line separator) starts an indented line, so typed text can never pose as a
+/// heading or a new answer. The zero-width joiners that emoji and several scripts need are
+/// kept.
 fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '\n' => out.push_str("\n    "),
-            '\u{200b}' | '\u{2060}' | '\u{feff}' => {}
-            c if is_bidi_control(c) => {}
+            c if characters::is_line_separator(c) => out.push_str("\n    "),
+            c if characters::reorders(c) || characters::is_hidden(c) => {}
             c if c.is_control() => {}
             c => out.push(c),
         }

@@ -8,6 +8,8 @@
 //! or an IP address, because staff must be able to open it. The `url` crate would add its IDNA
 //! tables to the download for no gain here.
 
+use crate::core::characters::{is_invisible, percent_encode};
+
 /// The normalised address, or `None` when it is not a usable web address.
 pub fn normalise(raw: &str) -> Option<String> {
     // URL Standard, basic URL parser: strip leading and trailing C0 control or space, and
@@ -201,7 +203,7 @@ fn is_label(label: &str) -> bool {
             || c == '-'
             // Non-ASCII letters of internationalised names, but none of what UTS #46 (IDNA)
             // disallows and a reader cannot see: spaces, controls, bidi and zero-width marks.
-            || !(c.is_ascii() || c.is_whitespace() || c.is_control() || invisible(c))
+            || !(c.is_ascii() || c.is_whitespace() || c.is_control() || is_invisible(c))
     };
     !label.is_empty()
         && label.len() <= 63
@@ -223,25 +225,14 @@ fn encode_tail(tail: &str) -> String {
             // cannot see or that reorder text (controls, bidirectional marks, zero-width and
             // other spaces), which the standard also encodes as non-ASCII: the rest of
             // non-ASCII stays readable.
-            ' ' | '"' | '<' | '>' | '`' => percent(c, &mut out),
-            c if c.is_control() || c.is_whitespace() || invisible(c) => percent(c, &mut out),
+            ' ' | '"' | '<' | '>' | '`' => percent_encode(c, &mut out),
+            c if c.is_control() || c.is_whitespace() || is_invisible(c) => {
+                percent_encode(c, &mut out)
+            }
             _ => out.push(c),
         }
     }
     out
-}
-
-/// Format characters with no glyph: bidirectional marks, embeddings, overrides and isolates,
-/// zero-width spaces and joiners, the word joiner and the byte order mark.
-fn invisible(c: char) -> bool {
-    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
-}
-
-fn percent(c: char, out: &mut String) {
-    let mut buf = [0; 4];
-    for b in c.encode_utf8(&mut buf).bytes() {
-        out.push_str(&format!("%{b:02X}"));
-    }
 }
 
 #[cfg(test)]
@@ -476,5 +467,48 @@ mod tests {
         );
         let too_long = [label.as_str(); 4].join(".") + ".com"; // 4*64 + 3 > 253
         assert!(normalise(&too_long).is_none(), "name over 253 characters");
+    }
+
+    /// The hand-written address readers agree with `std::net`'s, the reference: every string
+    /// of up to four pieces from a table of the pieces that matter (zeros, leading zeros,
+    /// limits, hex, `::`, quads) is an address to both or to neither, with the same value.
+    #[test]
+    fn addresses_agree_with_std_net() {
+        use std::net::{Ipv4Addr, Ipv6Addr};
+        let pieces = [
+            "0", "1", "01", "255", "256", "ffff", "FFFF", "12345", "g", ".", ":", "::",
+            "1.2.3.4", "0.0.0.0", "1.2.3", ":1", "1:",
+        ];
+        let mut cases = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = cases
+                .iter()
+                .flat_map(|c| pieces.iter().map(move |p| format!("{c}{p}")))
+                .collect();
+            cases.extend(longer);
+        }
+        // Whole addresses too, beyond what four pieces reach.
+        cases.extend(
+            [
+                "1:2:3:4:5:6:7:8",
+                "1:2:3:4:5:6:7:8:9",
+                "1:2:3:4:5:6:7::",
+                "::1:2:3:4:5:6:7",
+                "1:2:3:4:5:6:1.2.3.4",
+                "::ffff:192.0.2.1",
+                "2001:db8::1",
+                "2001:db8:::1",
+                "1::2::3",
+                "192.168.001.1",
+            ]
+            .map(str::to_owned),
+        );
+        for case in &cases {
+            let want4 = case.parse::<Ipv4Addr>().ok().map(|a| a.octets());
+            assert_eq!(ipv4(case), want4, "IPv4 {case:?}");
+            let want6 = case.parse::<Ipv6Addr>().ok().map(|a| a.segments());
+            assert_eq!(ipv6(case), want6, "IPv6 {case:?}");
+        }
+        assert!(cases.len() > 80_000);
     }
 }
