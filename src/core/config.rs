@@ -6,6 +6,23 @@ use super::characters;
 use super::validate::{email, website};
 use std::fmt;
 
+/// The names of the host element's `data-` attributes: the only place they are written, for
+/// reading the settings and for naming them in messages to the site owner.
+pub mod attr {
+    /// The attribute that marks an element to hold a widget.
+    pub const MOUNT: &str = "data-consultation-form";
+    pub const ENDPOINT: &str = "data-endpoint";
+    pub const CLINIC_NAME: &str = "data-clinic-name";
+    pub const CLINIC_EMAIL: &str = "data-clinic-email";
+    pub const DRAFT_STORAGE: &str = "data-draft-storage";
+    pub const DRAFT_HOURS: &str = "data-draft-hours";
+    pub const QUESTIONNAIRE: &str = "data-questionnaire";
+    pub const THEME_ACCENT: &str = "data-theme-accent";
+    pub const THEME_FONT: &str = "data-theme-font";
+    pub const THEME_RADIUS: &str = "data-theme-radius";
+    pub const PASS_PARAMS: &str = "data-pass-params";
+}
+
 /// The attribute values as the host page wrote them (`None` when absent).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RawConfig {
@@ -117,16 +134,34 @@ fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
+impl RawConfig {
+    /// Reads every setting by its attribute name; `lookup` gets one attribute's value.
+    pub fn read(lookup: impl Fn(&str) -> Option<String>) -> RawConfig {
+        RawConfig {
+            endpoint: lookup(attr::ENDPOINT),
+            clinic_name: lookup(attr::CLINIC_NAME),
+            clinic_email: lookup(attr::CLINIC_EMAIL),
+            draft_storage: lookup(attr::DRAFT_STORAGE),
+            draft_hours: lookup(attr::DRAFT_HOURS),
+            questionnaire: lookup(attr::QUESTIONNAIRE),
+            theme_accent: lookup(attr::THEME_ACCENT),
+            theme_font: lookup(attr::THEME_FONT),
+            theme_radius: lookup(attr::THEME_RADIUS),
+            pass_params: lookup(attr::PASS_PARAMS),
+        }
+    }
+}
+
 impl Config {
     pub fn from_raw(raw: &RawConfig) -> Result<Config, ConfigError> {
         let endpoint = given(&raw.endpoint)
-            .map(|e| address("data-endpoint", e))
+            .map(|e| address(attr::ENDPOINT, e))
             .transpose()?;
         let clinic_email = match given(&raw.clinic_email) {
             Some(e) if email::is_valid(e) => Some(e.to_owned()),
             Some(e) => {
                 return Err(error(
-                    "data-clinic-email",
+                    attr::CLINIC_EMAIL,
                     format!("\"{e}\" is not a valid email address"),
                 ))
             }
@@ -137,7 +172,7 @@ impl Config {
             Some("local") => DraftStorage::Local,
             Some(other) => {
                 return Err(error(
-                    "data-draft-storage",
+                    attr::DRAFT_STORAGE,
                     format!("\"{other}\" must be \"session\" or \"local\""),
                 ))
             }
@@ -149,7 +184,7 @@ impl Config {
                 Ok(n) if (1..=MAX_DRAFT_HOURS).contains(&n) => n,
                 _ => {
                     return Err(error(
-                        "data-draft-hours",
+                        attr::DRAFT_HOURS,
                         format!(
                             "\"{h}\" must be a whole number of hours from 1 to {MAX_DRAFT_HOURS}"
                         ),
@@ -158,7 +193,7 @@ impl Config {
             },
         };
         let questionnaire_url = given(&raw.questionnaire)
-            .map(|u| address("data-questionnaire", u))
+            .map(|u| address(attr::QUESTIONNAIRE, u))
             .transpose()?;
         let theme = Theme {
             accent: given(&raw.theme_accent).map(accent).transpose()?,
@@ -208,7 +243,7 @@ impl Config {
 
 /// `#rgb` or `#rrggbb`, dark enough for white text on it.
 fn accent(raw: &str) -> Result<String, ConfigError> {
-    let problem = |p: String| error("data-theme-accent", format!("\"{raw}\" {p}"));
+    let problem = |p: String| error(attr::THEME_ACCENT, format!("\"{raw}\" {p}"));
     let hex = raw.strip_prefix('#').unwrap_or("");
     let digits: Vec<u32> = hex.chars().filter_map(|c| c.to_digit(16)).collect();
     let rgb = match (hex.len(), digits.len()) {
@@ -283,7 +318,7 @@ fn font(raw: &str) -> Result<String, ConfigError> {
             .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | ',' | '"' | '\'' | '_'));
     if !plain {
         return Err(error(
-            "data-theme-font",
+            attr::THEME_FONT,
             format!(
                 "\"{raw}\" must be a list of font names such as \"Lato, sans-serif\" \
                  (letters, digits, spaces, hyphens, quotes and commas; fonts the page already loads)"
@@ -299,7 +334,7 @@ fn radius(raw: &str) -> Result<String, ConfigError> {
     match number.parse::<u8>() {
         Ok(n) if n <= 24 && number.bytes().all(|b| b.is_ascii_digit()) => Ok(format!("{n}px")),
         _ => Err(error(
-            "data-theme-radius",
+            attr::THEME_RADIUS,
             format!("\"{raw}\" must be a whole number of pixels from 0 to 24, such as 6px"),
         )),
     }
@@ -323,7 +358,7 @@ fn param_names(raw: &str) -> Result<Vec<String>, ConfigError> {
     let bad = names.iter().find(|n| !is_param_name(n));
     if let Some(bad) = bad {
         return Err(error(
-            "data-pass-params",
+            attr::PASS_PARAMS,
             format!(
                 "\"{bad}\" is not a parameter name: use letters, digits, _, - and . only, \
                  such as utm_source"
@@ -332,7 +367,7 @@ fn param_names(raw: &str) -> Result<Vec<String>, ConfigError> {
     }
     if names.len() > MAX_PARAMS {
         return Err(error(
-            "data-pass-params",
+            attr::PASS_PARAMS,
             format!(
                 "lists {} names; at most {MAX_PARAMS} are passed along",
                 names.len()
@@ -567,6 +602,27 @@ mod tests {
                 err.attribute == "data-pass-params" && err.problem.contains(why),
                 "{err}"
             );
+        }
+    }
+
+    #[test]
+    fn settings_are_read_by_their_attribute_names() {
+        // Each attribute the README documents reaches its own setting.
+        let raw = RawConfig::read(|name| Some(format!("{name}!")));
+        let want = [
+            (&raw.endpoint, "data-endpoint"),
+            (&raw.clinic_name, "data-clinic-name"),
+            (&raw.clinic_email, "data-clinic-email"),
+            (&raw.draft_storage, "data-draft-storage"),
+            (&raw.draft_hours, "data-draft-hours"),
+            (&raw.questionnaire, "data-questionnaire"),
+            (&raw.theme_accent, "data-theme-accent"),
+            (&raw.theme_font, "data-theme-font"),
+            (&raw.theme_radius, "data-theme-radius"),
+            (&raw.pass_params, "data-pass-params"),
+        ];
+        for (value, name) in want {
+            assert_eq!(value.as_deref(), Some(format!("{name}!").as_str()));
         }
     }
 

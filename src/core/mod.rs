@@ -5,6 +5,7 @@ pub mod answers;
 pub mod characters;
 pub mod config;
 pub mod delivery;
+pub mod dom_ids;
 pub mod draft;
 pub mod flow;
 pub mod host_event;

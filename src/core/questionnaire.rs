@@ -319,7 +319,8 @@ impl Questionnaire {
 }
 
 /// Ids become HTML ids and CSS selectors in the view and keys in the JSON that systems read,
-/// so they keep to a plain, stable alphabet.
+/// so they keep to a plain, stable alphabet. It has no `.`: `core::dom_ids` relies on that to
+/// keep the ids of a question's parts apart from every other question's.
 fn is_safe_id(id: &str) -> bool {
     id.len() <= 64
         && id.starts_with(|c: char| c.is_ascii_alphabetic())

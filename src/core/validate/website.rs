@@ -476,8 +476,8 @@ mod tests {
     fn addresses_agree_with_std_net() {
         use std::net::{Ipv4Addr, Ipv6Addr};
         let pieces = [
-            "0", "1", "01", "255", "256", "ffff", "FFFF", "12345", "g", ".", ":", "::",
-            "1.2.3.4", "0.0.0.0", "1.2.3", ":1", "1:",
+            "0", "1", "01", "255", "256", "ffff", "FFFF", "12345", "g", ".", ":", "::", "1.2.3.4",
+            "0.0.0.0", "1.2.3", ":1", "1:",
         ];
         let mut cases = vec![String::new()];
         for _ in 0..4 {
