@@ -1,0 +1,186 @@
+//! The command line: `serve` and `export`, every flag also readable from a `CONSULTATION_*`
+//! environment variable (for systemd units and containers). Values are checked here, at the
+//! edge, into typed settings.
+
+use crate::store::DatabaseUrl;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "consultation-receiver",
+    version,
+    about = "The clinic's own receiver for consultation submissions: re-checks each with the \
+             widget's core, stores it in SQLite and notifies staff without health data"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Log format: `text` for people, `json` for log collectors (default: text on a terminal,
+    /// json otherwise).
+    #[arg(long, global = true, env = "CONSULTATION_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Receive submissions over HTTP.
+    Serve(Serve),
+    /// Print every stored submission, one line each, oldest first.
+    Export(Export),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Serve {
+    /// The address to listen on (port 0: any free port; the log says which).
+    #[arg(long, env = "CONSULTATION_LISTEN", default_value = "127.0.0.1:8787")]
+    pub listen: SocketAddr,
+    /// Where submissions are stored: sqlite://PATH (the folder is made, readable by this user
+    /// only).
+    #[arg(long, env = "CONSULTATION_DATABASE")]
+    pub database: DatabaseUrl,
+    /// An origin whose pages may send submissions, such as https://glow.example (repeat for
+    /// more; comma-separated in the environment).
+    #[arg(
+        long = "allow-origin",
+        env = "CONSULTATION_ALLOW_ORIGIN",
+        value_delimiter = ','
+    )]
+    pub allow_origin: Vec<String>,
+    /// A questionnaire JSON file besides the built-in one (repeat for more;
+    /// comma-separated in the environment).
+    #[arg(long, env = "CONSULTATION_QUESTIONNAIRE", value_delimiter = ',')]
+    pub questionnaire: Vec<PathBuf>,
+    /// The SMTP server for staff notifications: smtp://HOST:PORT (plain, a local relay),
+    /// smtp://HOST:PORT?tls=required (STARTTLS) or smtps://HOST:PORT (TLS).
+    #[arg(long, env = "CONSULTATION_SMTP")]
+    pub smtp: Option<String>,
+    /// The SMTP user name; the password is read from CONSULTATION_SMTP_PASSWORD only.
+    #[arg(long, env = "CONSULTATION_SMTP_USER")]
+    pub smtp_user: Option<String>,
+    /// A staff address to notify of each new submission (repeat for more; comma-separated in
+    /// the environment).
+    #[arg(long, env = "CONSULTATION_NOTIFY", value_delimiter = ',')]
+    pub notify: Vec<String>,
+    /// The sender of the notifications, such as "Glow Clinic <receiver@glow.example>".
+    #[arg(long, env = "CONSULTATION_FROM")]
+    pub from: Option<String>,
+    /// The address staff reach this receiver at, for the links in notifications, such as
+    /// https://intake.glow.example.
+    #[arg(long, env = "CONSULTATION_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Export {
+    /// The database to read: sqlite://PATH.
+    #[arg(long, env = "CONSULTATION_DATABASE")]
+    pub database: DatabaseUrl,
+    /// `json`: each submission exactly as the widget sent it, on one line; `text`: the
+    /// receiver's own plain-text summaries, as staff read them.
+    #[arg(long, default_value = "json")]
+    pub format: ExportFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Text,
+}
+
+/// An `--allow-origin` value: scheme, host and optional port, nothing else, as browsers send
+/// it in the Origin header.
+pub fn check_origin(origin: &str) -> Result<String, String> {
+    let bad = || {
+        format!("--allow-origin {origin:?}: give an origin such as https://glow.example (no path)")
+    };
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .ok_or_else(bad)?;
+    let ok = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if ok {
+        Ok(origin.to_owned())
+    } else {
+        Err(bad())
+    }
+}
+
+/// A `--public-url`: http(s), without a trailing slash.
+pub fn check_public_url(url: &str) -> Result<String, String> {
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.contains(char::is_whitespace);
+    if ok {
+        Ok(url.trim_end_matches('/').to_owned())
+    } else {
+        Err(format!(
+            "--public-url {url:?}: give the receiver's address, such as https://intake.glow.example"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        for ok in [
+            "https://glow.example",
+            "http://127.0.0.1:8080",
+            "http://[::1]:8080",
+        ] {
+            assert_eq!(check_origin(ok).as_deref(), Ok(ok));
+        }
+        for bad in [
+            "glow.example",
+            "https://glow.example/",
+            "https://",
+            "*",
+            "https://a b",
+        ] {
+            assert!(check_origin(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn public_urls() {
+        assert_eq!(
+            check_public_url("https://intake.glow.example/").as_deref(),
+            Ok("https://intake.glow.example")
+        );
+        assert!(check_public_url("intake.glow.example").is_err());
+    }
+
+    #[test]
+    fn flags_parse() {
+        let cli = Cli::try_parse_from([
+            "consultation-receiver",
+            "serve",
+            "--database",
+            "sqlite://d/r.db",
+            "--allow-origin",
+            "http://127.0.0.1:8080",
+            "--allow-origin",
+            "https://glow.example",
+            "--notify",
+            "a@glow.example",
+        ])
+        .unwrap();
+        let Command::Serve(s) = cli.command else {
+            panic!("serve")
+        };
+        assert_eq!(s.allow_origin.len(), 2);
+        assert_eq!(s.listen.to_string(), "127.0.0.1:8787");
+    }
+}

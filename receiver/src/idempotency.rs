@@ -1,0 +1,128 @@
+//! The Idempotency-Key rules (IETF httpapi draft "The Idempotency-Key HTTP Header Field"): the
+//! key must be the submission's own id; a body is fingerprinted by its SHA-256; and requests
+//! in flight are known here, so a duplicate arriving meanwhile gets 409 rather than waiting.
+//! Finished requests are remembered in the database (store.rs), which decides replays.
+
+use consultation_widget::core::intake::is_uuid_v4;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// A submission id as the widget makes it: a lowercase random (version 4) UUID, as in
+/// schema/submission.schema.json. Parsed at the edge so inner code never holds a bad one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SubmissionId(String);
+
+impl SubmissionId {
+    /// The core's own test (`core::intake::is_uuid_v4`), so the key and the body's id are
+    /// held to one rule.
+    pub fn parse(text: &str) -> Option<SubmissionId> {
+        is_uuid_v4(text).then(|| SubmissionId(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The body's fingerprint: SHA-256 of the exact bytes, in hex.
+pub fn fingerprint(body: &str) -> String {
+    let digest = Sha256::digest(body.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What a new request for a key finds among the requests in flight.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// None in flight: this request now holds the key until its guard is dropped.
+    Held(Guard),
+    /// The same body is being handled by an earlier request.
+    InFlight,
+    /// Another body is being handled under this key.
+    OtherBody,
+}
+
+/// The keys being handled by this process, with their fingerprints. Only this process can
+/// have requests in flight in its SQLite file, so after a crash nothing is stuck "in flight":
+/// a retry proceeds, and the database's unique key still stores it once.
+#[derive(Clone, Default)]
+pub struct InFlight(Arc<Mutex<HashMap<SubmissionId, String>>>);
+
+impl InFlight {
+    pub fn claim(&self, key: &SubmissionId, fingerprint: &str) -> Claim {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match map.get(key) {
+            Some(f) if f == fingerprint => Claim::InFlight,
+            Some(_) => Claim::OtherBody,
+            None => {
+                map.insert(key.clone(), fingerprint.to_owned());
+                Claim::Held(Guard {
+                    map: self.clone(),
+                    key: key.clone(),
+                })
+            }
+        }
+    }
+}
+
+/// Releases the key when the request is done, whether it finished, failed or was cancelled.
+pub struct Guard {
+    map: InFlight,
+    key: SubmissionId,
+}
+
+impl std::fmt::Debug for Guard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Guard({})", self.key.as_str())
+    }
+}
+
+impl PartialEq for Guard {
+    fn eq(&self, other: &Guard) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Guard {}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let mut map = self.map.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.remove(&self.key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn submission_ids() {
+        // The pattern of schema/submission.schema.json: lowercase, version 4, variant 8-b.
+        assert!(SubmissionId::parse("0f3a9c1b-2d4e-4f60-8a7b-9c0d1e2f3a4b").is_some());
+        for bad in [
+            "",
+            "0F3A9C1B-2D4E-4F60-8A7B-9C0D1E2F3A4B",
+            "0f3a9c1b-2d4e-1f60-8a7b-9c0d1e2f3a4b",
+            "0f3a9c1b-2d4e-4f60-7a7b-9c0d1e2f3a4b",
+            "0f3a9c1b2d4e4f608a7b9c0d1e2f3a4b",
+            " 0f3a9c1b-2d4e-4f60-8a7b-9c0d1e2f3a4b",
+            "0f3a9c1b-2d4e-4f60-8a7b-9c0d1e2f3a4g",
+        ] {
+            assert!(SubmissionId::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn claims() {
+        let inflight = InFlight::default();
+        let key = SubmissionId::parse("0f3a9c1b-2d4e-4f60-8a7b-9c0d1e2f3a4b").unwrap();
+        let held = inflight.claim(&key, "aa");
+        assert!(matches!(held, Claim::Held(_)));
+        assert_eq!(inflight.claim(&key, "aa"), Claim::InFlight);
+        assert_eq!(inflight.claim(&key, "bb"), Claim::OtherBody);
+        drop(held);
+        assert!(matches!(inflight.claim(&key, "bb"), Claim::Held(_)));
+        assert_eq!(fingerprint("").len(), 64);
+    }
+}

@@ -1,0 +1,198 @@
+//! The staff notification email: what it says (a reference, the time received and a link to
+//! the inbox, never an answer, a name or an email address from the form) and the SMTP
+//! transport that sends it.
+
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, Message};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use std::time::Duration;
+
+/// The SMTP server's address, as `--smtp` takes it: `smtp://HOST:PORT` (plain, for a relay on
+/// the same machine), `smtp://HOST:PORT?tls=required` (STARTTLS) or `smtps://HOST:PORT`
+/// (TLS from the first byte). Credentials come from `--smtp-user` and the password from the
+/// environment, never from the address, so they do not show in `ps`.
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub url: String,
+    pub user: Option<String>,
+    pub password: Option<String>,
+}
+
+/// One message's content, before it is addressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub subject: String,
+    pub body: String,
+}
+
+/// The notice for a submission. It carries only what staff need to go and read it: the
+/// reference the visitor was shown, when it arrived, and the inbox link (sign-in required).
+pub fn notice(reference: &str, received_at: &str, link: &str) -> Notice {
+    Notice {
+        subject: format!("New consultation request {reference}"),
+        body: format!(
+            "A new consultation request has arrived.\n\
+             \n\
+             Reference: {reference}\n\
+             Received: {received_at}\n\
+             \n\
+             Read it in the staff inbox (sign-in required):\n\
+             {link}\n\
+             \n\
+             This email holds no answers on purpose: health information stays in the clinic's\n\
+             receiver, behind the sign-in.\n"
+        ),
+    }
+}
+
+/// The inbox address of one submission (the inbox itself comes in a later issue).
+pub fn inbox_link(public_url: &str, submission_id: &str) -> String {
+    format!(
+        "{}/inbox/submissions/{submission_id}",
+        public_url.trim_end_matches('/')
+    )
+}
+
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+/// Why a send failed, in words that hold no address or content (they go to the log and the
+/// outbox row).
+#[derive(Debug)]
+pub enum SendError {
+    Timeout,
+    Refused(String),
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SendError::Timeout => write!(f, "timed out"),
+            SendError::Refused(kind) => write!(f, "{kind}"),
+        }
+    }
+}
+
+/// The longest one send may take, from connecting to the server's last reply. lettre's own
+/// timeout covers each read and write, not the whole; this bounds the whole.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Mailer {
+    pub fn new(smtp: &SmtpSettings, from: &str) -> Result<Mailer, String> {
+        let from: Mailbox = from.parse().map_err(|e| format!("--from {from:?}: {e}"))?;
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&smtp.url)
+            .map_err(|e| format!("--smtp {}: {e}", smtp.url))?
+            .timeout(Some(Duration::from_secs(10)));
+        if smtp.url.contains('@') {
+            return Err("--smtp: put the user in --smtp-user and the password in \
+                 CONSULTATION_SMTP_PASSWORD, not in the address"
+                .into());
+        }
+        match (&smtp.user, &smtp.password) {
+            (Some(user), Some(password)) => {
+                let plain = smtp.url.starts_with("smtp://") && !smtp.url.contains("tls=required");
+                if plain {
+                    return Err(
+                        "--smtp-user needs TLS: use smtps://HOST:465 or smtp://HOST:587?tls=required"
+                            .into(),
+                    );
+                }
+                builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+            }
+            (None, None) => {}
+            _ => return Err("--smtp-user and CONSULTATION_SMTP_PASSWORD go together".into()),
+        }
+        Ok(Mailer {
+            transport: builder.build(),
+            from,
+        })
+    }
+
+    /// Sends one notice to one address. The Message-ID is derived from the submission and
+    /// the address, so a copy sent again after a crash reads as the same message.
+    pub async fn send(
+        &self,
+        to: &str,
+        notice: &Notice,
+        message_id: String,
+    ) -> Result<(), SendError> {
+        let to: Mailbox = to
+            .parse()
+            .map_err(|_| SendError::Refused("bad recipient address".into()))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&notice.subject)
+            .message_id(Some(message_id))
+            .header(ContentType::TEXT_PLAIN)
+            .body(notice.body.clone())
+            .map_err(|_| SendError::Refused("could not build the message".into()))?;
+        match tokio::time::timeout(SEND_TIMEOUT, self.transport.send(message)).await {
+            Err(_) => Err(SendError::Timeout),
+            Ok(Err(e)) => Err(SendError::Refused(describe(&e))),
+            Ok(Ok(_)) => Ok(()),
+        }
+    }
+}
+
+/// The kind of SMTP failure, without the server's words (which can echo addresses).
+fn describe(e: &lettre::transport::smtp::Error) -> String {
+    if e.is_transient() {
+        "the server refused for now (4xx)".into()
+    } else if e.is_permanent() {
+        "the server refused (5xx)".into()
+    } else if e.is_timeout() {
+        "timed out".into()
+    } else if e.is_tls() {
+        "TLS failed".into()
+    } else {
+        "could not reach the SMTP server".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_notice_names_only_the_reference_time_and_link() {
+        let link = inbox_link(
+            "https://clinic.example/",
+            "0f3a9c1b-2d4e-4f60-8a7b-9c0d1e2f3a4b",
+        );
+        assert_eq!(
+            link,
+            "https://clinic.example/inbox/submissions/0f3a9c1b-2d4e-4f60-8a7b-9c0d1e2f3a4b"
+        );
+        let n = notice("0F3A-9C1B", "2026-12-02T10:15:03Z", &link);
+        assert_eq!(n.subject, "New consultation request 0F3A-9C1B");
+        assert!(n
+            .body
+            .contains("Reference: 0F3A-9C1B\nReceived: 2026-12-02T10:15:03Z\n"));
+        assert!(n.body.contains(&link));
+    }
+
+    #[test]
+    fn credentials_need_tls_and_stay_out_of_the_address() {
+        let with = |url: &str, user: Option<&str>| SmtpSettings {
+            url: url.into(),
+            user: user.map(Into::into),
+            password: user.map(|_| "secret".into()),
+        };
+        let from = "receiver@clinic.example";
+        assert!(Mailer::new(&with("smtp://127.0.0.1:2525", None), from).is_ok());
+        assert!(Mailer::new(&with("smtps://mail.example:465", Some("u")), from).is_ok());
+        assert!(Mailer::new(
+            &with("smtp://mail.example:587?tls=required", Some("u")),
+            from
+        )
+        .is_ok());
+        assert!(Mailer::new(&with("smtp://mail.example:25", Some("u")), from).is_err());
+        assert!(Mailer::new(&with("smtps://u:p@mail.example:465", None), from).is_err());
+        assert!(Mailer::new(&with("smtp://127.0.0.1:2525", None), "not an address").is_err());
+    }
+}

@@ -1,0 +1,173 @@
+//! `consultation-receiver`: the clinic's own receiver for the widget's submissions. `serve`
+//! re-checks each submission with the widget's own core, stores it durably in SQLite with its
+//! staff notification in an outbox, and answers; `export` prints what is stored.
+
+mod cli;
+mod error;
+mod export;
+mod http;
+mod idempotency;
+mod mail;
+mod outbox;
+mod questionnaires;
+mod store;
+
+use clap::Parser;
+use cli::{Cli, Command, LogFormat, Serve};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::sync::{watch, Notify};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let format = cli
+        .log_format
+        .unwrap_or(if std::io::stderr().is_terminal() {
+            LogFormat::Text
+        } else {
+            LogFormat::Json
+        });
+    init_logs(format);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("consultation-receiver: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve(args).await,
+            Command::Export(args) => export::run(args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "stopped");
+            eprintln!("consultation-receiver: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs go to stderr (stdout is `export`'s). `RUST_LOG` sets the levels; info by default.
+fn init_logs(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+async fn serve(args: Serve) -> Result<(), String> {
+    let questionnaires = questionnaires::Questionnaires::from_files(&args.questionnaire)?;
+    let mut origins = Vec::new();
+    for origin in &args.allow_origin {
+        let origin = cli::check_origin(origin)?;
+        origins.push(
+            origin
+                .parse()
+                .map_err(|_| format!("--allow-origin {origin:?}"))?,
+        );
+    }
+    let password = std::env::var("CONSULTATION_SMTP_PASSWORD").ok();
+    let mailer = match (&args.smtp, args.notify.is_empty()) {
+        (None, true) => None,
+        (Some(url), false) => {
+            let from = args.from.as_deref().ok_or("--notify needs --from")?;
+            args.public_url
+                .as_deref()
+                .ok_or("--notify needs --public-url")?;
+            let smtp = mail::SmtpSettings {
+                url: url.clone(),
+                user: args.smtp_user.clone(),
+                password,
+            };
+            Some(mail::Mailer::new(&smtp, from)?)
+        }
+        (None, false) => return Err("--notify needs --smtp".into()),
+        (Some(_), true) => return Err("--smtp needs at least one --notify address".into()),
+    };
+    let public_url = match &args.public_url {
+        Some(url) => cli::check_public_url(url)?,
+        None => String::new(),
+    };
+    for address in &args.notify {
+        address
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|_| format!("--notify {address:?} is not an email address"))?;
+    }
+
+    let store = store::Store::open(&args.database).await?;
+    let wake = Arc::new(Notify::new());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let worker = mailer.map(|mailer| {
+        tokio::spawn(
+            outbox::Worker {
+                store: store.clone(),
+                mailer,
+                public_url,
+                wake: wake.clone(),
+                stop: stop_rx,
+            }
+            .run(),
+        )
+    });
+    if worker.is_none() {
+        tracing::warn!("no --notify: staff get no email of new submissions");
+    }
+    if origins.is_empty() {
+        tracing::warn!("no --allow-origin: browsers on other sites cannot send here");
+    }
+    let app_questionnaires = questionnaires.count();
+    let app = http::App {
+        store: store.clone(),
+        questionnaires,
+        inflight: idempotency::InFlight::default(),
+        recipients: Arc::new(args.notify.clone()),
+        wake,
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("--listen {}: {e}", args.listen))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(
+        %address,
+        origins = args.allow_origin.len(),
+        questionnaires = app_questionnaires,
+        "listening"
+    );
+    axum::serve(listener, http::router(app, origins))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    // Requests have finished; let a send in progress end, then close the database.
+    let _ = stop_tx.send(true);
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    store.close().await;
+    tracing::info!("stopped after finishing requests in flight");
+    Ok(())
+}
+
+/// SIGTERM (service managers) or Ctrl+C: stop taking connections, finish what is in flight.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => return std::future::pending().await,
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,74 @@
+//! The questionnaires this receiver accepts: the built-in one and each `--questionnaire` file.
+//! The core's `Questionnaire` shares its questions with `Rc` (cheap in the browser), so it
+//! cannot cross threads: each runtime thread reads its own copy once, from the sources
+//! checked at start, and re-checks run synchronously on that copy.
+
+use consultation_widget::core::questionnaire::Questionnaire;
+use std::cell::RefCell;
+use std::path::Path;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct Questionnaires {
+    /// The texts of the files given, in order; the built-in one comes first, always.
+    files: Arc<Vec<String>>,
+}
+
+thread_local! {
+    /// This thread's copies, with the address of the `files` they were read from.
+    static LOADED: RefCell<Option<(usize, Vec<Questionnaire>)>> = const { RefCell::new(None) };
+}
+
+fn load(files: &[String]) -> Result<Vec<Questionnaire>, String> {
+    let mut all = vec![Questionnaire::builtin()];
+    for text in files {
+        let q = Questionnaire::from_json(text).map_err(|e| e.to_string())?;
+        if all.iter().any(|o| o.id == q.id && o.version == q.version) {
+            return Err(format!(
+                "questionnaire {} version {} is given twice",
+                q.id, q.version
+            ));
+        }
+        all.push(q);
+    }
+    Ok(all)
+}
+
+impl Questionnaires {
+    /// Reads and checks every file now, so a bad one stops the start with its reason.
+    pub fn from_files(paths: &[impl AsRef<Path>]) -> Result<Questionnaires, String> {
+        let mut files = Vec::new();
+        for path in paths {
+            let path = path.as_ref();
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Questionnaire::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            files.push(text);
+            load(&files).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        Ok(Questionnaires {
+            files: Arc::new(files),
+        })
+    }
+
+    /// How many are known, the built-in one included.
+    pub fn count(&self) -> usize {
+        self.files.len() + 1
+    }
+
+    /// Runs `f` on this thread's copies (read on first use; they were checked at start).
+    pub fn with<R>(&self, f: impl FnOnce(&[Questionnaire]) -> R) -> R {
+        let id = Arc::as_ptr(&self.files) as usize;
+        LOADED.with(|cell| {
+            let mut loaded = cell.borrow_mut();
+            if loaded.as_ref().map(|(i, _)| *i) != Some(id) {
+                let all = load(&self.files).unwrap_or_else(|_| vec![Questionnaire::builtin()]);
+                *loaded = Some((id, all));
+            }
+            f(loaded
+                .as_ref()
+                .map(|(_, q)| q.as_slice())
+                .unwrap_or_default())
+        })
+    }
+}

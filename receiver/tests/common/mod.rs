@@ -1,0 +1,409 @@
+//! The test harness: the real `consultation-receiver` binary started as a process on a port of
+//! its own choosing with a fresh SQLite file in a temporary folder, its log lines collected,
+//! submissions made with the widget's own core, and a real SMTP server (aiosmtpd). No mocks;
+//! every wait is a bounded poll for a condition.
+#![allow(dead_code)]
+
+use consultation_widget::core::answers::{Answers, Value};
+use consultation_widget::core::questionnaire::Questionnaire;
+use consultation_widget::core::summary::Summary;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_consultation-receiver");
+pub const ORIGIN: &str = "http://127.0.0.1:8080";
+
+/// Polls `check` every 20 ms until it holds, for at most `limit`.
+pub async fn wait_for<F, Fut>(what: &str, limit: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    while !check().await {
+        assert!(start.elapsed() < limit, "waited {limit:?} for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A random-looking version 4 UUID, different on every call (and across test processes).
+pub fn new_id() -> String {
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let n = COUNT.fetch_add(1, Ordering::Relaxed);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        ^ u64::from(std::process::id()).rotate_left(32);
+    let a = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(n);
+    let b = n.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ seed;
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
+        (a >> 32) as u32,
+        (a >> 16) as u16,
+        a & 0xfff,
+        8 + (b & 3),
+        (b >> 4) & 0xfff,
+        (b >> 16) & 0xffff_ffff_ffff
+    )
+}
+
+/// The answers a visitor gives in the end-to-end happy path: two screening flags
+/// (pregnant, allergies with its detail), every required answer, one optional consent unticked.
+pub fn answers() -> Answers {
+    let mut a = Answers::default();
+    let text = |s: &str| Value::Text(s.into());
+    let many = |v: &[&str]| Value::Many(v.iter().map(|s| s.to_string()).collect());
+    a.set("full_name", text("Jane Example"));
+    a.set("email", text("jane@example.com"));
+    a.set("phone", text("01632 960 001"));
+    a.set("age_confirmed", Value::Checked(true));
+    a.set("contact_method", text("email"));
+    a.set("areas", many(&["face", "neck"]));
+    a.set("concerns", many(&["acne_scars", "other"]));
+    a.set("concerns_other", text("Redness after sport"));
+    a.set("skin_type", text("combination"));
+    a.set("goals", text("Smoother skin before a wedding"));
+    a.set("had_before", text("no"));
+    for id in [
+        "skin_condition",
+        "active_infection",
+        "cold_sores",
+        "keloid",
+        "isotretinoin",
+        "retinoids",
+        "blood_thinners",
+        "diabetes",
+        "immune",
+        "recent_skin_treatment",
+    ] {
+        a.set(id, text("no"));
+    }
+    a.set("pregnant", text("yes"));
+    a.set("allergies", text("yes"));
+    a.set("allergies_detail", text("Lidocaine"));
+    for id in [
+        "risks_acknowledged",
+        "aftercare_acknowledged",
+        "information_accurate",
+        "data_consent",
+    ] {
+        a.set(id, Value::Checked(true));
+    }
+    a
+}
+
+/// What the widget sends for `answers`, with a fresh id: the core's own `Summary::json()`.
+pub fn body_with(answers: &Answers) -> (String, String) {
+    let id = new_id();
+    let q = Questionnaire::builtin();
+    let s = Summary::build(
+        &q,
+        answers,
+        "Glow Clinic",
+        id.clone(),
+        "2026-12-02T09:30:00.000Z".into(),
+    );
+    (id, s.json())
+}
+
+pub fn submission() -> (String, String) {
+    body_with(&answers())
+}
+
+/// A running receiver process and what it logged.
+pub struct Receiver {
+    pub child: Option<Child>,
+    pub url: String,
+    pub dir: PathBuf,
+    pub logs: Arc<Mutex<Vec<String>>>,
+    args: Vec<String>,
+    _temp: Option<tempfile::TempDir>,
+}
+
+impl Receiver {
+    pub fn db_url(&self) -> String {
+        format!("sqlite://{}", self.db_path().display())
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.join("data").join("receiver.db")
+    }
+
+    /// A fresh folder and database, with `extra` flags.
+    pub async fn start(extra: &[&str]) -> Receiver {
+        let temp = tempfile::tempdir().unwrap();
+        let mut r = Receiver {
+            child: None,
+            url: String::new(),
+            dir: temp.path().to_owned(),
+            logs: Arc::default(),
+            args: extra.iter().map(|s| s.to_string()).collect(),
+            _temp: Some(temp),
+        };
+        r.launch().await;
+        r
+    }
+
+    /// Starts the process (again, on the same database), and waits for /healthz.
+    pub async fn launch(&mut self) {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+            .args(["--database", &self.db_url(), "--allow-origin", ORIGIN])
+            .args(&self.args)
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the receiver");
+        let stderr = child.stderr.take().unwrap();
+        let logs = self.logs.clone();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if let Ok(doc) = serde_json::from_str::<serde_json::Value>(&line) {
+                    if doc["message"] == "listening" {
+                        let _ = tx.send(doc["address"].as_str().unwrap_or("").to_owned());
+                    }
+                }
+                logs.lock().unwrap().push(line);
+            }
+        });
+        let address = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no listening line; logs: {:?}", self.logs.lock()));
+        self.url = format!("http://{address}");
+        self.child = Some(child);
+        let health = format!("{}/healthz", self.url);
+        wait_for("/healthz", Duration::from_secs(10), || async {
+            reqwest::get(&health).await.is_ok_and(|r| r.status() == 200)
+        })
+        .await;
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().unwrap().id()
+    }
+
+    /// SIGKILL: no chance to finish anything.
+    pub fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+    }
+
+    /// SIGTERM, then waits for the exit; returns whether it exited successfully.
+    pub fn terminate(&mut self) -> bool {
+        let mut child = self.child.take().expect("running");
+        let ok = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill -TERM");
+        let start = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status.success();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "no exit after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub async fn post(&self, key: Option<&str>, body: &str) -> (u16, String) {
+        self.post_as("application/json", key, body).await
+    }
+
+    pub async fn post_as(
+        &self,
+        content_type: &str,
+        key: Option<&str>,
+        body: &str,
+    ) -> (u16, String) {
+        let mut req = client()
+            .post(format!("{}/submissions", self.url))
+            .header("content-type", content_type)
+            .header("origin", ORIGIN)
+            .body(body.to_owned());
+        if let Some(key) = key {
+            req = req.header("idempotency-key", key);
+        }
+        let res = req.send().await.expect("an answer");
+        let status = res.status().as_u16();
+        (status, res.text().await.unwrap())
+    }
+
+    /// `consultation-receiver export --format json`, one document per line.
+    pub fn export(&self) -> Vec<String> {
+        export(&self.db_url(), "json")
+    }
+
+    /// Every log line so far.
+    pub fn log_text(&self) -> String {
+        self.logs.lock().unwrap().join("\n")
+    }
+
+    /// One column of the stored row, read with the database's own CLI-free reader (sqlx).
+    pub async fn row(&self, id: &str) -> Option<sqlx::sqlite::SqliteRow> {
+        let pool = read_pool(&self.db_path()).await;
+        let row = sqlx::query("SELECT * FROM submissions WHERE submission_id = $1")
+            .bind(id)
+            .fetch_optional(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        row
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+pub fn export(db: &str, format: &str) -> Vec<String> {
+    let out = Command::new(BIN)
+        .args(["export", "--database", db, "--format", format])
+        .output()
+        .expect("run export");
+    assert!(
+        out.status.success(),
+        "export failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+pub async fn read_pool(path: &Path) -> sqlx::SqlitePool {
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true);
+    sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap()
+}
+
+/// The exact body, as `export` prints it: on one line, nothing else changed.
+pub fn one_line(json: &str) -> String {
+    let mut out = String::new();
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if !c.is_ascii_whitespace() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A free port on 127.0.0.1 for a server that must be told its port (aiosmtpd).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A real SMTP server (aiosmtpd's Debugging handler), printing each message it receives.
+pub struct Smtp {
+    child: Child,
+    pub port: u16,
+    pub messages: Arc<Mutex<Vec<String>>>,
+}
+
+impl Smtp {
+    pub async fn start(port: u16) -> Smtp {
+        let mut child = Command::new("python3")
+            .args([
+                "-u",
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 with aiosmtpd (scripts/tools.sh installs it)");
+        let stdout = child.stdout.take().unwrap();
+        let messages: Arc<Mutex<Vec<String>>> = Arc::default();
+        let store = messages.clone();
+        std::thread::spawn(move || {
+            let mut current: Option<String> = None;
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if line.starts_with("---------- MESSAGE FOLLOWS") {
+                    current = Some(String::new());
+                } else if line.starts_with("------------ END MESSAGE") {
+                    if let Some(m) = current.take() {
+                        store.lock().unwrap().push(m);
+                    }
+                } else if let Some(m) = current.as_mut() {
+                    m.push_str(&line);
+                    m.push('\n');
+                }
+            }
+        });
+        wait_for("aiosmtpd to listen", Duration::from_secs(20), || async {
+            tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+        })
+        .await;
+        Smtp {
+            child,
+            port,
+            messages,
+        }
+    }
+
+    pub fn received(&self) -> Vec<String> {
+        self.messages.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
