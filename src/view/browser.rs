@@ -1,6 +1,7 @@
 //! The thin edge around browser APIs the view needs: random ids, the clock, focus, the
 //! clipboard and file downloads. Nothing here decides anything; the core does.
 
+use gloo_timers::callback::Timeout;
 use std::fmt::Write;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
@@ -9,9 +10,9 @@ use web_sys::{Element, HtmlElement};
 /// submission ids cannot be guessed or collide.
 pub fn random_id() -> String {
     let mut bytes = [0u8; 16];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    let filled = gloo_utils::window()
+        .crypto()
+        .is_ok_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
     if !filled {
         // Every browser that runs wasm has crypto; this only guards odd embeddings.
         for (i, b) in bytes.iter_mut().enumerate() {
@@ -61,18 +62,15 @@ pub fn focus(element: &HtmlElement) {
 /// Copies text to the clipboard; `false` when the browser refused (no permission, insecure
 /// context).
 pub async fn copy(text: &str) -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let promise = window.navigator().clipboard().write_text(text);
+    let promise = gloo_utils::window()
+        .navigator()
+        .clipboard()
+        .write_text(text);
     wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }
 
 /// Offers text to the visitor as a file download, made in the browser: nothing is uploaded.
 pub fn download(file_name: &str, mime: &str, text: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let props = web_sys::BlobPropertyBag::new();
     props.set_type(mime);
@@ -82,7 +80,7 @@ pub fn download(file_name: &str, mime: &str, text: &str) {
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
         return;
     };
-    if let Ok(a) = document.create_element("a") {
+    if let Ok(a) = gloo_utils::document().create_element("a") {
         if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
             a.set_href(&url);
             a.set_download(file_name);
@@ -90,11 +88,9 @@ pub fn download(file_name: &str, mime: &str, text: &str) {
         }
     }
     // Revoked a little later: some browsers read the blob only after the click returns.
-    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+    // Forgotten, so it still runs after this function returns (a dropped `Timeout` is cleared).
+    Timeout::new(60_000, move || {
         let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    if let Some(window) = web_sys::window() {
-        let _ = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
-    }
+    })
+    .forget();
 }

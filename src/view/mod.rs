@@ -69,10 +69,7 @@ pub fn read_config(element: &Element) -> RawConfig {
 /// Calls `f` with each element of the page marked for a widget, and its place in document
 /// order.
 fn each_host(mut f: impl FnMut(u32, Element)) {
-    let nodes = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector_all(MOUNT_SELECTOR).ok());
-    let Some(nodes) = nodes else {
+    let Ok(nodes) = gloo_utils::document().query_selector_all(MOUNT_SELECTOR) else {
         return;
     };
     for i in 0..nodes.length() {
@@ -84,8 +81,8 @@ fn each_host(mut f: impl FnMut(u32, Element)) {
 
 /// Mounts a widget into every marked element of the page, each with its own settings.
 pub fn mount_all() {
-    let search = web_sys::window().and_then(|w| w.location().search().ok());
-    let params = web_sys::UrlSearchParams::new_with_str(&search.unwrap_or_default()).ok();
+    let search = gloo_utils::window().location().search().unwrap_or_default();
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
     let builtin = Rc::new(Questionnaire::builtin());
     each_host(|i, host| {
         let Some(root) = host::mount_point(&host) else {
@@ -133,10 +130,9 @@ pub fn mount_all() {
 /// the clinic, in place of a form that can no longer respond. Plain DOM calls only, and the
 /// host's attributes read as written: nothing that could panic again.
 pub fn crashed() {
-    web_sys::console::error_1(
-        &"Consultation form: stopped by an internal error; the visitor's answers are kept in \
-          this browser's draft."
-            .into(),
+    gloo_console::error!(
+        "Consultation form: stopped by an internal error; the visitor's answers are kept in \
+         this browser's draft."
     );
     each_host(|_, host| {
         let Some(root) = host::mount_point(&host) else {
@@ -158,7 +154,7 @@ pub fn crashed() {
 /// Says why the widget cannot start: in its box and the console for the site owner, and as a
 /// `failed` event for the page.
 fn cannot_start(host: &Element, root: &Element, reason: &'static str, problem: &str) {
-    web_sys::console::error_1(&format!("Consultation form: {problem}").into());
+    gloo_console::error!(format!("Consultation form: {problem}"));
     notice::problem(root, problem);
     let event = HostEvent::Failed {
         id: None,

@@ -1,6 +1,9 @@
 //! Where drafts are kept in the browser: sessionStorage by default, localStorage when the
 //! clinic opts in. Storage can be missing or full (private modes, sandboxed frames); then the
-//! widget works on without drafts rather than failing.
+//! widget works on without drafts rather than failing. Over web-sys's `Storage` rather than
+//! gloo-storage: gloo-storage throws when storage is blocked (its `raw()` expects it to exist),
+//! and stores every value as JSON of its own, so a draft would be written as a quoted string
+//! (docs/size-notes.md).
 
 use crate::core::config::DraftStorage;
 
@@ -20,7 +23,8 @@ impl DraftStore {
     }
 
     fn storage(&self) -> Option<web_sys::Storage> {
-        let window = web_sys::window()?;
+        let window = gloo_utils::window();
+        // `Err` when blocked (a sandboxed frame, cookies off), `None` when absent.
         let storage = match self.mode {
             DraftStorage::Session => window.session_storage(),
             DraftStorage::Local => window.local_storage(),

@@ -4,7 +4,8 @@
 //! (`core::delivery`, `core::questionnaire`).
 
 use crate::core::delivery::{classify, Failure, Outcome, TIMEOUT_MS};
-use wasm_bindgen::{closure::Closure, JsCast};
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestCredentials, RequestInit, RequestMode, Response};
 
@@ -42,35 +43,26 @@ pub async fn get(url: &str) -> Result<String, String> {
 /// One request: the status and body text, or why there was none. The timer aborts the request
 /// (and reading its body) after `TIMEOUT_MS`.
 async fn fetch(url: &str, init: &RequestInit) -> Result<(u16, String), Failure> {
-    let window = web_sys::window().ok_or(Failure::Network)?;
     let controller = AbortController::new().map_err(|_| Failure::Network)?;
-    let abort = {
-        let controller = controller.clone();
-        Closure::once_into_js(move || controller.abort())
-    };
-    let timer = window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), TIMEOUT_MS)
-        .ok();
+    let signal = controller.signal();
     init.set_mode(RequestMode::Cors);
     // Health answers travel alone: no cookies or credentials, to the endpoint or anywhere.
     init.set_credentials(RequestCredentials::Omit);
-    init.set_signal(Some(&controller.signal()));
-    let result = attempt(&window, url, init).await;
-    if let Some(t) = timer {
-        window.clear_timeout_with_handle(t);
-    }
-    result.map_err(|()| match controller.signal().aborted() {
-        true => Failure::Timeout,
-        false => Failure::Network,
-    })
+    init.set_signal(Some(&signal));
+    // Dropped when this function returns, which clears the timer: an answer in time is not
+    // aborted afterwards.
+    let _timer = Timeout::new(TIMEOUT_MS.unsigned_abs(), move || controller.abort());
+    attempt(url, init)
+        .await
+        .map_err(|()| match signal.aborted() {
+            true => Failure::Timeout,
+            false => Failure::Network,
+        })
 }
 
-async fn attempt(
-    window: &web_sys::Window,
-    url: &str,
-    init: &RequestInit,
-) -> Result<(u16, String), ()> {
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, init))
+async fn attempt(url: &str, init: &RequestInit) -> Result<(u16, String), ()> {
+    let promise = gloo_utils::window().fetch_with_str_and_init(url, init);
+    let response: Response = JsFuture::from(promise)
         .await
         .map_err(|_| ())?
         .dyn_into()

@@ -15,8 +15,8 @@ use crate::core::flow::{Action, Flow, Focus, Screen};
 use crate::core::messages::message;
 use crate::core::questionnaire::Questionnaire;
 use crate::core::review;
+use gloo_events::EventListener;
 use std::rc::Rc;
-use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -105,20 +105,11 @@ pub fn Widget(props: &WidgetProps) -> Html {
             // and stopping in the clean-up (before the next action's run, or when the widget
             // goes), spares a second effect in the download and leaks nothing.
             let dispatch = state.dispatcher();
-            let online = Closure::<dyn Fn()>::new(move || dispatch.dispatch(Action::BackOnline));
-            let window = web_sys::window();
-            if let Some(w) = &window {
-                let _ =
-                    w.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "online",
-                        online.as_ref().unchecked_ref(),
-                    );
-                }
-            }
+            let online = EventListener::new(&gloo_utils::window(), "online", move |_| {
+                dispatch.dispatch(Action::BackOnline)
+            });
+            // Dropping the listener removes it.
+            move || drop(online)
         });
     }
     let dispatch = state.dispatcher();
