@@ -1,20 +1,32 @@
-//! The widget's two requests, both with `fetch` (through gloo-net), no cookies and a bounded
-//! wait: the submission to the clinic's endpoint (POST, JSON, an `Idempotency-Key` equal to the
-//! submission id), and a questionnaire file the clinic named. Classifying the answers is the
-//! core's job (`core::delivery`, `core::questionnaire`).
+//! The widget's two requests, both with `fetch`, no cookies and a bounded wait: the submission
+//! to the clinic's endpoint (POST, JSON, an `Idempotency-Key` equal to the submission id), and a
+//! questionnaire file the clinic named. Classifying the answers is the core's job
+//! (`core::delivery`, `core::questionnaire`).
+//!
+//! Over web-sys's `fetch` rather than gloo-net: gloo-net's request (its URL and query rewriting,
+//! its error type that copies each JavaScript error's name, message and text, and its panics
+//! that print a `JsValue`) measured 3,839 bytes gzip more for every visitor, 2,376 even when
+//! handed a ready `web_sys::Request`, for the same three calls (docs/size-notes.md).
 
 use crate::core::delivery::{classify, Failure, Outcome, TIMEOUT_MS};
-use gloo_net::http::{Request, RequestBuilder};
 use gloo_timers::callback::Timeout;
-use web_sys::{AbortController, RequestCredentials, RequestMode};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Headers, RequestCredentials, RequestInit, RequestMode, Response};
 
 /// Sends a submission; a missing or late answer is a failure the visitor can retry.
 pub async fn send(endpoint: &str, body: &str, submission_id: &str) -> Outcome {
-    let request = Request::post(endpoint)
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/json")
-        .header("Idempotency-Key", submission_id);
-    match fetch(request, Some(body)).await {
+    let init = RequestInit::new();
+    let headers = Headers::new().ok();
+    if let Some(h) = &headers {
+        let _ = h.set("Content-Type", "application/json");
+        let _ = h.set("Accept", "application/json");
+        let _ = h.set("Idempotency-Key", submission_id);
+        init.set_headers(h);
+    }
+    init.set_method("POST");
+    init.set_body(&body.into());
+    match fetch(endpoint, &init).await {
         Ok((status, text)) => classify(status, &text),
         Err(failure) => Outcome::Failed(failure),
     }
@@ -23,7 +35,7 @@ pub async fn send(endpoint: &str, body: &str, submission_id: &str) -> Outcome {
 /// Reads a file such as a questionnaire: its text, or a sentence for the site owner saying
 /// why not.
 pub async fn get(url: &str) -> Result<String, String> {
-    match fetch(Request::get(url), None).await {
+    match fetch(url, &RequestInit::new()).await {
         Ok((200..=299, text)) => Ok(text),
         Ok((status, _)) => Err(format!("\"{url}\" could not be loaded (HTTP {status})")),
         Err(_) => Err(format!(
@@ -34,32 +46,39 @@ pub async fn get(url: &str) -> Result<String, String> {
 }
 
 /// One request: the status and body text, or why there was none. The timer aborts the request
-/// (and reading its body) after `TIMEOUT_MS`; whether the signal fired is what tells a timeout
-/// from a network failure, as both reach us as the same kind of rejected promise.
-async fn fetch(request: RequestBuilder, body: Option<&str>) -> Result<(u16, String), Failure> {
+/// (and reading its body) after `TIMEOUT_MS`.
+async fn fetch(url: &str, init: &RequestInit) -> Result<(u16, String), Failure> {
     let controller = AbortController::new().map_err(|_| Failure::Network)?;
     let signal = controller.signal();
-    let request = request
-        .mode(RequestMode::Cors)
-        // Health answers travel alone: no cookies or credentials, to the endpoint or anywhere.
-        .credentials(RequestCredentials::Omit)
-        .abort_signal(Some(&signal));
-    let request = match body {
-        Some(body) => request.body(body),
-        None => request.build(),
-    }
-    // Building fails only for an address fetch would refuse too (such as one with a password).
-    .map_err(|_| Failure::Network)?;
+    init.set_mode(RequestMode::Cors);
+    // Health answers travel alone: no cookies or credentials, to the endpoint or anywhere.
+    init.set_credentials(RequestCredentials::Omit);
+    init.set_signal(Some(&signal));
     // Dropped when this function returns, which clears the timer: an answer in time is not
     // aborted afterwards.
     let _timer = Timeout::new(TIMEOUT_MS.unsigned_abs(), move || controller.abort());
-    let answer = async {
-        let response = request.send().await?;
-        let text = response.text().await?;
-        Ok::<_, gloo_net::Error>((response.status(), text))
+    attempt(url, init)
+        .await
+        .map_err(|()| match signal.aborted() {
+            true => Failure::Timeout,
+            false => Failure::Network,
+        })
+}
+
+async fn attempt(url: &str, init: &RequestInit) -> Result<(u16, String), ()> {
+    let promise = gloo_utils::window().fetch_with_str_and_init(url, init);
+    let response: Response = JsFuture::from(promise)
+        .await
+        .map_err(|_| ())?
+        .dyn_into()
+        .map_err(|_| ())?;
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .map_err(|_| ())?
+            .as_string()
+            .unwrap_or_default(),
+        Err(_) => String::new(),
     };
-    answer.await.map_err(|_| match signal.aborted() {
-        true => Failure::Timeout,
-        false => Failure::Network,
-    })
+    Ok((response.status(), text))
 }
