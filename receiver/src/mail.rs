@@ -40,8 +40,8 @@ pub fn notice(reference: &str, received_at: &str, link: &str) -> Notice {
              Read it in the staff inbox (sign-in required):\n\
              {link}\n\
              \n\
-             This email holds no answers on purpose: health information stays in the clinic's\n\
-             receiver, behind the sign-in.\n"
+             This email holds no answers on purpose: health information stays\n\
+             in the clinic's receiver, behind the sign-in.\n"
         ),
     }
 }
@@ -129,6 +129,7 @@ impl Mailer {
             .subject(&notice.subject)
             .message_id(Some(message_id))
             .header(ContentType::TEXT_PLAIN)
+            // lettre picks the encoding: quoted-printable, as the link is longer than 76.
             .body(notice.body.clone())
             .map_err(|_| SendError::Refused("could not build the message".into()))?;
         match tokio::time::timeout(SEND_TIMEOUT, self.transport.send(message)).await {

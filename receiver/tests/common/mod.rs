@@ -7,6 +7,7 @@
 use consultation_widget::core::answers::{Answers, Value};
 use consultation_widget::core::questionnaire::Questionnaire;
 use consultation_widget::core::summary::Summary;
+use sqlx::Connection;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -201,13 +202,15 @@ impl Receiver {
 
     /// SIGTERM, then waits for the exit; returns whether it exited successfully.
     pub fn terminate(&mut self) -> bool {
+        let pid = self.pid().to_string();
+        let ok = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(ok.success(), "kill -TERM");
+        self.terminate_wait()
+    }
+
+    /// Waits for the process to exit (after a SIGTERM); whether it exited successfully.
+    pub fn terminate_wait(&mut self) -> bool {
         let mut child = self.child.take().expect("running");
-        let ok = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "kill -TERM");
         let start = Instant::now();
         loop {
             if let Some(status) = child.try_wait().unwrap() {
@@ -375,7 +378,7 @@ impl Smtp {
                     current = Some(String::new());
                 } else if line.starts_with("------------ END MESSAGE") {
                     if let Some(m) = current.take() {
-                        store.lock().unwrap().push(m);
+                        store.lock().unwrap().push(quoted_printable(&m));
                     }
                 } else if let Some(m) = current.as_mut() {
                     m.push_str(&line);
@@ -406,4 +409,80 @@ impl Drop for Smtp {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Holds SQLite's write lock from outside, as a slow disk would, so that a request is
+/// provably in flight (its commit waiting) while the test sends another.
+pub async fn hold_write_lock(r: &Receiver) -> sqlx::SqliteConnection {
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(r.db_path());
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn
+}
+
+/// Sends `body` under `id` and waits until it is in flight: a probe under the same key with a
+/// broken body answers 422 (another body in flight) only then, and 400 otherwise.
+pub async fn send_and_wait_in_flight(
+    r: &Receiver,
+    id: &str,
+    body: &str,
+) -> tokio::task::JoinHandle<(u16, String)> {
+    let url = r.url.clone();
+    let spawn = || {
+        let (url, id, body) = (url.clone(), id.to_owned(), body.to_owned());
+        tokio::spawn(async move {
+            let res = client()
+                .post(format!("{url}/submissions"))
+                .header("content-type", "application/json")
+                .header("idempotency-key", id)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        })
+    };
+    let mut first = spawn();
+    for _ in 0..500 {
+        if r.post(Some(id), "{").await.0 == 422 {
+            return first;
+        }
+        if first.is_finished() {
+            // It met the probe's own brief claim (a 422 of its own): send it again.
+            assert_eq!(first.await.unwrap().0, 422);
+            first = spawn();
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the first request never showed as in flight");
+}
+
+/// A message as a mail client shows it: quoted-printable soft breaks joined, `=XX` decoded
+/// (the notices are ASCII, RFC 2045 section 6.7).
+pub fn quoted_printable(raw: &str) -> String {
+    let joined = raw.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'=', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

@@ -1,0 +1,121 @@
+//! The Idempotency-Key cases of the IETF httpapi draft ("The Idempotency-Key HTTP Header
+//! Field", section 2.6 and the error responses): a repeat replays the first answer, another
+//! body under a used key is 422, a duplicate while the first is in flight is 409, and copies
+//! fired at the same moment store exactly one.
+
+mod common;
+
+use common::*;
+use serde_json::Value as J;
+
+fn code(answer: &str) -> String {
+    serde_json::from_str::<J>(answer).unwrap()["errors"][0]["code"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_repeat_gets_the_stored_answer_and_stores_nothing_more() {
+    let r = Receiver::start(&[]).await;
+    let (id, body) = submission();
+    let first = r.post(Some(&id), &body).await;
+    let second = r.post(Some(&id), &body).await;
+    assert_eq!(first.0, 201);
+    assert_eq!(second, first, "the same status and body");
+    assert_eq!(r.export().len(), 1);
+}
+
+#[tokio::test]
+async fn the_same_key_with_another_body_is_422() {
+    let r = Receiver::start(&[]).await;
+    let (id, body) = submission();
+    assert_eq!(r.post(Some(&id), &body).await.0, 201);
+    // The same submission id, an answer changed (a client bug, or someone else's key).
+    let mut doc: J = serde_json::from_str(&body).unwrap();
+    for a in doc["answers"].as_array_mut().unwrap() {
+        if a["question_id"] == "goals" {
+            a["value"] = "Something else".into();
+            a["display"] = "Something else".into();
+        }
+    }
+    let (status, answer) = r.post(Some(&id), &doc.to_string()).await;
+    assert_eq!(
+        (status, code(&answer).as_str()),
+        (422, "IDEMPOTENCY_KEY_REUSED")
+    );
+    // Even the same document re-indented is another body: the draft fingerprints the bytes.
+    let (status, _) = r.post(Some(&id), &one_line(&body)).await;
+    assert_eq!(status, 422);
+    assert_eq!(r.export(), [one_line(&body)], "the first one only");
+}
+
+#[tokio::test]
+async fn a_duplicate_while_the_first_is_in_flight_is_409_and_the_first_then_succeeds() {
+    let r = Receiver::start(&[]).await;
+    let (id, body) = submission();
+    let mut lock = hold_write_lock(&r).await;
+    let first = send_and_wait_in_flight(&r, &id, &body).await;
+    let res = client()
+        .post(format!("{}/submissions", r.url))
+        .header("content-type", "application/json")
+        .header("idempotency-key", &id)
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
+    assert_eq!(res.headers()["retry-after"], "1");
+    assert_eq!(code(&res.text().await.unwrap()), "IN_PROGRESS");
+    // Durable before acknowledged: no answer while the commit cannot happen.
+    assert!(!first.is_finished(), "answered before its commit");
+    sqlx::query("ROLLBACK").execute(&mut lock).await.unwrap();
+    let (status, _) = first.await.unwrap();
+    assert_eq!(status, 201);
+    // The widget's retry after the 409, with the same id: the stored answer.
+    assert_eq!(r.post(Some(&id), &body).await.0, 201);
+    assert_eq!(r.export().len(), 1);
+}
+
+#[tokio::test]
+async fn copies_fired_at_the_same_moment_store_exactly_one() {
+    let r = Receiver::start(&[]).await;
+    // 10 submissions, 8 copies each, all at once.
+    let subs: Vec<(String, String)> = (0..10).map(|_| submission()).collect();
+    let mut tasks = Vec::new();
+    for (id, body) in &subs {
+        for _ in 0..8 {
+            let (url, id, body) = (r.url.clone(), id.clone(), body.clone());
+            tasks.push(tokio::spawn(async move {
+                let res = client()
+                    .post(format!("{url}/submissions"))
+                    .header("content-type", "application/json")
+                    .header("idempotency-key", &id)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                (id, res.status().as_u16(), res.text().await.unwrap())
+            }));
+        }
+    }
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.unwrap());
+    }
+    for (id, _) in &subs {
+        let mine: Vec<_> = results.iter().filter(|(i, _, _)| i == id).collect();
+        assert!(
+            mine.iter().all(|(_, s, _)| *s == 201 || *s == 409),
+            "only 201 or 409: {mine:?}"
+        );
+        let ok: Vec<_> = mine.iter().filter(|(_, s, _)| *s == 201).collect();
+        assert!(!ok.is_empty(), "at least one accepted");
+        assert!(ok.iter().all(|(_, _, b)| *b == ok[0].2), "one answer");
+    }
+    let stored = r.export();
+    assert_eq!(stored.len(), subs.len(), "exactly one of each");
+    for (_, body) in &subs {
+        assert_eq!(stored.iter().filter(|s| **s == one_line(body)).count(), 1);
+    }
+}

@@ -1,0 +1,179 @@
+//! Staff notifications through a real SMTP server on 127.0.0.1 (aiosmtpd): the email holds
+//! the reference, the time and the inbox link, and nothing the visitor typed; SMTP down, slow
+//! or gone across a restart never delays an answer, and the email then arrives once.
+
+mod common;
+
+use common::*;
+use std::time::{Duration, Instant};
+
+const PUBLIC: &str = "https://intake.glow.example";
+
+fn mail_flags(port: u16) -> Vec<String> {
+    [
+        "--smtp",
+        &format!("smtp://127.0.0.1:{port}"),
+        "--notify",
+        "staff@glow.example",
+        "--notify",
+        "practitioner@glow.example",
+        "--from",
+        "Glow Clinic receiver <receiver@glow.example>",
+        "--public-url",
+        PUBLIC,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn reference(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body).unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Nothing a visitor typed or chose, and no health word, is in an email.
+fn assert_no_health_data(message: &str) {
+    for typed in [
+        "Jane",
+        "Example",
+        "jane@example.com",
+        "01632",
+        "Lidocaine",
+        "Redness",
+        "wedding",
+        "pregnan",
+        "allerg",
+        "Microneedling",
+        "NEEDS PRACTITIONER",
+        "acne",
+    ] {
+        assert!(
+            !message.contains(typed),
+            "the email holds {typed:?}:\n{message}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn staff_get_a_notice_with_the_reference_time_and_link_only() {
+    let smtp = Smtp::start(free_port()).await;
+    let flags = mail_flags(smtp.port);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let mut r = Receiver::start(&flags).await;
+    let (id, body) = submission();
+    assert_eq!(r.post(Some(&id), &body).await.0, 201);
+    wait_for("two emails", Duration::from_secs(20), || {
+        let n = smtp.received().len();
+        async move { n >= 2 }
+    })
+    .await;
+    let reference = reference(&body);
+    let link = format!("{PUBLIC}/inbox/submissions/{id}");
+    let mut to = Vec::new();
+    for m in smtp.received() {
+        assert!(
+            m.contains(&format!("Subject: New consultation request {reference}")),
+            "{m}"
+        );
+        assert!(m.contains(&format!("Reference: {reference}")), "{m}");
+        assert!(m.contains("Received: 20"), "{m}");
+        assert!(m.contains(&link), "{m}");
+        assert!(
+            m.contains("From: \"Glow Clinic receiver\" <receiver@glow.example>"),
+            "{m}"
+        );
+        assert_no_health_data(&m);
+        to.extend(
+            m.lines()
+                .filter(|l| l.starts_with("To: "))
+                .map(str::to_owned),
+        );
+    }
+    to.sort();
+    assert_eq!(
+        to,
+        ["To: practitioner@glow.example", "To: staff@glow.example"]
+    );
+    println!("{}", smtp.received()[0]);
+    // Stopped cleanly, nothing more was sent: each once.
+    assert!(r.terminate());
+    assert_eq!(smtp.received().len(), 2);
+    assert!(
+        !r.log_text().contains("staff@glow.example"),
+        "no address in the logs"
+    );
+}
+
+#[tokio::test]
+async fn smtp_down_then_up_across_a_restart_the_notice_arrives_once() {
+    let port = free_port();
+    let flags = mail_flags(port);
+    let mut flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    flags.truncate(4); // one address
+    flags.extend(["--from", "receiver@glow.example", "--public-url", PUBLIC]);
+    let mut r = Receiver::start(&flags).await;
+    let (id, body) = submission();
+    let started = Instant::now();
+    assert_eq!(r.post(Some(&id), &body).await.0, 201);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "SMTP down never delays the answer"
+    );
+    wait_for("a failed attempt", Duration::from_secs(20), || {
+        let failed = r.log_text().contains("notification not sent; will retry");
+        async move { failed }
+    })
+    .await;
+    // The receiver dies with the email unsent; SMTP comes back; the receiver restarts.
+    r.kill9();
+    let smtp = Smtp::start(port).await;
+    r.launch().await;
+    wait_for("the email", Duration::from_secs(30), || {
+        let n = smtp.received().len();
+        async move { n >= 1 }
+    })
+    .await;
+    assert!(r.terminate());
+    let received = smtp.received();
+    assert_eq!(received.len(), 1, "once");
+    assert!(received[0].contains(&reference(&body)));
+    // A second submission now goes straight through.
+    r.launch().await;
+    let (id2, body2) = submission();
+    assert_eq!(r.post(Some(&id2), &body2).await.0, 201);
+    wait_for("the second email", Duration::from_secs(20), || {
+        let n = smtp.received().len();
+        async move { n >= 2 }
+    })
+    .await;
+    assert!(r.terminate());
+    assert_eq!(smtp.received().len(), 2);
+}
+
+#[tokio::test]
+async fn an_smtp_server_that_never_answers_does_not_delay_intake() {
+    // Accepts connections and says nothing, as a wedged mail server does.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            open.push(socket);
+        }
+    });
+    let flags = mail_flags(port);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let mut r = Receiver::start(&flags).await;
+    for _ in 0..5 {
+        let (id, body) = submission();
+        let started = Instant::now();
+        assert_eq!(r.post(Some(&id), &body).await.0, 201);
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+    assert_eq!(r.export().len(), 5);
+    r.kill9();
+    held.abort();
+}
