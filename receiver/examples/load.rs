@@ -1,0 +1,255 @@
+//! The receiver's load generator for `bench/receiver.sh` (a benchmark, not a test): starts the
+//! given receiver binary on a fresh SQLite file on 127.0.0.1, sends submissions the widget's
+//! own core made, bounded in count and time, and prints submissions per second and latency
+//! percentiles; then kills the receiver with SIGKILL and counts what `export` finds, to show
+//! every acknowledged submission was durable.
+//!
+//!   load RECEIVER_BIN [RATE_PER_S] [SECONDS] [CONCURRENCY] [COUNT]
+
+use consultation_widget::core::answers::{Answers, Value};
+use consultation_widget::core::questionnaire::Questionnaire;
+use consultation_widget::core::summary::Summary;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn id(n: u64, seed: u64) -> String {
+    let a = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ n.wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    let b = a.rotate_left(29) ^ n;
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
+        (a >> 32) as u32,
+        (a >> 16) as u16,
+        a & 0xfff,
+        8 + (b & 3),
+        (b >> 4) & 0xfff,
+        (n << 20 ^ b) & 0xffff_ffff_ffff
+    )
+}
+
+/// A typical visitor: every required answer, two flags, some typed text.
+fn answers() -> Answers {
+    let mut a = Answers::default();
+    let text = |s: &str| Value::Text(s.into());
+    a.set("full_name", text("Jane Example"));
+    a.set("email", text("jane@example.com"));
+    a.set("age_confirmed", Value::Checked(true));
+    a.set("areas", Value::Many(vec!["face".into()]));
+    a.set("concerns", Value::Many(vec!["acne_scars".into()]));
+    a.set(
+        "goals",
+        text("Smoother skin; fewer marks from old acne on both cheeks."),
+    );
+    a.set("pregnant", text("no"));
+    a.set("allergies", text("yes"));
+    a.set("allergies_detail", text("Lidocaine"));
+    for c in [
+        "risks_acknowledged",
+        "aftercare_acknowledged",
+        "information_accurate",
+        "data_consent",
+    ] {
+        a.set(c, Value::Checked(true));
+    }
+    a
+}
+
+fn bodies(count: usize) -> Vec<(String, String)> {
+    let q = Questionnaire::builtin();
+    let a = answers();
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    (0..count as u64)
+        .map(|n| {
+            let id = id(n, seed);
+            let s = Summary::build(
+                &q,
+                &a,
+                "Glow Clinic",
+                id.clone(),
+                "2026-12-02T09:30:00.000Z".into(),
+            );
+            (id, s.json())
+        })
+        .collect()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn report(name: &str, mut lat: Vec<Duration>, elapsed: Duration, failures: usize) {
+    lat.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{name}: {} acknowledged (201) in {:.2} s = {:.0} submissions/s; latency p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {failures} failed",
+        lat.len(),
+        elapsed.as_secs_f64(),
+        lat.len() as f64 / elapsed.as_secs_f64(),
+        ms(percentile(&lat, 0.50)),
+        ms(percentile(&lat, 0.90)),
+        ms(percentile(&lat, 0.99)),
+        ms(*lat.last().unwrap()),
+    );
+}
+
+async fn post(http: &reqwest::Client, url: &str, id: &str, body: &str) -> bool {
+    let res = http
+        .post(url)
+        .header("content-type", "application/json")
+        .header("idempotency-key", id)
+        .body(body.to_owned())
+        .send()
+        .await;
+    matches!(res, Ok(r) if r.status() == 201)
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let bin = args
+        .get(1)
+        .expect("usage: load RECEIVER_BIN [RATE] [SECONDS] [CONCURRENCY] [COUNT]")
+        .clone();
+    let num = |i: usize, default: u64| args.get(i).map_or(default, |v| v.parse().unwrap());
+    let (rate, seconds, concurrency, count) = (num(2, 300), num(3, 10), num(4, 32), num(5, 3000));
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/data/receiver.db", dir.path().display());
+    let mut child = Command::new(&bin)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--database",
+            &db,
+        ])
+        .env("RUST_LOG", "warn,consultation_receiver=info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start the receiver");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("receiver output").unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+        if doc["message"] == "listening" {
+            break doc["address"].as_str().unwrap().to_owned();
+        }
+    };
+    // Keep draining its log so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    let url = format!("http://{address}/submissions");
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .build()
+        .unwrap();
+
+    let total = (rate * seconds) as usize + count as usize + 200;
+    println!(
+        "preparing {total} submissions with the core (Summary::json), {} bytes each",
+        bodies(1)[0].1.len()
+    );
+    let all = Arc::new(bodies(total));
+    let mut next = 0usize;
+
+    // Warm-up: 200, not counted.
+    for (id, body) in &all[..200] {
+        assert!(post(&http, &url, id, body).await, "warm-up refused");
+    }
+    next += 200;
+
+    // 1. Open loop: a fixed rate, each request timed from when it was due (so a slow answer
+    //    cannot hide the queue behind it).
+    let n = (rate * seconds) as usize;
+    let start = Instant::now();
+    let mut tasks = Vec::with_capacity(n);
+    for i in 0..n {
+        let due = start + Duration::from_secs_f64(i as f64 / rate as f64);
+        tokio::time::sleep_until(due.into()).await;
+        let (http, url, all) = (http.clone(), url.clone(), all.clone());
+        let k = next + i;
+        tasks.push(tokio::spawn(async move {
+            let ok = post(&http, &url, &all[k].0, &all[k].1).await;
+            (ok, due.elapsed())
+        }));
+    }
+    let mut lat = Vec::new();
+    let mut failed = 0;
+    for t in tasks {
+        let (ok, d) = t.await.unwrap();
+        if ok {
+            lat.push(d)
+        } else {
+            failed += 1
+        }
+    }
+    report(
+        &format!("open loop at {rate}/s for {seconds} s"),
+        lat,
+        start.elapsed(),
+        failed,
+    );
+    next += n;
+
+    // 2. Closed loop: `concurrency` clients sending back to back, `count` in all.
+    let count = count as usize;
+    let from = next;
+    let start = Instant::now();
+    let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut clients = Vec::new();
+    for _ in 0..concurrency {
+        let (http, url, all, counter) = (http.clone(), url.clone(), all.clone(), counter.clone());
+        clients.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let i = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= count {
+                    return mine;
+                }
+                let t = Instant::now();
+                let ok = post(&http, &url, &all[from + i].0, &all[from + i].1).await;
+                mine.push((ok, t.elapsed()));
+            }
+        }));
+    }
+    let mut lat = Vec::new();
+    let mut failed = 0;
+    for c in clients {
+        for (ok, d) in c.await.unwrap() {
+            if ok {
+                lat.push(d)
+            } else {
+                failed += 1
+            }
+        }
+    }
+    let acknowledged = 200 + n + count - failed;
+    report(
+        &format!("closed loop, {concurrency} clients, {count} submissions"),
+        lat,
+        start.elapsed(),
+        failed,
+    );
+
+    // Durable: no goodbye, then count what a fresh process reads from the file.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let out = Command::new(&bin)
+        .args(["export", "--database", &db])
+        .output()
+        .unwrap();
+    let stored = String::from_utf8_lossy(&out.stdout).lines().count();
+    println!(
+        "after kill -9: {stored} stored, {acknowledged} acknowledged (durable: {})",
+        stored >= acknowledged
+    );
+    if stored < acknowledged {
+        std::process::exit(1);
+    }
+}
