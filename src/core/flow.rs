@@ -20,7 +20,7 @@ pub enum Screen {
     Review,
     /// The end: the summary was delivered to the clinic (`sent`), or, with no endpoint or after
     /// a refusal, is ready for the visitor to send themselves.
-    Done { summary: Box<Summary>, sent: bool },
+    Done { summary: Rc<Summary>, sent: bool },
 }
 
 /// The state of sending the prepared submission to the clinic's endpoint.
@@ -54,6 +54,13 @@ pub enum Action {
         question: String,
         value: Value,
     },
+    /// One option of a `multi` question ticked (`on`) or unticked: the flow works out the
+    /// answer, in the questionnaire's order of options.
+    Tick {
+        question: String,
+        option: String,
+        on: bool,
+    },
     Continue,
     Back,
     /// From the review: edit one answer, then come back.
@@ -83,34 +90,44 @@ pub enum Action {
     StartAgain,
 }
 
+/// What one action asks of the view once it is drawn. Returned by `apply` and never kept in
+/// the flow, which holds state only.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Effects {
+    /// Move keyboard focus here.
+    pub focus: Option<Focus>,
+    /// Send the pending submission (`Flow::pending_summary`) to the endpoint.
+    pub send: bool,
+    /// What to tell the host page: a new screen, submitted, failed.
+    pub events: Vec<HostEvent>,
+}
+
+/// A submission prepared on Submit: what the draft keeps of it, and the summary built once
+/// from the answers (they cannot change while it is pending: any edit drops it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub pending: Pending,
+    pub summary: Rc<Summary>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flow {
     pub questionnaire: Rc<Questionnaire>,
     pub config: Rc<Config>,
     pub answers: Answers,
     pub screen: Screen,
-    /// The problems shown on the current step, in question order.
-    pub errors: Vec<FieldError>,
-    /// After a failed Continue the step is re-checked as the visitor fixes it.
+    /// After a failed Continue the step is re-checked as the visitor fixes it: its problems
+    /// are shown (`errors`).
     pub checking: bool,
     /// Set by Change: Continue returns to the review.
     pub returning: bool,
-    pub focus: Focus,
     /// Field errors from the clinic's server, until the visitor edits those answers.
     pub rejected: Vec<FieldError>,
     /// The submission prepared but not yet confirmed delivered; a retry sends it again.
-    pub pending: Option<Pending>,
+    pub prepared: Option<Prepared>,
     pub delivery: Delivery,
     /// Whether copying the summary worked, once the visitor has tried.
     pub copied: Option<bool>,
-    /// Counts actions, so the view runs its one after-action effect once per action.
-    pub revision: u32,
-    /// The last action moved focus (`focus` says where).
-    pub moved_focus: bool,
-    /// The last action asked for the pending submission to be sent.
-    pub asked_to_send: bool,
-    /// What the last action tells the host page (a new screen, submitted, failed).
-    pub events: Vec<HostEvent>,
     /// When the visitor started (the browser's clock, milliseconds), kept by the draft.
     pub started_ms: u64,
     /// Whether the hidden field only bots see holds anything.
@@ -124,18 +141,12 @@ impl Flow {
             config,
             answers: Answers::default(),
             screen: Screen::Step(0),
-            errors: Vec::new(),
             checking: false,
             returning: false,
-            focus: Focus::Heading,
             rejected: Vec::new(),
-            pending: None,
+            prepared: None,
             delivery: Delivery::Idle,
             copied: None,
-            revision: 0,
-            moved_focus: false,
-            asked_to_send: false,
-            events: Vec::new(),
             started_ms: 0,
             hidden_field_filled: false,
         }
@@ -168,11 +179,18 @@ impl Flow {
         self.questionnaire.steps.len()
     }
 
-    pub fn error_for(&self, question: &str) -> Option<&Problem> {
-        self.errors
-            .iter()
-            .find(|e| e.question == question)
-            .map(|e| &e.problem)
+    /// The problems shown on the current step, in question order: none until a Continue
+    /// fails there, then re-checked as the visitor fixes them (GOV.UK: validate on Continue).
+    pub fn errors(&self) -> Vec<FieldError> {
+        match self.screen {
+            Screen::Step(step) if self.checking => self.problems(step),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The id of the submission being prepared or sent.
+    pub fn pending_id(&self) -> Option<&str> {
+        self.prepared.as_ref().map(|p| p.pending.id.as_str())
     }
 
     /// The problems of one step's visible questions: the rules' own, then any the clinic's
@@ -202,81 +220,73 @@ impl Flow {
         (from..self.step_count()).find(|&s| !self.problems(s).is_empty())
     }
 
-    /// The submission as prepared, rebuilt from the answers (they cannot change while it is
-    /// pending: any edit drops it).
-    pub fn pending_summary(&self) -> Option<Summary> {
-        let p = self.pending.as_ref()?;
-        Some(
-            Summary::build(
-                &self.questionnaire,
-                &self.answers,
-                &self.config.clinic_name,
-                p.id.clone(),
-                p.completed_at.clone(),
-            )
-            .annotated(&self.config.context, &p.spam),
+    /// The submission as prepared on Submit.
+    pub fn pending_summary(&self) -> Option<&Rc<Summary>> {
+        self.prepared.as_ref().map(|p| &p.summary)
+    }
+
+    /// Builds the summary of a prepared submission, once.
+    fn prepare(&self, pending: Pending) -> Prepared {
+        let summary = Summary::build(
+            &self.questionnaire,
+            &self.answers,
+            &self.config.clinic_name,
+            pending.id.clone(),
+            pending.completed_at.clone(),
         )
+        .annotated(&self.config.context, &pending.spam);
+        Prepared {
+            pending,
+            summary: Rc::new(summary),
+        }
     }
 
-    fn go(&mut self, screen: Screen, focus: Focus) {
-        self.enter(screen);
-        self.errors.clear();
+    fn go(&mut self, screen: Screen, focus: Focus, fx: &mut Effects) {
+        self.enter(screen, fx);
         self.checking = false;
-        self.move_focus(focus);
-    }
-
-    fn move_focus(&mut self, focus: Focus) {
-        self.focus = focus;
-        self.moved_focus = true;
+        fx.focus = Some(focus);
     }
 
     /// Changes screen, telling the host page when it is a different one.
-    fn enter(&mut self, screen: Screen) {
+    fn enter(&mut self, screen: Screen, fx: &mut Effects) {
         let moved = self.screen != screen;
         self.screen = screen;
         if moved {
-            self.events.push(HostEvent::Step(self.place()));
+            fx.events.push(HostEvent::Step(self.place()));
         }
     }
 
-    fn show_problems_on(&mut self, step: usize) {
-        self.enter(Screen::Step(step));
-        self.errors = self.problems(step);
+    fn show_problems_on(&mut self, step: usize, fx: &mut Effects) {
+        self.enter(Screen::Step(step), fx);
         self.checking = true;
-        self.move_focus(Focus::ErrorSummary);
+        fx.focus = Some(Focus::ErrorSummary);
     }
 
-    fn send(&mut self) {
+    fn send(&mut self, fx: &mut Effects) {
         self.delivery = Delivery::Sending;
-        self.asked_to_send = true;
+        fx.send = true;
     }
 
-    fn finish(&mut self, sent: bool) {
-        if let Some(summary) = self.pending_summary() {
+    fn finish(&mut self, sent: bool, fx: &mut Effects) {
+        if let Some(summary) = self.pending_summary().cloned() {
             if sent {
-                self.pending = None;
+                self.prepared = None;
             }
-            self.go(
-                Screen::Done {
-                    summary: Box::new(summary),
-                    sent,
-                },
-                Focus::Heading,
-            );
+            self.go(Screen::Done { summary, sent }, Focus::Heading, fx);
         }
     }
 
-    fn delivered(&mut self, outcome: Outcome) {
+    fn delivered(&mut self, outcome: Outcome, fx: &mut Effects) {
         match outcome {
             Outcome::Delivered => {
                 self.delivery = Delivery::Idle;
-                if let Some(p) = &self.pending {
-                    self.events.push(HostEvent::Submitted {
-                        id: p.id.clone(),
-                        reference: super::summary::reference(&p.id),
+                if let Some(id) = self.pending_id() {
+                    fx.events.push(HostEvent::Submitted {
+                        id: id.to_owned(),
+                        reference: super::summary::reference(id),
                     });
                 }
-                self.finish(true);
+                self.finish(true, fx);
             }
             Outcome::Rejected(status, fields) => {
                 let q = Rc::clone(&self.questionnaire);
@@ -294,87 +304,105 @@ impl Flow {
                 match self.first_step_with_problems(0) {
                     Some(step) if !self.rejected.is_empty() => {
                         // The answers will change, so the next Submit is a new submission.
-                        self.pending = None;
+                        self.prepared = None;
                         self.delivery = Delivery::Idle;
                         self.returning = true;
-                        self.show_problems_on(step);
+                        self.show_problems_on(step, fx);
                     }
                     // Errors about fields the visitor cannot see cannot be fixed by them.
-                    _ => self.delivered(Outcome::Failed(Failure::Refused(status))),
+                    _ => self.delivered(Outcome::Failed(Failure::Refused(status)), fx),
                 }
             }
             Outcome::Failed(failure) => {
                 self.delivery = Delivery::Failed(failure);
-                self.events.push(HostEvent::Failed {
-                    id: self.pending.as_ref().map(|p| p.id.clone()),
+                fx.events.push(HostEvent::Failed {
+                    id: self.pending_id().map(str::to_owned),
                     reason: reason(failure),
                     message: None,
                 });
                 if failure.retryable() {
-                    self.move_focus(Focus::Alert);
+                    fx.focus = Some(Focus::Alert);
                 } else {
-                    self.finish(false);
+                    self.finish(false, fx);
                 }
             }
         }
     }
 
-    /// The one way state changes. Also notes what the view must do once the action is drawn:
-    /// move focus, send.
-    pub fn apply(&mut self, action: Action) {
-        let revision = self.revision;
-        self.moved_focus = false;
-        self.asked_to_send = false;
-        self.events.clear();
-        self.reduce(action);
-        self.revision = revision.wrapping_add(1);
+    /// The one way state changes. Returns what the view must do once the action is drawn:
+    /// move focus, send, tell the host page.
+    pub fn apply(&mut self, action: Action) -> Effects {
+        let mut fx = Effects::default();
+        self.reduce(action, &mut fx);
+        fx
     }
 
-    fn reduce(&mut self, action: Action) {
+    /// The answer a tick or untick makes: the ticked options in the questionnaire's order.
+    fn ticked(&self, question: &str, option: &str, on: bool) -> Option<Value> {
+        let q = self.questionnaire.question(question)?;
+        let was = |v: &str| self.answers.get(question).is_some_and(|a| a.matches(v));
+        let values = q
+            .options
+            .iter()
+            .filter(|o| if o.value == option { on } else { was(&o.value) })
+            .map(|o| o.value.clone());
+        Some(Value::Many(values.collect()))
+    }
+
+    fn reduce(&mut self, action: Action, fx: &mut Effects) {
         let sending = self.delivery == Delivery::Sending;
         match (action, self.screen.clone()) {
-            (Action::Answer { question, value }, Screen::Step(step)) => {
+            (
+                Action::Tick {
+                    question,
+                    option,
+                    on,
+                },
+                Screen::Step(_),
+            ) => {
+                if let Some(value) = self.ticked(&question, &option, on) {
+                    self.reduce(Action::Answer { question, value }, fx);
+                }
+            }
+            (Action::Answer { question, value }, Screen::Step(_)) => {
                 if self.answers.get(&question) != Some(&value) {
                     // Different answers make a different submission, with a new id.
-                    self.pending = None;
+                    self.prepared = None;
                     self.delivery = Delivery::Idle;
                 }
                 self.rejected.retain(|r| r.question != question);
                 self.answers.set(&question, value);
-                if self.checking {
-                    self.errors = self.problems(step);
-                }
             }
             (Action::Continue, Screen::Step(step)) => {
                 if !self.problems(step).is_empty() {
-                    self.show_problems_on(step);
+                    self.show_problems_on(step, fx);
                 } else if self.returning {
                     // A change may reveal a required question on a later step.
                     match self.first_step_with_problems(0) {
-                        Some(s) => self.show_problems_on(s),
+                        Some(s) => self.show_problems_on(s, fx),
                         None => {
                             self.returning = false;
-                            self.go(Screen::Review, Focus::Heading);
+                            self.go(Screen::Review, Focus::Heading, fx);
                         }
                     }
                 } else if step + 1 < self.step_count() {
-                    self.go(Screen::Step(step + 1), Focus::Heading);
+                    self.go(Screen::Step(step + 1), Focus::Heading, fx);
                 } else {
-                    self.go(Screen::Review, Focus::Heading);
+                    self.go(Screen::Review, Focus::Heading, fx);
                 }
             }
             (Action::Back, Screen::Step(step)) if step > 0 => {
                 self.returning = false;
-                self.go(Screen::Step(step - 1), Focus::Heading);
+                self.go(Screen::Step(step - 1), Focus::Heading, fx);
             }
             (Action::Back, Screen::Review) if !sending => {
                 let last = self.step_count() - 1;
-                self.go(Screen::Step(last), Focus::Heading);
+                self.go(Screen::Step(last), Focus::Heading, fx);
             }
             (Action::Change { question }, Screen::Review) if !sending => {
                 if let Some(step) = self.questionnaire.step_of(&question) {
                     self.returning = true;
-                    self.go(Screen::Step(step), Focus::Field(question));
+                    self.go(Screen::Step(step), Focus::Field(question), fx);
                 }
             }
             // Sending already: a second click or Enter sends nothing more.
@@ -387,31 +415,36 @@ impl Flow {
                 Screen::Review,
             ) if !sending => {
                 if let Some(step) = self.first_step_with_problems(0) {
-                    self.show_problems_on(step);
+                    self.show_problems_on(step, fx);
                     return;
                 }
-                let spam = spam::reasons(self.hidden_field_filled, self.started_ms, at_ms);
-                self.pending.get_or_insert(Pending {
-                    id,
-                    completed_at,
-                    spam,
-                });
+                if self.prepared.is_none() {
+                    let spam = spam::reasons(self.hidden_field_filled, self.started_ms, at_ms);
+                    let pending = Pending {
+                        id,
+                        completed_at,
+                        spam,
+                    };
+                    self.prepared = Some(self.prepare(pending));
+                }
                 let too_large = self
                     .pending_summary()
                     .is_some_and(|s| s.json().len() > MAX_PAYLOAD_BYTES);
                 match self.config.endpoint {
-                    None => self.finish(false),
+                    None => self.finish(false, fx),
                     // Larger than any endpoint should be asked to take: never sent, and offered
                     // to the visitor to send by hand.
-                    Some(_) if too_large => self.delivered(Outcome::Failed(Failure::TooLarge)),
-                    Some(_) => self.send(),
+                    Some(_) if too_large => {
+                        self.delivered(Outcome::Failed(Failure::TooLarge), fx)
+                    }
+                    Some(_) => self.send(fx),
                 }
             }
-            (Action::Delivery(outcome), Screen::Review) if sending => self.delivered(outcome),
+            (Action::Delivery(outcome), Screen::Review) if sending => self.delivered(outcome, fx),
             (Action::BackOnline, Screen::Review) => {
-                if let (Delivery::Failed(f), Some(_)) = (self.delivery, &self.pending) {
+                if let (Delivery::Failed(f), Some(_)) = (self.delivery, &self.prepared) {
                     if f.retryable() {
-                        self.send();
+                        self.send(fx);
                     }
                 }
             }
@@ -423,9 +456,9 @@ impl Flow {
                 *self = Flow::new(Rc::clone(&self.questionnaire), Rc::clone(&self.config));
                 self.started_ms = started_ms;
                 if was != self.place() {
-                    self.events.push(HostEvent::Step(self.place()));
+                    fx.events.push(HostEvent::Step(self.place()));
                 }
-                self.move_focus(Focus::Heading);
+                fx.focus = Some(Focus::Heading);
             }
             // Anything else (Continue on the review, a stale click, a late answer) changes
             // nothing.
@@ -452,7 +485,7 @@ impl Flow {
             started_at: self.started_ms,
             step,
             answers: self.answers.clone(),
-            pending: self.pending.clone(),
+            pending: self.prepared.as_ref().map(|p| p.pending.clone()),
         })
     }
 
@@ -472,8 +505,8 @@ impl Flow {
             Some(i) if i < self.step_count() => Screen::Step(i),
             _ => Screen::Review,
         };
-        self.pending = draft.pending;
-        if self.pending.is_some() {
+        self.prepared = draft.pending.map(|p| self.prepare(p));
+        if self.prepared.is_some() {
             self.screen = Screen::Review;
             if self.config.endpoint.is_some() {
                 self.delivery = Delivery::Failed(Failure::NotSent);
@@ -504,27 +537,18 @@ pub(crate) mod tests {
         flow
     }
 
-    /// Answers every step minimally and continues to "Check your answers".
-    fn to_review(flow: &mut Flow) {
+    /// Answers every step minimally and continues to "Check your answers": the effects of
+    /// that last Continue.
+    fn to_review(flow: &mut Flow) -> Effects {
+        let mut last = Effects::default();
         for actions in minimal_answers() {
             for a in actions {
                 flow.apply(a);
             }
-            flow.apply(Action::Continue);
+            last = flow.apply(Action::Continue);
         }
         assert_eq!(flow.screen, Screen::Review);
-    }
-
-    /// `flow` with `before`'s notes about the last action (its count, whether it moved focus or
-    /// asked to send): those describe each action; the rest of the state should not move.
-    fn unrevised(flow: &Flow, before: &Flow) -> Flow {
-        Flow {
-            revision: before.revision,
-            moved_focus: before.moved_focus,
-            asked_to_send: before.asked_to_send,
-            events: before.events.clone(),
-            ..flow.clone()
-        }
+        last
     }
 
     fn submit(id: &str) -> Action {
@@ -554,11 +578,21 @@ pub(crate) mod tests {
             value: Value::Checked(true),
         }
     }
-    fn ids(flow: &Flow) -> Vec<(&str, Problem)> {
-        flow.errors
-            .iter()
-            .map(|e| (e.question.as_str(), e.problem.clone()))
+    fn ids(flow: &Flow) -> Vec<(String, Problem)> {
+        flow.errors()
+            .into_iter()
+            .map(|e| (e.question, e.problem))
             .collect()
+    }
+
+    fn error_for(flow: &Flow, question: &str) -> Option<Problem> {
+        let errors = flow.errors().into_iter();
+        errors.filter(|e| e.question == question).map(|e| e.problem).next()
+    }
+
+    /// `[(question, problem)]` as `ids` returns it, from string literals.
+    fn want(pairs: &[(&str, Problem)]) -> Vec<(String, Problem)> {
+        pairs.iter().map(|(q, p)| (q.to_string(), p.clone())).collect()
     }
 
     /// A visitor's minimal valid answers, step by step (shared/questionnaire-brief.md).
@@ -584,31 +618,30 @@ pub(crate) mod tests {
     #[test]
     fn continue_on_an_empty_first_step_lists_every_required_problem() {
         let mut flow = flow();
-        flow.apply(Action::Continue);
+        let fx = flow.apply(Action::Continue);
         assert_eq!(flow.screen, Screen::Step(0));
         assert_eq!(
             ids(&flow),
-            [
+            want(&[
                 ("full_name", Problem::Missing),
                 ("email", Problem::Missing),
                 ("age_confirmed", Problem::Missing)
-            ]
+            ])
         );
-        assert_eq!(flow.focus, Focus::ErrorSummary);
-        assert!(flow.moved_focus);
+        assert_eq!(fx.focus, Some(Focus::ErrorSummary));
         // Re-checked as the visitor fixes, without moving focus.
         flow.apply(text("email", "name@"));
-        assert_eq!(flow.error_for("email"), Some(&Problem::Email));
+        assert_eq!(error_for(&flow, "email"), Some(Problem::Email));
         flow.apply(text("email", "name@example.com"));
-        flow.apply(text("full_name", "Jane"));
-        assert_eq!(ids(&flow), [("age_confirmed", Problem::Missing)]);
-        assert!(!flow.moved_focus, "typing never moves focus");
+        let fx = flow.apply(text("full_name", "Jane"));
+        assert_eq!(ids(&flow), want(&[("age_confirmed", Problem::Missing)]));
+        assert_eq!(fx.focus, None, "typing never moves focus");
         // An optional website that is filled in must be valid.
         flow.apply(text("website", "javascript:alert(1)"));
-        assert_eq!(flow.error_for("website"), Some(&Problem::Website));
+        assert_eq!(error_for(&flow, "website"), Some(Problem::Website));
         // Another failed Continue moves focus to the summary again.
-        flow.apply(Action::Continue);
-        assert!(flow.moved_focus);
+        let fx = flow.apply(Action::Continue);
+        assert_eq!(fx.focus, Some(Focus::ErrorSummary));
     }
 
     #[test]
@@ -620,7 +653,7 @@ pub(crate) mod tests {
                 flow.apply(a);
             }
             flow.apply(Action::Continue);
-            assert!(flow.errors.is_empty(), "step {step}: {:?}", flow.errors);
+            assert!(flow.errors().is_empty(), "step {step}: {:?}", flow.errors());
         }
         assert_eq!(flow.screen, Screen::Review);
         // Back from the review keeps every answer.
@@ -638,11 +671,11 @@ pub(crate) mod tests {
             Some(&Value::Text("Jane Example".into()))
         );
         // Change returns to the review after the edit.
-        flow.apply(Action::Change {
+        let fx = flow.apply(Action::Change {
             question: "email".into(),
         });
         assert_eq!(flow.screen, Screen::Step(0));
-        assert_eq!(flow.focus, Focus::Field("email".into()));
+        assert_eq!(fx.focus, Some(Focus::Field("email".into())));
         flow.apply(text("email", "jane+skin@gmail.com"));
         flow.apply(Action::Continue);
         assert_eq!(flow.screen, Screen::Review);
@@ -665,6 +698,34 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn ticking_options_keeps_the_questionnaire_order() {
+        // Issue 10: ticking a box of a `multi` question is a core action.
+        let mut flow = flow();
+        flow.apply(Action::Continue);
+        flow.screen = Screen::Step(1);
+        let tick = |option: &str, on: bool| Action::Tick {
+            question: "areas".into(),
+            option: option.into(),
+            on,
+        };
+        for action in [tick("neck", true), tick("face", true), tick("hands", true)] {
+            flow.apply(action);
+        }
+        flow.apply(tick("neck", false));
+        let want = Value::Many(vec!["face".into(), "hands".into()]);
+        assert_eq!(flow.answers.get("areas"), Some(&want));
+        // An option the question does not have, or a question that is not there: nothing.
+        let before = flow.clone();
+        flow.apply(tick("elbows", true));
+        flow.apply(Action::Tick {
+            question: "nope".into(),
+            option: "x".into(),
+            on: true,
+        });
+        assert_eq!(flow.answers, before.answers);
+    }
+
+    #[test]
     fn a_change_that_reveals_a_required_question_is_asked_before_the_review() {
         let mut flow = flow();
         to_review(&mut flow);
@@ -675,7 +736,7 @@ pub(crate) mod tests {
         flow.apply(many("concerns", &["acne_scars", "other"]));
         flow.apply(Action::Continue);
         assert_eq!(flow.screen, Screen::Step(1));
-        assert_eq!(ids(&flow), [("concerns_other", Problem::Missing)]);
+        assert_eq!(ids(&flow), want(&[("concerns_other", Problem::Missing)]));
         flow.apply(text("concerns_other", "Redness"));
         flow.apply(Action::Continue);
         assert_eq!(flow.screen, Screen::Review);
@@ -687,10 +748,10 @@ pub(crate) mod tests {
         flow.screen = Screen::Step(3);
         flow.apply(text("allergies", "yes"));
         flow.apply(Action::Continue);
-        assert_eq!(ids(&flow), [("allergies_detail", Problem::Missing)]);
+        assert_eq!(ids(&flow), want(&[("allergies_detail", Problem::Missing)]));
         // Answering "no" hides the detail, and its problem goes with it.
         flow.apply(text("allergies", "no"));
-        assert!(flow.errors.is_empty());
+        assert!(flow.errors().is_empty());
         flow.apply(Action::Continue);
         assert_eq!(flow.screen, Screen::Step(4));
     }
@@ -711,54 +772,59 @@ pub(crate) mod tests {
             },
             Action::Delivery(Outcome::Delivered),
         ] {
-            flow.apply(action);
-            assert_eq!(unrevised(&flow, &before), before);
+            assert_eq!(flow.apply(action), Effects::default());
+            assert_eq!(flow, before);
         }
     }
 
     #[test]
     fn the_host_page_hears_of_each_new_screen_and_each_send() {
         // Issue 4, "Host events": step changes, submitted with the id, failed; never answers.
-        let mut flow = sending_flow();
-        assert_eq!(flow.events, [HostEvent::Step(Place::Review { of: 5 })]);
+        let config = Config {
+            endpoint: Some("https://clinic.example/in".into()),
+            ..Config::default()
+        };
+        let mut flow = Flow::new(Rc::new(Questionnaire::builtin()), Rc::new(config));
+        let fx = to_review(&mut flow);
+        assert_eq!(fx.events, [HostEvent::Step(Place::Review { of: 5 })]);
         let ready = flow.ready();
         assert_eq!(ready.name(), "consultation-form:ready");
-        flow.apply(Action::Back);
+        let fx = flow.apply(Action::Back);
         let step5 = Place::Step {
             number: 5,
             of: 5,
             id: "consent".into(),
         };
-        assert_eq!(flow.events, [HostEvent::Step(step5)]);
-        flow.apply(text("full_name", "Jane Example"));
-        assert_eq!(flow.events, [], "an answer is not an event");
+        assert_eq!(fx.events, [HostEvent::Step(step5)]);
+        let fx = flow.apply(text("full_name", "Jane Example"));
+        assert_eq!(fx.events, [], "an answer is not an event");
         flow.apply(Action::Continue);
-        flow.apply(submit("first"));
-        assert_eq!(flow.events, [], "sending is not yet submitted");
-        flow.apply(Action::Delivery(Outcome::Failed(Failure::Timeout)));
+        let fx = flow.apply(submit("first"));
+        assert_eq!(fx.events, [], "sending is not yet submitted");
+        let fx = flow.apply(Action::Delivery(Outcome::Failed(Failure::Timeout)));
         let failed = HostEvent::Failed {
             id: Some("first".into()),
             reason: "timeout",
             message: None,
         };
-        assert_eq!(flow.events, [failed]);
+        assert_eq!(fx.events, [failed]);
         flow.apply(submit("retry"));
-        flow.apply(Action::Delivery(Outcome::Delivered));
+        let fx = flow.apply(Action::Delivery(Outcome::Delivered));
         let submitted = HostEvent::Submitted {
             id: "first".into(),
             reference: "FIRS-T".into(),
         };
         let done = HostEvent::Step(Place::Done { of: 5, sent: true });
-        assert_eq!(flow.events, [submitted, done]);
-        let details: String = flow.events.iter().map(HostEvent::detail).collect();
+        assert_eq!(fx.events, [submitted, done]);
+        let details: String = fx.events.iter().map(HostEvent::detail).collect();
         assert!(!details.contains("Jane"), "{details}");
-        flow.apply(Action::StartAgain);
+        let fx = flow.apply(Action::StartAgain);
         let first = Place::Step {
             number: 1,
             of: 5,
             id: "about_you".into(),
         };
-        assert_eq!(flow.events, [HostEvent::Step(first)]);
+        assert_eq!(fx.events, [HostEvent::Step(first)]);
     }
 
     #[test]
@@ -768,8 +834,8 @@ pub(crate) mod tests {
         let mut flow = sending_flow();
         flow.started_ms = 598_000;
         flow.apply(Action::HiddenField { filled: true });
-        flow.apply(submit("bot"));
-        assert!(flow.asked_to_send, "never silently dropped");
+        let fx = flow.apply(submit("bot"));
+        assert!(fx.send, "never silently dropped");
         let summary = flow.pending_summary().unwrap();
         assert_eq!(summary.spam, [spam::HIDDEN_FIELD, spam::TOO_FAST]);
         assert!(summary
@@ -824,11 +890,11 @@ pub(crate) mod tests {
             big.apply(text(&format!("q{i}"), &"\u{1f600}".repeat(1000)));
         }
         big.apply(Action::Continue);
-        big.apply(submit("too-big"));
-        assert!(!big.asked_to_send);
+        let fx = big.apply(submit("too-big"));
+        assert!(!fx.send);
         assert_eq!(big.delivery, Delivery::Failed(Failure::TooLarge));
         // Its own reason and words: nobody refused it, as it was never sent (issue 10).
-        assert!(big.events.iter().any(|e| matches!(
+        assert!(fx.events.iter().any(|e| matches!(
             e,
             HostEvent::Failed {
                 reason: "too-large",
@@ -847,18 +913,16 @@ pub(crate) mod tests {
     #[test]
     fn sending_once_then_delivered() {
         let mut flow = sending_flow();
-        let revision = flow.revision;
-        flow.apply(submit("first"));
+        let fx = flow.apply(submit("first"));
         assert_eq!(flow.delivery, Delivery::Sending);
-        assert!(flow.asked_to_send && !flow.moved_focus);
-        assert_eq!(flow.revision, revision + 1);
+        assert!(fx.send && fx.focus.is_none());
         // Double click, Enter twice: nothing more is sent, and the review stays put.
         let email = Action::Change {
             question: "email".into(),
         };
         for action in [submit("second"), email, Action::Back] {
-            flow.apply(action);
-            assert!(!flow.asked_to_send, "a second press asks for nothing");
+            let fx = flow.apply(action);
+            assert!(!fx.send, "a second press asks for nothing");
             assert_eq!(flow.screen, Screen::Review);
         }
         flow.apply(Action::Delivery(Outcome::Delivered));
@@ -870,12 +934,12 @@ pub(crate) mod tests {
             panic!("{:?}", flow.screen)
         };
         assert_eq!(summary.submission_id, "first");
-        assert_eq!(flow.pending, None);
+        assert_eq!(flow.prepared, None);
         assert_eq!(flow.draft(0), None, "nothing kept after a successful send");
         // A late duplicate answer changes nothing.
         let done = flow.clone();
-        flow.apply(Action::Delivery(Outcome::Delivered));
-        assert_eq!(unrevised(&flow, &done), done);
+        assert_eq!(flow.apply(Action::Delivery(Outcome::Delivered)), Effects::default());
+        assert_eq!(flow, done);
     }
 
     #[test]
@@ -889,32 +953,29 @@ pub(crate) mod tests {
             let mut flow = sending_flow();
             let answers = flow.answers.clone();
             flow.apply(submit("first"));
-            flow.apply(Action::Delivery(Outcome::Failed(failure)));
+            let fx = flow.apply(Action::Delivery(Outcome::Failed(failure)));
             assert_eq!(flow.delivery, Delivery::Failed(failure));
-            assert_eq!(flow.focus, Focus::Alert);
+            assert_eq!(fx.focus, Some(Focus::Alert));
             assert_eq!(flow.screen, Screen::Review);
             assert_eq!(flow.answers, answers);
-            flow.apply(submit("retry"));
-            assert!(flow.asked_to_send);
+            let fx = flow.apply(submit("retry"));
+            assert!(fx.send);
             assert_eq!(flow.delivery, Delivery::Sending);
             assert_eq!(flow.pending_summary().unwrap().submission_id, "first");
             // Coming back online retries a failed send, and only that.
             flow.apply(Action::Delivery(Outcome::Failed(failure)));
-            flow.apply(Action::BackOnline);
-            assert_eq!(
-                (flow.delivery, flow.asked_to_send),
-                (Delivery::Sending, true)
-            );
-            flow.apply(Action::BackOnline);
-            assert!(!flow.asked_to_send, "not while sending");
+            let fx = flow.apply(Action::BackOnline);
+            assert_eq!((flow.delivery, fx.send), (Delivery::Sending, true));
+            let fx = flow.apply(Action::BackOnline);
+            assert!(!fx.send, "not while sending");
         }
     }
 
     #[test]
     fn coming_online_never_submits_by_itself() {
         let mut flow = sending_flow();
-        flow.apply(Action::BackOnline);
-        assert_eq!((flow.delivery, flow.asked_to_send), (Delivery::Idle, false));
+        let fx = flow.apply(Action::BackOnline);
+        assert_eq!((flow.delivery, fx.send), (Delivery::Idle, false));
     }
 
     #[test]
@@ -940,13 +1001,13 @@ pub(crate) mod tests {
         // progress; the client may retry it. Never a refusal.
         let mut flow = sending_flow();
         flow.apply(submit("first"));
-        flow.apply(Action::Delivery(crate::core::delivery::classify(409, "")));
+        let fx = flow.apply(Action::Delivery(crate::core::delivery::classify(409, "")));
         assert_eq!(flow.delivery, Delivery::Failed(Failure::Busy));
         assert_eq!(flow.screen, Screen::Review);
-        assert_eq!(flow.focus, Focus::Alert);
-        flow.apply(submit("second"));
-        assert!(flow.asked_to_send);
-        assert_eq!(flow.pending.as_ref().map(|p| p.id.as_str()), Some("first"));
+        assert_eq!(fx.focus, Some(Focus::Alert));
+        let fx = flow.apply(submit("second"));
+        assert!(fx.send);
+        assert_eq!(flow.pending_id(), Some("first"));
     }
 
     #[test]
@@ -961,26 +1022,26 @@ pub(crate) mod tests {
                 "Please give your full name".to_owned(),
             ),
         ];
-        flow.apply(Action::Delivery(Outcome::Rejected(422, fields)));
+        let fx = flow.apply(Action::Delivery(Outcome::Rejected(422, fields)));
         assert_eq!(flow.screen, Screen::Step(0));
         assert_eq!(
             ids(&flow),
-            [
+            want(&[
                 (
                     "full_name",
                     Problem::Rejected("Please give your full name".into())
                 ),
                 ("email", Problem::Rejected("This address bounced".into())),
-            ]
+            ])
         );
-        assert_eq!(flow.focus, Focus::ErrorSummary);
+        assert_eq!(fx.focus, Some(Focus::ErrorSummary));
         assert_eq!(flow.delivery, Delivery::Idle);
         // Still there after a Continue with nothing changed; gone once the answer is edited.
         flow.apply(Action::Continue);
-        assert_eq!(flow.errors.len(), 2);
+        assert_eq!(flow.errors().len(), 2);
         flow.apply(text("email", "other@example.com"));
         flow.apply(text("full_name", "Jane Q Example"));
-        assert!(flow.errors.is_empty());
+        assert!(flow.errors().is_empty());
         flow.apply(Action::Continue);
         assert_eq!(
             flow.screen,
@@ -996,9 +1057,9 @@ pub(crate) mod tests {
     fn without_an_endpoint_submit_shows_the_summary_to_send() {
         let mut flow = flow();
         to_review(&mut flow);
-        flow.apply(submit("first"));
+        let fx = flow.apply(submit("first"));
         assert!(matches!(flow.screen, Screen::Done { sent: false, .. }));
-        assert!(!flow.asked_to_send, "nothing is sent");
+        assert!(!fx.send, "nothing is sent");
     }
 
     #[test]
@@ -1047,11 +1108,9 @@ pub(crate) mod tests {
         restored.apply(submit("after-reload"));
         assert_eq!(restored.pending_summary().unwrap().submission_id, "first");
 
-        // Start again forgets everything, but still counts as an action for the view.
-        let revision = restored.revision;
-        restored.apply(Action::StartAgain);
+        // Start again forgets everything, and takes focus to the first heading.
+        let fx = restored.apply(Action::StartAgain);
         assert_eq!(restored.draft(10), None);
-        assert_eq!(restored.revision, revision + 1);
-        assert!(restored.moved_focus);
+        assert_eq!(fx.focus, Some(Focus::Heading));
     }
 }
