@@ -10,11 +10,18 @@ ensure_browser
 say "Formatting and lints (host and wasm)"
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy -p consultation-receiver --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --features crash-test --quiet -- -D warnings
 
 say "Layer 1: browser-free core (cargo test)"
 cargo test --quiet
+
+say "Layer 1b: the clinic's receiver (cargo test -p consultation-receiver: the real process, SQLite, aiosmtpd)"
+ensure_smtp_server
+cargo test --quiet -p consultation-receiver
+# The end-to-end tests below run this build (tests/e2e/support/receiver.mjs).
+ensure_receiver
 
 say "Fuzz smoke run: each cargo fuzz target for 20 seconds from the committed seeds"
 ensure_fuzzer

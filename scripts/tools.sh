@@ -83,3 +83,31 @@ ensure_browser() {
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
   export CHROMEDRIVER=/usr/bin/chromedriver
 }
+
+# A real SMTP server for the receiver's notification tests and the serve command's demo:
+# aiosmtpd from PyPI (Debian's CPython 3.11 is on these machines; pip is its ordinary client).
+ensure_smtp_server() {
+  if ! command -v python3 >/dev/null; then
+    apt_install python3 python3-pip
+  fi
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    say "Installing aiosmtpd (PyPI), the SMTP server the receiver's tests send to"
+    if python3 -m pip --version >/dev/null 2>&1; then
+      # Debian's own python3 refuses plain pip installs (PEP 668) without the second flag.
+      python3 -m pip install --quiet aiosmtpd 2>/dev/null ||
+        python3 -m pip install --quiet --break-system-packages aiosmtpd ||
+        fail "could not install aiosmtpd: python3 -m pip install aiosmtpd"
+    else
+      # No pip: Debian packages the same project.
+      apt_install python3-aiosmtpd
+    fi
+  fi
+}
+
+# The clinic's receiver (receiver/, a workspace member): the debug build, which the test
+# command's cargo test builds anyway and the end-to-end tests and the serve command run.
+RECEIVER_BIN=target/debug/consultation-receiver
+ensure_receiver() {
+  say "Building the receiver (cargo build -p consultation-receiver)"
+  cargo build --quiet -p consultation-receiver
+}

@@ -23,7 +23,7 @@ before(async () => {
   site = await serveDirectory(path.join(ROOT, 'tests/e2e'));
   // A real site has an icon; without one the browser logs a 404 for /favicon.ico.
   site.add('/favicon.ico', '', { 'content-type': 'image/x-icon' });
-  receiver = await startReceiver();
+  receiver = await startReceiver({ origins: [env.server.origin, site.origin] });
   schemaErrors = await schemaValidator();
 });
 after(async () => {

@@ -18,7 +18,7 @@ let env;
 let receiver;
 before(async () => {
   env = await start();
-  receiver = await startReceiver();
+  receiver = await startReceiver({ origins: [env.server.origin] });
 });
 after(async () => {
   await receiver?.close();

@@ -13,7 +13,7 @@ let receiver;
 let schemaErrors;
 before(async () => {
   env = await start();
-  receiver = await startReceiver();
+  receiver = await startReceiver({ origins: [env.server.origin] });
   schemaErrors = await schemaValidator();
 });
 after(async () => {
@@ -107,6 +107,26 @@ test('a 500, a reload, then Retry: the same submission, delivered and stored exa
   // The retry after the reload was the same submission: two requests with one id.
   assert.equal((await receiver.requests())[stored.submission_id], 2);
   assert.deepEqual(problems.filter((p) => !p.includes('500')), []);
+  await context.close();
+});
+
+test('a 409 (the same submission still being received) is a moment to wait: Retry sends the same id, stored once', async () => {
+  const { page, context, problems } = await openWidget(env, { settings: sending() });
+  await completeSteps(page, { email: 'busy409@example.com' });
+  // The receiver's own 409 for an Idempotency-Key still in flight (the IETF httpapi draft).
+  await receiver.control({ respond: 409, times: 1 });
+  await submitButton(page).click();
+  const alert = failure(page);
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /Glow Clinic is still receiving your answers.*will not be sent twice/);
+  assert.doesNotMatch(await alert.textContent(), /could not accept/, 'never a refusal');
+  assert.ok(await page.getByText('Jane Example').isVisible(), 'every answer still shown');
+  await submitButton(page, 'Retry').click();
+  await sent(page);
+  const [stored, ...more] = await storedFor('busy409@example.com');
+  assert.equal(more.length, 0);
+  assert.equal((await receiver.requests())[stored.submission_id], 2, 'the retry carried the same id');
+  assert.deepEqual(problems.filter((p) => !p.includes('409')), []);
   await context.close();
 });
 
