@@ -4,6 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use consultation_widget::core::config::Config;
+use consultation_widget::core::dom_ids;
 use consultation_widget::core::questionnaire::Questionnaire;
 use consultation_widget::view::mount;
 use std::rc::Rc;
@@ -131,14 +132,15 @@ async fn continue_on_an_empty_step_shows_an_accessible_error_summary() {
         ]
     );
 
-    // Inline: the message sits in {id}-error, named by aria-describedby, after a hidden
+    // Inline: the message sits in {id}.error (core::dom_ids), named by aria-describedby, after a hidden
     // "Error:", and the field is aria-invalid.
     for (id, describer) in [
         ("full_name", "#full_name"),
         ("email", "#email"),
         ("age_confirmed", "fieldset:has(#age_confirmed)"),
     ] {
-        let error = find(&host, &format!("#{id}-error")).expect("an inline error");
+        let error_id = dom_ids::error(id);
+        let error = find(&host, &format!("[id=\"{error_id}\"]")).expect("an inline error");
         assert_eq!(
             error.text_content().unwrap(),
             "Error: Required field missing"
@@ -153,7 +155,7 @@ async fn continue_on_an_empty_step_shows_an_accessible_error_summary() {
             .get_attribute("aria-describedby")
             .unwrap();
         assert!(
-            described.split(' ').any(|d| d == format!("{id}-error")),
+            described.split(' ').any(|d| d == error_id),
             "{id}: {described}"
         );
         let field = find(&host, &format!("#{id}")).unwrap();
@@ -168,7 +170,7 @@ async fn continue_on_an_empty_step_shows_an_accessible_error_summary() {
         .unwrap()
         .get_attribute("aria-describedby")
         .unwrap();
-    assert_eq!(email_described, "email-hint email-error");
+    assert_eq!(email_described, "email.hint email.error");
     // The optional phone field is neither invalid nor described by an error.
     let phone = find(&host, "#phone").unwrap();
     assert_eq!(phone.get_attribute("aria-invalid"), None);
@@ -193,7 +195,7 @@ async fn continue_on_an_empty_step_shows_an_accessible_error_summary() {
     };
     type_text("name@");
     wait_for("the email message", || {
-        find(&host, "#email-error")
+        find(&host, "[id=\"email.error\"]")
             .and_then(|e| e.text_content())
             .as_deref()
             == Some("Error: Email address invalid")
@@ -201,7 +203,7 @@ async fn continue_on_an_empty_step_shows_an_accessible_error_summary() {
     .await;
     type_text("name@example.com");
     wait_for("the email message to go", || {
-        find(&host, "#email-error").is_none()
+        find(&host, "[id=\"email.error\"]").is_none()
     })
     .await;
     assert_eq!(
@@ -213,7 +215,7 @@ async fn continue_on_an_empty_step_shows_an_accessible_error_summary() {
             .unwrap()
             .get_attribute("aria-describedby")
             .as_deref(),
-        Some("email-hint")
+        Some("email.hint")
     );
     // What was typed is kept exactly.
     assert_eq!(email.value(), "name@example.com");

@@ -1,9 +1,11 @@
 //! One field component for every question, driven by the question's data: its label, hint,
-//! error and control, wired to the accessible form contract (ids `{id}`, `{id}-hint`,
-//! `{id}-error`; `aria-describedby`; `aria-invalid`; fieldsets with legends for groups).
+//! error and control, wired to the accessible form contract (ids from `core::dom_ids`:
+//! `{id}`, `{id}.hint`, `{id}.error`; `aria-describedby`; `aria-invalid`; fieldsets with
+//! legends for groups).
 
 use super::State;
 use crate::core::answers::Value;
+use crate::core::dom_ids;
 use crate::core::flow::Action;
 use crate::core::messages::message;
 use crate::core::questionnaire::{Kind, Question};
@@ -20,16 +22,6 @@ pub struct FieldProps {
     pub dispatch: UseReducerDispatcher<State>,
 }
 
-/// The id of a group's n-th option: the first option carries the question's own id, so an
-/// error summary link to `#{id}` lands on it (GOV.UK Design System, error summary).
-fn option_id(question: &str, index: usize) -> String {
-    if index == 0 {
-        question.to_owned()
-    } else {
-        format!("{question}-{}", index + 1)
-    }
-}
-
 /// "(optional)" after the label of every question that may be left empty; no asterisks.
 pub fn label_text(q: &Question) -> String {
     if q.required {
@@ -43,9 +35,9 @@ pub fn label_text(q: &Question) -> String {
 /// each component costs the download its own copy of yew's component machinery.
 pub fn field(props: &FieldProps) -> Html {
     let q = &props.question;
-    let id = q.id.clone();
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
+    let id = dom_ids::field(&q.id);
+    let hint_id = dom_ids::hint(&q.id);
+    let error_id = dom_ids::error(&q.id);
     let described: Vec<&str> = [
         q.hint.as_ref().map(|_| hint_id.as_str()),
         props.error.as_ref().map(|_| error_id.as_str()),
@@ -68,7 +60,7 @@ pub fn field(props: &FieldProps) -> Html {
     });
     let answer = {
         let dispatch = props.dispatch.clone();
-        let id = id.clone();
+        let id = q.id.clone();
         move |value: Value| {
             // Test builds only (`--features crash-test`, tests/e2e/crash.test.mjs): a way to
             // make the wasm panic on demand. The release build has no such path.
@@ -158,6 +150,7 @@ pub fn field(props: &FieldProps) -> Html {
                     value: "true",
                     label: &text,
                     hint: None,
+                    hint_id: String::new(),
                     checked,
                     invalid,
                     onchange,
@@ -168,28 +161,33 @@ pub fn field(props: &FieldProps) -> Html {
                     .iter()
                     .enumerate()
                     .map(|(i, o)| {
-                        let oid = option_id(&id, i);
                         let onchange = {
                             let answer = answer.clone();
-                            let question = Rc::clone(q);
-                            let current = props.value.clone();
+                            let dispatch = props.dispatch.clone();
+                            let question = q.id.clone();
                             let value = o.value.clone();
                             Callback::from(move |e: Event| {
                                 let on = e.target_unchecked_into::<HtmlInputElement>().checked();
                                 if multi {
-                                    answer(toggled(&question, current.as_ref(), &value, on));
+                                    // The core works out the answer from the tick.
+                                    dispatch.dispatch(Action::Tick {
+                                        question: question.clone(),
+                                        option: value.clone(),
+                                        on,
+                                    });
                                 } else {
                                     answer(Value::Text(value.clone()));
                                 }
                             })
                         };
                         Opt {
-                            id: oid,
+                            id: dom_ids::option(&q.id, i),
                             name: &id,
                             kind: if multi { "checkbox" } else { "radio" },
                             value: &o.value,
                             label: &o.label,
                             hint: o.hint.as_deref(),
+                            hint_id: dom_ids::option_hint(&q.id, i),
                             checked: chosen(&o.value),
                             invalid,
                             onchange,
@@ -218,20 +216,6 @@ pub fn field(props: &FieldProps) -> Html {
     }
 }
 
-/// The ticked values of a `multi` question after one box changes, kept in the questionnaire's
-/// order so the review and summary read the same however the boxes were ticked.
-fn toggled(question: &Question, current: Option<&Value>, value: &str, on: bool) -> Value {
-    let was = |v: &str| current.is_some_and(|c| c.matches(v));
-    Value::Many(
-        question
-            .options
-            .iter()
-            .filter(|o| if o.value == value { on } else { was(&o.value) })
-            .map(|o| o.value.clone())
-            .collect(),
-    )
-}
-
 /// One radio or tick box with its label and optional hint.
 struct Opt<'a> {
     id: String,
@@ -240,6 +224,8 @@ struct Opt<'a> {
     value: &'a str,
     label: &'a str,
     hint: Option<&'a str>,
+    /// The hint's element id (`core::dom_ids::option_hint`), used when there is a hint.
+    hint_id: String,
     checked: bool,
     invalid: Option<&'static str>,
     onchange: Callback<Event>,
@@ -247,7 +233,7 @@ struct Opt<'a> {
 
 impl Opt<'_> {
     fn render(self) -> Html {
-        let hint_id = format!("{}-hint", self.id);
+        let hint_id = self.hint_id;
         let describedby = self.hint.map(|_| hint_id.clone());
         html! {
             <div class="cw-option">

@@ -15,8 +15,8 @@ mod widget;
 
 pub use widget::{Widget, WidgetProps};
 
-use crate::core::config::{Config, RawConfig};
-use crate::core::flow::{Action, Flow};
+use crate::core::config::{attr, Config, RawConfig};
+use crate::core::flow::{Action, Effects, Flow};
 use crate::core::host_event::HostEvent;
 use crate::core::questionnaire::Questionnaire;
 use std::rc::Rc;
@@ -24,52 +24,48 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::Reducible;
 
-/// The flow as yew state: every change goes through the core's one `apply`.
+/// The flow as yew state: every change goes through the core's one `apply`. Beside it, kept
+/// apart from the flow's state, what the last action asked of the view and a count of actions,
+/// so the view's one after-action effect runs once per action.
 #[derive(PartialEq)]
-pub struct State(pub Flow);
+pub struct State {
+    pub flow: Flow,
+    pub effects: Effects,
+    pub revision: u32,
+}
 
 impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut flow = self.0.clone();
-        flow.apply(action);
-        Rc::new(State(flow))
+        let mut flow = self.flow.clone();
+        let effects = flow.apply(action);
+        Rc::new(State {
+            flow,
+            effects,
+            revision: self.revision.wrapping_add(1),
+        })
     }
 }
 
-/// The attribute a host page puts on each element that should hold a widget.
-pub const MOUNT_SELECTOR: &str = "[data-consultation-form]";
-
-/// The host element's settings, as written; the questionnaire's address resolved against the
-/// page's, so a clinic can write a relative one.
+/// The host element's settings, as written (the core names the attributes); the
+/// questionnaire's address resolved against the page's, so a clinic can write a relative one.
 pub fn read_config(element: &Element) -> RawConfig {
-    let attr = |name: &str| element.get_attribute(name);
-    let questionnaire = attr("data-questionnaire").map(|url| {
+    let mut raw = RawConfig::read(|name| element.get_attribute(name));
+    raw.questionnaire = raw.questionnaire.map(|url| {
         let base = element.base_uri().ok().flatten().unwrap_or_default();
         match web_sys::Url::new_with_base(url.trim(), &base) {
             Ok(resolved) => resolved.href(),
             Err(_) => url,
         }
     });
-    RawConfig {
-        endpoint: attr("data-endpoint"),
-        clinic_name: attr("data-clinic-name"),
-        clinic_email: attr("data-clinic-email"),
-        draft_storage: attr("data-draft-storage"),
-        draft_hours: attr("data-draft-hours"),
-        questionnaire,
-        theme_accent: attr("data-theme-accent"),
-        theme_font: attr("data-theme-font"),
-        theme_radius: attr("data-theme-radius"),
-        pass_params: attr("data-pass-params"),
-    }
+    raw
 }
 
 /// Calls `f` with each element of the page marked for a widget, and its place in document
 /// order.
 fn each_host(mut f: impl FnMut(u32, Element)) {
-    let Ok(nodes) = gloo_utils::document().query_selector_all(MOUNT_SELECTOR) else {
+    let Ok(nodes) = gloo_utils::document().query_selector_all(&format!("[{}]", attr::MOUNT)) else {
         return;
     };
     for i in 0..nodes.length() {
@@ -117,7 +113,7 @@ pub fn mount_all() {
                         mount(host, Rc::new(q), config, i);
                     }
                     Err(problem) => {
-                        let problem = format!("data-questionnaire: {problem}");
+                        let problem = format!("{}: {problem}", attr::QUESTIONNAIRE);
                         cannot_start(&host, &root, "questionnaire", &problem);
                     }
                 }
@@ -138,9 +134,9 @@ pub fn crashed() {
         let Some(root) = host::mount_point(&host) else {
             return;
         };
-        let clinic = host.get_attribute("data-clinic-name");
+        let clinic = host.get_attribute(attr::CLINIC_NAME);
         let clinic = clinic.as_deref().map(str::trim).filter(|c| !c.is_empty());
-        let email = host.get_attribute("data-clinic-email");
+        let email = host.get_attribute(attr::CLINIC_EMAIL);
         notice::crashed(&root, clinic.unwrap_or("the clinic"), email.as_deref());
         let event = HostEvent::Failed {
             id: None,

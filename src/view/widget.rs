@@ -10,8 +10,9 @@ use super::review::{review, ReviewProps};
 use super::storage::{now_ms, DraftStore};
 use super::{browser, host, transport, State};
 use crate::core::config::Config;
+use crate::core::dom_ids;
 use crate::core::draft::Draft;
-use crate::core::flow::{Action, Flow, Focus, Screen};
+use crate::core::flow::{Action, Effects, Flow, Focus, Screen};
 use crate::core::messages::message;
 use crate::core::questionnaire::Questionnaire;
 use crate::core::review;
@@ -46,10 +47,14 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 None => store.remove(),
             }
         }
-        State(flow)
+        State {
+            flow,
+            effects: Effects::default(),
+            revision: 0,
+        }
     });
     let root = use_node_ref();
-    let flow = &state.0;
+    let flow = &state.flow;
 
     {
         // After each action, once it is drawn: save the draft, move focus and send if the action
@@ -59,13 +64,13 @@ pub fn Widget(props: &WidgetProps) -> Html {
         let root = root.clone();
         let store = store.clone();
         let host = props.host.clone();
-        use_effect_with(flow.revision, move |_| {
-            let flow = &state.0;
+        use_effect_with(state.revision, move |_| {
+            let (flow, effects) = (&state.flow, &state.effects);
             // The host page hears the widget is ready once drawn, then what each action did.
-            if flow.revision == 0 {
+            if state.revision == 0 {
                 host::emit(&host, &flow.ready());
             }
-            for event in &flow.events {
+            for event in &effects.events {
                 host::emit(&host, event);
             }
             // Saved as the visitor goes, so a reload or a crash loses nothing; removed once
@@ -76,22 +81,23 @@ pub fn Widget(props: &WidgetProps) -> Html {
             }
             // Focus moves only when an action asked for it: never on first load, where it
             // would pull the visitor away from the clinic's page.
-            if flow.moved_focus {
-                let target = root.cast::<Element>().and_then(|root| match &flow.focus {
+            if let Some(focus) = &effects.focus {
+                let target = root.cast::<Element>().and_then(|root| match focus {
                     Focus::Heading => browser::select(&root, ".cw-heading"),
                     Focus::ErrorSummary => browser::select(&root, ".cw-error-summary"),
                     Focus::Alert => browser::select(&root, ".cw-alert"),
-                    Focus::Field(id) => browser::by_id(&root, id),
+                    Focus::Field(id) => browser::by_id(&root, &dom_ids::field(id)),
                 });
                 if let Some(element) = target {
                     browser::focus(&element);
                 }
             }
             // One request each time the core asks for a send.
-            if flow.asked_to_send {
-                if let (Some(endpoint), Some(summary)) =
-                    (flow.config.endpoint.clone(), flow.pending_summary())
-                {
+            if effects.send {
+                if let (Some(endpoint), Some(summary)) = (
+                    flow.config.endpoint.clone(),
+                    flow.pending_summary().cloned(),
+                ) {
                     let dispatch = state.dispatcher();
                     wasm_bindgen_futures::spawn_local(async move {
                         let outcome =
@@ -164,8 +170,8 @@ fn step(flow: &Flow, index: usize, dispatch: &UseReducerDispatcher<State>) -> Ht
             dispatch.dispatch(Action::HiddenField { filled });
         })
     };
-    let items: Vec<SummaryItem> = flow
-        .errors
+    let errors = flow.errors();
+    let items: Vec<SummaryItem> = errors
         .iter()
         .filter_map(|e| {
             let question = q.question(&e.question)?;
@@ -184,7 +190,10 @@ fn step(flow: &Flow, index: usize, dispatch: &UseReducerDispatcher<State>) -> Ht
             field(&FieldProps {
                 question: Rc::clone(question),
                 value: flow.answers.get(&question.id).cloned(),
-                error: flow.error_for(&question.id).cloned(),
+                error: errors
+                    .iter()
+                    .find(|e| e.question == question.id)
+                    .map(|e| e.problem.clone()),
                 dispatch: dispatch.clone(),
             })
         });

@@ -31,8 +31,12 @@ export async function start({ cors = false } = {}) {
 
 /** A fresh browser context on the demo page with the widget given `settings` as data-
  *  attributes (none: the built-in defaults), collecting page errors, console errors and
- *  dialogs, which every test expects to stay empty. */
-export async function openWidget(env, { width = 1000, height = 900, settings = {}, beforeLoad } = {}) {
+ *  dialogs, which every test expects to stay empty. `ready`: the heading that shows the
+ *  widget has started (another questionnaire has other headings). */
+export async function openWidget(env, {
+  width = 1000, height = 900, settings = {}, beforeLoad,
+  ready = /About you|Check your answers|not set up correctly/,
+} = {}) {
   const context = await env.browser.newContext({ viewport: { width, height }, acceptDownloads: true });
   const page = await context.newPage();
   if (beforeLoad) await beforeLoad(page);
@@ -41,7 +45,7 @@ export async function openWidget(env, { width = 1000, height = 900, settings = {
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   page.on('dialog', (d) => { problems.push(`dialog opened: ${d.message()}`); d.dismiss(); });
   await page.goto(env.server.page(settings));
-  await page.getByRole('heading', { name: /About you|Check your answers|not set up correctly/ }).first().waitFor();
+  await page.getByRole('heading', { name: ready }).first().waitFor();
   return { page, context, problems };
 }
 
