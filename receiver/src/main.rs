@@ -14,6 +14,7 @@ mod store;
 
 use clap::Parser;
 use cli::{Cli, Command, LogFormat, Serve};
+use std::future::IntoFuture;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -144,19 +145,42 @@ async fn serve(args: Serve) -> Result<(), String> {
         questionnaires = app_questionnaires,
         "listening"
     );
-    axum::serve(listener, http::router(app, origins))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())?;
+    let (signalled, stopping) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = signalled.send(true);
+    });
+    let graceful = {
+        let mut stopping = stopping.clone();
+        async move {
+            let _ = stopping.wait_for(|s| *s).await;
+        }
+    };
+    let server = axum::serve(listener, http::router(app, origins))
+        .with_graceful_shutdown(graceful)
+        .into_future();
+    // Requests finish within their 10 s timeout; a connection that never completes its
+    // headers (which no layer times out) must not hold the shutdown forever.
+    let mut stopping = stopping.clone();
+    tokio::select! {
+        result = server => result.map_err(|e| e.to_string())?,
+        _ = async {
+            let _ = stopping.wait_for(|s| *s).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => tracing::warn!("connections still open after the grace period; stopping anyway"),
+    }
     // Requests have finished; let a send in progress end, then close the database.
     let _ = stop_tx.send(true);
     if let Some(worker) = worker {
         let _ = worker.await;
     }
     store.close().await;
-    tracing::info!("stopped after finishing requests in flight");
+    tracing::info!("stopped");
     Ok(())
 }
+
+/// How long a shutdown waits for open connections, beyond any request's own timeout.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// SIGTERM (service managers) or Ctrl+C: stop taking connections, finish what is in flight.
 async fn shutdown_signal() {

@@ -98,9 +98,12 @@ async fn sigterm_lets_a_request_in_flight_finish() {
     sqlx::query("ROLLBACK").execute(&mut lock).await.unwrap();
     assert_eq!(request.await.unwrap().0, 201);
     assert!(r.terminate_wait(), "a clean exit");
-    assert!(r
-        .log_text()
-        .contains("stopped after finishing requests in flight"));
+    let logs = r.log_text();
+    assert!(logs.contains(r#""message":"stopped""#), "{logs}");
+    assert!(
+        !logs.contains("stopping anyway"),
+        "it waited for nobody but the request"
+    );
     assert_eq!(r.export(), [one_line(&body)]);
 }
 
