@@ -4,7 +4,7 @@
 //! string are byte for byte as sent.
 
 use crate::cli::{Export, ExportFormat};
-use crate::store::Store;
+use crate::store::Reader;
 use std::io::Write;
 
 /// Removes the whitespace between JSON tokens, leaving strings untouched. Only used on bodies
@@ -33,7 +33,7 @@ pub fn one_line(json: &str) -> String {
 }
 
 pub async fn run(args: Export) -> Result<(), String> {
-    let store = Store::open(&args.database).await?;
+    let store = Reader::open(&args.database).await?;
     let lines = match args.format {
         ExportFormat::Json => store
             .sent_bodies()

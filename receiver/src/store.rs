@@ -182,27 +182,6 @@ impl Store {
         sqlx::query("SELECT 1").execute(&self.read).await.is_ok()
     }
 
-    /// The bodies exactly as sent, oldest first.
-    pub async fn sent_bodies(&self) -> Result<Vec<String>, String> {
-        let rows =
-            sqlx::query("SELECT sent_body FROM submissions ORDER BY received_at_ms, submission_id")
-                .fetch_all(&self.read)
-                .await
-                .map_err(|e| e.to_string())?;
-        Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
-    }
-
-    /// The receiver's own plain-text summaries, oldest first.
-    pub async fn summaries(&self) -> Result<Vec<String>, String> {
-        let rows = sqlx::query(
-            "SELECT summary_text FROM submissions ORDER BY received_at_ms, submission_id",
-        )
-        .fetch_all(&self.read)
-        .await
-        .map_err(|e| e.to_string())?;
-        Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
-    }
-
     /// Notifications not yet sent whose time has come, oldest first.
     pub async fn due_notifications(
         &self,
@@ -284,6 +263,52 @@ impl Store {
         self.read.close().await;
         // The writer holds a clone of `write`; closing waits for its connection to return.
         self.write.close().await;
+    }
+}
+
+/// Read-only access for `export`: never creates, migrates or writes (it may run beside a
+/// serving receiver, or on a copy of the file).
+pub struct Reader {
+    pool: SqlitePool,
+}
+
+impl Reader {
+    pub async fn open(url: &DatabaseUrl) -> Result<Reader, String> {
+        let DatabaseUrl::Sqlite(path) = url;
+        if !path.is_file() {
+            return Err(format!("{}: no such database", path.display()));
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options(path).read_only(true).create_if_missing(false))
+            .await
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(Reader { pool })
+    }
+
+    /// The bodies exactly as sent, oldest first.
+    pub async fn sent_bodies(&self) -> Result<Vec<String>, String> {
+        let rows =
+            sqlx::query("SELECT sent_body FROM submissions ORDER BY received_at_ms, submission_id")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| e.to_string())?;
+        Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
+    }
+
+    /// The receiver's own plain-text summaries, oldest first.
+    pub async fn summaries(&self) -> Result<Vec<String>, String> {
+        let rows = sqlx::query(
+            "SELECT summary_text FROM submissions ORDER BY received_at_ms, submission_id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
+    }
+
+    pub async fn close(self) {
+        self.pool.close().await;
     }
 }
 

@@ -168,3 +168,20 @@ async fn a_bad_setting_stops_the_start_with_its_reason() {
         assert!(err.contains(words), "{args:?}: {err}");
     }
 }
+
+#[tokio::test]
+async fn export_reads_only_and_never_creates_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("none/receiver.db");
+    let out = std::process::Command::new(BIN)
+        .args([
+            "export",
+            "--database",
+            &format!("sqlite://{}", missing.display()),
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such database"));
+    assert!(!missing.parent().unwrap().exists(), "nothing created");
+}
