@@ -434,9 +434,7 @@ impl Flow {
                     None => self.finish(false, fx),
                     // Larger than any endpoint should be asked to take: never sent, and offered
                     // to the visitor to send by hand.
-                    Some(_) if too_large => {
-                        self.delivered(Outcome::Failed(Failure::TooLarge), fx)
-                    }
+                    Some(_) if too_large => self.delivered(Outcome::Failed(Failure::TooLarge), fx),
                     Some(_) => self.send(fx),
                 }
             }
@@ -587,12 +585,18 @@ pub(crate) mod tests {
 
     fn error_for(flow: &Flow, question: &str) -> Option<Problem> {
         let errors = flow.errors().into_iter();
-        errors.filter(|e| e.question == question).map(|e| e.problem).next()
+        errors
+            .filter(|e| e.question == question)
+            .map(|e| e.problem)
+            .next()
     }
 
     /// `[(question, problem)]` as `ids` returns it, from string literals.
     fn want(pairs: &[(&str, Problem)]) -> Vec<(String, Problem)> {
-        pairs.iter().map(|(q, p)| (q.to_string(), p.clone())).collect()
+        pairs
+            .iter()
+            .map(|(q, p)| (q.to_string(), p.clone()))
+            .collect()
     }
 
     /// A visitor's minimal valid answers, step by step (shared/questionnaire-brief.md).
@@ -938,7 +942,10 @@ pub(crate) mod tests {
         assert_eq!(flow.draft(0), None, "nothing kept after a successful send");
         // A late duplicate answer changes nothing.
         let done = flow.clone();
-        assert_eq!(flow.apply(Action::Delivery(Outcome::Delivered)), Effects::default());
+        assert_eq!(
+            flow.apply(Action::Delivery(Outcome::Delivered)),
+            Effects::default()
+        );
         assert_eq!(flow, done);
     }
 
