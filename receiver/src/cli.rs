@@ -33,8 +33,47 @@ pub enum LogFormat {
 pub enum Command {
     /// Receive submissions over HTTP.
     Serve(Serve),
-    /// Print every stored submission, one line each, oldest first.
+    /// Print every stored submission: json and text one per line, oldest first; csv the
+    /// list as staff see it, newest first; fhir one QuestionnaireResponse per line.
     Export(Export),
+    /// Manage the staff inbox's accounts.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StaffCommand {
+    /// Add an account. The password is read from standard input (one line); when standard
+    /// input is a terminal or the line is empty, one is generated and printed once.
+    Add(StaffAdd),
+    /// Remove an account and end its sessions.
+    Remove(StaffWho),
+    /// Set a new password (read or generated as for `add`) and end the account's sessions.
+    ResetPassword(StaffWho),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct StaffAdd {
+    #[arg(long, env = "CONSULTATION_DATABASE")]
+    pub database: DatabaseUrl,
+    #[arg(long)]
+    pub email: String,
+    #[arg(long, value_enum)]
+    pub role: RoleArg,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct StaffWho {
+    #[arg(long, env = "CONSULTATION_DATABASE")]
+    pub database: DatabaseUrl,
+    #[arg(long)]
+    pub email: String,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Staff,
 }
 
 #[derive(clap::Args, Debug)]
@@ -76,6 +115,15 @@ pub struct Serve {
     /// https://intake.glow.example.
     #[arg(long, env = "CONSULTATION_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Submissions older than this many days are deleted, checked at start and once a day
+    /// (an enquiry is not a clinical record: the clinic copies what it keeps into its own).
+    #[arg(
+        long = "retention-days",
+        env = "CONSULTATION_RETENTION_DAYS",
+        default_value_t = 180,
+        value_parser = clap::value_parser!(u32).range(1..=36500)
+    )]
+    pub retention_days: u32,
 }
 
 #[derive(clap::Args, Debug)]
@@ -87,12 +135,17 @@ pub struct Export {
     /// receiver's own plain-text summaries, as staff read them.
     #[arg(long, default_value = "json")]
     pub format: ExportFormat,
+    /// Questionnaires besides the built-in one, for the FHIR export's option labels.
+    #[arg(long, env = "CONSULTATION_QUESTIONNAIRE", value_delimiter = ',')]
+    pub questionnaire: Vec<PathBuf>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Json,
     Text,
+    Csv,
+    Fhir,
 }
 
 /// An `--allow-origin` value: scheme, host and optional port, nothing else, as browsers send

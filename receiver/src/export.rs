@@ -33,7 +33,33 @@ pub fn one_line(json: &str) -> String {
 }
 
 pub async fn run(args: Export) -> Result<(), String> {
+    let questionnaires = crate::questionnaires::Questionnaires::from_files(&args.questionnaire)?;
     let store = Reader::open(&args.database).await?;
+    if args.format == ExportFormat::Csv {
+        let rows = store.list_all().await?;
+        store.close().await;
+        let mut out = std::io::stdout().lock();
+        out.write_all(crate::csv::write(&rows).as_bytes())
+            .map_err(|e| e.to_string())?;
+        return out.flush().map_err(|e| e.to_string());
+    }
+    if args.format == ExportFormat::Fhir {
+        let rows = store.all_full().await?;
+        store.close().await;
+        let mut out = std::io::stdout().lock();
+        for row in rows.iter().rev() {
+            let summary = consultation_widget::core::summary::Summary::from_json(&row.summary_json)
+                .map_err(|e| format!("{}: {e}", row.list.reference))?;
+            let doc = questionnaires.with(|all| {
+                let q = all.iter().find(|q| {
+                    q.id == summary.questionnaire.id && q.version == summary.questionnaire.version
+                });
+                crate::fhir::questionnaire_response(&summary, q)
+            });
+            writeln!(out, "{doc}").map_err(|e| e.to_string())?;
+        }
+        return out.flush().map_err(|e| e.to_string());
+    }
     let lines = match args.format {
         ExportFormat::Json => store
             .sent_bodies()
@@ -41,14 +67,14 @@ pub async fn run(args: Export) -> Result<(), String> {
             .iter()
             .map(|b| one_line(b))
             .collect(),
-        ExportFormat::Text => store.summaries().await?,
+        _ => store.summaries().await?,
     };
     store.close().await;
     let mut out = std::io::stdout().lock();
     for line in lines {
         let line = match args.format {
             ExportFormat::Json => line,
-            ExportFormat::Text => format!("{line}\n{}", "-".repeat(72)),
+            _ => format!("{line}\n{}", "-".repeat(72)),
         };
         writeln!(out, "{line}").map_err(|e| e.to_string())?;
     }

@@ -42,7 +42,7 @@ pub struct App {
     pub wake: Arc<Notify>,
 }
 
-pub fn router(app: App, origins: Vec<HeaderValue>) -> Router {
+pub fn router(app: App, origins: Vec<HeaderValue>, inbox: crate::inbox::Inbox) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::POST])
@@ -57,6 +57,7 @@ pub fn router(app: App, origins: Vec<HeaderValue>) -> Router {
         .route("/healthz", get(healthz))
         .fallback(not_found)
         .with_state(app)
+        .merge(crate::inbox::router(inbox))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(TimeoutLayer::with_status_code(
@@ -128,6 +129,12 @@ async fn intake(app: &App, headers: &HeaderMap, body: Bytes) -> Result<Response,
         .with(|all| recheck(text, all))
         .map_err(ApiError::Rejected)?;
     let own = &checked.submission;
+    let (visitor_name, visitor_email, likely_spam) = app.questionnaires.with(|all| {
+        let q = all
+            .iter()
+            .find(|q| q.id == own.questionnaire.id && q.version == own.questionnaire.version);
+        crate::view::describe(own, q)
+    });
     if own.submission_id != key.as_str() {
         return Err(ApiError::KeyMismatch);
     }
@@ -154,6 +161,9 @@ async fn intake(app: &App, headers: &HeaderMap, body: Bytes) -> Result<Response,
         flags_differed: checked.differed.contains(&"flags"),
         message_differed: checked.differed.contains(&"message"),
         differed: checked.differed.clone(),
+        visitor_name,
+        visitor_email,
+        likely_spam,
         response_status: 201,
         response_body: response_body.clone(),
         recipients: app.recipients.to_vec(),

@@ -2,15 +2,21 @@
 //! re-checks each submission with the widget's own core, stores it durably in SQLite with its
 //! staff notification in an outbox, and answers; `export` prints what is stored.
 
+mod auth;
 mod cli;
+mod csv;
 mod error;
 mod export;
+mod fhir;
 mod http;
 mod idempotency;
+mod inbox;
 mod mail;
 mod outbox;
 mod questionnaires;
+mod staff;
 mod store;
+mod view;
 
 use clap::Parser;
 use cli::{Cli, Command, LogFormat, Serve};
@@ -41,6 +47,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => serve(args).await,
             Command::Export(args) => export::run(args).await,
+            Command::Staff(command) => staff::run(command).await,
         }
     });
     match result {
@@ -107,6 +114,24 @@ async fn serve(args: Serve) -> Result<(), String> {
     }
 
     let store = store::Store::open(&args.database).await?;
+    {
+        let qs = questionnaires.clone();
+        store
+            .backfill(move |json| {
+                consultation_widget::core::summary::Summary::from_json(json)
+                    .map(|s| {
+                        qs.with(|all| {
+                            let q = all.iter().find(|q| {
+                                q.id == s.questionnaire.id && q.version == s.questionnaire.version
+                            });
+                            view::describe(&s, q)
+                        })
+                    })
+                    .unwrap_or_default()
+            })
+            .await?;
+    }
+    let retention = tokio::spawn(retain(store.clone(), args.retention_days));
     let wake = Arc::new(Notify::new());
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = mailer.map(|mailer| {
@@ -128,6 +153,25 @@ async fn serve(args: Serve) -> Result<(), String> {
         tracing::warn!("no --allow-origin: browsers on other sites cannot send here");
     }
     let app_questionnaires = questionnaires.count();
+    let inbox = inbox::Inbox {
+        store: store.clone(),
+        questionnaires: questionnaires.clone(),
+        secure: !(args.listen.ip().is_loopback()
+            && !args
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))),
+        public_origin: args.public_url.as_deref().map(|u| {
+            let u = u.trim_end_matches('/');
+            let after = u.find("://").map(|i| i + 3).unwrap_or(0);
+            match u[after..].find('/') {
+                Some(i) => u[..after + i].to_owned(),
+                None => u.to_owned(),
+            }
+        }),
+        throttle: Arc::new(auth::Throttle::default()),
+        dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
+    };
     let app = http::App {
         store: store.clone(),
         questionnaires,
@@ -156,7 +200,9 @@ async fn serve(args: Serve) -> Result<(), String> {
             let _ = stopping.wait_for(|s| *s).await;
         }
     };
-    let server = axum::serve(listener, http::router(app, origins))
+    let router = http::router(app, origins, inbox)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, router)
         .with_graceful_shutdown(graceful)
         .into_future();
     // Requests finish within their 10 s timeout; a connection that never completes its
@@ -169,6 +215,7 @@ async fn serve(args: Serve) -> Result<(), String> {
             tokio::time::sleep(SHUTDOWN_GRACE).await;
         } => tracing::warn!("connections still open after the grace period; stopping anyway"),
     }
+    retention.abort();
     // Requests have finished; let a send in progress end, then close the database.
     let _ = stop_tx.send(true);
     if let Some(worker) = worker {
@@ -177,6 +224,28 @@ async fn serve(args: Serve) -> Result<(), String> {
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Deletes submissions older than the retention period now and then once a day.
+async fn retain(store: store::Store, days: u32) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+    loop {
+        tick.tick().await;
+        let before = outbox::now_ms() - i64::from(days) * 24 * 60 * 60 * 1000;
+        match store.delete_received_before(before).await {
+            Ok(gone) if !gone.is_empty() => {
+                tracing::info!(count = gone.len(), days, "retention: old submissions deleted");
+                let at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+                for reference in gone {
+                    let _ = store
+                        .audit(&at, outbox::now_ms(), "retention", "deleted (retention period)", &reference, "")
+                        .await;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "retention run failed"),
+        }
+    }
 }
 
 /// How long a shutdown waits for open connections, beyond any request's own timeout.

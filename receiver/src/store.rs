@@ -11,6 +11,8 @@ use std::str::FromStr;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
+pub mod inbox;
+
 /// Embedded at build time from receiver/migrations/ and run at every start.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -63,6 +65,10 @@ pub struct NewSubmission {
     pub flags_differed: bool,
     pub message_differed: bool,
     pub differed: Vec<&'static str>,
+    /// For the inbox's list and search: the visitor's name and email, and the spam mark.
+    pub visitor_name: String,
+    pub visitor_email: String,
+    pub likely_spam: bool,
     pub response_status: u16,
     pub response_body: String,
     /// Staff addresses to notify: one outbox row each.
@@ -96,8 +102,8 @@ type Job = (NewSubmission, oneshot::Sender<Result<Stored, String>>);
 pub struct Store {
     /// One connection: SQLite has one writer at a time, and queueing here (first come, first
     /// served) beats SQLite's busy handler, which sleeps up to 100 ms between tries.
-    write: SqlitePool,
-    read: SqlitePool,
+    pub(crate) write: SqlitePool,
+    pub(crate) read: SqlitePool,
     jobs: mpsc::Sender<Job>,
 }
 
@@ -138,6 +144,9 @@ fn options(path: &Path) -> SqliteConnectOptions {
         // a crash of this process (NORMAL in WAL mode would only promise the latter).
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
+        // A deleted row's bytes are overwritten with zeros, not left in free pages (issue 12:
+        // an erasure request must leave nothing readable in the file).
+        .pragma("secure_delete", "ON")
         .busy_timeout(Duration::from_secs(5))
 }
 
@@ -269,7 +278,7 @@ impl Store {
 /// Read-only access for `export`: never creates, migrates or writes (it may run beside a
 /// serving receiver, or on a copy of the file).
 pub struct Reader {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
 impl Reader {
@@ -398,8 +407,9 @@ async fn store_one(
         "INSERT INTO submissions (submission_id, reference, questionnaire_id,
          questionnaire_version, completed_at, received_at, received_at_ms, sent_body,
          sent_sha256, summary_json, summary_text, flags_count, flags_differed,
-         message_differed, differed)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+         message_differed, differed, visitor_name, visitor_email, likely_spam, listed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+         $18, TRUE)",
     )
     .bind(&sub.submission_id)
     .bind(&sub.reference)
@@ -416,6 +426,9 @@ async fn store_one(
     .bind(sub.flags_differed)
     .bind(sub.message_differed)
     .bind(sub.differed.join(","))
+    .bind(&sub.visitor_name)
+    .bind(&sub.visitor_email)
+    .bind(sub.likely_spam)
     .execute(&mut **tx)
     .await?;
     for recipient in &sub.recipients {

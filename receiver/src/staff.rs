@@ -1,0 +1,93 @@
+//! `consultation-receiver staff add|remove|reset-password`: the inbox's accounts from the
+//! command line (the first admin cannot be made from the inbox itself).
+
+use crate::auth;
+use crate::cli::{RoleArg, StaffCommand};
+use crate::store::inbox::Role;
+use crate::store::Store;
+use std::io::{BufRead, IsTerminal};
+
+/// One line from standard input, or a generated password (printed once) when standard input is
+/// a terminal or the line is empty.
+fn password() -> Result<(String, bool), String> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        let line = line.trim_end_matches(['\n', '\r']).to_owned();
+        if !line.is_empty() {
+            if line.chars().count() < auth::MIN_PASSWORD {
+                return Err(format!(
+                    "a password needs at least {} characters",
+                    auth::MIN_PASSWORD
+                ));
+            }
+            return Ok((line, false));
+        }
+    }
+    Ok((auth::generate_password(), true))
+}
+
+pub async fn run(command: StaffCommand) -> Result<(), String> {
+    match command {
+        StaffCommand::Add(args) => {
+            let email = crate::inbox::check_email(&args.email)
+                .ok_or_else(|| format!("--email {:?} is not an email address", args.email))?;
+            let role = match args.role {
+                RoleArg::Admin => Role::Admin,
+                RoleArg::Staff => Role::Staff,
+            };
+            let (password, generated) = password()?;
+            let hash = auth::hash_password(&password)?;
+            let store = Store::open(&args.database).await?;
+            let added = store
+                .add_staff(&auth::random_hex(16), &email, role, &hash, crate::outbox::now_ms())
+                .await;
+            if added.is_ok() {
+                let at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+                let _ = store
+                    .audit(&at, crate::outbox::now_ms(), "command line", &format!("added {} account", role.as_str()), &email, "")
+                    .await;
+            }
+            store.close().await;
+            if !added? {
+                return Err(format!("there is already an account for {email}"));
+            }
+            println!("Added {} account {email}.", role.as_str());
+            if generated {
+                println!("Password (shown once): {password}");
+            }
+            Ok(())
+        }
+        StaffCommand::Remove(args) => {
+            let email = args.email.trim().to_lowercase();
+            let store = Store::open(&args.database).await?;
+            let removed = store.remove_staff(&email).await;
+            store.close().await;
+            if !removed? {
+                return Err(format!("there is no account for {email}"));
+            }
+            println!("Removed {email}; their sessions have ended.");
+            Ok(())
+        }
+        StaffCommand::ResetPassword(args) => {
+            let email = args.email.trim().to_lowercase();
+            let (password, generated) = password()?;
+            let hash = auth::hash_password(&password)?;
+            let store = Store::open(&args.database).await?;
+            let done = store.set_password(&email, &hash).await;
+            store.close().await;
+            if !done? {
+                return Err(format!("there is no account for {email}"));
+            }
+            println!("New password set for {email}; their sessions have ended.");
+            if generated {
+                println!("Password (shown once): {password}");
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! What the inbox shows of one submission, built from the receiver's own re-checked summary
+//! (stored at intake; never the browser's `flags` or `message`) and its questionnaire: flags
+//! first, then each step's answers, then the consents with their text versions. Text is made
+//! safe to read here (the characters that reorder or hide text dropped, as in the plain-text
+//! summary); the templates escape it for HTML.
+
+use consultation_widget::core::characters;
+use consultation_widget::core::messages::NOT_PROVIDED;
+use consultation_widget::core::questionnaire::{Kind, Questionnaire};
+use consultation_widget::core::summary::Summary;
+
+/// Visitor text for a page: controls, reordering and hidden characters dropped, line
+/// separators as line breaks (shown with `white-space: pre-line`).
+pub fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push('\n'),
+            c if characters::is_line_separator(c) => out.push('\n'),
+            c if characters::reorders(c) || characters::is_hidden(c) => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The name and email the list shows and searches, and the spam mark: the answer to the
+/// question asking for a name (`autocomplete="name"`), the reply-to address (or the answer to
+/// the email question).
+pub fn describe(s: &Summary, q: Option<&Questionnaire>) -> (String, String, bool) {
+    let kind_of = |id: &str| q.and_then(|q| q.question(id));
+    let name = s
+        .answers
+        .iter()
+        .find(|i| {
+            kind_of(&i.question_id)
+                .map(|q| q.autocomplete.as_deref() == Some("name"))
+                .unwrap_or(i.question_id == "full_name")
+        })
+        .and_then(|i| i.display.clone())
+        .unwrap_or_default();
+    let email = s.reply_to.clone().unwrap_or_else(|| {
+        s.answers
+            .iter()
+            .find(|i| kind_of(&i.question_id).is_some_and(|q| q.kind == Kind::Email))
+            .and_then(|i| i.display.clone())
+            .unwrap_or_default()
+    });
+    (clean(&name), clean(&email), !s.spam.is_empty())
+}
+
+pub struct Line {
+    pub label: String,
+    pub value: String,
+}
+
+pub struct FlagView {
+    pub label: String,
+    pub answer: String,
+    pub details: Vec<Line>,
+}
+
+pub struct Section {
+    pub title: String,
+    pub lines: Vec<Line>,
+}
+
+pub struct ConsentView {
+    pub label: String,
+    pub given: bool,
+    pub version: String,
+    pub text: String,
+}
+
+pub struct SubmissionView {
+    pub title: String,
+    pub completed_at: String,
+    pub spam: Vec<String>,
+    pub flags: Vec<FlagView>,
+    pub sections: Vec<Section>,
+    pub consents: Vec<ConsentView>,
+    pub context: Vec<Line>,
+}
+
+fn shown(display: &Option<String>) -> String {
+    display
+        .as_deref()
+        .map(clean)
+        .unwrap_or_else(|| NOT_PROVIDED.to_owned())
+}
+
+pub fn submission(s: &Summary, q: Option<&Questionnaire>) -> SubmissionView {
+    let flags = s
+        .flags
+        .iter()
+        .map(|f| FlagView {
+            label: clean(&f.label),
+            answer: clean(&f.answer),
+            details: f
+                .details
+                .iter()
+                .map(|d| Line {
+                    label: clean(&d.label),
+                    value: shown(&d.display),
+                })
+                .collect(),
+        })
+        .collect();
+    // Steps in the questionnaire's order, with its titles; without the questionnaire (one no
+    // longer configured) the step ids stand in, in the order the answers come.
+    let mut steps: Vec<(String, String)> = match q {
+        Some(q) => q
+            .steps
+            .iter()
+            .map(|st| (st.id.clone(), st.title.clone()))
+            .collect(),
+        None => Vec::new(),
+    };
+    for item in &s.answers {
+        if !steps.iter().any(|(id, _)| *id == item.step_id) {
+            steps.push((item.step_id.clone(), item.step_id.clone()));
+        }
+    }
+    let sections = steps
+        .into_iter()
+        .map(|(id, title)| Section {
+            title: clean(&title),
+            lines: s
+                .answers
+                .iter()
+                .filter(|i| i.step_id == id)
+                .filter(|i| !s.consents.iter().any(|c| c.question_id == i.question_id))
+                .map(|i| Line {
+                    label: clean(&i.label),
+                    value: shown(&i.display),
+                })
+                .collect(),
+        })
+        .filter(|sec: &Section| !sec.lines.is_empty())
+        .collect();
+    SubmissionView {
+        title: clean(&s.questionnaire.title),
+        completed_at: s.completed_at.clone(),
+        spam: s.spam.iter().map(|r| clean(r)).collect(),
+        flags,
+        sections,
+        consents: s
+            .consents
+            .iter()
+            .map(|c| ConsentView {
+                label: clean(&c.label),
+                given: c.given,
+                version: clean(&c.version),
+                text: clean(&c.text),
+            })
+            .collect(),
+        context: s
+            .context
+            .iter()
+            .map(|(k, v)| Line {
+                label: clean(k),
+                value: clean(v),
+            })
+            .collect(),
+    }
+}
+
+/// "2026-12-02 06:42 UTC" from an RFC 3339 UTC time.
+pub fn when(rfc3339: &str) -> String {
+    let t = rfc3339.trim_end_matches('Z').replacen('T', " ", 1);
+    let t = t.get(..16).unwrap_or(&t).to_owned();
+    format!("{t} UTC")
+}
