@@ -3,7 +3,9 @@
 // [data-consultation-form] element a shadow root with the widget's stylesheet and a loading
 // message, then starts the wasm, which mounts a widget in each. No inline code or styles
 // anywhere, so it runs under a strict Content Security Policy.
-// The build (scripts/build-embed.mjs) fills in FILES with the hashed names of this build.
+// The build (scripts/build-embed.mjs) fills in FILES with the hashed names of this build and
+// their SHA-384 digests: every file is checked before it runs (Subresource Integrity), so a
+// compromised or shared host cannot swap in code that reads the answers.
 (() => {
   'use strict';
   const FILES = __FILES__;
@@ -15,10 +17,25 @@
   const script = document.currentScript || document.querySelector('script[src*="consultation-form"]');
   const base = new URL('.', script ? script.src : location.href);
   const url = (name) => new URL(name, base).href;
+  // The endpoint origins the clinic allows, read from this script's own element: content
+  // posted into the page (a CMS comment's data- attributes) cannot set them.
+  const endpoints = script ? script.getAttribute('data-endpoints') : null;
+  const integrity = FILES.integrity;
 
-  // Both downloads start now, alongside the page's own.
-  const wasm = fetch(url(FILES.wasm));
-  const glue = import(url(FILES.glue));
+  // Both downloads start now, alongside the page's own, each checked against its digest. The
+  // module through a modulepreload with integrity: import() then uses that checked fetch.
+  const wasm = fetch(url(FILES.wasm), { integrity: integrity.wasm });
+  const preload = document.createElement('link');
+  preload.rel = 'modulepreload';
+  preload.href = url(FILES.glue);
+  preload.integrity = integrity.glue;
+  preload.crossOrigin = 'anonymous';
+  const checked = new Promise((done, failed) => {
+    preload.onload = done;
+    preload.onerror = () => failed(new Error('the widget\'s script failed its integrity check'));
+  });
+  document.head.append(preload);
+  const glue = checked.then(() => import(url(FILES.glue)));
 
   const loadingText = 'Loading the consultation form…';
   const failedText = 'The consultation form could not load. Please refresh the page, or contact the clinic directly.';
@@ -30,6 +47,8 @@
       const shadow = host.attachShadow({ mode: 'open' });
       const link = document.createElement('link');
       link.rel = 'stylesheet';
+      link.integrity = integrity.css;
+      link.crossOrigin = 'anonymous';
       link.href = url(FILES.css);
       const root = document.createElement('div');
       root.className = 'cw-root';
@@ -51,7 +70,12 @@
     : Promise.resolve();
 
   Promise.all([domReady.then(prepare), glue])
-    .then(([, module]) => module.default({ module_or_path: wasm }))
+    .then(([, module]) => module.default({ module_or_path: wasm }).then(() => {
+      // Widgets added to the page later (single-page sites) are mounted by calling it again.
+      const mount = () => module.mount(endpoints);
+      window.consultationForm = Object.freeze({ mount });
+      mount();
+    }))
     .catch((error) => {
       console.error('Consultation form: could not load.', error);
       for (const host of document.querySelectorAll('[data-consultation-form]')) {

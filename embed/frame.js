@@ -1,32 +1,37 @@
 // Inside the iframe embed (frame.html): tells the host page the widget's height and events by
-// postMessage, only to the origin that greeted it from the parent window (and, when the page
-// lists data-host-origins, only to one of those). Never answers: events carry ids and steps.
+// postMessage, only to the origin that greeted it from the parent window, and only when that
+// origin is one of the page's data-host-origins: without them it talks to nobody (fails
+// closed). Never answers: events carry steps and reasons. The height is sent only when it
+// changes, not as the visitor types.
 (() => {
   'use strict';
   const host = document.querySelector('[data-consultation-form]');
   if (!host || window.parent === window) return;
   const allowed = (host.getAttribute('data-host-origins') || '').split(/\s+/).filter(Boolean);
+  if (!allowed.length) return;
   let parentOrigin = null;
+  let lastHeight = -1;
   const waiting = [];
   const post = (message) => {
     const data = { consultationForm: 1, ...message };
     if (parentOrigin) window.parent.postMessage(data, parentOrigin);
     else waiting.push(data);
   };
-  const measure = () => post({
-    type: 'height',
-    height: Math.ceil(document.documentElement.getBoundingClientRect().height),
-  });
+  // Sent once greeted, then only when it changes: the frame needs nothing else to fit.
+  const measure = () => {
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (!parentOrigin || height === lastHeight) return;
+    lastHeight = height;
+    post({ type: 'height', height });
+  };
 
   window.addEventListener('message', (event) => {
     const data = event.data;
     if (event.source !== window.parent || !data || data.consultationForm !== 1) return;
-    if (data.type !== 'hello' || (allowed.length && !allowed.includes(event.origin))) return;
+    if (data.type !== 'hello' || !allowed.includes(event.origin)) return;
     parentOrigin = event.origin;
-    // Only the latest height matters; events keep their order.
-    for (const message of waiting.splice(0)) {
-      if (message.type !== 'height') window.parent.postMessage(message, parentOrigin);
-    }
+    // Events keep their order; the height follows.
+    for (const message of waiting.splice(0)) window.parent.postMessage(message, parentOrigin);
     measure();
   });
   new ResizeObserver(measure).observe(document.documentElement);

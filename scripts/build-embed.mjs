@@ -7,6 +7,7 @@
 //   the iframe demo page (iframe-demo.html);
 // - in release builds, minifies the JavaScript with terser (trunk's own minifier cannot parse
 //   wasm-bindgen's module output and leaves it as it is, with a "Failed to minify JS" warning).
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { minify } from 'terser';
@@ -38,11 +39,32 @@ if (release) {
   const code = fs.readFileSync(path.join(stage, glue), 'utf8');
   write(glue, (await minify(code, { module: true, compress: true, mangle: true })).code);
 }
-const manifest = JSON.stringify({ glue, wasm, css });
+// Subresource Integrity (W3C SRI, SHA-384): the loader checks each file it loads, and the
+// clinic's <script> checks the loader.
+const sri = (name) => `sha384-${crypto.createHash('sha384').update(fs.readFileSync(path.join(stage, name))).digest('base64')}`;
+const integrity = { glue: sri(glue), wasm: sri(wasm), css: sri(css) };
+const manifest = JSON.stringify({ glue, wasm, css, integrity });
 write('consultation-form.js', await js(read('embed', 'consultation-form.js').replace('__FILES__', manifest)));
 write('frame.js', await js(read('embed', 'frame.js')));
 write('consultation-frame.js', await js(read('embed', 'consultation-frame.js')));
-write('frame.html', read('embed', 'frame.html'));
+const loaderIntegrity = sri('consultation-form.js');
+// The frame page loads the same checked loader.
+write('frame.html', read('embed', 'frame.html')
+  .replace('<script src="frame.js"></script>', `<script src="frame.js" integrity="${sri('frame.js')}"></script>`)
+  .replace('<script src="consultation-form.js"', `<script src="consultation-form.js" integrity="${loaderIntegrity}"`));
+// What a clinic pastes, with this build's digests: dist/embed-snippet.html (README, "The
+// script embed"), and the digests alone for tools.
+write('integrity.json', `${JSON.stringify({
+  'consultation-form.js': loaderIntegrity,
+  'consultation-frame.js': sri('consultation-frame.js'),
+}, null, 2)}\n`);
+write('embed-snippet.html', `<script src="https://forms.example.com/consultation-form.js" integrity="${loaderIntegrity}" crossorigin="anonymous"
+        data-endpoints="https://clinic.example.com" async></script>
+<div data-consultation-form
+     data-endpoint="https://clinic.example.com/api/consultations"
+     data-clinic-name="Glow Clinic"
+     data-clinic-email="bookings@glow.example"></div>
+`);
 write('frame.css', read('embed', 'frame.css'));
 write('iframe-demo.html', read('iframe-demo.html').replace('styles/demo-page.css', demoCss));
 
@@ -56,5 +78,11 @@ if (!link.test(index)) throw new Error(`build-embed: index.html does not link ${
 // that let the demo page fetch the widget's files while the HTML is still arriving (a clinic
 // may add the same three lines; README, "The script embed").
 const rust = /<link\b[^>]*\brel="?rust"?[^>]*>/;
-const hints = `<link rel="modulepreload" href="${glue}"><link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin><link rel="preload" href="${css}" as="style">`;
-fs.writeFileSync(indexPath, index.replace(link, '').replace(rust, hints));
+// Each with its file's integrity: a preload without it would not match the checked loads
+// (and a modulepreload without it would put an unchecked module in the page's module map).
+const hints = `<link rel="modulepreload" href="${glue}" integrity="${integrity.glue}" crossorigin="anonymous"><link rel="preload" href="${wasm}" as="fetch" type="application/wasm" integrity="${integrity.wasm}" crossorigin="anonymous"><link rel="preload" href="${css}" as="style" integrity="${integrity.css}" crossorigin="anonymous">`;
+// Minified or not: trunk's minifier drops quotes and may reorder nothing else.
+const loader = /<script\b([^>]*?)\bsrc="?consultation-form\.js"?/;
+if (!loader.test(index)) throw new Error('build-embed: index.html does not load consultation-form.js');
+fs.writeFileSync(indexPath, index.replace(link, '').replace(rust, hints)
+  .replace(loader, `<script$1src="consultation-form.js" integrity="${loaderIntegrity}"`));

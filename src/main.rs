@@ -1,5 +1,5 @@
-//! The entry point trunk builds: mounts the widget into every `[data-consultation-form]`
-//! element of the page.
+//! The entry point trunk builds: sets the panic hook at start, and exports `mount`, which the
+//! embed script calls to mount the widget into every `[data-consultation-form]` element.
 
 // talc instead of the default dlmalloc: about 5 KB less wasm for every visitor, and faster
 // (its README_WASM.md; the page is single-threaded, so no atomics).
@@ -8,13 +8,19 @@
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 fn main() {
+    // A panic stops the wasm for good: every widget then says so calmly, with its answers kept
+    // in the draft saved after each action. Never the panic's own words, which could hold what
+    // the visitor typed: through yew's setter, as yew otherwise installs its own hook, which
+    // prints them to the console.
     #[cfg(target_arch = "wasm32")]
-    {
-        // A panic stops the wasm for good: every widget then says so calmly, with its answers
-        // kept in the draft saved after each action. Never the panic's own words, which could
-        // hold what the visitor typed: through yew's setter, as yew otherwise installs its own
-        // hook, which prints them to the console.
-        yew::set_custom_panic_hook(Box::new(|_| consultation_widget::view::crashed()));
-        consultation_widget::view::mount_all();
-    }
+    yew::set_custom_panic_hook(Box::new(|_| consultation_widget::view::crashed()));
+}
+
+/// Called by the embed script once the wasm has started, with the `data-endpoints` of its
+/// own `<script>` element: mounts a widget into every `[data-consultation-form]` element of
+/// the page. A page that adds such elements later calls it again (`consultationForm.mount()`).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn mount(allowed_endpoints: Option<String>) {
+    consultation_widget::view::mount_all(allowed_endpoints);
 }

@@ -68,6 +68,15 @@ fn hostile_text_is_kept_in_json_and_defused_in_text_and_mail() {
                 .collect()
         };
         assert_eq!(margin(&text), margin(&plain), "{typed:?}");
+        // Nor an indented line: every detail line is the widget's; what was typed after a
+        // line break carries the continuation bar (issue 14).
+        let details = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| l.starts_with("    ") && !l.starts_with("    | "))
+                .map(|l| l.split([':', '?']).next().unwrap_or_default().to_owned())
+                .collect()
+        };
+        assert_eq!(details(&text), details(&plain), "{typed:?}");
         assert!(!text.contains('\r'), "{typed:?}");
         assert!(!text.chars().any(reorders), "{typed:?}");
         assert!(

@@ -75,12 +75,12 @@ proptest! {
         let doc = if open == "[" { "[".repeat(depth) } else { "{\"a\":".repeat(depth) };
         prop_assert!(Questionnaire::from_json(&doc).is_err());
         prop_assert!(Summary::from_json(&doc).is_err());
-        prop_assert!(Draft::read(&doc, "q@1", 0, u64::MAX).is_none());
+        prop_assert!(Draft::read(&doc, &Questionnaire::builtin(), 0, u64::MAX).is_none());
     }
 
     #[test]
     fn settings_never_panic(
-        values in prop::collection::vec(prop::option::of(text(80)), 10)
+        values in prop::collection::vec(prop::option::of(text(80)), 13)
     ) {
         let mut v = values.into_iter();
         let raw = RawConfig {
@@ -94,6 +94,9 @@ proptest! {
             theme_font: v.next().flatten(),
             theme_radius: v.next().flatten(),
             pass_params: v.next().flatten(),
+            event_reference: v.next().flatten(),
+            allowed_endpoints: v.next().flatten(),
+            page_origin: v.next().flatten(),
         };
         match Config::from_raw(&raw) {
             Ok(config) => {
@@ -108,7 +111,7 @@ proptest! {
 
     #[test]
     fn drafts_from_storage_never_panic(raw in text(300), now in any::<u64>(), age in any::<u64>()) {
-        let _ = Draft::read(&raw, "microneedling-consultation@1.0.0", now, age);
+        let _ = Draft::read(&raw, &Questionnaire::builtin(), now, age);
     }
 }
 

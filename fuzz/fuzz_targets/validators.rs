@@ -29,8 +29,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = Summary::from_json(text);
     BUILTIN.with(|q| {
         let _ = intake::recheck(text, std::slice::from_ref(q));
+        let _ = Draft::read(text, q, 0, u64::MAX);
     });
-    let _ = Draft::read(text, "q@1", 0, u64::MAX);
     let raw = RawConfig {
         endpoint: Some(text.into()),
         theme_accent: Some(text.into()),

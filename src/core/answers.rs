@@ -95,6 +95,11 @@ impl<'de> Deserialize<'de> for Value {
 pub struct Answers(#[serde(with = "super::pairs")] Vec<(String, Value)>);
 
 impl Answers {
+    /// The question ids answered, in the order first answered.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(id, _)| id.as_str())
+    }
+
     pub fn get(&self, id: &str) -> Option<&Value> {
         self.0.iter().find(|(k, _)| k == id).map(|(_, v)| v)
     }

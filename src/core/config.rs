@@ -21,6 +21,11 @@ pub mod attr {
     pub const THEME_FONT: &str = "data-theme-font";
     pub const THEME_RADIUS: &str = "data-theme-radius";
     pub const PASS_PARAMS: &str = "data-pass-params";
+    pub const EVENT_REFERENCE: &str = "data-event-reference";
+    /// On the `consultation-form.js` script element, not the widget's: the endpoint origins
+    /// the clinic allows, where content posted into the page (a CMS comment's `data-`
+    /// attributes) cannot reach.
+    pub const ENDPOINTS: &str = "data-endpoints";
 }
 
 /// The attribute values as the host page wrote them (`None` when absent).
@@ -48,6 +53,15 @@ pub struct RawConfig {
     /// `data-pass-params`: names of page address parameters (such as `utm_source`) to pass
     /// along with the submission, separated by spaces or commas
     pub pass_params: Option<String>,
+    /// `data-event-reference`: `include` puts the short reference in the host page's
+    /// `submitted` and `failed` events; by default they carry no id at all
+    pub event_reference: Option<String>,
+    /// `data-endpoints` of the embed script (set by the view from the loader, not from the
+    /// widget's element): the origins an endpoint may have, separated by spaces or commas
+    pub allowed_endpoints: Option<String>,
+    /// The page's own origin (`location.origin`), set by the view: a loopback endpoint is
+    /// accepted only on a page that is itself on loopback
+    pub page_origin: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +88,8 @@ pub struct Config {
     pub pass_params: Vec<String>,
     /// Their values on this page, as `(name, value)`: set by the view with `Config::context`.
     pub context: Vec<(String, String)>,
+    /// Whether the host page's events carry the submission's reference.
+    pub event_reference: bool,
 }
 
 /// The clinic's look, as CSS custom property values the view sets on the widget's root.
@@ -148,15 +164,26 @@ impl RawConfig {
             theme_font: lookup(attr::THEME_FONT),
             theme_radius: lookup(attr::THEME_RADIUS),
             pass_params: lookup(attr::PASS_PARAMS),
+            event_reference: lookup(attr::EVENT_REFERENCE),
+            allowed_endpoints: None,
+            page_origin: None,
         }
     }
 }
 
 impl Config {
     pub fn from_raw(raw: &RawConfig) -> Result<Config, ConfigError> {
-        let endpoint = given(&raw.endpoint)
-            .map(|e| address(attr::ENDPOINT, e))
-            .transpose()?;
+        let endpoint = given(&raw.endpoint).map(|e| endpoint(e, raw)).transpose()?;
+        let event_reference = match given(&raw.event_reference) {
+            None | Some("none") => false,
+            Some("include") => true,
+            Some(other) => {
+                return Err(error(
+                    attr::EVENT_REFERENCE,
+                    format!("\"{other}\" must be \"include\" or \"none\""),
+                ))
+            }
+        };
         let clinic_email = match given(&raw.clinic_email) {
             Some(e) if email::is_valid(e) => Some(e.to_owned()),
             Some(e) => {
@@ -216,6 +243,7 @@ impl Config {
             theme,
             pass_params,
             context: Vec::new(),
+            event_reference,
         })
     }
 
@@ -386,6 +414,62 @@ impl Default for Config {
     }
 }
 
+/// The endpoint: a web address (`address`), on a loopback host only when the page is too (a
+/// page on the internet must not post health answers to the visitor's own computer), and of
+/// an origin the embed script allows (`attr::ENDPOINTS`).
+fn endpoint(raw: &str, settings: &RawConfig) -> Result<String, ConfigError> {
+    let endpoint = address(attr::ENDPOINT, raw)?;
+    let problem = |p: String| error(attr::ENDPOINT, format!("\"{raw}\" {p}"));
+    let target = origin(&endpoint);
+    let page_on_loopback = given(&settings.page_origin).is_some_and(|o| is_loopback(&origin(o)));
+    if is_loopback(&target) && !page_on_loopback {
+        return Err(problem(
+            "is on this computer (localhost), which only a page on this computer may send to"
+                .to_owned(),
+        ));
+    }
+    let allowed: Vec<String> = given(&settings.allowed_endpoints)
+        .unwrap_or_default()
+        .split([' ', ',', '\t', '\n'])
+        .filter(|o| !o.is_empty())
+        .map(origin)
+        .collect();
+    if !allowed.contains(&target) {
+        return Err(problem(format!(
+            "is not an endpoint this page allows: list {target} in {} on the \
+             consultation-form.js script",
+            attr::ENDPOINTS
+        )));
+    }
+    Ok(endpoint)
+}
+
+/// `scheme://host[:port]` of an address, lower-cased, without a default port.
+fn origin(address: &str) -> String {
+    let lower = address.trim().to_ascii_lowercase();
+    let (scheme, rest) = lower.split_once("://").unwrap_or(("", &lower));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = match (scheme, authority.rsplit_once(':')) {
+        ("https", Some((host, "443"))) | ("http", Some((host, "80"))) => host,
+        _ => authority,
+    };
+    format!("{scheme}://{authority}")
+}
+
+/// Whether an origin's host is this computer: `localhost` (and its subdomains, RFC 6761
+/// §6.3), 127.0.0.0/8 or `[::1]`.
+fn is_loopback(origin: &str) -> bool {
+    let authority = origin.split_once("://").map_or(origin, |(_, a)| a);
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.contains(']') => host,
+        _ => authority,
+    };
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host == "[::1]"
+        || (host.starts_with("127.") && host.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+}
+
 /// An endpoint (or a questionnaire's address) must be `https://`, or plain `http://` on this
 /// computer only (for a local receiver during development): health answers never cross a
 /// network unencrypted, and a questionnaire cannot be altered on the way.
@@ -426,9 +510,12 @@ fn address(attribute: &'static str, raw: &str) -> Result<String, ConfigError> {
 mod tests {
     use super::*;
 
+    /// `e` as the endpoint on a page on this computer whose embed script allows its origin.
     fn with_endpoint(e: &str) -> Result<Option<String>, String> {
         let raw = RawConfig {
             endpoint: Some(e.to_owned()),
+            allowed_endpoints: Some(origin(e)),
+            page_origin: Some("http://127.0.0.1:8080".into()),
             ..RawConfig::default()
         };
         Config::from_raw(&raw)
@@ -470,6 +557,83 @@ mod tests {
             );
         }
         assert_eq!(with_endpoint("  "), Ok(None), "blank means none");
+
+        // Issue 14: the embed script's data-endpoints pins the origins; a planted element
+        // naming another endpoint is refused, and so is a loopback endpoint on a page that is
+        // not on loopback itself.
+        let on = |endpoint: &str, allowed: Option<&str>, page: &str| {
+            let raw = RawConfig {
+                endpoint: Some(endpoint.into()),
+                allowed_endpoints: allowed.map(str::to_owned),
+                page_origin: Some(page.into()),
+                ..RawConfig::default()
+            };
+            Config::from_raw(&raw)
+                .map(|c| c.endpoint.unwrap_or_default())
+                .map_err(|e| e.to_string())
+        };
+        let clinic = "https://clinic.example";
+        let page = "https://www.clinic.example";
+        /// The endpoint, the script's data-endpoints, the page's origin, and what is expected.
+        type Case<'a> = (&'a str, Option<&'a str>, &'a str, Result<(), &'a str>);
+        let cases: [Case; 9] = [
+            ("https://clinic.example/in", Some(clinic), page, Ok(())),
+            (
+                "https://CLINIC.example:443/in",
+                Some("https://clinic.example/"),
+                page,
+                Ok(()),
+            ),
+            (
+                "https://clinic.example/in",
+                Some("https://other.example, https://clinic.example"),
+                page,
+                Ok(()),
+            ),
+            (
+                "https://evil.example/in",
+                Some(clinic),
+                page,
+                Err("list https://evil.example in data-endpoints"),
+            ),
+            (
+                "https://clinic.example:8443/in",
+                Some(clinic),
+                page,
+                Err("not an endpoint this page allows"),
+            ),
+            (
+                "https://clinic.example/in",
+                None,
+                page,
+                Err("not an endpoint this page allows"),
+            ),
+            (
+                "http://127.0.0.1:8787/in",
+                Some("http://127.0.0.1:8787"),
+                page,
+                Err("only a page on this computer"),
+            ),
+            (
+                "https://localhost/in",
+                Some("https://localhost"),
+                "http://clinic.test:8080",
+                Err("only a page on this computer"),
+            ),
+            (
+                "http://localhost:8787/in",
+                Some("http://localhost:8787"),
+                "http://localhost:8080",
+                Ok(()),
+            ),
+        ];
+        for (endpoint, allowed, page, want) in cases {
+            match (on(endpoint, allowed, page), want) {
+                (Ok(got), Ok(())) => assert_eq!(got, endpoint),
+                (Err(e), Err(why)) => assert!(e.contains(why), "{endpoint}: {e}"),
+                (got, _) => panic!("{endpoint} on {page} with {allowed:?}: {got:?}"),
+            }
+        }
         // The questionnaire's address follows the same rule, named by its own attribute.
         let raw = RawConfig {
             questionnaire: Some("http://clinic.example/q.json".into()),

@@ -3,10 +3,13 @@
 //! is the same submission, and the clinic's server stores it once).
 
 use super::answers::Answers;
+use super::intake::is_uuid_v4;
+use super::questionnaire::Questionnaire;
 use serde::{Deserialize, Serialize};
 
 /// Bumped when the draft's shape changes, so an old draft is dropped rather than misread.
-pub const DRAFT_VERSION: u32 = 1;
+/// Version 2 counts a draft's life from its first save (`first_saved`).
+pub const DRAFT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
@@ -15,6 +18,9 @@ pub struct Draft {
     pub questionnaire: String,
     /// Milliseconds since the Unix epoch, from the browser's clock.
     pub saved_at: u64,
+    /// When this draft was first saved: its life counts from here, however often the visitor
+    /// comes back, so health answers never linger past `data-draft-hours`.
+    pub first_saved: u64,
     /// When the visitor started, so the fill time (`core::spam`) survives a reload.
     #[serde(default)]
     pub started_at: u64,
@@ -36,16 +42,24 @@ pub struct Pending {
 }
 
 impl Draft {
-    /// Reads a stored draft; anything unreadable, from another questionnaire or version, or
-    /// older than `max_age_ms` is `None` (and the caller removes it).
-    pub fn read(json: &str, questionnaire: &str, now: u64, max_age_ms: u64) -> Option<Draft> {
+    /// Reads a stored draft; anything unreadable, from another questionnaire or version,
+    /// first saved more than `max_age_ms` ago, or not of this questionnaire's shape (an answer
+    /// to a question it does not have, a pending submission whose id is not a random UUID:
+    /// storage that something else wrote) is `None`, and the caller removes it.
+    pub fn read(json: &str, q: &Questionnaire, now: u64, max_age_ms: u64) -> Option<Draft> {
         let draft: Draft = serde_json::from_str(json).ok()?;
         // A draft from the future (a clock moved back) counts as expired.
-        let fresh = now
-            .checked_sub(draft.saved_at)
-            .is_some_and(|age| age <= max_age_ms);
-        (draft.version == DRAFT_VERSION && draft.questionnaire == questionnaire && fresh)
-            .then_some(draft)
+        let fresh = expires(draft.first_saved, max_age_ms).is_some_and(|end| now <= end)
+            && now >= draft.first_saved;
+        let ours = draft.version == DRAFT_VERSION && draft.questionnaire == key(q);
+        let known = draft.answers.ids().all(|id| q.question(id).is_some());
+        let pending_ok = draft.pending.as_ref().is_none_or(|p| is_uuid_v4(&p.id));
+        (fresh && ours && known && pending_ok).then_some(draft)
+    }
+
+    /// When the draft expires: `max_age_ms` after its first save.
+    pub fn expires(&self, max_age_ms: u64) -> Option<u64> {
+        expires(self.first_saved, max_age_ms)
     }
 
     pub fn to_json(&self) -> String {
@@ -54,60 +68,121 @@ impl Draft {
     }
 }
 
+fn expires(first_saved: u64, max_age_ms: u64) -> Option<u64> {
+    first_saved.checked_add(max_age_ms)
+}
+
+/// Names the questionnaire a draft belongs to, so a new version never reads old answers.
+pub fn key(q: &Questionnaire) -> String {
+    format!("{}@{}", q.id, q.version)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::answers::Value;
 
-    #[test]
-    fn drafts_expire_and_belong_to_one_questionnaire() {
+    const ID: &str = "0f3a9c1b-2d4e-4f60-8a1b-2c3d4e5f6a7b";
+
+    fn draft(q: &Questionnaire) -> Draft {
         let mut answers = Answers::default();
         answers.set("full_name", Value::Text("Zoë 😀".into()));
-        let draft = Draft {
+        Draft {
             version: DRAFT_VERSION,
-            questionnaire: "q@1".into(),
-            saved_at: 1_000_000,
+            questionnaire: key(q),
+            saved_at: 5_000_000,
+            first_saved: 1_000_000,
             started_at: 900_000,
             step: Some(2),
             answers,
             pending: Some(Pending {
-                id: "abc".into(),
+                id: ID.into(),
                 completed_at: "t".into(),
                 spam: vec!["completed-too-fast".into()],
             }),
-        };
-        let json = draft.to_json();
+        }
+    }
+
+    #[test]
+    fn drafts_expire_from_their_first_save() {
+        // Issue 14: the life counts from the first save, not the last visit.
+        let q = Questionnaire::builtin();
+        let json = draft(&q).to_json();
         let day = 24 * 3_600_000;
         let cases = [
-            ("q@1", 1_000_000 + day, true, "exactly at expiry"),
+            (1_000_000 + day, true, "exactly at expiry"),
             (
-                "q@1",
                 1_000_000 + day + 1,
                 false,
-                "one millisecond past expiry",
+                "one millisecond past: saved since, still expired",
             ),
-            ("q@1", 1_000_000, true, "just saved"),
+            (5_000_000, true, "just saved again"),
             (
-                "q@1",
                 999_000,
                 false,
-                "saved in the future: a clock that moved back",
+                "first saved in the future: a clock that moved back",
             ),
-            ("q@2", 1_000_000, false, "another questionnaire version"),
         ];
-        for (q, now, want, why) in cases {
-            assert_eq!(Draft::read(&json, q, now, day).is_some(), want, "{why}");
+        for (now, want, why) in cases {
+            assert_eq!(Draft::read(&json, &q, now, day).is_some(), want, "{why}");
         }
-        assert_eq!(Draft::read(&json, "q@1", 1_000_000, day), Some(draft));
-        assert_eq!(Draft::read("{not json", "q@1", 0, day), None);
-        assert_eq!(
-            Draft::read(
-                &json.replace("\"version\":1", "\"version\":0"),
-                "q@1",
-                1_000_000,
-                day
+        assert_eq!(Draft::read(&json, &q, 5_000_000, day), Some(draft(&q)));
+        assert_eq!(draft(&q).expires(day), Some(1_000_000 + day));
+    }
+
+    #[test]
+    fn only_a_draft_of_this_questionnaire_is_used() {
+        // Issue 14: a draft read back is checked before use; storage is outside input.
+        let q = Questionnaire::builtin();
+        let day = 24 * 3_600_000;
+        let good = draft(&q).to_json();
+        let mut other_version = q.clone();
+        other_version.version = "9".into();
+        let mut unknown = draft(&q);
+        unknown
+            .answers
+            .set("favourite_colour", Value::Text("x".into()));
+        let mut guessable = draft(&q);
+        if let Some(p) = guessable.pending.as_mut() {
+            p.id = "1".into();
+        }
+        let cases = [
+            (good.clone(), &q, true, "as saved"),
+            (
+                good.clone(),
+                &other_version,
+                false,
+                "another questionnaire version",
             ),
-            None
-        );
+            (
+                unknown.to_json(),
+                &q,
+                false,
+                "an answer to a question it does not have",
+            ),
+            (
+                guessable.to_json(),
+                &q,
+                false,
+                "a pending id that is not a random UUID",
+            ),
+            (
+                good.replace("\"version\":2", "\"version\":1"),
+                &q,
+                false,
+                "an older draft shape",
+            ),
+            (
+                good.replace("\"first_saved\":1000000,", ""),
+                &q,
+                false,
+                "no first save: not a draft of this shape",
+            ),
+            ("{not json".into(), &q, false, "not JSON"),
+        ];
+        for (json, questionnaire, want, why) in cases {
+            let read = Draft::read(&json, questionnaire, 1_000_000, day);
+            assert_eq!(read.is_some(), want, "{why}");
+        }
     }
 }

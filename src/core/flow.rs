@@ -188,6 +188,12 @@ impl Flow {
         }
     }
 
+    /// The reference the host page's events may carry: only when the clinic opted in.
+    fn event_reference(&self) -> Option<String> {
+        let id = self.pending_id().filter(|_| self.config.event_reference)?;
+        Some(super::summary::reference(id))
+    }
+
     /// The id of the submission being prepared or sent.
     pub fn pending_id(&self) -> Option<&str> {
         self.prepared.as_ref().map(|p| p.pending.id.as_str())
@@ -280,10 +286,9 @@ impl Flow {
         match outcome {
             Outcome::Delivered => {
                 self.delivery = Delivery::Idle;
-                if let Some(id) = self.pending_id() {
+                if self.prepared.is_some() {
                     fx.events.push(HostEvent::Submitted {
-                        id: id.to_owned(),
-                        reference: super::summary::reference(id),
+                        reference: self.event_reference(),
                     });
                 }
                 self.finish(true, fx);
@@ -316,7 +321,7 @@ impl Flow {
             Outcome::Failed(failure) => {
                 self.delivery = Delivery::Failed(failure);
                 fx.events.push(HostEvent::Failed {
-                    id: self.pending_id().map(str::to_owned),
+                    reference: self.event_reference(),
                     reason: reason(failure),
                     message: None,
                 });
@@ -465,21 +470,25 @@ impl Flow {
     }
 
     /// What to save so a reload loses nothing: `None` once there is nothing worth keeping
-    /// (nothing answered yet, or delivered).
-    pub fn draft(&self, now: u64) -> Option<Draft> {
+    /// (nothing answered yet), once the final screen shows (sent, or ready to send by hand:
+    /// the answers are then in the visitor's hands, issue 14), and once the draft first saved
+    /// at `first_saved` has outlived `data-draft-hours`. The caller then removes any draft.
+    pub fn draft(&self, now: u64, first_saved: Option<u64>) -> Option<Draft> {
         let step = match &self.screen {
             Screen::Step(i) => Some(*i),
             Screen::Review => None,
-            Screen::Done { sent: true, .. } => return None,
-            Screen::Done { sent: false, .. } => None,
+            Screen::Done { .. } => return None,
         };
-        if self.answers == Answers::default() {
+        let first_saved = first_saved.unwrap_or(now);
+        let expired = now > first_saved.saturating_add(self.config.draft_max_age_ms);
+        if self.answers == Answers::default() || expired {
             return None;
         }
         Some(Draft {
             version: DRAFT_VERSION,
             questionnaire: self.draft_key(),
             saved_at: now,
+            first_saved,
             started_at: self.started_ms,
             step,
             answers: self.answers.clone(),
@@ -489,7 +498,7 @@ impl Flow {
 
     /// Names the questionnaire a draft belongs to, so a new version never reads old answers.
     pub fn draft_key(&self) -> String {
-        format!("{}@{}", self.questionnaire.id, self.questionnaire.version)
+        super::draft::key(&self.questionnaire)
     }
 
     /// Picks up where a saved draft left off. A submission that had not been confirmed waits on
@@ -807,17 +816,15 @@ pub(crate) mod tests {
         assert_eq!(fx.events, [], "sending is not yet submitted");
         let fx = flow.apply(Action::Delivery(Outcome::Failed(Failure::Timeout)));
         let failed = HostEvent::Failed {
-            id: Some("first".into()),
+            reference: None,
             reason: "timeout",
             message: None,
         };
         assert_eq!(fx.events, [failed]);
         flow.apply(submit("retry"));
         let fx = flow.apply(Action::Delivery(Outcome::Delivered));
-        let submitted = HostEvent::Submitted {
-            id: "first".into(),
-            reference: "FIRS-T".into(),
-        };
+        // No submission id by default (issue 14): analytics cannot join it to a record.
+        let submitted = HostEvent::Submitted { reference: None };
         let done = HostEvent::Step(Place::Done { of: 5, sent: true });
         assert_eq!(fx.events, [submitted, done]);
         let details: String = fx.events.iter().map(HostEvent::detail).collect();
@@ -829,6 +836,38 @@ pub(crate) mod tests {
             id: "about_you".into(),
         };
         assert_eq!(fx.events, [HostEvent::Step(first)]);
+    }
+
+    #[test]
+    fn events_carry_the_reference_only_when_the_clinic_opts_in() {
+        // Issue 14, "Events": never the submission id; the reference on request.
+        let config = Config {
+            endpoint: Some("https://clinic.example/in".into()),
+            event_reference: true,
+            ..Config::default()
+        };
+        let mut flow = Flow::new(Rc::new(Questionnaire::builtin()), Rc::new(config));
+        to_review(&mut flow);
+        flow.apply(submit("first"));
+        let fx = flow.apply(Action::Delivery(Outcome::Failed(Failure::Timeout)));
+        assert_eq!(
+            fx.events,
+            [HostEvent::Failed {
+                reference: Some("FIRS-T".into()),
+                reason: "timeout",
+                message: None
+            }]
+        );
+        flow.apply(submit("retry"));
+        let fx = flow.apply(Action::Delivery(Outcome::Delivered));
+        assert_eq!(
+            fx.events[0],
+            HostEvent::Submitted {
+                reference: Some("FIRS-T".into())
+            }
+        );
+        let details: String = fx.events.iter().map(HostEvent::detail).collect();
+        assert!(!details.contains("first"), "never the id: {details}");
     }
 
     #[test]
@@ -845,7 +884,7 @@ pub(crate) mod tests {
         assert!(summary
             .text()
             .starts_with("LIKELY SPAM (hidden-field-filled, completed-too-fast)\n"));
-        let draft = flow.draft(600_001).unwrap();
+        let draft = flow.draft(600_001, None).unwrap();
         assert_eq!(draft.started_at, 598_000);
         assert_eq!(draft.pending.unwrap().spam.len(), 2);
         // A person: minutes to fill, nothing in the hidden field.
@@ -939,7 +978,11 @@ pub(crate) mod tests {
         };
         assert_eq!(summary.submission_id, "first");
         assert_eq!(flow.prepared, None);
-        assert_eq!(flow.draft(0), None, "nothing kept after a successful send");
+        assert_eq!(
+            flow.draft(0, None),
+            None,
+            "nothing kept after a successful send"
+        );
         // A late duplicate answer changes nothing.
         let done = flow.clone();
         assert_eq!(
@@ -1067,6 +1110,8 @@ pub(crate) mod tests {
         let fx = flow.apply(submit("first"));
         assert!(matches!(flow.screen, Screen::Done { sent: false, .. }));
         assert!(!fx.send, "nothing is sent");
+        // Issue 14: the answers are now in the visitor's hands; no draft stays behind.
+        assert_eq!(flow.draft(0, None), None);
     }
 
     #[test]
@@ -1088,7 +1133,7 @@ pub(crate) mod tests {
     fn drafts_restore_where_the_visitor_was() {
         let mut flow = flow();
         assert_eq!(
-            flow.draft(5),
+            flow.draft(5, None),
             None,
             "nothing to keep before the first answer"
         );
@@ -1096,8 +1141,17 @@ pub(crate) mod tests {
         flow.apply(text("email", "zoe@example.com"));
         flow.apply(tick("age_confirmed"));
         flow.apply(Action::Continue);
-        let draft = flow.draft(5).unwrap();
-        assert_eq!((draft.step, draft.saved_at), (Some(1), 5));
+        let draft = flow.draft(5, None).unwrap();
+        assert_eq!(
+            (draft.step, draft.saved_at, draft.first_saved),
+            (Some(1), 5, 5)
+        );
+        // Saved again later, it keeps its first save; past data-draft-hours it is not kept.
+        let later = flow.draft(7, Some(5)).unwrap();
+        assert_eq!((later.saved_at, later.first_saved), (7, 5));
+        let day = flow.config.draft_max_age_ms;
+        assert!(flow.draft(5 + day, Some(5)).is_some());
+        assert_eq!(flow.draft(6 + day, Some(5)), None, "expired: removed");
         let mut restored = super::tests::flow();
         restored.restore(draft);
         assert_eq!(restored.screen, Screen::Step(1));
@@ -1107,7 +1161,7 @@ pub(crate) mod tests {
         let mut flow = sending_flow();
         flow.apply(submit("first"));
         flow.apply(Action::Delivery(Outcome::Failed(Failure::Network)));
-        let draft = flow.draft(9).unwrap();
+        let draft = flow.draft(9, None).unwrap();
         let mut restored = Flow::new(Rc::clone(&flow.questionnaire), Rc::clone(&flow.config));
         restored.restore(draft);
         assert_eq!(restored.screen, Screen::Review);
@@ -1117,7 +1171,7 @@ pub(crate) mod tests {
 
         // Start again forgets everything, and takes focus to the first heading.
         let fx = restored.apply(Action::StartAgain);
-        assert_eq!(restored.draft(10), None);
+        assert_eq!(restored.draft(10, None), None);
         assert_eq!(fx.focus, Some(Focus::Heading));
     }
 }

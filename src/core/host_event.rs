@@ -21,18 +21,19 @@ pub enum HostEvent {
     },
     /// The visitor moved to another screen.
     Step(Place),
-    /// The clinic's endpoint accepted the submission.
+    /// The clinic's endpoint accepted the submission. No submission id: a host page may pass
+    /// events to analytics, and an id would join a page view to a health record. The short
+    /// reference only when the clinic opts in (`data-event-reference="include"`).
     Submitted {
-        #[serde(rename = "submissionId")]
-        id: String,
-        reference: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
     },
-    /// Sending failed (`id` and `reason`), or the widget could not start (`reason` only, with a
-    /// message for the site owner).
+    /// Sending failed (`reason`, and the reference when the clinic opted in), or the widget
+    /// could not start (`reason`, with a message for the site owner).
     Failed {
         reason: &'static str,
-        #[serde(rename = "submissionId", skip_serializing_if = "Option::is_none")]
-        id: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         message: Option<String>,
     },
@@ -126,25 +127,38 @@ mod tests {
                 r#"{"screen":"done","steps":5,"sent":true}"#,
             ),
             (
+                HostEvent::Submitted { reference: None },
+                "consultation-form:submitted",
+                r#"{}"#,
+            ),
+            (
                 HostEvent::Submitted {
-                    id: "0f3a".into(),
-                    reference: "0F3A".into(),
+                    reference: Some("0F3A-9C1B".into()),
                 },
                 "consultation-form:submitted",
-                r#"{"submissionId":"0f3a","reference":"0F3A"}"#,
+                r#"{"reference":"0F3A-9C1B"}"#,
             ),
             (
                 HostEvent::Failed {
-                    id: Some("0f3a".into()),
+                    reference: None,
                     reason: reason(Failure::Server(503)),
                     message: None,
                 },
                 "consultation-form:failed",
-                r#"{"reason":"server","submissionId":"0f3a"}"#,
+                r#"{"reason":"server"}"#,
             ),
             (
                 HostEvent::Failed {
-                    id: None,
+                    reference: Some("0F3A-9C1B".into()),
+                    reason: reason(Failure::Timeout),
+                    message: None,
+                },
+                "consultation-form:failed",
+                r#"{"reason":"timeout","reference":"0F3A-9C1B"}"#,
+            ),
+            (
+                HostEvent::Failed {
+                    reference: None,
                     reason: "settings",
                     message: Some("data-endpoint: \"x\" must start with https://".into()),
                 },

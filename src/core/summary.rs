@@ -357,12 +357,19 @@ fn line(label: &str, shown: &str) -> String {
 /// Text for a single line such as an email subject: every control character, line breaks
 /// included, becomes a space, so nothing typed can start a new mail header.
 pub(crate) fn one_line(text: &str) -> String {
-    let spaced: String = clean(text)
+    let spaced: String = text
         .chars()
-        .map(|c| if c == '\n' { ' ' } else { c })
+        .filter(|&c| !characters::reorders(c) && !characters::is_hidden(c))
+        .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
+    // Line and paragraph separators are whitespace: they go with the rest.
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// How a line break inside an answer continues: indented like a flag's detail line, then a
+/// bar no line the widget writes has, so typed text can never pass for a detail or an answer
+/// (issue 14).
+const CONTINUATION: &str = "\n    | ";
 
 /// Makes visitor text safe to place in a plain-text summary: control characters, characters
 /// that reorder what staff read and invisible ones (`core::characters`) are dropped, and a line
@@ -373,8 +380,8 @@ fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '\n' => out.push_str("\n    "),
-            c if characters::is_line_separator(c) => out.push_str("\n    "),
+            '\n' => out.push_str(CONTINUATION),
+            c if characters::is_line_separator(c) => out.push_str(CONTINUATION),
             c if characters::reorders(c) || characters::is_hidden(c) => {}
             c if c.is_control() => {}
             c => out.push(c),
@@ -503,7 +510,7 @@ mod tests {
         assert_eq!(goals["value"], hostile);
         let text = s.text();
         assert!(text.contains(
-            "What do you hope to achieve? Zoë 😀 مرحبا <script>alert(1)</script>\n    Bcc: x@example.com"
+            "What do you hope to achieve? Zoë 😀 مرحبا <script>alert(1)</script>\n    | Bcc: x@example.com"
         ));
         assert!(!text.contains('\u{202e}'));
         assert!(!text.lines().any(|l| l.starts_with("Bcc:")));
@@ -529,6 +536,29 @@ mod tests {
         // None given: no key at all, as the schema allows.
         let plain: serde_json::Value = serde_json::from_str(&completed(vec![]).json()).unwrap();
         assert!(plain.get("context").is_none());
+    }
+
+    #[test]
+    fn invisible_and_separating_characters_never_reach_staff_raw() {
+        // Issue 14, "What staff read": line and paragraph separators become the widget's own
+        // continuation; directional marks, soft hyphens, tag characters and Hangul fillers
+        // are dropped; a typed line can never pass for a flag's detail line.
+        let typed = "a\u{2028}b\u{2029}c \u{200e}d\u{200f}e\u{061c}f so\u{00ad}ft \
+            \u{e0041}\u{e0042}tag \u{3164}\u{115f}fill\n    Which products are you allergic to? None";
+        let s = completed(vec![("goals", Value::Text(typed.into()))]);
+        let text = s.text();
+        let line = text
+            .lines()
+            .skip_while(|l| !l.starts_with("What do you hope to achieve?"))
+            .take(4)
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(
+            line,
+            "What do you hope to achieve? a\n    | b\n    | c def soft tag fill\n    |     Which products are you allergic to? None"
+        );
+        // The JSON keeps exactly what was typed.
+        assert!(s.json().contains("\\u2028") || s.json().contains('\u{2028}'));
     }
 
     #[test]

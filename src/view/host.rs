@@ -9,8 +9,9 @@ use web_sys::{CustomEvent, CustomEventInit, Element, HtmlElement, ShadowRootInit
 
 /// The class of the element inside the shadow root that the widget draws into. The embed
 /// script (`embed/consultation-form.js`) makes it, with the stylesheet and a loading message,
-/// before the wasm arrives; without that script (the browser tests) it is made here.
-const ROOT_CLASS: &str = "cw-root";
+/// before the wasm arrives; without that script (the browser tests) it is made here. Beside
+/// it, the session-replay masks (`mount_point`).
+const MASKED_ROOT_CLASSES: &str = "cw-root fs-exclude rr-block ph-no-capture";
 const ROOT_SELECTOR: &str = ".cw-root";
 
 /// The element inside `host`'s shadow root to draw into.
@@ -22,13 +23,29 @@ pub fn mount_point(host: &Element) -> Option<HtmlElement> {
             .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
             .ok()?,
     };
-    if let Some(root) = shadow.query_selector(ROOT_SELECTOR).ok().flatten() {
-        return root.dyn_into().ok();
+    let root = match shadow.query_selector(ROOT_SELECTOR).ok().flatten() {
+        Some(root) => root,
+        None => {
+            let root = host.owner_document()?.create_element("div").ok()?;
+            shadow.append_child(&root).ok()?;
+            root
+        }
+    };
+    // The class the selector above finds (the embed script writes the same), and the marks
+    // that common session-replay tools honour, so a tag manager's recorder on the clinic's
+    // page leaves out what the visitor types: FullStory (`fs-exclude`), rrweb and the tools
+    // built on it (`rr-block`), PostHog (`ph-no-capture`), Hotjar (`data-hj-suppress`),
+    // Microsoft Clarity (`data-clarity-mask`) and LogRocket (`data-private`). A promise of
+    // those tools, not of the widget: the README recommends the iframe embed on its own
+    // origin for pages with such scripts.
+    root.set_class_name(MASKED_ROOT_CLASSES);
+    for (name, value) in [
+        ("data-hj-suppress", ""),
+        ("data-clarity-mask", "true"),
+        ("data-private", ""),
+    ] {
+        let _ = root.set_attribute(name, value);
     }
-    let root = host.owner_document()?.create_element("div").ok()?;
-    // The class the selector above finds (the embed script writes the same class).
-    root.set_class_name(ROOT_CLASS);
-    shadow.append_child(&root).ok()?;
     root.dyn_into().ok()
 }
 

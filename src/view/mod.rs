@@ -19,6 +19,7 @@ use crate::core::config::{attr, Config, RawConfig};
 use crate::core::flow::{Action, Effects, Flow};
 use crate::core::host_event::HostEvent;
 use crate::core::questionnaire::Questionnaire;
+use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -32,6 +33,9 @@ pub struct State {
     pub flow: Flow,
     pub effects: Effects,
     pub revision: u32,
+    /// When the draft was first saved (`None`: no draft yet), shared by every state of this
+    /// widget: the view's memory of storage, which `Flow::draft` counts the draft's life from.
+    pub first_saved: Rc<Cell<Option<u64>>>,
 }
 
 impl Reducible for State {
@@ -44,6 +48,7 @@ impl Reducible for State {
             flow,
             effects,
             revision: self.revision.wrapping_add(1),
+            first_saved: Rc::clone(&self.first_saved),
         })
     }
 }
@@ -76,8 +81,13 @@ fn each_host(mut f: impl FnMut(u32, Element)) {
 }
 
 /// Mounts a widget into every marked element of the page, each with its own settings.
-pub fn mount_all() {
-    let search = gloo_utils::window().location().search().unwrap_or_default();
+/// `allowed_endpoints` comes from the embed script's own element (`data-endpoints`), where
+/// content posted into the page cannot reach; the page's origin decides whether a loopback
+/// endpoint may be used. Called again, it mounts only elements added since.
+pub fn mount_all(allowed_endpoints: Option<String>) {
+    let location = gloo_utils::window().location();
+    let page_origin = location.origin().ok();
+    let search = location.search().unwrap_or_default();
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
     let builtin = Rc::new(Questionnaire::builtin());
     each_host(|i, host| {
@@ -89,7 +99,10 @@ pub fn mount_all() {
             return;
         }
         let _ = root.set_attribute("data-mounted", "");
-        let mut config = match Config::from_raw(&read_config(&host)) {
+        let mut raw = read_config(&host);
+        raw.allowed_endpoints.clone_from(&allowed_endpoints);
+        raw.page_origin.clone_from(&page_origin);
+        let mut config = match Config::from_raw(&raw) {
             Ok(config) => config,
             Err(problem) => {
                 cannot_start(&host, &root, "settings", &problem.to_string());
@@ -139,7 +152,7 @@ pub fn crashed() {
         let email = host.get_attribute(attr::CLINIC_EMAIL);
         notice::crashed(&root, clinic.unwrap_or("the clinic"), email.as_deref());
         let event = HostEvent::Failed {
-            id: None,
+            reference: None,
             reason: "crash",
             message: None,
         };
@@ -153,7 +166,7 @@ fn cannot_start(host: &Element, root: &Element, reason: &'static str, problem: &
     gloo_console::error!(format!("Consultation form: {problem}"));
     notice::problem(root, problem);
     let event = HostEvent::Failed {
-        id: None,
+        reference: None,
         reason,
         message: Some(problem.to_owned()),
     };

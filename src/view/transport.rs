@@ -12,7 +12,10 @@ use crate::core::delivery::{classify, Failure, Outcome, TIMEOUT_MS};
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, RequestCredentials, RequestInit, RequestMode, Response};
+use web_sys::{
+    AbortController, Headers, RequestCredentials, RequestInit, RequestMode, RequestRedirect,
+    Response,
+};
 
 /// Sends a submission; a missing or late answer is a failure the visitor can retry.
 pub async fn send(endpoint: &str, body: &str, submission_id: &str) -> Outcome {
@@ -51,6 +54,9 @@ async fn fetch(url: &str, init: &RequestInit) -> Result<(u16, String), Failure> 
     let controller = AbortController::new().map_err(|_| Failure::Network)?;
     let signal = controller.signal();
     init.set_mode(RequestMode::Cors);
+    // A redirect could carry the body to another address than the one the clinic pinned
+    // (Fetch Standard, "redirect mode"): refused, as a failure the visitor can retry.
+    init.set_redirect(RequestRedirect::Error);
     // Health answers travel alone: no cookies or credentials, to the endpoint or anywhere.
     init.set_credentials(RequestCredentials::Omit);
     init.set_signal(Some(&signal));

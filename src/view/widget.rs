@@ -17,6 +17,8 @@ use crate::core::messages::message;
 use crate::core::questionnaire::Questionnaire;
 use crate::core::review;
 use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
+use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
@@ -39,10 +41,14 @@ pub fn Widget(props: &WidgetProps) -> Html {
         let mut flow = Flow::new(Rc::clone(&props.questionnaire), Rc::clone(&props.config));
         // The fill time counts from here, or from the start a restored draft remembers.
         flow.started_ms = now_ms();
+        let mut first_saved = None;
         if let Some(json) = store.load() {
             let max_age = props.config.draft_max_age_ms;
-            match Draft::read(&json, &flow.draft_key(), now_ms(), max_age) {
-                Some(draft) => flow.restore(draft),
+            match Draft::read(&json, &flow.questionnaire, now_ms(), max_age) {
+                Some(draft) => {
+                    first_saved = Some(draft.first_saved);
+                    flow.restore(draft);
+                }
                 // Expired, unreadable or another questionnaire's: gone for good.
                 None => store.remove(),
             }
@@ -51,6 +57,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
             flow,
             effects: Effects::default(),
             revision: 0,
+            first_saved: Rc::new(Cell::new(first_saved)),
         }
     });
     let root = use_node_ref();
@@ -73,12 +80,26 @@ pub fn Widget(props: &WidgetProps) -> Html {
             for event in &effects.events {
                 host::emit(&host, event);
             }
-            // Saved as the visitor goes, so a reload or a crash loses nothing; removed once
-            // delivered or started again (the core's `draft` says which).
-            match flow.draft(now_ms()) {
-                Some(draft) => store.save(&draft.to_json()),
-                None => store.remove(),
-            }
+            // Saved as the visitor goes, so a reload or a crash loses nothing; removed on the
+            // final screen, on Start again and on expiry (the core's `draft` says which). Its
+            // life counts from its first save, and it is removed the moment that life ends,
+            // even if the page just stays open.
+            let now = now_ms();
+            let expiry = match flow.draft(now, state.first_saved.get()) {
+                Some(draft) => {
+                    state.first_saved.set(Some(draft.first_saved));
+                    store.save(&draft.to_json());
+                    let end = draft.expires(flow.config.draft_max_age_ms).unwrap_or(now);
+                    let store = store.clone();
+                    let left = u32::try_from(end.saturating_sub(now)).unwrap_or(u32::MAX);
+                    Some(Timeout::new(left, move || store.remove()))
+                }
+                None => {
+                    state.first_saved.set(None);
+                    store.remove();
+                    None
+                }
+            };
             // Focus moves only when an action asked for it: never on first load, where it
             // would pull the visitor away from the clinic's page.
             if let Some(focus) = &effects.focus {
@@ -114,8 +135,8 @@ pub fn Widget(props: &WidgetProps) -> Html {
             let online = EventListener::new(&gloo_utils::window(), "online", move |_| {
                 dispatch.dispatch(Action::BackOnline)
             });
-            // Dropping the listener removes it.
-            move || drop(online)
+            // Dropping the listener removes it; dropping the timer cancels it.
+            move || drop((online, expiry))
         });
     }
     let dispatch = state.dispatcher();

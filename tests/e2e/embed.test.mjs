@@ -76,13 +76,18 @@ async function visit(url, { width = 1000, height = 900 } = {}) {
 
 const heard = (page) => page.evaluate(() => window.heard);
 
-/** The README's embed snippet, with the widget's files and endpoint of this test run. */
+/** The README's embed snippet, with the widget's files, their integrity (as the build writes
+ *  it to dist/integrity.json) and the endpoint of this test run. */
 function readmeSnippet() {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const match = readme.match(/<!-- embed-snippet[^>]*-->\s*```html\n([\s\S]*?)```/);
   assert.ok(match, 'the README has the embed snippet');
+  const integrity = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist/integrity.json'), 'utf8'));
+  assert.ok(match[1].includes('integrity="sha384-…"') && match[1].includes('crossorigin="anonymous"'));
   return match[1]
     .replace('https://forms.example.com/', env.server.url)
+    .replace('integrity="sha384-…"', `integrity="${integrity['consultation-form.js']}"`)
+    .replace('data-endpoints="https://clinic.example.com"', `data-endpoints="${new URL(receiver.endpoint).origin}"`)
     .replace('https://clinic.example.com/api/consultations', receiver.endpoint);
 }
 
@@ -118,16 +123,17 @@ test('the README snippet, pasted into a page on another origin under a strict CS
   assert.deepEqual(stored.context, { utm_source: 'newsletter', utm_campaign: 'spring' });
   assert.match(stored.message, /Page parameter utm_source: newsletter/);
 
-  // The events, in order: every screen, the failure and the delivery, ids and places only.
+  // The events, in order: every screen, the failure and the delivery, places only: no
+  // submission id, which would let analytics join a page view to a health record (issue 14).
   const events = await heard(page);
   const names = events.map((e) => (e.name === 'step' ? `step:${e.detail.screen}${e.detail.step ?? ''}` : e.name));
   assert.deepEqual(names, ['ready', 'step:step2', 'step:step3', 'step:step4', 'step:step5', 'step:review', 'failed', 'submitted', 'step:done']);
   const failed = events.find((e) => e.name === 'failed');
   const submitted = events.find((e) => e.name === 'submitted');
-  assert.deepEqual(failed.detail, { reason: 'server', submissionId: stored.submission_id });
-  assert.deepEqual(submitted.detail, { submissionId: stored.submission_id, reference: stored.reference });
+  assert.deepEqual(failed.detail, { reason: 'server' });
+  assert.deepEqual(submitted.detail, {});
   const everything = JSON.stringify(events);
-  for (const answer of ['Jane', 'csp@example.com', 'Lidocaine']) {
+  for (const answer of ['Jane', 'csp@example.com', 'Lidocaine', stored.submission_id, stored.reference]) {
     assert.ok(!everything.includes(answer), `no answer in events: ${answer}`);
   }
   assert.deepEqual(await page.evaluate(() => window.violations), [], 'no CSP violation');

@@ -268,7 +268,7 @@ test('no endpoint: the mailto link holds the full summary, the JSON matches the 
   await context.close();
 });
 
-test('drafts: restored on the same step after a reload, not once expired, gone after Start again', async () => {
+test('drafts: restored on the same step after a reload, not once expired from their first save, gone on the final screen', async () => {
   for (const [storage, settings] of [
     ['sessionStorage', { ...CLINIC, 'data-draft-hours': '1' }],
     ['localStorage', { ...CLINIC, 'data-draft-hours': '1', 'data-draft-storage': 'local' }],
@@ -290,11 +290,15 @@ test('drafts: restored on the same step after a reload, not once expired, gone a
     assert.equal(saved.length, 1, storage);
     const [key, json] = saved[0];
     const draft = JSON.parse(json);
-    assert.deepEqual(Object.keys(draft).sort(), ['answers', 'questionnaire', 'saved_at', 'started_at', 'step', 'version']);
+    assert.deepEqual(Object.keys(draft).sort(), ['answers', 'first_saved', 'questionnaire', 'saved_at', 'started_at', 'step', 'version']);
+    // Saved again after the reload, it keeps its first save (issue 14).
+    assert.ok(draft.first_saved < draft.saved_at, `${draft.first_saved} < ${draft.saved_at}`);
 
-    // Two hours old, with a one-hour expiry: not restored, and removed.
-    await page.evaluate(([s, k, d]) => window[s].setItem(k, JSON.stringify({ ...d, saved_at: Date.now() - 2 * 3_600_000 })),
-      [storage, key, draft]);
+    // First saved two hours ago, with a one-hour expiry, though saved again just now (each
+    // visit used to start the clock again): not restored, and removed.
+    await page.evaluate(([s, k, d]) => window[s].setItem(k, JSON.stringify({
+      ...d, saved_at: Date.now(), first_saved: Date.now() - 2 * 3_600_000,
+    })), [storage, key, draft]);
     await page.reload();
     await heading(page, 'About you').waitFor();
     assert.equal(await page.getByLabel('Full name').inputValue(), '', storage);
@@ -305,7 +309,11 @@ test('drafts: restored on the same step after a reload, not once expired, gone a
   // Start again removes the draft.
   const { page, context } = await openWidget(env, { settings: CLINIC });
   await completeSteps(page, { email: 'again@example.com' });
+  assert.equal(await page.evaluate(() => sessionStorage.length), 1);
   await submitButton(page).click();
+  // The final screen (here: ready to send by hand) leaves no draft behind (issue 14).
+  await heading(page, 'Your answers are ready to send').waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0);
   await page.getByRole('button', { name: 'Start again' }).click();
   await heading(page, 'About you').waitFor();
   assert.equal(await page.evaluate(() => sessionStorage.length), 0);

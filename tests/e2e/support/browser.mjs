@@ -16,6 +16,8 @@ export const DIST = path.resolve(here, '../../../dist');
 export const ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
+  // A clinic's page under a real-looking host name, on this machine (hardening.test.mjs).
+  '--host-resolver-rules=MAP clinic.test 127.0.0.1',
 ];
 
 /** The release build on a local server (`cors`: loadable from pages on other origins), and

@@ -15,12 +15,23 @@ const TYPES = {
 
 const escape = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-/** The demo page with the widget's element given exactly these data- attributes. */
-export function withSettings(indexHtml, attributes) {
+/** The demo page with the widget's element given exactly these data- attributes. Its embed
+ *  script allows the endpoint's origin (`data-endpoints`), as the clinic's own page would,
+ *  unless `endpoints` says otherwise (`null`: no data-endpoints at all). */
+export function withSettings(indexHtml, attributes, { endpoints } = {}) {
   const attrs = Object.entries(attributes).map(([k, v]) => ` ${k}="${escape(v)}"`).join('');
   const mount = /<div\b[^>]*\bdata-consultation-form\b[^>]*>/;
   if (!mount.test(indexHtml)) throw new Error('index.html has no data-consultation-form element');
-  return indexHtml.replace(mount, `<div data-consultation-form${attrs}>`);
+  let allowed = endpoints;
+  if (allowed === undefined && attributes['data-endpoint']) {
+    try { allowed = new URL(attributes['data-endpoint']).origin; } catch { allowed = null; }
+  }
+  const loader = /<script\b([^>]*)\bsrc="?consultation-form\.js"?/;
+  if (!loader.test(indexHtml)) throw new Error('index.html does not load consultation-form.js');
+  const html = indexHtml.replace(mount, `<div data-consultation-form${attrs}>`);
+  return allowed
+    ? html.replace(loader, (_, before) => `<script data-endpoints="${escape(allowed)}" ${before.trim()} src="consultation-form.js"`)
+    : html;
 }
 
 /** Serves `root` on its own origin. `cors`: lets pages on other origins load the files, as a
@@ -59,8 +70,8 @@ export async function serveDirectory(root, { cors = false } = {}) {
     url,
     origin: url.slice(0, -1),
     /** Serves the demo page with the widget's settings replaced; returns its address. */
-    page(attributes, headers = {}) {
-      const html = withSettings(fs.readFileSync(path.join(root, 'index.html'), 'utf8'), attributes);
+    page(attributes, headers = {}, options = {}) {
+      const html = withSettings(fs.readFileSync(path.join(root, 'index.html'), 'utf8'), attributes, options);
       return add(`/page-${variants.size + 1}.html`, html, headers);
     },
     /** Serves `body` (HTML, or JSON with a content-type header) at `name`; returns its address. */
