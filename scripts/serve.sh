@@ -27,5 +27,7 @@ pids+=($!)
 say "Serving the demo clinic page at http://127.0.0.1:$port/ (Ctrl+C to stop)"
 printf 'Submissions are stored in .data/receiver.db. Read them as staff would:\n'
 printf '  %s export --database sqlite://.data/receiver.db --format text\n' "$RECEIVER_BIN"
-# The database changes with every submission: not a reason for trunk to rebuild.
-trunk serve --release --offline --port "$port" --ignore .data
+# The build ships with no endpoint (a clinic that forgets one gets the email/copy/download
+# fallback); the demo server points the demo pages at this receiver, as a clinic's page would.
+trunk build --release --offline
+node scripts/demo-server.mjs --port "$port" --endpoint http://127.0.0.1:8787/submissions

@@ -37,7 +37,7 @@ export function withSettings(indexHtml, attributes, { endpoints } = {}) {
 /** Serves `root` on its own origin. `cors`: lets pages on other origins load the files, as a
  *  host serving the widget to clinics' sites must (the glue is a module script and the wasm is
  *  fetched, both CORS requests). Extra pages, with extra headers, can be added at any path. */
-export async function serveDirectory(root, { cors = false } = {}) {
+export async function serveDirectory(root, { cors = false, port = 0 } = {}) {
   const variants = new Map(); // path -> { body, headers }: pages other than the files
   const base = cors ? { 'access-control-allow-origin': '*' } : {};
   const server = http.createServer((req, res) => {
@@ -60,7 +60,7 @@ export async function serveDirectory(root, { cors = false } = {}) {
       res.end(body);
     });
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${server.address().port}/`;
   const add = (name, body, headers = {}) => {
     variants.set(name, { body, headers });
