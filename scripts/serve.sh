@@ -14,6 +14,19 @@ port=${PORT:-8080}
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
 
+# The staff inbox's demo admin, made on first run (no two-factor, so a newcomer can sign in at
+# once); its password is kept in .data/ (readable by this user only) and printed each run.
+demo_admin=admin@example.com
+if [ ! -s .data/demo-admin-password ]; then
+  mkdir -p .data && chmod 700 .data
+  if out=$(printf '\n' | "$RECEIVER_BIN" staff add --database sqlite://.data/receiver.db \
+      --email "$demo_admin" --role admin 2>&1); then
+    (umask 077; printf '%s\n' "$out" | sed -n 's/^Password (shown once): //p' > .data/demo-admin-password)
+  else
+    printf '%s\n' "$out" >&2
+  fi
+fi
+
 # The staff mailbox of the demo: aiosmtpd prints each email it receives, as staff get it.
 python3 -u -m aiosmtpd -n -l 127.0.0.1:8025 &
 pids+=($!)
@@ -27,6 +40,10 @@ pids+=($!)
 say "Serving the demo clinic page at http://127.0.0.1:$port/ (Ctrl+C to stop)"
 printf 'Submissions are stored in .data/receiver.db. Read them as staff would:\n'
 printf '  %s export --database sqlite://.data/receiver.db --format text\n' "$RECEIVER_BIN"
+if [ -s .data/demo-admin-password ]; then
+  printf 'Staff inbox: http://127.0.0.1:8787/inbox  (sign in as %s, password %s)\n' \
+    "$demo_admin" "$(cat .data/demo-admin-password)"
+fi
 # The build ships with no endpoint (a clinic that forgets one gets the email/copy/download
 # fallback); the demo server points the demo pages at this receiver, as a clinic's page would.
 trunk build --release --offline
