@@ -95,6 +95,12 @@ export async function startReceiver({ origins = [] } = {}) {
       const { stdout } = await promisify(execFile)(bin, ['export', '--database', database, '--format', 'json']);
       return stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
     },
+    /** The receiver's own staff summaries, rebuilt from the answers it re-checked:
+     *  `consultation-receiver export --format text`. */
+    async storedText() {
+      const { stdout } = await promisify(execFile)(bin, ['export', '--database', database, '--format', 'text']);
+      return stdout;
+    },
     async close() {
       await receiver.stop();
       await fsp.rm(dir, { recursive: true, force: true });
