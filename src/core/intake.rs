@@ -347,6 +347,13 @@ mod tests {
         .json()
     }
 
+    /// Sets one answer's raw value in a submission document.
+    fn set_value(doc: &mut serde_json::Value, question: &str, value: serde_json::Value) {
+        let answers = doc["answers"].as_array_mut().unwrap();
+        let answer = answers.iter_mut().find(|a| a["question_id"] == question);
+        answer.unwrap()["value"] = value;
+    }
+
     fn recheck_builtin(body: &str) -> Result<Checked, Rejection> {
         recheck(body, &[Questionnaire::builtin()])
     }
@@ -488,84 +495,42 @@ mod tests {
             ),
             (
                 "not an option",
-                |d| {
-                    let list = d["answers"].as_array_mut().unwrap();
-                    let a = list
-                        .iter_mut()
-                        .find(|a| a["question_id"] == "contact_method")
-                        .unwrap();
-                    a["value"] = "pigeon".into();
-                },
+                |d| set_value(d, "contact_method", "pigeon".into()),
                 422,
                 None,
                 &[("contact_method", "This answer is not one of the choices")],
             ),
             (
                 "wrong shape",
-                |d| {
-                    let list = d["answers"].as_array_mut().unwrap();
-                    let a = list
-                        .iter_mut()
-                        .find(|a| a["question_id"] == "areas")
-                        .unwrap();
-                    a["value"] = "face".into();
-                },
+                |d| set_value(d, "areas", "face".into()),
                 422,
                 None,
                 &[("areas", "This answer is not one of the choices")],
             ),
             (
                 "required missing",
-                |d| {
-                    let list = d["answers"].as_array_mut().unwrap();
-                    let a = list
-                        .iter_mut()
-                        .find(|a| a["question_id"] == "full_name")
-                        .unwrap();
-                    a["value"] = "   ".into();
-                },
+                |d| set_value(d, "full_name", "   ".into()),
                 422,
                 None,
                 &[("full_name", "Required field missing")],
             ),
             (
                 "email invalid",
-                |d| {
-                    let list = d["answers"].as_array_mut().unwrap();
-                    let a = list
-                        .iter_mut()
-                        .find(|a| a["question_id"] == "email")
-                        .unwrap();
-                    a["value"] = "name@".into();
-                },
+                |d| set_value(d, "email", "name@".into()),
                 422,
                 None,
                 &[("email", "Email address invalid")],
             ),
             (
                 "website invalid",
-                |d| {
-                    let list = d["answers"].as_array_mut().unwrap();
-                    let a = list
-                        .iter_mut()
-                        .find(|a| a["question_id"] == "website")
-                        .unwrap();
-                    a["value"] = "javascript:alert(1)".into();
-                },
+                |d| set_value(d, "website", "javascript:alert(1)".into()),
                 422,
                 None,
                 &[("website", "Website address invalid")],
             ),
             (
                 "too long",
-                |d| {
-                    let list = d["answers"].as_array_mut().unwrap();
-                    let a = list
-                        .iter_mut()
-                        .find(|a| a["question_id"] == "full_name")
-                        .unwrap();
-                    a["value"] = "x".repeat(121).into();
-                },
+                |d| set_value(d, "full_name", "x".repeat(121).into()),
                 422,
                 None,
                 &[("full_name", "Must be 120 characters or fewer")],
