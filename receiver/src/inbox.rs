@@ -144,9 +144,18 @@ pub fn router(inbox: Inbox) -> Router {
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -221,11 +230,7 @@ async fn session_of(inbox: &Inbox, headers: &HeaderMap) -> Option<(String, Sessi
 
 /// The session check every signed-in route passes: no valid session, no handler. Posts must
 /// also come from this origin with the session's CSRF token.
-async fn require_session(
-    State(inbox): State<Inbox>,
-    req: Request,
-    next: Next,
-) -> Response {
+async fn require_session(State(inbox): State<Inbox>, req: Request, next: Next) -> Response {
     let addr = address(req.extensions().get::<ConnectInfo<SocketAddr>>());
     let Some((hash, row)) = session_of(&inbox, req.headers()).await else {
         if req.method() == Method::GET || req.method() == Method::HEAD {
@@ -258,7 +263,12 @@ async fn require_session(
             );
         }
         let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-            return message(StatusCode::PAYLOAD_TOO_LARGE, Some(&me), "Too long", "That form is too long.");
+            return message(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Some(&me),
+                "Too long",
+                "That form is too long.",
+            );
         };
         let token = form_field(&bytes, "csrf").unwrap_or_default();
         if !auth::same(&token, &me.csrf) {
@@ -481,7 +491,10 @@ async fn sign_in(
     }
     let _ = inbox
         .store
-        .end_expired_sessions(now - IDLE.as_millis() as i64, now - ABSOLUTE.as_millis() as i64)
+        .end_expired_sessions(
+            now - IDLE.as_millis() as i64,
+            now - ABSOLUTE.as_millis() as i64,
+        )
         .await;
     inbox.audit(&account.email, "signed in", "", &addr).await;
     let mut res = Redirect::to("/inbox").into_response();
@@ -651,11 +664,19 @@ async fn export_csv(
         Err(e) => return internal(e),
     };
     inbox
-        .audit(&me.email, "exported the list as CSV", &format!("{total} rows"), &me.address)
+        .audit(
+            &me.email,
+            "exported the list as CSV",
+            &format!("{total} rows"),
+            &me.address,
+        )
         .await;
     (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8; header=present"),
+            (
+                header::CONTENT_TYPE,
+                "text/csv; charset=utf-8; header=present",
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"submissions.csv\"",
@@ -781,7 +802,12 @@ async fn change_status(
     Form(form): Form<StatusForm>,
 ) -> Response {
     if !STATUSES.iter().any(|(v, _)| *v == form.status) {
-        return message(StatusCode::UNPROCESSABLE_ENTITY, Some(&me), "Not a status", "Choose New, Reviewed, Contacted or Archived.");
+        return message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(&me),
+            "Not a status",
+            "Choose New, Reviewed, Contacted or Archived.",
+        );
     }
     let reference = match inbox.store.full(&id).await {
         Ok(Some(r)) => r.list.reference,
@@ -857,7 +883,12 @@ async fn export_json(
         Err(e) => return internal(e),
     };
     inbox
-        .audit(&me.email, "exported as JSON", &row.list.reference, &me.address)
+        .audit(
+            &me.email,
+            "exported as JSON",
+            &row.list.reference,
+            &me.address,
+        )
         .await;
     download(
         "application/json",
@@ -880,7 +911,12 @@ async fn export_fhir(
         return internal("a stored summary does not read".into());
     };
     inbox
-        .audit(&me.email, "exported as FHIR", &row.list.reference, &me.address)
+        .audit(
+            &me.email,
+            "exported as FHIR",
+            &row.list.reference,
+            &me.address,
+        )
         .await;
     download(
         "application/fhir+json",
@@ -981,7 +1017,10 @@ async fn account(inbox: &Inbox, me: &Me, error: Option<&str>, status: StatusCode
             .map(|c| String::from_utf8_lossy(c).into_owned())
             .collect::<Vec<_>>()
             .join(" ");
-        (grouped, auth::otpauth_uri(secret, "Consultation inbox", &me.email))
+        (
+            grouped,
+            auth::otpauth_uri(secret, "Consultation inbox", &me.email),
+        )
     });
     (
         status,
@@ -1093,7 +1132,12 @@ async fn staff_list(
             .map(|s| StaffView {
                 me: s.email == me.email,
                 email: s.email,
-                role: if s.role == Role::Admin { "Admin" } else { "Staff" }.into(),
+                role: if s.role == Role::Admin {
+                    "Admin"
+                } else {
+                    "Staff"
+                }
+                .into(),
                 totp: s.totp_secret.is_some(),
             })
             .collect(),
@@ -1105,7 +1149,9 @@ async fn staff_list(
 }
 
 async fn staff_page(State(inbox): State<Inbox>, Extension(me): Extension<Me>) -> Response {
-    inbox.audit(&me.email, "read the staff list", "", &me.address).await;
+    inbox
+        .audit(&me.email, "read the staff list", "", &me.address)
+        .await;
     staff_list(&inbox, &me, None, None).await
 }
 
@@ -1135,7 +1181,13 @@ async fn staff_add(
     Form(form): Form<AddStaff>,
 ) -> Response {
     let (Some(email), Some(role)) = (check_email(&form.email), Role::parse(&form.role)) else {
-        return staff_list(&inbox, &me, None, Some("Give an email address such as name@clinic.example, and a role.")).await;
+        return staff_list(
+            &inbox,
+            &me,
+            None,
+            Some("Give an email address such as name@clinic.example, and a role."),
+        )
+        .await;
     };
     let password = auth::generate_password();
     let hash = match tokio::task::spawn_blocking({
@@ -1154,11 +1206,24 @@ async fn staff_add(
     {
         Ok(true) => {
             inbox
-                .audit(&me.email, &format!("added {} account", role.as_str()), &email, &me.address)
+                .audit(
+                    &me.email,
+                    &format!("added {} account", role.as_str()),
+                    &email,
+                    &me.address,
+                )
                 .await;
             staff_list(&inbox, &me, Some((email, password)), None).await
         }
-        Ok(false) => staff_list(&inbox, &me, None, Some("There is already an account with that email address.")).await,
+        Ok(false) => {
+            staff_list(
+                &inbox,
+                &me,
+                None,
+                Some("There is already an account with that email address."),
+            )
+            .await
+        }
         Err(e) => internal(e),
     }
 }
@@ -1170,7 +1235,13 @@ async fn staff_remove(
 ) -> Response {
     let email = form.email.trim().to_lowercase();
     if email == me.email {
-        return staff_list(&inbox, &me, None, Some("You cannot remove your own account.")).await;
+        return staff_list(
+            &inbox,
+            &me,
+            None,
+            Some("You cannot remove your own account."),
+        )
+        .await;
     }
     match inbox.store.remove_staff(&email).await {
         Ok(_) => {
@@ -1205,7 +1276,11 @@ async fn require_two_factor(
     inbox
         .audit(
             &me.email,
-            if on { "required two-factor sign-in" } else { "made two-factor sign-in optional" },
+            if on {
+                "required two-factor sign-in"
+            } else {
+                "made two-factor sign-in optional"
+            },
             "",
             &me.address,
         )
