@@ -156,11 +156,12 @@ async fn serve(args: Serve) -> Result<(), String> {
     let inbox = inbox::Inbox {
         store: store.clone(),
         questionnaires: questionnaires.clone(),
-        secure: !(args.listen.ip().is_loopback()
-            && !args
+        // Secure cookies unless staff reach it over plain http on loopback (the demo, tests).
+        secure: !args.listen.ip().is_loopback()
+            || args
                 .public_url
                 .as_deref()
-                .is_some_and(|u| u.starts_with("https://"))),
+                .is_some_and(|u| u.starts_with("https://")),
         public_origin: args.public_url.as_deref().map(|u| {
             let u = u.trim_end_matches('/');
             let after = u.find("://").map(|i| i + 3).unwrap_or(0);
@@ -234,11 +235,23 @@ async fn retain(store: store::Store, days: u32) {
         let before = outbox::now_ms() - i64::from(days) * 24 * 60 * 60 * 1000;
         match store.delete_received_before(before).await {
             Ok(gone) if !gone.is_empty() => {
-                tracing::info!(count = gone.len(), days, "retention: old submissions deleted");
-                let at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+                tracing::info!(
+                    count = gone.len(),
+                    days,
+                    "retention: old submissions deleted"
+                );
+                let at =
+                    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
                 for reference in gone {
                     let _ = store
-                        .audit(&at, outbox::now_ms(), "retention", "deleted (retention period)", &reference, "")
+                        .audit(
+                            &at,
+                            outbox::now_ms(),
+                            "retention",
+                            "deleted (retention period)",
+                            &reference,
+                            "",
+                        )
                         .await;
                 }
             }

@@ -44,12 +44,26 @@ pub async fn run(command: StaffCommand) -> Result<(), String> {
             let hash = auth::hash_password(&password)?;
             let store = Store::open(&args.database).await?;
             let added = store
-                .add_staff(&auth::random_hex(16), &email, role, &hash, crate::outbox::now_ms())
+                .add_staff(
+                    &auth::random_hex(16),
+                    &email,
+                    role,
+                    &hash,
+                    crate::outbox::now_ms(),
+                )
                 .await;
             if added.is_ok() {
-                let at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+                let at =
+                    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
                 let _ = store
-                    .audit(&at, crate::outbox::now_ms(), "command line", &format!("added {} account", role.as_str()), &email, "")
+                    .audit(
+                        &at,
+                        crate::outbox::now_ms(),
+                        "command line",
+                        &format!("added {} account", role.as_str()),
+                        &email,
+                        "",
+                    )
                     .await;
             }
             store.close().await;

@@ -17,7 +17,16 @@ const PASSWORD: &str = "correct horse battery staple";
 
 fn add_staff(r: &Receiver, email: &str, role: &str) {
     let mut child = Command::new(BIN)
-        .args(["staff", "add", "--database", &r.db_url(), "--email", email, "--role", role])
+        .args([
+            "staff",
+            "add",
+            "--database",
+            &r.db_url(),
+            "--email",
+            email,
+            "--role",
+            role,
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -30,7 +39,11 @@ fn add_staff(r: &Receiver, email: &str, role: &str) {
         .write_all(format!("{PASSWORD}\n").as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A browser of one: its own cookie, no automatic redirects.
@@ -108,7 +121,12 @@ impl Web {
             .unwrap();
         self.page(res).await
     }
-    async fn post_raw(&mut self, path: &str, origin: Option<&str>, fields: &[(&str, &str)]) -> Page {
+    async fn post_raw(
+        &mut self,
+        path: &str,
+        origin: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> Page {
         let mut req = self
             .client
             .post(format!("{}{path}", self.url))
@@ -136,7 +154,12 @@ impl Web {
         self.post_raw(
             "/inbox/sign-in",
             Some(&origin),
-            &[("csrf", &csrf), ("email", email), ("password", password), ("code", code)],
+            &[
+                ("csrf", &csrf),
+                ("email", email),
+                ("password", password),
+                ("code", code),
+            ],
         )
         .await
     }
@@ -159,7 +182,10 @@ fn code(secret_grouped: &str, at: u64) -> String {
 }
 
 fn text_between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let a = html.find(start).unwrap_or_else(|| panic!("{start} in page")) + start.len();
+    let a = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} in page"))
+        + start.len();
     let b = html[a..].find(end).unwrap() + a;
     &html[a..b]
 }
@@ -169,9 +195,21 @@ async fn staff_receiver() -> (Receiver, Web, Web) {
     add_staff(&r, "admin@glow.example", "admin");
     add_staff(&r, "staff@glow.example", "staff");
     let mut admin = Web::new(&r);
-    assert_eq!(admin.sign_in("admin@glow.example", PASSWORD, "").await.location, "/inbox");
+    assert_eq!(
+        admin
+            .sign_in("admin@glow.example", PASSWORD, "")
+            .await
+            .location,
+        "/inbox"
+    );
     let mut staff = Web::new(&r);
-    assert_eq!(staff.sign_in("staff@glow.example", PASSWORD, "").await.location, "/inbox");
+    assert_eq!(
+        staff
+            .sign_in("staff@glow.example", PASSWORD, "")
+            .await
+            .location,
+        "/inbox"
+    );
     (r, admin, staff)
 }
 
@@ -205,12 +243,22 @@ async fn every_route_needs_a_session_and_admin_routes_an_admin() {
     let mut nobody = Web::new(&r);
     for path in &gets {
         let p = nobody.get(path).await;
-        assert_eq!((p.status, p.location.as_str()), (303, "/inbox/sign-in"), "GET {path}");
+        assert_eq!(
+            (p.status, p.location.as_str()),
+            (303, "/inbox/sign-in"),
+            "GET {path}"
+        );
         assert!(!p.body.contains("Jane"), "{path}");
     }
     for path in &posts {
         let origin = r.url.clone();
-        let p = nobody.post_raw(path, Some(&origin), &[("status", "reviewed"), ("confirm", "yes")]).await;
+        let p = nobody
+            .post_raw(
+                path,
+                Some(&origin),
+                &[("status", "reviewed"), ("confirm", "yes")],
+            )
+            .await;
         assert_eq!(p.status, 401, "POST {path}");
     }
     // A made-up session cookie is no session.
@@ -219,22 +267,53 @@ async fn every_route_needs_a_session_and_admin_routes_an_admin() {
 
     // Staff read and change status; every admin route is refused to them.
     assert_eq!(staff.get("/inbox").await.status, 200);
-    assert_eq!(staff.get(&format!("/inbox/submissions/{id}")).await.status, 200);
-    let p = staff.post(&format!("/inbox/submissions/{id}/status"), &[("status", "contacted")]).await;
+    assert_eq!(
+        staff.get(&format!("/inbox/submissions/{id}")).await.status,
+        200
+    );
+    let p = staff
+        .post(
+            &format!("/inbox/submissions/{id}/status"),
+            &[("status", "contacted")],
+        )
+        .await;
     assert_eq!(p.status, 303);
-    for path in ["/inbox/staff".to_string(), "/inbox/audit".into(), format!("/inbox/submissions/{id}/delete")] {
+    for path in [
+        "/inbox/staff".to_string(),
+        "/inbox/audit".into(),
+        format!("/inbox/submissions/{id}/delete"),
+    ] {
         assert_eq!(staff.get(&path).await.status, 403, "GET {path}");
     }
     for (path, fields) in [
-        (format!("/inbox/submissions/{id}/delete"), vec![("confirm", "yes")]),
-        ("/inbox/staff".into(), vec![("email", "x@glow.example"), ("role", "admin")]),
-        ("/inbox/staff/remove".into(), vec![("email", "admin@glow.example")]),
-        ("/inbox/settings/two-factor".into(), vec![("required", "yes")]),
+        (
+            format!("/inbox/submissions/{id}/delete"),
+            vec![("confirm", "yes")],
+        ),
+        (
+            "/inbox/staff".into(),
+            vec![("email", "x@glow.example"), ("role", "admin")],
+        ),
+        (
+            "/inbox/staff/remove".into(),
+            vec![("email", "admin@glow.example")],
+        ),
+        (
+            "/inbox/settings/two-factor".into(),
+            vec![("required", "yes")],
+        ),
     ] {
         assert_eq!(staff.post(&path, &fields).await.status, 403, "POST {path}");
     }
-    assert!(staff.get(&format!("/inbox/submissions/{id}")).await.body.contains("Contacted"));
-    assert!(!staff.get("/inbox").await.body.contains("Audit log"), "no admin links for staff");
+    assert!(staff
+        .get(&format!("/inbox/submissions/{id}"))
+        .await
+        .body
+        .contains("Contacted"));
+    assert!(
+        !staff.get("/inbox").await.body.contains("Audit log"),
+        "no admin links for staff"
+    );
     assert_eq!(admin.get("/inbox/audit").await.status, 200);
     assert_eq!(admin.get("/inbox/staff").await.status, 200);
 }
@@ -250,27 +329,58 @@ async fn csrf_origin_cookie_flags_sign_out_and_throttling() {
     // No token, a wrong token, a foreign Origin, no Origin: all refused, nothing changed.
     for (token, origin) in [
         ("", Some(own.as_str())),
-        ("0000000000000000000000000000000000000000000000000000000000000000", Some(own.as_str())),
+        (
+            "0000000000000000000000000000000000000000000000000000000000000000",
+            Some(own.as_str()),
+        ),
         (csrf.as_str(), Some("http://127.0.0.1:8080")),
         (csrf.as_str(), Some("https://evil.example")),
         (csrf.as_str(), None),
     ] {
-        let p = admin.post_raw(&path, origin, &[("csrf", token), ("status", "archived")]).await;
+        let p = admin
+            .post_raw(&path, origin, &[("csrf", token), ("status", "archived")])
+            .await;
         assert_eq!(p.status, 403, "{token:?} {origin:?}");
     }
-    assert!(admin.get(&format!("/inbox/submissions/{id}")).await.body.contains("<strong>New</strong>"));
-    let p = admin.post_raw(&path, Some(&own), &[("csrf", &csrf), ("status", "archived")]).await;
+    assert!(admin
+        .get(&format!("/inbox/submissions/{id}"))
+        .await
+        .body
+        .contains("<strong>New</strong>"));
+    let p = admin
+        .post_raw(
+            &path,
+            Some(&own),
+            &[("csrf", &csrf), ("status", "archived")],
+        )
+        .await;
     assert_eq!(p.status, 303);
     // The sign-in form is checked too.
     let mut other = Web::new(&r);
     let _ = other.get("/inbox/sign-in").await;
     let p = other
-        .post_raw("/inbox/sign-in", Some(&own), &[("csrf", "x"), ("email", "admin@glow.example"), ("password", PASSWORD)])
+        .post_raw(
+            "/inbox/sign-in",
+            Some(&own),
+            &[
+                ("csrf", "x"),
+                ("email", "admin@glow.example"),
+                ("password", PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(p.status, 403);
     let sign_in = other.get("/inbox/sign-in").await;
     let p = other
-        .post_raw("/inbox/sign-in", Some("https://evil.example"), &[("csrf", &csrf_of(&sign_in.body)), ("email", "admin@glow.example"), ("password", PASSWORD)])
+        .post_raw(
+            "/inbox/sign-in",
+            Some("https://evil.example"),
+            &[
+                ("csrf", &csrf_of(&sign_in.body)),
+                ("email", "admin@glow.example"),
+                ("password", PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(p.status, 403);
 
@@ -278,18 +388,35 @@ async fn csrf_origin_cookie_flags_sign_out_and_throttling() {
     let mut fresh = Web::new(&r);
     let p = fresh.sign_in("admin@glow.example", PASSWORD, "").await;
     assert_eq!(p.status, 303);
-    let session = fresh.last_set_cookie.iter().find(|c| c.starts_with("inbox_session=")).unwrap().clone();
-    assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict") && session.contains("Path=/"), "{session}");
+    let session = fresh
+        .last_set_cookie
+        .iter()
+        .find(|c| c.starts_with("inbox_session="))
+        .unwrap()
+        .clone();
+    assert!(
+        session.contains("HttpOnly")
+            && session.contains("SameSite=Strict")
+            && session.contains("Path=/"),
+        "{session}"
+    );
     // A new id at every sign-in.
     let first = fresh.cookies.clone();
     fresh.sign_in("admin@glow.example", PASSWORD, "").await;
     assert_ne!(first, fresh.cookies);
     let mut stale = Web::new(&r);
     stale.cookies = first;
-    assert_eq!(stale.get("/inbox").await.status, 303, "the old session ended at the new sign-in");
+    assert_eq!(
+        stale.get("/inbox").await.status,
+        303,
+        "the old session ended at the new sign-in"
+    );
     // Every page: the CSP and no caching.
     let p = fresh.get("/inbox").await;
-    assert!(p.headers["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"));
+    assert!(p.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .starts_with("default-src 'none'"));
     assert_eq!(p.headers["cache-control"], "no-store");
 
     // Sign out, then the same cookie is refused.
@@ -299,56 +426,110 @@ async fn csrf_origin_cookie_flags_sign_out_and_throttling() {
     let mut replay = Web::new(&r);
     replay.cookies = kept;
     assert_eq!(replay.get("/inbox").await.status, 303);
-    assert_eq!(replay.get(&format!("/inbox/submissions/{id}/export.json")).await.status, 303);
+    assert_eq!(
+        replay
+            .get(&format!("/inbox/submissions/{id}/export.json"))
+            .await
+            .status,
+        303
+    );
 
     // The same answer for a wrong password and an unknown account; then throttled, even with
     // the right password.
     let mut guess = Web::new(&r);
-    let wrong = guess.sign_in("admin@glow.example", "wrong password", "").await;
-    let unknown = guess.sign_in("nobody@glow.example", "wrong password", "").await;
+    let wrong = guess
+        .sign_in("admin@glow.example", "wrong password", "")
+        .await;
+    let unknown = guess
+        .sign_in("nobody@glow.example", "wrong password", "")
+        .await;
     assert_eq!(wrong.status, unknown.status);
     let msg = |b: &str| text_between(b, "role=\"alert\"><p>", "</p>").to_owned();
     assert_eq!(msg(&wrong.body), msg(&unknown.body));
     for _ in 0..4 {
-        guess.sign_in("admin@glow.example", "wrong password", "").await;
+        guess
+            .sign_in("admin@glow.example", "wrong password", "")
+            .await;
     }
     let p = guess.sign_in("admin@glow.example", PASSWORD, "").await;
     assert_eq!(p.status, 429);
     assert!(p.body.contains("Too many attempts"));
     let audit = admin.get("/inbox/audit").await.body;
-    assert!(audit.contains("sign-in failed") && audit.contains("sign-in throttled") && audit.contains("signed in"));
+    assert!(
+        audit.contains("sign-in failed")
+            && audit.contains("sign-in throttled")
+            && audit.contains("signed in")
+    );
 }
 
 #[tokio::test]
 async fn two_factor_enrolment_sign_in_and_the_requirement() {
     let (r, mut admin, mut staff) = staff_receiver().await;
     // Required for everyone: staff without it see only their account page.
-    assert_eq!(admin.post("/inbox/settings/two-factor", &[("required", "yes")]).await.status, 303);
+    assert_eq!(
+        admin
+            .post("/inbox/settings/two-factor", &[("required", "yes")])
+            .await
+            .status,
+        303
+    );
     let p = staff.get("/inbox").await;
     assert_eq!(p.location, "/inbox/account");
-    assert_eq!(staff.post("/inbox/account/two-factor", &[]).await.status, 303);
+    assert_eq!(
+        staff.post("/inbox/account/two-factor", &[]).await.status,
+        303
+    );
     let page = staff.get("/inbox/account").await.body;
     let secret = text_between(&page, "id=\"totp-secret\">", "<").to_owned();
     assert!(page.contains("otpauth://totp/"));
-    let wrong = staff.post("/inbox/account/two-factor/confirm", &[("code", "000000")]).await;
+    let wrong = staff
+        .post("/inbox/account/two-factor/confirm", &[("code", "000000")])
+        .await;
     assert_eq!(wrong.status, 422);
-    let ok = staff.post("/inbox/account/two-factor/confirm", &[("code", &code(&secret, now_s()))]).await;
+    let ok = staff
+        .post(
+            "/inbox/account/two-factor/confirm",
+            &[("code", &code(&secret, now_s()))],
+        )
+        .await;
     assert_eq!(ok.status, 303);
     assert_eq!(staff.get("/inbox").await.status, 200);
     // Signing in now needs the code.
     let mut again = Web::new(&r);
-    assert_eq!(again.sign_in("staff@glow.example", PASSWORD, "").await.status, 200);
+    assert_eq!(
+        again
+            .sign_in("staff@glow.example", PASSWORD, "")
+            .await
+            .status,
+        200
+    );
     assert_eq!(again.get("/inbox").await.status, 303);
     let next = code(&secret, now_s() + 30);
-    assert_eq!(again.sign_in("staff@glow.example", PASSWORD, &next).await.location, "/inbox");
+    assert_eq!(
+        again
+            .sign_in("staff@glow.example", PASSWORD, &next)
+            .await
+            .location,
+        "/inbox"
+    );
     // A code signs in once.
     let mut replay = Web::new(&r);
-    assert_eq!(replay.sign_in("staff@glow.example", PASSWORD, &next).await.status, 200);
+    assert_eq!(
+        replay
+            .sign_in("staff@glow.example", PASSWORD, &next)
+            .await
+            .status,
+        200
+    );
 }
 
 fn corpus() -> Vec<String> {
     serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/corpus/hostile.json")).unwrap(),
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/corpus/hostile.json"
+        ))
+        .unwrap(),
     )
     .unwrap()
 }
@@ -372,18 +553,31 @@ async fn the_hostile_corpus_shows_as_text_on_every_page_and_is_neutral_in_the_cs
         }
         assert_eq!(r.post(Some(&id), &body).await.0, 201);
         // A note from staff can be hostile too.
-        admin.post(&format!("/inbox/submissions/{id}/note"), &[("note", &short)]).await;
+        admin
+            .post(
+                &format!("/inbox/submissions/{id}/note"),
+                &[("note", &short)],
+            )
+            .await;
         stored.push((id, entry, short));
     }
     assert!(stored.len() > 10);
     // Markup that would make an element if it reached the page unescaped.
     let markup = |html: &str, entry: &str| entry.contains('<') && html.contains(entry);
-    let mut pages = vec![admin.get("/inbox").await.body, admin.get("/inbox?page=2").await.body];
+    let mut pages = vec![
+        admin.get("/inbox").await.body,
+        admin.get("/inbox?page=2").await.body,
+    ];
     for (id, _, short) in &stored {
         let q = serde_urlencoded::to_string([("q", short.as_str())]).unwrap();
         pages.push(admin.get(&format!("/inbox?{q}")).await.body);
         pages.push(admin.get(&format!("/inbox/submissions/{id}")).await.body);
-        pages.push(admin.get(&format!("/inbox/submissions/{id}/delete")).await.body);
+        pages.push(
+            admin
+                .get(&format!("/inbox/submissions/{id}/delete"))
+                .await
+                .body,
+        );
     }
     pages.push(admin.get("/inbox/audit").await.body);
     for html in &pages {
@@ -392,24 +586,43 @@ async fn the_hostile_corpus_shows_as_text_on_every_page_and_is_neutral_in_the_cs
             assert!(!html.to_lowercase().contains(needle), "{needle} on a page");
         }
         for (_, entry, short) in &stored {
-            assert!(!markup(html, entry) && !markup(html, short), "{entry:?} unescaped");
+            assert!(
+                !markup(html, entry) && !markup(html, short),
+                "{entry:?} unescaped"
+            );
         }
     }
     // The CSV: every name that starts like a formula is neutralised.
     let csv = admin.get("/inbox/export.csv").await.body;
     let cli = common::export(&r.db_url(), "csv").join("\n");
     for (_, _, short) in &stored {
-        let cleaned: String = short.chars().filter(|c| !c.is_control() || *c == '\n').collect();
+        let cleaned: String = short
+            .chars()
+            .filter(|c| !c.is_control() || *c == '\n')
+            .collect();
         if cleaned.starts_with(['=', '+', '-', '@']) {
             let quoted = cleaned.replace('"', "\"\"");
-            assert!(csv.contains(&format!("\"'{quoted}")), "{short:?} neutralised");
-            assert!(!csv.contains(&format!(",\"{quoted}")), "{short:?} not as a formula");
+            assert!(
+                csv.contains(&format!("\"'{quoted}")),
+                "{short:?} neutralised"
+            );
+            assert!(
+                !csv.contains(&format!(",\"{quoted}")),
+                "{short:?} not as a formula"
+            );
         }
     }
-    for line in csv.split("\r\n").chain(cli.split("\r\n")).filter(|l| !l.is_empty()) {
+    for line in csv
+        .split("\r\n")
+        .chain(cli.split("\r\n"))
+        .filter(|l| !l.is_empty())
+    {
         for cell in line.split("\",\"") {
             let cell = cell.trim_start_matches('"');
-            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?}");
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?}"
+            );
         }
     }
 }
@@ -432,7 +645,10 @@ async fn tampered_flags_and_message_never_reach_the_page() {
     // Flags come before the contact details.
     assert!(page.find("Needs practitioner review").unwrap() < page.find("Jane Example").unwrap());
     // The JSON export is the body exactly as received, tampering and all.
-    let json = admin.get(&format!("/inbox/submissions/{id}/export.json")).await.body;
+    let json = admin
+        .get(&format!("/inbox/submissions/{id}/export.json"))
+        .await
+        .body;
     assert_eq!(json, doc.to_string());
 }
 
@@ -441,25 +657,45 @@ async fn fhir_export_reads_as_an_r4_questionnaire_response() {
     let (r, mut admin, _) = staff_receiver().await;
     let (id, body) = submission();
     assert_eq!(r.post(Some(&id), &body).await.0, 201);
-    let p = admin.get(&format!("/inbox/submissions/{id}/export.fhir.json")).await;
+    let p = admin
+        .get(&format!("/inbox/submissions/{id}/export.fhir.json"))
+        .await;
     assert_eq!(p.headers["content-type"], "application/fhir+json");
-    use fhirbolt::model::r4::resources::{QuestionnaireResponse, QuestionnaireResponseItemAnswerValue as V};
+    use fhirbolt::model::r4::resources::{
+        QuestionnaireResponse, QuestionnaireResponseItemAnswerValue as V,
+    };
     // Strict mode: any member R4 does not define is an error.
     let qr: QuestionnaireResponse = fhirbolt::json::from_str(&p.body, None).expect("valid R4");
     assert_eq!(qr.status.value.as_deref(), Some("completed"));
     let q = Questionnaire::builtin();
     assert_eq!(
         qr.questionnaire.as_ref().and_then(|c| c.value.clone()),
-        Some(format!("urn:consultation-widget:questionnaire:{}|{}", q.id, q.version))
+        Some(format!(
+            "urn:consultation-widget:questionnaire:{}|{}",
+            q.id, q.version
+        ))
     );
-    assert_eq!(qr.authored.as_ref().and_then(|a| a.value.clone()).as_deref(), Some("2026-12-02T09:30:00.000Z"));
+    assert_eq!(
+        qr.authored
+            .as_ref()
+            .and_then(|a| a.value.clone())
+            .as_deref(),
+        Some("2026-12-02T09:30:00.000Z")
+    );
     let summary: serde_json::Value = serde_json::from_str(&body).unwrap();
     let answers = summary["answers"].as_array().unwrap();
-    assert_eq!(qr.item.len(), answers.len(), "one item per visible question");
+    assert_eq!(
+        qr.item.len(),
+        answers.len(),
+        "one item per visible question"
+    );
     let mut kinds = std::collections::BTreeSet::new();
     for (item, a) in qr.item.iter().zip(answers) {
         assert_eq!(item.link_id.value.as_deref(), a["question_id"].as_str());
-        assert_eq!(item.text.as_ref().and_then(|t| t.value.clone()).as_deref(), a["label"].as_str());
+        assert_eq!(
+            item.text.as_ref().and_then(|t| t.value.clone()).as_deref(),
+            a["label"].as_str()
+        );
         if a["value"].is_null() {
             assert!(item.answer.is_empty(), "no empty answers");
         }
@@ -483,7 +719,8 @@ async fn fhir_export_reads_as_an_r4_questionnaire_response() {
     assert_eq!(kinds.len(), 3, "{kinds:?}");
     let fhir = common::export(&r.db_url(), "fhir");
     assert_eq!(fhir.len(), 1);
-    let _: QuestionnaireResponse = fhirbolt::json::from_str(&fhir[0], None).expect("CLI export valid R4");
+    let _: QuestionnaireResponse =
+        fhirbolt::json::from_str(&fhir[0], None).expect("CLI export valid R4");
 }
 
 #[tokio::test]
@@ -505,22 +742,39 @@ async fn an_admin_deletes_a_submission_and_no_byte_of_it_stays() {
         }
         all
     };
-    let has = |bytes: &[u8], needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    let has =
+        |bytes: &[u8], needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
     assert!(has(&files(&r), &marker), "stored first");
     // Asked, then confirmed.
     let confirm = admin.get(&format!("/inbox/submissions/{id}/delete")).await;
     assert!(confirm.body.contains("cannot be undone"));
-    let p = admin.post(&format!("/inbox/submissions/{id}/delete"), &[("confirm", "yes")]).await;
+    let p = admin
+        .post(
+            &format!("/inbox/submissions/{id}/delete"),
+            &[("confirm", "yes")],
+        )
+        .await;
     assert_eq!(p.status, 200);
     assert!(p.body.contains("Submission deleted"));
-    assert_eq!(admin.get(&format!("/inbox/submissions/{id}")).await.status, 404);
+    assert_eq!(
+        admin.get(&format!("/inbox/submissions/{id}")).await.status,
+        404
+    );
     assert!(!admin.get("/inbox").await.body.contains(&id));
     assert!(!admin.get("/inbox/export.csv").await.body.contains(&id));
-    assert!(common::export(&r.db_url(), "json").iter().all(|l| !l.contains(&marker)));
+    assert!(common::export(&r.db_url(), "json")
+        .iter()
+        .all(|l| !l.contains(&marker)));
     assert_eq!(common::export(&r.db_url(), "fhir").len(), 1);
     let bytes = files(&r);
-    assert!(!has(&bytes, &marker), "the marker is gone from the database file and its WAL");
-    assert!(!has(&bytes, &id), "and the id: no outbox row, no idempotency key");
+    assert!(
+        !has(&bytes, &marker),
+        "the marker is gone from the database file and its WAL"
+    );
+    assert!(
+        !has(&bytes, &id),
+        "and the id: no outbox row, no idempotency key"
+    );
     assert!(has(&bytes, &other), "the other submission stays");
     assert!(admin.get("/inbox/audit").await.body.contains("deleted"));
 }
@@ -534,7 +788,9 @@ async fn retention_deletes_old_submissions_at_start() {
     // Backdate it 200 days, past the default 180.
     {
         use sqlx::Connection;
-        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", r.db_path().display())).await.unwrap();
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", r.db_path().display()))
+            .await
+            .unwrap();
         sqlx::query("UPDATE submissions SET received_at_ms = received_at_ms - 200 * 86400000")
             .execute(&mut c)
             .await

@@ -233,10 +233,11 @@ impl Store {
         &self,
         describe: impl Fn(&str) -> (String, String, bool),
     ) -> Result<(), String> {
-        let rows = sqlx::query("SELECT submission_id, summary_json FROM submissions WHERE NOT listed")
-            .fetch_all(&self.write)
-            .await
-            .map_err(err)?;
+        let rows =
+            sqlx::query("SELECT submission_id, summary_json FROM submissions WHERE NOT listed")
+                .fetch_all(&self.write)
+                .await
+                .map_err(err)?;
         for r in rows {
             let (name, email, spam) = describe(r.get::<&str, _>(1));
             sqlx::query(
@@ -319,11 +320,13 @@ impl Store {
     }
 
     pub async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRow>, String> {
-        let row = sqlx::query(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE email = $1"))
-            .bind(email)
-            .fetch_optional(&self.write)
-            .await
-            .map_err(err)?;
+        let row = sqlx::query(&format!(
+            "SELECT {STAFF_COLUMNS} FROM staff WHERE email = $1"
+        ))
+        .bind(email)
+        .fetch_optional(&self.write)
+        .await
+        .map_err(err)?;
         Ok(row.as_ref().map(staff_row))
     }
 
@@ -499,7 +502,11 @@ impl Store {
         .map_err(err)
     }
 
-    pub async fn audit_entries(&self, offset: i64, limit: i64) -> Result<(Vec<AuditEntry>, i64), String> {
+    pub async fn audit_entries(
+        &self,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<AuditEntry>, i64), String> {
         let rows = sqlx::query(
             "SELECT at, actor, action, target, address FROM audit_log ORDER BY entry DESC
              LIMIT $1 OFFSET $2",
