@@ -111,3 +111,51 @@ ensure_receiver() {
   say "Building the receiver (cargo build -p consultation-receiver)"
   cargo build --quiet -p consultation-receiver
 }
+
+# PostgreSQL for the receiver's tests and benchmark (issue 13): Debian's postgresql package.
+# start_test_postgres makes a throwaway cluster: initdb in a temporary folder owned by the
+# postgres user (the server refuses to run as root), trust authentication, listening on a
+# free port on 127.0.0.1 only, and exports CONSULTATION_TEST_POSTGRES (each test makes its own
+# database there). stop_test_postgres stops it and removes the folder; callers trap it.
+ensure_postgres() {
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
+    apt_install postgresql
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  fi
+  [ -x "$PG_BIN/pg_ctl" ] || fail "no PostgreSQL server found: apt-get install -y postgresql"
+}
+
+TEST_PG_DIR=""
+start_test_postgres() {
+  ensure_postgres
+  TEST_PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/receiver-pg.XXXXXX")
+  local port run=()
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres: "$TEST_PG_DIR"
+    run=(runuser -u postgres --)
+  fi
+  if ! "${run[@]}" "$PG_BIN/initdb" -D "$TEST_PG_DIR/data" --auth=trust -U postgres -E UTF8 \
+    >"$TEST_PG_DIR/initdb.log" 2>&1; then
+    cat "$TEST_PG_DIR/initdb.log" >&2
+    fail "initdb failed (PostgreSQL for the receiver's tests)"
+  fi
+  if ! "${run[@]}" "$PG_BIN/pg_ctl" -D "$TEST_PG_DIR/data" -l "$TEST_PG_DIR/server.log" -w \
+    -o "-p $port -k $TEST_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300" \
+    start >/dev/null; then
+    cat "$TEST_PG_DIR/server.log" >&2
+    fail "PostgreSQL did not start (port $port)"
+  fi
+  export CONSULTATION_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/"
+  say "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') for the tests at $CONSULTATION_TEST_POSTGRES"
+}
+
+stop_test_postgres() {
+  [ -n "$TEST_PG_DIR" ] && [ -d "$TEST_PG_DIR" ] || return 0
+  local run=()
+  [ "$(id -u)" -eq 0 ] && run=(runuser -u postgres --)
+  "${run[@]}" "$PG_BIN/pg_ctl" -D "$TEST_PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$TEST_PG_DIR"
+  TEST_PG_DIR=""
+}

@@ -36,6 +36,9 @@ pub enum Command {
     /// Print every stored submission: json and text one per line, oldest first; csv the
     /// list as staff see it, newest first; fhir one QuestionnaireResponse per line.
     Export(Export),
+    /// Copy a clinic's SQLite file into an empty PostgreSQL database (docs/postgres.md):
+    /// stop the receiver first; the file is only read.
+    MigrateTo(MigrateTo),
     /// Manage the staff inbox's accounts.
     #[command(subcommand)]
     Staff(StaffCommand),
@@ -82,7 +85,7 @@ pub struct Serve {
     #[arg(long, env = "CONSULTATION_LISTEN", default_value = "127.0.0.1:8787")]
     pub listen: SocketAddr,
     /// Where submissions are stored: sqlite://PATH (the folder is made, readable by this user
-    /// only).
+    /// only), or postgres://USER@HOST:PORT/DATABASE, which several receivers may share.
     #[arg(long, env = "CONSULTATION_DATABASE")]
     pub database: DatabaseUrl,
     /// An origin whose pages may send submissions, such as https://glow.example (repeat for
@@ -127,8 +130,18 @@ pub struct Serve {
 }
 
 #[derive(clap::Args, Debug)]
+pub struct MigrateTo {
+    /// The PostgreSQL database to fill: postgres://USER@HOST:PORT/DATABASE (new and empty).
+    #[arg(long, env = "CONSULTATION_DATABASE")]
+    pub database: DatabaseUrl,
+    /// The SQLite file to copy: sqlite://PATH.
+    #[arg(long)]
+    pub from: DatabaseUrl,
+}
+
+#[derive(clap::Args, Debug)]
 pub struct Export {
-    /// The database to read: sqlite://PATH.
+    /// The database to read: sqlite://PATH or postgres://….
     #[arg(long, env = "CONSULTATION_DATABASE")]
     pub database: DatabaseUrl,
     /// `json`: each submission exactly as the widget sent it, on one line; `text`: the

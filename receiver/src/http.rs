@@ -190,6 +190,8 @@ async fn intake(app: &App, headers: &HeaderMap, body: Bytes) -> Result<Response,
             Ok((status, json_body(body)).into_response())
         }
         Stored::KeyReused => Err(ApiError::KeyReused),
+        // Another receiver on the same database holds this key right now.
+        Stored::InFlight => Err(ApiError::InFlight),
     }
 }
 

@@ -1,6 +1,7 @@
 //! `consultation-receiver`: the clinic's own receiver for the widget's submissions. `serve`
-//! re-checks each submission with the widget's own core, stores it durably in SQLite with its
-//! staff notification in an outbox, and answers; `export` prints what is stored.
+//! re-checks each submission with the widget's own core, stores it durably (SQLite, or PostgreSQL
+//! shared by several receivers) with its staff notification in an outbox, and answers;
+//! `export` prints what is stored; `migrate-to` moves a clinic from SQLite to PostgreSQL.
 
 mod auth;
 mod cli;
@@ -48,6 +49,18 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve(args).await,
             Command::Export(args) => export::run(args).await,
             Command::Staff(command) => staff::run(command).await,
+            Command::MigrateTo(args) => {
+                let copied = store::migrate::migrate(&args.from, &args.database).await?;
+                for (table, rows) in copied {
+                    println!("{table}: {rows} rows");
+                }
+                println!(
+                    "Copied {} into {}. Start the receivers with --database on it.",
+                    args.from.shown(),
+                    args.database.shown()
+                );
+                Ok(())
+            }
         }
     });
     match result {
@@ -232,6 +245,19 @@ async fn retain(store: store::Store, days: u32) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
     loop {
         tick.tick().await;
+        // One receiver at a time on a shared PostgreSQL database: the others skip this run
+        // (the deletion is by age, so whichever runs it leaves the same rows).
+        let lock = match store.retention_lock().await {
+            Ok(Some(lock)) => lock,
+            Ok(None) => {
+                tracing::info!("retention: another receiver is running it");
+                continue;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "retention run failed");
+                continue;
+            }
+        };
         let before = outbox::now_ms() - i64::from(days) * 24 * 60 * 60 * 1000;
         match store.delete_received_before(before).await {
             Ok(gone) if !gone.is_empty() => {
@@ -258,6 +284,7 @@ async fn retain(store: store::Store, days: u32) {
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "retention run failed"),
         }
+        lock.release().await;
     }
 }
 

@@ -61,16 +61,28 @@ impl Worker {
         }
     }
 
-    /// Sends every notification due now. A send in progress finishes (or times out) before a
-    /// stop is honoured, so a sent message is always marked.
+    /// Sends every notification due now. Each batch is claimed first (a lease long enough to
+    /// send all of it, each send bounded by `mail::SEND_TIMEOUT`), so receivers sharing a
+    /// PostgreSQL database never send the same one; a send in progress finishes (or times
+    /// out) before a stop is honoured, so a sent message is always marked, and the rest of
+    /// the batch is given back.
     async fn send_due(&mut self) -> Result<(), String> {
         loop {
-            let due = self.store.due_notifications(now_ms(), 20).await?;
+            let due = self
+                .store
+                .claim_notifications(now_ms(), LEASE_MS, BATCH)
+                .await?;
             if due.is_empty() {
                 return Ok(());
             }
-            for n in due {
+            let mut due = due.into_iter();
+            while let Some(n) = due.next() {
                 if *self.stop.borrow() {
+                    for n in std::iter::once(n).chain(due) {
+                        self.store
+                            .unclaim(&n.submission_id, &n.recipient, now_ms())
+                            .await?;
+                    }
                     return Ok(());
                 }
                 let link = mail::inbox_link(&self.public_url, &n.submission_id);
@@ -110,6 +122,13 @@ impl Worker {
         }
     }
 }
+
+/// Notifications claimed at a time.
+const BATCH: i64 = 10;
+
+/// How long a claim holds: every send of a batch at its longest, and a minute more. A process
+/// that dies holding a claim delays those notices by this much, at most.
+const LEASE_MS: i64 = BATCH * mail::SEND_TIMEOUT.as_millis() as i64 + 60_000;
 
 #[cfg(test)]
 mod tests {

@@ -2,8 +2,9 @@
 //! submissions as staff list, read, change and delete them. Reads go through the read-only
 //! pool, writes through the single write connection (beside the intake writer).
 
+use super::Db;
 use super::{Reader, Store};
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -37,15 +38,19 @@ pub struct StaffRow {
     pub totp_pending: Option<String>,
 }
 
-fn staff_row(r: &sqlx::sqlite::SqliteRow) -> StaffRow {
-    StaffRow {
-        staff_id: r.get("staff_id"),
-        email: r.get("email"),
-        role: Role::parse(r.get::<&str, _>("role")).unwrap_or(Role::Staff),
-        password_hash: r.get("password_hash"),
-        totp_secret: r.get("totp_secret"),
-        totp_pending: r.get("totp_pending"),
-    }
+/// One row's account (a macro: the same code for each engine's row type).
+macro_rules! staff_row {
+    ($r:expr) => {{
+        let r = $r;
+        StaffRow {
+            staff_id: r.get("staff_id"),
+            email: r.get("email"),
+            role: Role::parse(r.get::<&str, _>("role")).unwrap_or(Role::Staff),
+            password_hash: r.get("password_hash"),
+            totp_secret: r.get("totp_secret"),
+            totp_pending: r.get("totp_pending"),
+        }
+    }};
 }
 
 const STAFF_COLUMNS: &str = "staff_id, email, role, password_hash, totp_secret, totp_pending";
@@ -127,22 +132,25 @@ fn like_pattern(search: &str) -> String {
 const LIST_COLUMNS: &str = "submission_id, reference, received_at, visitor_name, visitor_email, \
                             flags_count, likely_spam, status";
 
-fn list_row(r: &sqlx::sqlite::SqliteRow) -> ListRow {
-    ListRow {
-        submission_id: r.get("submission_id"),
-        reference: r.get("reference"),
-        received_at: r.get("received_at"),
-        visitor_name: r.get("visitor_name"),
-        visitor_email: r.get("visitor_email"),
-        flags_count: r.get("flags_count"),
-        likely_spam: r.get("likely_spam"),
-        status: r.get("status"),
-    }
+macro_rules! list_row {
+    ($r:expr) => {{
+        let r = $r;
+        ListRow {
+            submission_id: r.get("submission_id"),
+            reference: r.get("reference"),
+            received_at: r.get("received_at"),
+            visitor_name: r.get("visitor_name"),
+            visitor_email: r.get("visitor_email"),
+            flags_count: r.get("flags_count"),
+            likely_spam: r.get("likely_spam"),
+            status: r.get("status"),
+        }
+    }};
 }
 
 /// Newest first, narrowed by the filter; `limit` rows from `offset`, and the count of all.
-pub async fn list(
-    pool: &SqlitePool,
+pub(crate) async fn list(
+    db: &Db,
     filter: &Filter,
     offset: i64,
     limit: i64,
@@ -157,57 +165,64 @@ pub async fn list(
     let condition = "($1 = '' OR status = $1) AND ($2 = '' OR lower(visitor_name) LIKE $2 \
                      ESCAPE '\\' OR lower(visitor_email) LIKE $2 ESCAPE '\\' OR \
                      lower(reference) LIKE $2 ESCAPE '\\')";
-    let rows = sqlx::query(&format!(
+    let rows_sql = format!(
         "SELECT {LIST_COLUMNS} FROM submissions WHERE {condition}
          ORDER BY received_at_ms DESC, submission_id DESC LIMIT $3 OFFSET $4"
-    ))
-    .bind(&status)
-    .bind(&search)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await
-    .map_err(|e| e.to_string())?;
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM submissions WHERE {condition}"
-    ))
-    .bind(&status)
-    .bind(&search)
-    .fetch_one(pool)
-    .await
-    .map_err(|e| e.to_string())?;
-    Ok((rows.iter().map(list_row).collect(), total))
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM submissions WHERE {condition}");
+    on_read!(db, pool => {
+        let rows = sqlx::query(&rows_sql)
+            .bind(&status)
+            .bind(&search)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await
+            .map_err(err)?;
+        let total: i64 = sqlx::query_scalar(&count_sql)
+            .bind(&status)
+            .bind(&search)
+            .fetch_one(pool)
+            .await
+            .map_err(err)?;
+        Ok((rows.iter().map(|r| list_row!(r)).collect(), total))
+    })
 }
 
-pub async fn full(pool: &SqlitePool, id: &str) -> Result<Option<FullRow>, String> {
-    let row = sqlx::query(&format!(
+pub(crate) async fn full(db: &Db, id: &str) -> Result<Option<FullRow>, String> {
+    let sql = format!(
         "SELECT {LIST_COLUMNS}, questionnaire_id, questionnaire_version, sent_body,
          summary_json, differed, note FROM submissions WHERE submission_id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(pool)
-    .await
-    .map_err(|e| e.to_string())?;
-    Ok(row.map(|r| FullRow {
-        list: list_row(&r),
-        sent_body: r.get("sent_body"),
-        summary_json: r.get("summary_json"),
-        differed: r.get("differed"),
-        note: r.get("note"),
-    }))
+    );
+    on_read!(db, pool => {
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .map_err(err)?;
+        Ok(row.map(|r| FullRow {
+            list: list_row!(&r),
+            sent_body: r.get("sent_body"),
+            summary_json: r.get("summary_json"),
+            differed: r.get("differed"),
+            note: r.get("note"),
+        }))
+    })
 }
 
 /// Every submission in full, newest first (the CLI's exports).
-pub async fn all_full(pool: &SqlitePool) -> Result<Vec<FullRow>, String> {
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT submission_id FROM submissions ORDER BY received_at_ms DESC, submission_id DESC",
-    )
-    .fetch_all(pool)
-    .await
-    .map_err(|e| e.to_string())?;
+pub(crate) async fn all_full(db: &Db) -> Result<Vec<FullRow>, String> {
+    let ids: Vec<String> = on_read!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT submission_id FROM submissions ORDER BY received_at_ms DESC, submission_id DESC",
+        )
+        .fetch_all(pool)
+        .await
+    })
+    .map_err(err)?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(row) = full(pool, &id).await? {
+        if let Some(row) = full(db, &id).await? {
             out.push(row);
         }
     }
@@ -216,16 +231,14 @@ pub async fn all_full(pool: &SqlitePool) -> Result<Vec<FullRow>, String> {
 
 impl Reader {
     pub async fn all_full(&self) -> Result<Vec<FullRow>, String> {
-        all_full(&self.pool).await
+        all_full(&self.db).await
     }
     pub async fn list_all(&self) -> Result<Vec<ListRow>, String> {
-        Ok(list(&self.pool, &Filter::default(), 0, i64::MAX).await?.0)
+        Ok(list(&self.db, &Filter::default(), 0, i64::MAX).await?.0)
     }
 }
 
-fn err(e: sqlx::Error) -> String {
-    e.to_string()
-}
+use super::err;
 
 impl Store {
     /// Fills name, email and the spam mark for rows stored before the inbox existed.
@@ -233,23 +246,23 @@ impl Store {
         &self,
         describe: impl Fn(&str) -> (String, String, bool),
     ) -> Result<(), String> {
-        let rows =
-            sqlx::query("SELECT submission_id, summary_json FROM submissions WHERE NOT listed")
-                .fetch_all(&self.write)
+        let rows: Vec<(String, String)> = on_write!(self.db, p => {
+            sqlx::query_as("SELECT submission_id, summary_json FROM submissions WHERE NOT listed")
+                .fetch_all(p)
                 .await
-                .map_err(err)?;
-        for r in rows {
-            let (name, email, spam) = describe(r.get::<&str, _>(1));
-            sqlx::query(
+        })
+        .map_err(err)?;
+        for (id, summary_json) in rows {
+            let (name, email, spam) = describe(&summary_json);
+            on_write!(self.db, p => sqlx::query(
                 "UPDATE submissions SET visitor_name = $1, visitor_email = $2, likely_spam = $3,
                  listed = TRUE WHERE submission_id = $4",
             )
             .bind(name)
             .bind(email)
             .bind(spam)
-            .bind(r.get::<&str, _>(0))
-            .execute(&self.write)
-            .await
+            .bind(&id)
+            .execute(p).await.map(|d| d.rows_affected()))
             .map_err(err)?;
         }
         Ok(())
@@ -265,7 +278,7 @@ impl Store {
         hash: &str,
         now_ms: i64,
     ) -> Result<bool, String> {
-        let done = sqlx::query(
+        let done = on_write!(self.db, p => sqlx::query(
             "INSERT INTO staff (staff_id, email, role, password_hash, created_at_ms)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email) DO NOTHING",
         )
@@ -274,89 +287,86 @@ impl Store {
         .bind(role.as_str())
         .bind(hash)
         .bind(now_ms)
-        .execute(&self.write)
-        .await
+        .execute(p).await.map(|d| d.rows_affected()))
         .map_err(err)?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 
     /// Removes an account and its sessions.
     pub async fn remove_staff(&self, email: &str) -> Result<bool, String> {
-        let mut tx = self.write.begin().await.map_err(err)?;
-        sqlx::query(
-            "DELETE FROM sessions WHERE staff_id IN (SELECT staff_id FROM staff WHERE email = $1)",
-        )
-        .bind(email)
-        .execute(&mut *tx)
-        .await
-        .map_err(err)?;
-        let done = sqlx::query("DELETE FROM staff WHERE email = $1")
+        on_write!(self.db, pool => {
+        let mut tx = pool.begin().await.map_err(err)?;
+            sqlx::query(
+                "DELETE FROM sessions WHERE staff_id IN (SELECT staff_id FROM staff WHERE email = $1)",
+            )
             .bind(email)
             .execute(&mut *tx)
             .await
             .map_err(err)?;
-        tx.commit().await.map_err(err)?;
-        Ok(done.rows_affected() == 1)
+            let done = sqlx::query("DELETE FROM staff WHERE email = $1")
+                .bind(email)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+            tx.commit().await.map_err(err)?;
+            Ok(done.rows_affected() == 1)
+        })
     }
 
     /// A new password; every session of the account ends, and its TOTP enrolment is kept.
     pub async fn set_password(&self, email: &str, hash: &str) -> Result<bool, String> {
-        let mut tx = self.write.begin().await.map_err(err)?;
-        let done = sqlx::query("UPDATE staff SET password_hash = $1 WHERE email = $2")
-            .bind(hash)
+        on_write!(self.db, pool => {
+        let mut tx = pool.begin().await.map_err(err)?;
+            let done = sqlx::query("UPDATE staff SET password_hash = $1 WHERE email = $2")
+                .bind(hash)
+                .bind(email)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+            sqlx::query(
+                "DELETE FROM sessions WHERE staff_id IN (SELECT staff_id FROM staff WHERE email = $1)",
+            )
             .bind(email)
             .execute(&mut *tx)
             .await
             .map_err(err)?;
-        sqlx::query(
-            "DELETE FROM sessions WHERE staff_id IN (SELECT staff_id FROM staff WHERE email = $1)",
-        )
-        .bind(email)
-        .execute(&mut *tx)
-        .await
-        .map_err(err)?;
-        tx.commit().await.map_err(err)?;
-        Ok(done.rows_affected() == 1)
+            tx.commit().await.map_err(err)?;
+            Ok(done.rows_affected() == 1)
+        })
     }
 
     pub async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRow>, String> {
-        let row = sqlx::query(&format!(
+        on_write!(self.db, p => sqlx::query(&format!(
             "SELECT {STAFF_COLUMNS} FROM staff WHERE email = $1"
         ))
         .bind(email)
-        .fetch_optional(&self.write)
-        .await
-        .map_err(err)?;
-        Ok(row.as_ref().map(staff_row))
+        .fetch_optional(p).await.map(|row| row.as_ref().map(|r| staff_row!(r))))
+        .map_err(err)
     }
 
     pub async fn list_staff(&self) -> Result<Vec<StaffRow>, String> {
-        let rows = sqlx::query(&format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY email"))
-            .fetch_all(&self.read)
-            .await
-            .map_err(err)?;
-        Ok(rows.iter().map(staff_row).collect())
+        on_read!(self.db, p => sqlx::query(&format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY email"))
+            .fetch_all(p).await.map(|rows| rows.iter().map(|r| staff_row!(r)).collect()))
+            .map_err(err)
     }
 
     pub async fn set_totp_pending(&self, staff_id: &str, secret: &str) -> Result<(), String> {
-        sqlx::query("UPDATE staff SET totp_pending = $1 WHERE staff_id = $2")
+        on_write!(self.db, p => sqlx::query("UPDATE staff SET totp_pending = $1 WHERE staff_id = $2")
             .bind(secret)
             .bind(staff_id)
-            .execute(&self.write)
-            .await
+            .execute(p).await.map(|d| d.rows_affected()))
             .map(|_| ())
             .map_err(err)
     }
 
     pub async fn confirm_totp(&self, staff_id: &str, step: i64) -> Result<(), String> {
-        sqlx::query(
+        on_write!(self.db, p => sqlx::query(
             "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $1
              WHERE staff_id = $2 AND totp_pending IS NOT NULL",
         )
         .bind(step)
         .bind(staff_id)
-        .execute(&self.write)
-        .await
+        .execute(p).await.map(|d| d.rows_affected()))
         .map(|_| ())
         .map_err(err)
     }
@@ -364,15 +374,14 @@ impl Store {
     /// Records the time step of an accepted code; false when it (or a later one) was used
     /// already, so each code signs in once.
     pub async fn use_totp_step(&self, staff_id: &str, step: i64) -> Result<bool, String> {
-        let done = sqlx::query(
+        let done = on_write!(self.db, p => sqlx::query(
             "UPDATE staff SET totp_last_step = $1 WHERE staff_id = $2 AND totp_last_step < $1",
         )
         .bind(step)
         .bind(staff_id)
-        .execute(&self.write)
-        .await
+        .execute(p).await.map(|d| d.rows_affected()))
         .map_err(err)?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 
     // ---- sessions ----
@@ -384,7 +393,7 @@ impl Store {
         csrf: &str,
         now_ms: i64,
     ) -> Result<(), String> {
-        sqlx::query(
+        on_write!(self.db, p => sqlx::query(
             "INSERT INTO sessions (session_hash, staff_id, csrf, created_at_ms, last_seen_ms)
              VALUES ($1, $2, $3, $4, $4)",
         )
@@ -392,8 +401,7 @@ impl Store {
         .bind(staff_id)
         .bind(csrf)
         .bind(now_ms)
-        .execute(&self.write)
-        .await
+        .execute(p).await.map(|d| d.rows_affected()))
         .map(|_| ())
         .map_err(err)
     }
@@ -401,40 +409,36 @@ impl Store {
     /// The session and its account, read on the write connection so a session made a moment
     /// ago is always seen.
     pub async fn session(&self, hash: &str) -> Result<Option<SessionRow>, String> {
-        let row = sqlx::query(
+        on_write!(self.db, p => sqlx::query(
             "SELECT s.csrf, s.created_at_ms, s.last_seen_ms, t.staff_id, t.email, t.role,
              t.password_hash, t.totp_secret, t.totp_pending
              FROM sessions s JOIN staff t ON t.staff_id = s.staff_id WHERE s.session_hash = $1",
         )
         .bind(hash)
-        .fetch_optional(&self.write)
-        .await
-        .map_err(err)?;
-        Ok(row.map(|r| SessionRow {
-            staff: staff_row(&r),
+        .fetch_optional(p).await.map(|row| row.map(|r| SessionRow {
+            staff: staff_row!(&r),
             csrf: r.get("csrf"),
             created_at_ms: r.get("created_at_ms"),
             last_seen_ms: r.get("last_seen_ms"),
-        }))
+        })))
+        .map_err(err)
     }
 
     pub async fn touch_session(&self, hash: &str, now_ms: i64) -> Result<(), String> {
-        sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE session_hash = $2")
+        on_write!(self.db, p => sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE session_hash = $2")
             .bind(now_ms)
             .bind(hash)
-            .execute(&self.write)
-            .await
+            .execute(p).await.map(|d| d.rows_affected()))
             .map(|_| ())
             .map_err(err)
     }
 
     pub async fn end_session(&self, hash: &str) -> Result<(), String> {
-        sqlx::query("DELETE FROM sessions WHERE session_hash = $1")
+        on_write!(self.db, p => sqlx::query("DELETE FROM sessions WHERE session_hash = $1")
             .bind(hash)
-            .execute(&self.write)
-            .await
-            .map(|_| ())
-            .map_err(err)
+            .execute(p).await.map(|d| d.rows_affected()))
+        .map(|_| ())
+        .map_err(err)
     }
 
     /// Removes sessions past their idle or absolute limit.
@@ -443,11 +447,10 @@ impl Store {
         idle_before_ms: i64,
         created_before_ms: i64,
     ) -> Result<(), String> {
-        sqlx::query("DELETE FROM sessions WHERE last_seen_ms < $1 OR created_at_ms < $2")
+        on_write!(self.db, p => sqlx::query("DELETE FROM sessions WHERE last_seen_ms < $1 OR created_at_ms < $2")
             .bind(idle_before_ms)
             .bind(created_before_ms)
-            .execute(&self.write)
-            .await
+            .execute(p).await.map(|d| d.rows_affected()))
             .map(|_| ())
             .map_err(err)
     }
@@ -455,22 +458,20 @@ impl Store {
     // ---- settings ----
 
     pub async fn setting(&self, name: &str) -> Result<Option<String>, String> {
-        sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+        on_write!(self.db, p => sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
             .bind(name)
-            .fetch_optional(&self.write)
-            .await
-            .map_err(err)
+            .fetch_optional(p).await)
+        .map_err(err)
     }
 
     pub async fn set_setting(&self, name: &str, value: &str) -> Result<(), String> {
-        sqlx::query(
+        on_write!(self.db, p => sqlx::query(
             "INSERT INTO settings (name, value) VALUES ($1, $2)
              ON CONFLICT (name) DO UPDATE SET value = excluded.value",
         )
         .bind(name)
         .bind(value)
-        .execute(&self.write)
-        .await
+        .execute(p).await.map(|d| d.rows_affected()))
         .map(|_| ())
         .map_err(err)
     }
@@ -486,18 +487,23 @@ impl Store {
         target: &str,
         address: &str,
     ) -> Result<(), String> {
-        sqlx::query(
+        // SQLite numbers entries itself (one writer); PostgreSQL from an identity column,
+        // since receivers writing at once would race for MAX(entry) + 1 and lose an entry.
+        let sql = if self.is_postgres() {
+            "INSERT INTO audit_log (at, at_ms, actor, action, target, address)
+             VALUES ($1, $2, $3, $4, $5, $6)"
+        } else {
             "INSERT INTO audit_log (entry, at, at_ms, actor, action, target, address)
-             VALUES ((SELECT COALESCE(MAX(entry), 0) + 1 FROM audit_log), $1, $2, $3, $4, $5, $6)",
-        )
+             VALUES ((SELECT COALESCE(MAX(entry), 0) + 1 FROM audit_log), $1, $2, $3, $4, $5, $6)"
+        };
+        on_write!(self.db, p => sqlx::query(sql)
         .bind(at)
         .bind(at_ms)
         .bind(actor)
         .bind(action)
         .bind(target)
         .bind(address)
-        .execute(&self.write)
-        .await
+        .execute(p).await.map(|d| d.rows_affected()))
         .map(|_| ())
         .map_err(err)
     }
@@ -507,27 +513,26 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<AuditEntry>, i64), String> {
-        let rows = sqlx::query(
+        let rows: Vec<(String, String, String, String, String)> =
+            on_read!(self.db, p => sqlx::query_as(
             "SELECT at, actor, action, target, address FROM audit_log ORDER BY entry DESC
              LIMIT $1 OFFSET $2",
         )
         .bind(limit)
         .bind(offset)
-        .fetch_all(&self.read)
-        .await
-        .map_err(err)?;
-        let total = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
-            .fetch_one(&self.read)
-            .await
+        .fetch_all(p).await)
             .map_err(err)?;
+        let total = on_read!(self.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(p).await)
+        .map_err(err)?;
         Ok((
-            rows.iter()
-                .map(|r| AuditEntry {
-                    at: r.get(0),
-                    actor: r.get(1),
-                    action: r.get(2),
-                    target: r.get(3),
-                    address: r.get(4),
+            rows.into_iter()
+                .map(|(at, actor, action, target, address)| AuditEntry {
+                    at,
+                    actor,
+                    action,
+                    target,
+                    address,
                 })
                 .collect(),
             total,
@@ -542,31 +547,29 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<ListRow>, i64), String> {
-        list(&self.read, filter, offset, limit).await
+        list(&self.db, filter, offset, limit).await
     }
 
     pub async fn full(&self, id: &str) -> Result<Option<FullRow>, String> {
-        full(&self.read, id).await
+        full(&self.db, id).await
     }
 
     pub async fn set_status(&self, id: &str, status: &str) -> Result<bool, String> {
-        let done = sqlx::query("UPDATE submissions SET status = $1 WHERE submission_id = $2")
+        let done = on_write!(self.db, p => sqlx::query("UPDATE submissions SET status = $1 WHERE submission_id = $2")
             .bind(status)
             .bind(id)
-            .execute(&self.write)
-            .await
+            .execute(p).await.map(|d| d.rows_affected()))
             .map_err(err)?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 
     pub async fn set_note(&self, id: &str, note: &str) -> Result<bool, String> {
-        let done = sqlx::query("UPDATE submissions SET note = $1 WHERE submission_id = $2")
+        let done = on_write!(self.db, p => sqlx::query("UPDATE submissions SET note = $1 WHERE submission_id = $2")
             .bind(note)
             .bind(id)
-            .execute(&self.write)
-            .await
+            .execute(p).await.map(|d| d.rows_affected()))
             .map_err(err)?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 
     /// Erases submissions (by id, or all received before a time) with every row that names
@@ -578,28 +581,31 @@ impl Store {
         if ids.is_empty() {
             return Ok(refs);
         }
-        let mut tx = self.write.begin().await.map_err(err)?;
-        for id in &ids {
-            sqlx::query("DELETE FROM notifications WHERE submission_id = $1")
+        on_write!(self.db, pool => {
+            let mut tx = pool.begin().await.map_err(err)?;
+            for id in &ids {
+                sqlx::query("DELETE FROM notifications WHERE submission_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                sqlx::query("DELETE FROM idempotency_keys WHERE idempotency_key = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                let reference: Option<String> = sqlx::query_scalar(
+                    "DELETE FROM submissions WHERE submission_id = $1 RETURNING reference",
+                )
                 .bind(id)
-                .execute(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await
                 .map_err(err)?;
-            sqlx::query("DELETE FROM idempotency_keys WHERE idempotency_key = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(err)?;
-            let reference: Option<String> = sqlx::query_scalar(
-                "DELETE FROM submissions WHERE submission_id = $1 RETURNING reference",
-            )
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(err)?;
-            refs.extend(reference);
-        }
-        tx.commit().await.map_err(err)?;
+                refs.extend(reference);
+            }
+            tx.commit().await.map_err(err)?;
+            Ok::<(), String>(())
+        })?;
         self.checkpoint().await;
         Ok(refs)
     }
@@ -607,8 +613,12 @@ impl Store {
     /// Moves the WAL into the database file and empties it. A reader in the middle of a read
     /// can hold it back; the next erasure or the daily retention run tries again.
     pub async fn checkpoint(&self) {
+        // SQLite only: PostgreSQL has no such file of its own to empty (docs/postgres.md).
+        let Db::Sqlite { write, .. } = &self.db else {
+            return;
+        };
         if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.write)
+            .execute(write)
             .await
         {
             tracing::warn!(error = %e, "checkpoint failed");
@@ -621,10 +631,9 @@ impl Store {
 
     pub async fn delete_received_before(&self, before_ms: i64) -> Result<Vec<String>, String> {
         let ids: Vec<String> =
-            sqlx::query_scalar("SELECT submission_id FROM submissions WHERE received_at_ms < $1")
+            on_write!(self.db, p => sqlx::query_scalar("SELECT submission_id FROM submissions WHERE received_at_ms < $1")
                 .bind(before_ms)
-                .fetch_all(&self.write)
-                .await
+                .fetch_all(p).await)
                 .map_err(err)?;
         self.erase(ids).await
     }

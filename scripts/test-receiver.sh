@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The receiver's tests alone, as the test command runs them: a throwaway PostgreSQL cluster
+# (stopped at the end), aiosmtpd, then cargo test -p consultation-receiver with any arguments
+# given here (a test name to filter, `-- --nocapture`, …).
+#
+#   bash scripts/test-receiver.sh
+#   bash scripts/test-receiver.sh --test instances
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/tools.sh
+ensure_smtp_server
+trap stop_test_postgres EXIT
+start_test_postgres
+cargo test --quiet -p consultation-receiver "$@"
