@@ -128,6 +128,15 @@ async fn connect_postgres(url: &str, read_only: bool) -> Result<PgPool, String> 
     if read_only {
         options = options.options([("default_transaction_read_only", "on")]);
     }
+    // One connection first, for the server's own reason when it fails (a pool would only
+    // say that it timed out).
+    use sqlx::Connection;
+    sqlx::PgConnection::connect_with(&options)
+        .await
+        .map_err(|e| format!("{}: {e}", redact(url)))?
+        .close()
+        .await
+        .map_err(err)?;
     PgPoolOptions::new()
         .max_connections(if read_only { 2 } else { PG_CONNECTIONS })
         .acquire_timeout(Duration::from_secs(10))

@@ -5,14 +5,18 @@
 mod common;
 
 use common::*;
+
+on_both_engines!(
+    kill_9_under_load_then_restart_keeps_every_acknowledged_submission_once,
+    sigterm_lets_a_request_in_flight_finish,
+);
 use std::collections::HashSet;
 use std::os::unix::fs::PermissionsExt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-#[tokio::test]
-async fn kill_9_under_load_then_restart_keeps_every_acknowledged_submission_once() {
-    let mut r = Receiver::start(&[]).await;
+async fn kill_9_under_load_then_restart_keeps_every_acknowledged_submission_once(engine: Engine) {
+    let mut r = Receiver::start_on(engine, &[]).await;
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
     let attempted: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let url = r.url.clone();
@@ -74,12 +78,11 @@ async fn kill_9_under_load_then_restart_keeps_every_acknowledged_submission_once
     assert_eq!(r.export().len(), attempted.len());
 }
 
-#[tokio::test]
-async fn sigterm_lets_a_request_in_flight_finish() {
-    let mut r = Receiver::start(&[]).await;
+async fn sigterm_lets_a_request_in_flight_finish(engine: Engine) {
+    let mut r = Receiver::start_on(engine, &[]).await;
     let (id, body) = submission();
     // Hold the write lock so the request is provably in flight when SIGTERM arrives.
-    let mut lock = hold_write_lock(&r).await;
+    let lock = hold_write_lock(&r).await;
     let request = send_and_wait_in_flight(&r, &id, &body).await;
     let pid = r.pid();
     let term = std::process::Command::new("kill")
@@ -95,7 +98,7 @@ async fn sigterm_lets_a_request_in_flight_finish() {
     })
     .await;
     // ...while the request in flight still gets its answer once the commit can happen.
-    sqlx::query("ROLLBACK").execute(&mut lock).await.unwrap();
+    lock.release().await;
     assert_eq!(request.await.unwrap().0, 201);
     assert!(r.terminate_wait(), "a clean exit");
     let logs = r.log_text();
@@ -125,7 +128,10 @@ async fn a_bad_setting_stops_the_start_with_its_reason() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}/r.db", dir.path().display());
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["--database", "postgres://x/y"], "not supported yet"),
+        (
+            vec!["--database", "postgres://nobody:hush@127.0.0.1:1/none"],
+            "postgres://nobody:…@127.0.0.1:1/none",
+        ),
         (vec!["--database", "mysql://x"], "sqlite://PATH"),
         (
             vec![

@@ -6,6 +6,13 @@
 mod common;
 
 use common::*;
+
+on_both_engines!(
+    a_repeat_gets_the_stored_answer_and_stores_nothing_more,
+    the_same_key_with_another_body_is_422,
+    a_duplicate_while_the_first_is_in_flight_is_409_and_the_first_then_succeeds,
+    copies_fired_at_the_same_moment_store_exactly_one,
+);
 use serde_json::Value as J;
 
 fn code(answer: &str) -> String {
@@ -15,9 +22,8 @@ fn code(answer: &str) -> String {
         .to_owned()
 }
 
-#[tokio::test]
-async fn a_repeat_gets_the_stored_answer_and_stores_nothing_more() {
-    let r = Receiver::start(&[]).await;
+async fn a_repeat_gets_the_stored_answer_and_stores_nothing_more(engine: Engine) {
+    let r = Receiver::start_on(engine, &[]).await;
     let (id, body) = submission();
     let first = r.post(Some(&id), &body).await;
     let second = r.post(Some(&id), &body).await;
@@ -26,9 +32,8 @@ async fn a_repeat_gets_the_stored_answer_and_stores_nothing_more() {
     assert_eq!(r.export().len(), 1);
 }
 
-#[tokio::test]
-async fn the_same_key_with_another_body_is_422() {
-    let r = Receiver::start(&[]).await;
+async fn the_same_key_with_another_body_is_422(engine: Engine) {
+    let r = Receiver::start_on(engine, &[]).await;
     let (id, body) = submission();
     assert_eq!(r.post(Some(&id), &body).await.0, 201);
     // The same submission id, an answer changed (a client bug, or someone else's key).
@@ -50,11 +55,12 @@ async fn the_same_key_with_another_body_is_422() {
     assert_eq!(r.export(), [one_line(&body)], "the first one only");
 }
 
-#[tokio::test]
-async fn a_duplicate_while_the_first_is_in_flight_is_409_and_the_first_then_succeeds() {
-    let r = Receiver::start(&[]).await;
+async fn a_duplicate_while_the_first_is_in_flight_is_409_and_the_first_then_succeeds(
+    engine: Engine,
+) {
+    let r = Receiver::start_on(engine, &[]).await;
     let (id, body) = submission();
-    let mut lock = hold_write_lock(&r).await;
+    let lock = hold_write_lock(&r).await;
     let first = send_and_wait_in_flight(&r, &id, &body).await;
     let res = client()
         .post(format!("{}/submissions", r.url))
@@ -69,7 +75,7 @@ async fn a_duplicate_while_the_first_is_in_flight_is_409_and_the_first_then_succ
     assert_eq!(code(&res.text().await.unwrap()), "IN_PROGRESS");
     // Durable before acknowledged: no answer while the commit cannot happen.
     assert!(!first.is_finished(), "answered before its commit");
-    sqlx::query("ROLLBACK").execute(&mut lock).await.unwrap();
+    lock.release().await;
     let (status, _) = first.await.unwrap();
     assert_eq!(status, 201);
     // The widget's retry after the 409, with the same id: the stored answer.
@@ -77,9 +83,8 @@ async fn a_duplicate_while_the_first_is_in_flight_is_409_and_the_first_then_succ
     assert_eq!(r.export().len(), 1);
 }
 
-#[tokio::test]
-async fn copies_fired_at_the_same_moment_store_exactly_one() {
-    let r = Receiver::start(&[]).await;
+async fn copies_fired_at_the_same_moment_store_exactly_one(engine: Engine) {
+    let r = Receiver::start_on(engine, &[]).await;
     // 10 submissions, 8 copies each, all at once.
     let subs: Vec<(String, String)> = (0..10).map(|_| submission()).collect();
     let mut tasks = Vec::new();

@@ -5,6 +5,8 @@
 mod common;
 
 use common::*;
+
+on_both_engines!(what_the_widget_sends_is_stored_exactly_and_tampering_is_recorded,);
 use consultation_widget::core::intake::recheck;
 use consultation_widget::core::questionnaire::Questionnaire;
 use serde_json::{json, Value as J};
@@ -200,19 +202,17 @@ async fn each_recheck_rule_refuses_with_nothing_stored() {
     assert_eq!(r.export(), Vec::<String>::new(), "nothing stored");
 }
 
-#[tokio::test]
-async fn what_the_widget_sends_is_stored_exactly_and_tampering_is_recorded() {
-    let r = Receiver::start(&[]).await;
+async fn what_the_widget_sends_is_stored_exactly_and_tampering_is_recorded(engine: Engine) {
+    let r = Receiver::start_on(engine, &[]).await;
     let (id, body) = submission();
     let (status, answer) = r.post(Some(&id), &body).await;
     assert_eq!(status, 201, "{answer}");
     let answer: J = serde_json::from_str(&answer).unwrap();
     assert_eq!(answer["submission_id"], id.as_str());
     let row = r.row(&id).await.expect("stored");
-    use sqlx::Row;
-    assert!(!row.get::<bool, _>("flags_differed"));
-    assert!(!row.get::<bool, _>("message_differed"));
-    assert_eq!(row.get::<i64, _>("flags_count"), 2);
+    assert!(!row.flags_differed);
+    assert!(!row.message_differed);
+    assert_eq!(row.flags_count, 2);
 
     // Tampered: no flags, and a message saying so. Stored as sent, beside the receiver's own.
     let (id2, body2) = submission();
@@ -223,16 +223,16 @@ async fn what_the_widget_sends_is_stored_exactly_and_tampering_is_recorded() {
     let (status, _) = r.post(Some(&id2), &tampered).await;
     assert_eq!(status, 201);
     let row = r.row(&id2).await.expect("stored");
-    assert!(row.get::<bool, _>("flags_differed"));
-    assert!(row.get::<bool, _>("message_differed"));
-    assert_eq!(row.get::<String, _>("differed"), "flags,message");
-    assert_eq!(row.get::<i64, _>("flags_count"), 2);
-    let own_text: String = row.get("summary_text");
+    assert!(row.flags_differed);
+    assert!(row.message_differed);
+    assert_eq!(row.differed, "flags,message");
+    assert_eq!(row.flags_count, 2);
+    let own_text = row.summary_text.clone();
     assert!(
         own_text.contains("NEEDS PRACTITIONER REVIEW (2)"),
         "{own_text}"
     );
-    let own_json: J = serde_json::from_str(&row.get::<String, _>("summary_json")).unwrap();
+    let own_json: J = serde_json::from_str(&row.summary_json).unwrap();
     let flagged: Vec<&str> = own_json["flags"]
         .as_array()
         .unwrap()

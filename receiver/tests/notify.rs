@@ -5,6 +5,8 @@
 mod common;
 
 use common::*;
+
+on_both_engines!(smtp_down_then_up_across_a_restart_the_notice_arrives_once,);
 use std::time::{Duration, Instant};
 
 const PUBLIC: &str = "https://intake.glow.example";
@@ -107,14 +109,13 @@ async fn staff_get_a_notice_with_the_reference_time_and_link_only() {
     );
 }
 
-#[tokio::test]
-async fn smtp_down_then_up_across_a_restart_the_notice_arrives_once() {
+async fn smtp_down_then_up_across_a_restart_the_notice_arrives_once(engine: Engine) {
     let port = free_port();
     let flags = mail_flags(port);
     let mut flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     flags.truncate(4); // one address
     flags.extend(["--from", "receiver@glow.example", "--public-url", PUBLIC]);
-    let mut r = Receiver::start(&flags).await;
+    let mut r = Receiver::start_on(engine, &flags).await;
     let (id, body) = submission();
     let started = Instant::now();
     assert_eq!(r.post(Some(&id), &body).await.0, 201);

@@ -1,13 +1,20 @@
 //! The test harness: the real `consultation-receiver` binary started as a process on a port of
-//! its own choosing with a fresh SQLite file in a temporary folder, its log lines collected,
-//! submissions made with the widget's own core, and a real SMTP server (aiosmtpd). No mocks;
-//! every wait is a bounded poll for a condition.
+//! its own choosing with a fresh database (a SQLite file in a temporary folder, or a new
+//! database on the test PostgreSQL cluster), its log lines collected, submissions made with
+//! the widget's own core, and a real SMTP server (aiosmtpd). No mocks; every wait is a
+//! bounded poll for a condition.
+//!
+//! PostgreSQL: `CONSULTATION_TEST_POSTGRES` names a cluster (`postgres://USER@HOST:PORT/`,
+//! which scripts/test.sh and scripts/test-receiver.sh start and stop); each test creates a
+//! database of its own there. Without it the PostgreSQL tests fail, saying how to run them.
 #![allow(dead_code)]
+
+pub mod web;
 
 use consultation_widget::core::answers::{Answers, Value};
 use consultation_widget::core::questionnaire::Questionnaire;
 use consultation_widget::core::summary::Summary;
-use sqlx::Connection;
+use sqlx::{Connection, Row};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -116,11 +123,107 @@ pub fn submission() -> (String, String) {
     body_with(&answers())
 }
 
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs `async fn $name(engine: Engine)` as two tests, `$name::sqlite` and `$name::postgres`.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name($crate::common::Engine::Sqlite).await
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    super::$name($crate::common::Engine::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
+/// The test cluster's address, ending in `/`.
+pub fn postgres_cluster() -> String {
+    match std::env::var("CONSULTATION_TEST_POSTGRES") {
+        Ok(url) if !url.is_empty() => {
+            if url.ends_with('/') {
+                url
+            } else {
+                format!("{url}/")
+            }
+        }
+        _ => panic!(
+            "\n\nThis test needs PostgreSQL: CONSULTATION_TEST_POSTGRES is not set.\n\
+             Run the receiver's tests with a throwaway cluster (started and stopped for you):\n\
+             \n    bash scripts/test-receiver.sh            (or the whole: bash scripts/test.sh)\n\
+             \nor point it at a cluster of your own where this user may CREATE DATABASE:\n\
+             \n    CONSULTATION_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/ cargo test -p consultation-receiver\n\n"
+        ),
+    }
+}
+
+/// A new, empty database on the test cluster; its URL.
+pub async fn fresh_postgres() -> String {
+    let cluster = postgres_cluster();
+    let name = format!("receiver_{}", new_id().replace('-', "_"));
+    let mut admin = sqlx::PgConnection::connect(&format!("{cluster}postgres"))
+        .await
+        .unwrap_or_else(|e| panic!("CONSULTATION_TEST_POSTGRES={cluster}: {e}"));
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    format!("{cluster}{name}")
+}
+
+/// One connection to a receiver's PostgreSQL database, from outside.
+pub async fn pg_connect(url: &str) -> sqlx::PgConnection {
+    sqlx::PgConnection::connect(url).await.unwrap()
+}
+
+/// The columns of a stored row the tests look at, on either engine.
+#[derive(Debug, Clone)]
+pub struct StoredRow {
+    pub flags_differed: bool,
+    pub message_differed: bool,
+    pub flags_count: i64,
+    pub differed: String,
+    pub summary_text: String,
+    pub summary_json: String,
+}
+
+const ROW_SQL: &str = "SELECT flags_differed, message_differed, flags_count, differed, \
+                       summary_text, summary_json FROM submissions WHERE submission_id = $1";
+
+macro_rules! stored_row {
+    ($r:expr) => {{
+        let r = $r;
+        StoredRow {
+            flags_differed: r.get(0),
+            message_differed: r.get(1),
+            flags_count: r.get(2),
+            differed: r.get(3),
+            summary_text: r.get(4),
+            summary_json: r.get(5),
+        }
+    }};
+}
+
 /// A running receiver process and what it logged.
 pub struct Receiver {
     pub child: Option<Child>,
     pub url: String,
     pub dir: PathBuf,
+    /// The `--database` address: the SQLite file in `dir`, or a PostgreSQL database.
+    pub database: String,
     pub logs: Arc<Mutex<Vec<String>>>,
     args: Vec<String>,
     _temp: Option<tempfile::TempDir>,
@@ -128,19 +231,59 @@ pub struct Receiver {
 
 impl Receiver {
     pub fn db_url(&self) -> String {
-        format!("sqlite://{}", self.db_path().display())
+        self.database.clone()
+    }
+
+    pub fn engine(&self) -> Engine {
+        if self.database.starts_with("postgres") {
+            Engine::Postgres
+        } else {
+            Engine::Sqlite
+        }
     }
 
     pub fn db_path(&self) -> PathBuf {
         self.dir.join("data").join("receiver.db")
     }
 
-    /// A fresh folder and database, with `extra` flags.
+    /// A fresh folder and SQLite database, with `extra` flags.
     pub async fn start(extra: &[&str]) -> Receiver {
+        Receiver::start_on(Engine::Sqlite, extra).await
+    }
+
+    /// A fresh database on `engine`, with `extra` flags.
+    pub async fn start_on(engine: Engine, extra: &[&str]) -> Receiver {
+        let database = match engine {
+            Engine::Sqlite => String::new(),
+            Engine::Postgres => fresh_postgres().await,
+        };
+        Receiver::start_with(database, extra).await
+    }
+
+    /// Another receiver on this one's database (PostgreSQL: several instances).
+    pub async fn join(&self, extra: &[&str]) -> Receiver {
+        assert_eq!(
+            self.engine(),
+            Engine::Postgres,
+            "one process per SQLite file"
+        );
+        Receiver::start_with(self.database.clone(), extra).await
+    }
+
+    async fn start_with(database: String, extra: &[&str]) -> Receiver {
         let temp = tempfile::tempdir().unwrap();
+        let database = if database.is_empty() {
+            format!(
+                "sqlite://{}",
+                temp.path().join("data").join("receiver.db").display()
+            )
+        } else {
+            database
+        };
         let mut r = Receiver {
             child: None,
             url: String::new(),
+            database,
             dir: temp.path().to_owned(),
             logs: Arc::default(),
             args: extra.iter().map(|s| s.to_string()).collect(),
@@ -257,16 +400,45 @@ impl Receiver {
         self.logs.lock().unwrap().join("\n")
     }
 
-    /// One column of the stored row, read with the database's own CLI-free reader (sqlx).
-    pub async fn row(&self, id: &str) -> Option<sqlx::sqlite::SqliteRow> {
-        let pool = read_pool(&self.db_path()).await;
-        let row = sqlx::query("SELECT * FROM submissions WHERE submission_id = $1")
-            .bind(id)
-            .fetch_optional(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-        row
+    /// The stored row, read with sqlx from outside the receiver (either engine).
+    pub async fn row(&self, id: &str) -> Option<StoredRow> {
+        match self.engine() {
+            Engine::Sqlite => {
+                let pool = read_pool(&self.db_path()).await;
+                let row = sqlx::query(ROW_SQL)
+                    .bind(id)
+                    .fetch_optional(&pool)
+                    .await
+                    .unwrap();
+                pool.close().await;
+                row.map(|r| stored_row!(r))
+            }
+            Engine::Postgres => {
+                let mut c = pg_connect(&self.database).await;
+                let row = sqlx::query(ROW_SQL)
+                    .bind(id)
+                    .fetch_optional(&mut c)
+                    .await
+                    .unwrap();
+                row.map(|r| stored_row!(r))
+            }
+        }
+    }
+
+    /// One number from the database (a `SELECT COUNT(*) …`), on either engine.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        match self.engine() {
+            Engine::Sqlite => {
+                let pool = read_pool(&self.db_path()).await;
+                let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+                pool.close().await;
+                n
+            }
+            Engine::Postgres => {
+                let mut c = pg_connect(&self.database).await;
+                sqlx::query_scalar(sql).fetch_one(&mut c).await.unwrap()
+            }
+        }
     }
 }
 
@@ -411,18 +583,73 @@ impl Drop for Smtp {
     }
 }
 
-/// Holds SQLite's write lock from outside, as a slow disk would, so that a request is
-/// provably in flight (its commit waiting) while the test sends another.
-pub async fn hold_write_lock(r: &Receiver) -> sqlx::SqliteConnection {
-    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(r.db_path());
-    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+/// A write lock held from outside, as a slow disk would hold a commit.
+pub enum WriteLock {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl WriteLock {
+    pub async fn release(mut self) {
+        match &mut self {
+            WriteLock::Sqlite(c) => sqlx::query("ROLLBACK").execute(c).await.map(|_| ()),
+            WriteLock::Postgres(c) => sqlx::query("ROLLBACK").execute(c).await.map(|_| ()),
+        }
+        .unwrap();
+    }
+}
+
+/// Holds the database's write lock from outside, so that a request is provably in flight
+/// (its commit waiting) while the test sends another. SQLite: `BEGIN IMMEDIATE`; PostgreSQL:
+/// the tables a submission is written to, locked against writers (reads go on).
+pub async fn hold_write_lock(r: &Receiver) -> WriteLock {
+    match r.engine() {
+        Engine::Sqlite => {
+            let options = sqlx::sqlite::SqliteConnectOptions::new().filename(r.db_path());
+            let mut conn = sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .unwrap();
+            sqlx::query("BEGIN IMMEDIATE")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            WriteLock::Sqlite(conn)
+        }
+        Engine::Postgres => {
+            let mut conn = pg_connect(&r.database).await;
+            sqlx::query("BEGIN").execute(&mut conn).await.unwrap();
+            sqlx::query("LOCK TABLE idempotency_keys, submissions IN EXCLUSIVE MODE")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            WriteLock::Postgres(conn)
+        }
+    }
+}
+
+/// PostgreSQL: waits until some receiver's transaction holds the advisory lock of key `id`
+/// (it is storing that submission now).
+pub async fn wait_for_key_lock(r: &Receiver, id: &str) {
+    let mut c = pg_connect(&r.database).await;
+    let start = Instant::now();
+    loop {
+        let held: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+             AND classid = 1301 AND objid = hashtext($1)::oid)",
+        )
+        .bind(id)
+        .fetch_one(&mut c)
         .await
         .unwrap();
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn
+        if held {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no key lock for {id}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 /// Sends `body` under `id` and waits until it is in flight: a probe under the same key with a

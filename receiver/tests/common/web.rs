@@ -1,0 +1,159 @@
+//! A browser of one for the staff inbox, shared by the inbox tests and the several-instance
+//! tests (a session made on one receiver, used on another).
+
+use super::{Receiver, BIN};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// `consultation-receiver staff add` on the receiver's database, with `PASSWORD`.
+pub fn add_staff(r: &Receiver, email: &str, role: &str) {
+    let mut child = Command::new(BIN)
+        .args([
+            "staff",
+            "add",
+            "--database",
+            &r.db_url(),
+            "--email",
+            email,
+            "--role",
+            role,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A browser of one: its own cookie, no automatic redirects.
+pub struct Web {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub cookies: Vec<(String, String)>,
+    pub last_set_cookie: Vec<String>,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub location: String,
+    pub body: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+pub fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+    html[at..at + 64].to_owned()
+}
+
+impl Web {
+    pub fn new(r: &Receiver) -> Web {
+        Web {
+            url: r.url.clone(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: vec![],
+            last_set_cookie: vec![],
+        }
+    }
+    pub fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+    pub fn keep(&mut self, res: &reqwest::Response) {
+        self.last_set_cookie.clear();
+        for v in res.headers().get_all("set-cookie") {
+            let v = v.to_str().unwrap().to_owned();
+            self.last_set_cookie.push(v.clone());
+            let pair = v.split(';').next().unwrap();
+            let (k, val) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != k);
+            if !val.is_empty() {
+                self.cookies.push((k.into(), val.into()));
+            }
+        }
+    }
+    pub async fn page(&mut self, res: reqwest::Response) -> Page {
+        self.keep(&res);
+        Page {
+            status: res.status().as_u16(),
+            location: res
+                .headers()
+                .get("location")
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default(),
+            headers: res.headers().clone(),
+            body: res.text().await.unwrap(),
+        }
+    }
+    pub async fn get(&mut self, path: &str) -> Page {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.page(res).await
+    }
+    pub async fn post_raw(
+        &mut self,
+        path: &str,
+        origin: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> Page {
+        let mut req = self
+            .client
+            .post(format!("{}{path}", self.url))
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string(fields).unwrap());
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        let res = req.send().await.unwrap();
+        self.page(res).await
+    }
+    /// A form post as the inbox's own pages make it: this origin, the session's token.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = csrf_of(&self.get("/inbox/account").await.body);
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        let origin = self.url.clone();
+        self.post_raw(path, Some(&origin), &all).await
+    }
+    pub async fn sign_in(&mut self, email: &str, password: &str, code: &str) -> Page {
+        let page = self.get("/inbox/sign-in").await;
+        let csrf = csrf_of(&page.body);
+        let origin = self.url.clone();
+        self.post_raw(
+            "/inbox/sign-in",
+            Some(&origin),
+            &[
+                ("csrf", &csrf),
+                ("email", email),
+                ("password", password),
+                ("code", code),
+            ],
+        )
+        .await
+    }
+}
