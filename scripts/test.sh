@@ -17,9 +17,13 @@ cargo clippy --target wasm32-unknown-unknown --features crash-test --quiet -- -D
 say "Layer 1: browser-free core (cargo test)"
 cargo test --quiet
 
-say "Layer 1b: the clinic's receiver (cargo test -p consultation-receiver: the real process, SQLite, aiosmtpd)"
+say "Layer 1b: the clinic's receiver (cargo test -p consultation-receiver: the real process, SQLite and PostgreSQL, aiosmtpd)"
 ensure_smtp_server
+# A throwaway PostgreSQL cluster for the receiver's PostgreSQL tests, stopped on any exit.
+trap stop_test_postgres EXIT
+start_test_postgres
 cargo test --quiet -p consultation-receiver
+stop_test_postgres
 # The end-to-end tests below run this build (tests/e2e/support/receiver.mjs).
 ensure_receiver
 

@@ -270,7 +270,8 @@ impl Receiver {
         Receiver::start_with(self.database.clone(), extra).await
     }
 
-    async fn start_with(database: String, extra: &[&str]) -> Receiver {
+    /// A receiver on `database` (empty: a fresh SQLite file).
+    pub async fn start_with(database: String, extra: &[&str]) -> Receiver {
         let temp = tempfile::tempdir().unwrap();
         let database = if database.is_empty() {
             format!(
