@@ -1,10 +1,12 @@
 //! The receiver's load generator for `bench/receiver.sh` (a benchmark, not a test): starts the
-//! given receiver binary on a fresh SQLite file on 127.0.0.1, sends submissions the widget's
-//! own core made, bounded in count and time, and prints submissions per second and latency
-//! percentiles; then kills the receiver with SIGKILL and counts what `export` finds, to show
-//! every acknowledged submission was durable.
+//! given receiver binary on 127.0.0.1 on a fresh SQLite file, or `LOAD_INSTANCES` receivers
+//! (default 1) on the PostgreSQL database `LOAD_DATABASE` names, sends submissions the
+//! widget's own core made (round robin over the receivers, as a load balancer would), bounded
+//! in count and time, and prints submissions per second and latency percentiles; then kills
+//! every receiver with SIGKILL and counts what `export` finds, to show every acknowledged
+//! submission was durable.
 //!
-//!   load RECEIVER_BIN [RATE_PER_S] [SECONDS] [CONCURRENCY] [COUNT]
+//!   [LOAD_DATABASE=postgres://…] [LOAD_INSTANCES=2] load RECEIVER_BIN [RATE_PER_S] [SECONDS] [CONCURRENCY] [COUNT]
 
 use consultation_widget::core::answers::{Answers, Value};
 use consultation_widget::core::questionnaire::Questionnaire;
@@ -118,8 +120,28 @@ async fn main() {
     let num = |i: usize, default: u64| args.get(i).map_or(default, |v| v.parse().unwrap());
     let (rate, seconds, concurrency, count) = (num(2, 300), num(3, 10), num(4, 32), num(5, 3000));
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}/data/receiver.db", dir.path().display());
-    let mut child = Command::new(&bin)
+    let db = std::env::var("LOAD_DATABASE")
+        .unwrap_or_else(|_| format!("sqlite://{}/data/receiver.db", dir.path().display()));
+    let instances: usize = std::env::var("LOAD_INSTANCES").map_or(1, |v| v.parse().unwrap());
+    let mut children = Vec::new();
+    let mut urls = Vec::new();
+    for _ in 0..instances {
+        let (child, url) = start(&bin, &db);
+        children.push(child);
+        urls.push(url);
+    }
+    run(
+        &bin,
+        &db,
+        children,
+        urls,
+        (rate, seconds, concurrency, count),
+    )
+    .await;
+}
+
+fn start(bin: &str, db: &str) -> (std::process::Child, String) {
+    let mut child = Command::new(bin)
         .args([
             "serve",
             "--listen",
@@ -127,7 +149,7 @@ async fn main() {
             "--log-format",
             "json",
             "--database",
-            &db,
+            db,
         ])
         .env("RUST_LOG", "warn,consultation_receiver=info")
         .stderr(Stdio::piped())
@@ -144,7 +166,18 @@ async fn main() {
     };
     // Keep draining its log so it never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    let url = format!("http://{address}/submissions");
+    (child, format!("http://{address}/submissions"))
+}
+
+async fn run(
+    bin: &str,
+    db: &str,
+    children: Vec<std::process::Child>,
+    urls: Vec<String>,
+    (rate, seconds, concurrency, count): (u64, u64, u64, u64),
+) {
+    let urls = Arc::new(urls);
+    let pick = |k: usize| urls[k % urls.len()].clone();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .build()
@@ -159,8 +192,8 @@ async fn main() {
     let mut next = 0usize;
 
     // Warm-up: 200, not counted.
-    for (id, body) in &all[..200] {
-        assert!(post(&http, &url, id, body).await, "warm-up refused");
+    for (k, (id, body)) in all[..200].iter().enumerate() {
+        assert!(post(&http, &pick(k), id, body).await, "warm-up refused");
     }
     next += 200;
 
@@ -172,8 +205,8 @@ async fn main() {
     for i in 0..n {
         let due = start + Duration::from_secs_f64(i as f64 / rate as f64);
         tokio::time::sleep_until(due.into()).await;
-        let (http, url, all) = (http.clone(), url.clone(), all.clone());
         let k = next + i;
+        let (http, url, all) = (http.clone(), pick(k), all.clone());
         tasks.push(tokio::spawn(async move {
             let ok = post(&http, &url, &all[k].0, &all[k].1).await;
             (ok, due.elapsed())
@@ -204,7 +237,7 @@ async fn main() {
     let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut clients = Vec::new();
     for _ in 0..concurrency {
-        let (http, url, all, counter) = (http.clone(), url.clone(), all.clone(), counter.clone());
+        let (http, urls, all, counter) = (http.clone(), urls.clone(), all.clone(), counter.clone());
         clients.push(tokio::spawn(async move {
             let mut mine = Vec::new();
             loop {
@@ -213,7 +246,8 @@ async fn main() {
                     return mine;
                 }
                 let t = Instant::now();
-                let ok = post(&http, &url, &all[from + i].0, &all[from + i].1).await;
+                let url = &urls[i % urls.len()];
+                let ok = post(&http, url, &all[from + i].0, &all[from + i].1).await;
                 mine.push((ok, t.elapsed()));
             }
         }));
@@ -238,10 +272,12 @@ async fn main() {
     );
 
     // Durable: no goodbye, then count what a fresh process reads from the file.
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let out = Command::new(&bin)
-        .args(["export", "--database", &db])
+    for mut child in children {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    let out = Command::new(bin)
+        .args(["export", "--database", db])
         .output()
         .unwrap();
     let stored = String::from_utf8_lossy(&out.stdout).lines().count();
