@@ -3,11 +3,10 @@
 //! TOTP codes (RFC 6238 through totp-rs: SHA-1, 6 digits, 30 s, one step either side), and the
 //! sign-in throttle.
 
+use crate::store::Store;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::Mutex;
 use totp_rs::{Algorithm, Secret, TOTP};
 
 /// `n` random bytes from the operating system, as lowercase hex.
@@ -124,45 +123,35 @@ pub fn check_code(secret_b32: &str, code: &str, now_s: u64) -> Option<i64> {
 }
 
 /// Failed sign-ins counted per account (the email typed, existing or not) and per address, in
-/// a sliding window. Held in memory: a restart forgets, which costs an attacker a restart per
-/// few guesses, and the single process is the only one answering.
-pub struct Throttle {
-    failures: Mutex<HashMap<String, Vec<i64>>>,
-}
+/// a sliding window, in the database (table `sign_in_failures`): every receiver sharing it
+/// counts the same failures, and a restart forgets none.
+#[derive(Default)]
+pub struct Throttle;
 
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
-pub const PER_ACCOUNT: usize = 5;
-pub const PER_ADDRESS: usize = 20;
+pub const PER_ACCOUNT: i64 = 5;
+pub const PER_ADDRESS: i64 = 20;
 
-impl Default for Throttle {
-    fn default() -> Self {
-        Throttle {
-            failures: Mutex::new(HashMap::new()),
-        }
-    }
+fn keys(account: &str, address: &str) -> [String; 2] {
+    [format!("a:{account}"), format!("ip:{address}")]
 }
 
 impl Throttle {
-    fn count(&self, key: &str, now_ms: i64) -> usize {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let list = map.entry(key.to_owned()).or_default();
-        list.retain(|t| now_ms - t < WINDOW_MS);
-        list.len()
+    /// Whether this account or this address has failed too often lately. A database that
+    /// cannot answer blocks nothing here (the sign-in then fails on reading the account).
+    pub async fn blocked(&self, store: &Store, account: &str, address: &str, now_ms: i64) -> bool {
+        let [a, ip] = keys(account, address);
+        let since = now_ms - WINDOW_MS;
+        store.sign_in_failures(&a, since).await.unwrap_or(0) >= PER_ACCOUNT
+            || store.sign_in_failures(&ip, since).await.unwrap_or(0) >= PER_ADDRESS
     }
 
-    /// Whether this account or this address has failed too often lately.
-    pub fn blocked(&self, account: &str, address: &str, now_ms: i64) -> bool {
-        self.count(&format!("a:{account}"), now_ms) >= PER_ACCOUNT
-            || self.count(&format!("ip:{address}"), now_ms) >= PER_ADDRESS
-    }
-
-    pub fn failed(&self, account: &str, address: &str, now_ms: i64) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, v| v.iter().any(|t| now_ms - t < WINDOW_MS));
-        }
-        for key in [format!("a:{account}"), format!("ip:{address}")] {
-            map.entry(key).or_default().push(now_ms);
+    pub async fn failed(&self, store: &Store, account: &str, address: &str, now_ms: i64) {
+        if let Err(e) = store
+            .record_sign_in_failure(&keys(account, address), now_ms, now_ms - WINDOW_MS)
+            .await
+        {
+            tracing::error!(error = %e, "could not record a failed sign-in");
         }
     }
 }
@@ -191,17 +180,5 @@ mod tests {
         assert_eq!(check_code(&secret, "287082", 59 + 30), Some(1));
         assert_eq!(check_code(&secret, "287082", 59 + 90), None);
         assert_eq!(check_code(&secret, "28708", 59), None);
-    }
-
-    #[test]
-    fn throttle_counts_both() {
-        let t = Throttle::default();
-        for _ in 0..PER_ACCOUNT {
-            assert!(!t.blocked("a@x", "1.2.3.4", 0));
-            t.failed("a@x", "1.2.3.4", 0);
-        }
-        assert!(t.blocked("a@x", "5.6.7.8", 0));
-        assert!(!t.blocked("b@x", "5.6.7.8", 0));
-        assert!(!t.blocked("a@x", "5.6.7.8", WINDOW_MS));
     }
 }

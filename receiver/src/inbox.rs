@@ -436,7 +436,11 @@ async fn sign_in(
     let email = form.email.trim().to_lowercase();
     let now = now_ms();
     let started = tokio::time::Instant::now();
-    if inbox.throttle.blocked(&email, &addr, now) {
+    if inbox
+        .throttle
+        .blocked(&inbox.store, &email, &addr, now)
+        .await
+    {
         inbox.audit(&email, "sign-in throttled", "", &addr).await;
         return sign_in_form(
             &inbox,
@@ -470,7 +474,10 @@ async fn sign_in(
         }
     }
     let (Some(account), true) = (account, ok) else {
-        inbox.throttle.failed(&email, &addr, now);
+        inbox
+            .throttle
+            .failed(&inbox.store, &email, &addr, now)
+            .await;
         inbox.audit(&email, "sign-in failed", "", &addr).await;
         // Answer failures no sooner than a floor, so timing says nothing either way.
         tokio::time::sleep_until(started + Duration::from_millis(300)).await;

@@ -321,6 +321,17 @@ async fn a_staff_session_works_on_either_instance_and_the_audit_log_holds_both()
     assert_eq!(a.scalar(&count("signed out")).await, 1);
     assert_eq!(a.scalar(&count("status changed to Reviewed")).await, 1);
     assert_eq!(a.scalar(&count("note changed")).await, 1);
+    // The throttle counts failures on every receiver: five on one, and the right password
+    // is refused on the other.
+    let mut w = Web::new(&a);
+    for _ in 0..5 {
+        w.sign_in("admin@glow.example", "wrong password!", "").await;
+    }
+    let mut w = Web::new(&b);
+    assert_eq!(
+        w.sign_in("admin@glow.example", PASSWORD, "").await.status,
+        429
+    );
     let entries = a.scalar("SELECT COUNT(*) FROM audit_log").await;
     let distinct = a
         .scalar("SELECT COUNT(DISTINCT entry) FROM audit_log")

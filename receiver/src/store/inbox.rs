@@ -455,6 +455,46 @@ impl Store {
             .map_err(err)
     }
 
+    // ---- the sign-in throttle ----
+
+    /// Failed sign-ins under `key` since `since_ms`.
+    pub async fn sign_in_failures(&self, key: &str, since_ms: i64) -> Result<i64, String> {
+        on_write!(self.db, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sign_in_failures WHERE throttle_key = $1 AND at_ms >= $2",
+        )
+        .bind(key)
+        .bind(since_ms)
+        .fetch_one(p)
+        .await)
+        .map_err(err)
+    }
+
+    /// Records a failure under each key, and forgets those older than `forget_before_ms`.
+    pub async fn record_sign_in_failure(
+        &self,
+        keys: &[String],
+        now_ms: i64,
+        forget_before_ms: i64,
+    ) -> Result<(), String> {
+        on_write!(self.db, pool => {
+            let mut tx = pool.begin().await.map_err(err)?;
+            sqlx::query("DELETE FROM sign_in_failures WHERE at_ms < $1")
+                .bind(forget_before_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+            for key in keys {
+                sqlx::query("INSERT INTO sign_in_failures (throttle_key, at_ms) VALUES ($1, $2)")
+                    .bind(key)
+                    .bind(now_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+            }
+            tx.commit().await.map_err(err)
+        })
+    }
+
     // ---- settings ----
 
     pub async fn setting(&self, name: &str) -> Result<Option<String>, String> {

@@ -10,7 +10,7 @@ use super::{connect_postgres, err, DatabaseUrl, Db, Reader, POSTGRES_MIGRATOR, S
 use sqlx::Row;
 
 /// In an order that satisfies the foreign keys.
-pub const TABLES: [&str; 7] = [
+pub const TABLES: [&str; 8] = [
     "staff",
     "settings",
     "submissions",
@@ -18,6 +18,7 @@ pub const TABLES: [&str; 7] = [
     "notifications",
     "sessions",
     "audit_log",
+    "sign_in_failures",
 ];
 
 enum Value {
