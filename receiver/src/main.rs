@@ -183,7 +183,7 @@ async fn serve(args: Serve) -> Result<(), String> {
                 None => u.to_owned(),
             }
         }),
-        throttle: Arc::new(auth::Throttle::default()),
+        throttle: Arc::new(auth::Throttle),
         dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
     };
     let app = http::App {
