@@ -39,7 +39,7 @@ impl Draft {
     /// Reads a stored draft; anything unreadable, from another questionnaire or version, or
     /// older than `max_age_ms` is `None` (and the caller removes it).
     pub fn read(json: &str, questionnaire: &str, now: u64, max_age_ms: u64) -> Option<Draft> {
-        let draft: Draft = serde_json::from_str(json).ok()?;
+        let draft: Draft = super::reading::read(json).ok()?;
         // A draft from the future (a clock moved back) counts as expired.
         let fresh = now
             .checked_sub(draft.saved_at)

@@ -2,6 +2,7 @@
 //! wrong: the line and column of broken JSON, or the path (`steps[2].questions[4].id`) to a
 //! wrong shape or value. The questionnaire loader, the receiver and the tests all read this way.
 
+use super::strict::Strict;
 use serde::de::DeserializeOwned;
 use std::fmt;
 
@@ -37,7 +38,7 @@ impl fmt::Display for ReadError {
 /// Reads one whole document: trailing text after it is a syntax error too.
 pub fn read<T: DeserializeOwned>(text: &str) -> Result<T, ReadError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = T::deserialize(&mut de).map_err(|e| describe(text, e))?;
+    let value = T::deserialize(Strict(&mut de)).map_err(|e| describe(text, e))?;
     de.end().map_err(|e| describe(text, e))?;
     Ok(value)
 }
@@ -229,6 +230,15 @@ mod tests {
             (
                 "{\"items\":{}}",
                 "items: invalid type: map, expected a sequence",
+            ),
+            // A struct is an object, never serde_json's list of its fields (core::strict).
+            (
+                "{\"items\":[[\"a\"]]}",
+                "items[0]: invalid type: sequence, expected struct Item",
+            ),
+            (
+                "[[]]",
+                "top level: invalid type: sequence, expected struct Doc",
             ),
         ];
         for (text, want) in cases {
