@@ -47,6 +47,12 @@ fn hostile_text_is_kept_in_json_and_defused_in_text_and_mail() {
         let s = summary_with(&typed);
         // JSON: the text exactly as typed, escaped by the writer (serde_json reads it back).
         let json: serde_json::Value = serde_json::from_str(&s.json()).expect("valid JSON");
+        // Laid out as serde_json lays it out, for people who open the downloaded file.
+        assert_eq!(
+            s.json(),
+            serde_json::to_string_pretty(&s).unwrap(),
+            "{typed:?}"
+        );
         let goals = json["answers"]
             .as_array()
             .unwrap()

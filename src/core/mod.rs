@@ -17,5 +17,6 @@ pub mod questionnaire;
 pub mod reading;
 pub mod review;
 pub mod spam;
+pub mod strict;
 pub mod summary;
 pub mod validate;

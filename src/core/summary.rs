@@ -268,8 +268,10 @@ impl Summary {
     /// The submission as JSON (schema/submission.schema.json), indented for people who open
     /// the downloaded file.
     pub fn json(&self) -> String {
-        // Strings, booleans and lists of them: serde_json cannot fail on these.
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        // Strings, booleans and lists of them: serde_json cannot fail on these. Written
+        // compactly, as drafts and events are, then indented: one serde_json writer in the
+        // wasm rather than two (500 bytes less gzip).
+        indented(&serde_json::to_string(self).unwrap_or_default())
     }
 
     /// Reads a submission document exactly as `json()` writes it; the error says where and
@@ -390,6 +392,54 @@ fn clean(text: &str) -> String {
     out
 }
 
+/// Compact JSON laid out exactly as `serde_json::to_string_pretty` lays it out: each member
+/// and item on a line of its own, indented by two spaces, `": "` after names, and `[]` and
+/// `{}` kept whole. Only whitespace is added, and never inside a string.
+fn indented(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0;
+    let (mut in_string, mut escaped) = (false, false);
+    let mut chars = compact.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '[' => match chars.next_if(|&n| n == '}' || n == ']') {
+                Some(end) => out.push(end),
+                None => {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            },
+            '}' | ']' => {
+                out.pop();
+                depth -= 1;
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => newline(&mut out, depth),
+            ':' => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -460,6 +510,26 @@ mod tests {
         let flags = json["flags"].as_array().unwrap();
         assert_eq!(flags.len(), 2);
         assert_eq!(flags[1]["details"][0]["value"], "Lidocaine");
+    }
+
+    #[test]
+    fn indented_as_serde_json_indents() {
+        let docs = [
+            r#"{"a":[],"b":{},"c":[{}],"d":[[],[1,{"e":null}]],"f":true}"#,
+            r#"{"s":"a\"b,{c}:[d]\\","t":"\u0001é\n","":[""]}"#,
+            "[]",
+            "{}",
+            "\"x\"",
+        ];
+        for doc in docs {
+            let v: serde_json::Value = serde_json::from_str(doc).unwrap();
+            let compact = serde_json::to_string(&v).unwrap();
+            assert_eq!(
+                indented(&compact),
+                serde_json::to_string_pretty(&v).unwrap(),
+                "{doc}"
+            );
+        }
     }
 
     #[test]
