@@ -165,6 +165,36 @@ async fn every_route_needs_a_session_and_admin_routes_an_admin() {
     assert_eq!(admin.get("/inbox/staff").await.status, 200);
 }
 
+/// Moves one account's session back in time, as the clock would: `last_seen_ms` and
+/// `created_at_ms` `minutes` earlier.
+async fn age_session(r: &Receiver, email: &str, column: &str, minutes: i64) {
+    r.execute(&format!(
+        "UPDATE sessions SET {column} = {column} - {} WHERE staff_id = \
+         (SELECT staff_id FROM staff WHERE email = '{email}')",
+        minutes * 60 * 1000
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn sessions_end_after_thirty_minutes_idle_and_twelve_hours_in_all() {
+    // Issue 12: "Sessions end after 30 minutes idle and 12 hours in all".
+    let (r, mut admin, mut staff) = staff_receiver().await;
+    // 29 minutes idle: still signed in (and the visit counts as activity).
+    age_session(&r, "admin@glow.example", "last_seen_ms", 29).await;
+    assert_eq!(admin.get("/inbox").await.status, 200);
+    // 31 minutes idle: signed out.
+    age_session(&r, "admin@glow.example", "last_seen_ms", 31).await;
+    let p = admin.get("/inbox").await;
+    assert_eq!((p.status, p.location.as_str()), (303, "/inbox/sign-in"));
+    // Busy all along, but signed in 12 hours and a minute ago: signed out too.
+    age_session(&r, "staff@glow.example", "created_at_ms", 12 * 60 + 1).await;
+    let p = staff.get("/inbox").await;
+    assert_eq!((p.status, p.location.as_str()), (303, "/inbox/sign-in"));
+    // Ended sessions are gone, not merely refused.
+    assert_eq!(r.scalar("SELECT COUNT(*) FROM sessions").await, 0);
+}
+
 #[tokio::test]
 async fn csrf_origin_cookie_flags_sign_out_and_throttling() {
     let (r, mut admin, _) = staff_receiver().await;

@@ -174,6 +174,13 @@ test('journey: the widget submits, staff sign in with TOTP, act, export; an admi
   await checkPage(page, 'submission');
   console.log(`One submission as staff see it:\n${await page.locator('main').innerText()}`);
   assert.equal(await page.getByRole('link', { name: 'Delete this submission' }).count(), 0, 'staff cannot delete');
+  // Printed for a paper file: the request itself, flags first, without the page's controls.
+  await page.emulateMedia({ media: 'print' });
+  assert.ok(await page.getByRole('heading', { name: /^Needs practitioner review/ }).isVisible());
+  assert.ok(!(await page.getByRole('button', { name: 'Change status' }).isVisible()), 'no controls on paper');
+  assert.ok(!(await page.getByRole('link', { name: 'Back to the submissions' }).isVisible()));
+  await page.emulateMedia({ media: 'screen' });
+  assert.ok(await page.getByRole('button', { name: 'Change status' }).isVisible());
 
   // 5. Marked reviewed; FHIR and CSV exported.
   await page.getByLabel('Status', { exact: true }).selectOption('reviewed');

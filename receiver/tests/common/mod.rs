@@ -426,6 +426,29 @@ impl Receiver {
         }
     }
 
+    /// Changes rows behind the receiver's back, as time would (SQLite: the tests' own
+    /// connection beside the receiver's, which WAL allows).
+    pub async fn execute(&self, sql: &str) {
+        match self.engine() {
+            Engine::Sqlite => {
+                let options = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(self.db_path())
+                    .busy_timeout(Duration::from_secs(10));
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(options)
+                    .await
+                    .unwrap();
+                sqlx::query(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            Engine::Postgres => {
+                let mut c = pg_connect(&self.database).await;
+                sqlx::query(sql).execute(&mut c).await.unwrap();
+            }
+        }
+    }
+
     /// One number from the database (a `SELECT COUNT(*) …`), on either engine.
     pub async fn scalar(&self, sql: &str) -> i64 {
         match self.engine() {
