@@ -221,6 +221,37 @@ test('the iframe embed talks to no page unless the page is listed, and sends its
   await context.close();
 });
 
+test('the built demo and frame pages ship with no endpoint, and without one the visitor sends by hand', async () => {
+  for (const name of ['index.html', 'frame.html', 'iframe-demo.html']) {
+    assert.ok(!/data-endpoint=/.test(fs.readFileSync(path.join(DIST, name), 'utf8')), `${name} names no endpoint`);
+  }
+  const { page, context, requests } = await visit(`${env.server.url}index.html`);
+  await heading(page, 'About you').waitFor();
+  await completeSteps(page, { email: 'no-endpoint@example.com' });
+  await page.getByRole('button', { name: 'Submit', exact: true }).click();
+  await heading(page, 'Your answers are ready to send').waitFor();
+  assert.ok(!requests.some((r) => r.startsWith('POST')), 'nothing posted anywhere');
+  await context.close();
+});
+
+test('a draft is removed the moment its life ends, though the page stays open', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.clock.install();
+  await page.goto(clinicPage('<div id="w" data-consultation-form data-draft-hours="1"></div>'));
+  await heading(page, 'About you').waitFor();
+  await page.getByLabel('Full name').fill('Zoë Example');
+  const saved = () => page.evaluate(() => sessionStorage.length);
+  await page.waitForFunction(() => sessionStorage.length === 1);
+  await page.clock.runFor('59:00');
+  assert.equal(await saved(), 1, 'kept within its hour');
+  await page.clock.runFor('01:01');
+  assert.equal(await saved(), 0, 'removed at the end of its hour, with nothing typed since');
+  // What the visitor typed is still on the page: only the stored copy goes.
+  assert.equal(await page.getByLabel('Full name').inputValue(), 'Zoë Example');
+  await context.close();
+});
+
 test('session-replay tools are told to leave the widget out', async () => {
   const url = clinicPage('<div data-consultation-form></div>');
   const { page, context } = await visit(url);
