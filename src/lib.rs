@@ -3,5 +3,7 @@
 
 pub mod core;
 
-#[cfg(target_arch = "wasm32")]
+// The view: on wasm it draws the widget; natively (the same code) it renders the built-in first
+// step at build time (`view::prerender`).
+#[cfg(feature = "view")]
 pub mod view;

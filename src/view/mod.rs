@@ -7,12 +7,15 @@ mod error_summary;
 mod field;
 mod host;
 mod notice;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod prerender;
 mod progress;
 mod review;
 mod storage;
 mod transport;
 mod widget;
 
+pub use storage::DRAFT_KEY_PREFIX;
 pub use widget::{Widget, WidgetProps};
 
 use crate::core::config::{attr, Config, RawConfig};
@@ -36,6 +39,18 @@ pub struct State {
     /// When the draft was first saved (`None`: no draft yet), shared by every state of this
     /// widget: the view's memory of storage, which `Flow::draft` counts the draft's life from.
     pub first_saved: Rc<Cell<Option<u64>>>,
+}
+
+impl State {
+    /// The state a widget starts in: `flow`, before any action.
+    pub fn new(flow: Flow, first_saved: Option<u64>) -> State {
+        State {
+            flow,
+            effects: Effects::default(),
+            revision: 0,
+            first_saved: Rc::new(Cell::new(first_saved)),
+        }
+    }
 }
 
 impl Reducible for State {

@@ -7,6 +7,10 @@
 
 use crate::core::config::DraftStorage;
 
+/// What every draft's storage key starts with; the widget's slot follows. The embed script
+/// reads it from the build (src/bin/prerender.rs) to tell whether a draft waits.
+pub const DRAFT_KEY_PREFIX: &str = "consultation-widget:draft:";
+
 #[derive(Clone)]
 pub struct DraftStore {
     mode: DraftStorage,
@@ -18,7 +22,7 @@ impl DraftStore {
     pub fn new(mode: DraftStorage, slot: &str) -> DraftStore {
         DraftStore {
             mode,
-            key: format!("consultation-widget:draft:{slot}"),
+            key: format!("{DRAFT_KEY_PREFIX}{slot}"),
         }
     }
 

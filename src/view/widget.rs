@@ -12,13 +12,12 @@ use super::{browser, host, transport, State};
 use crate::core::config::Config;
 use crate::core::dom_ids;
 use crate::core::draft::Draft;
-use crate::core::flow::{Action, Effects, Flow, Focus, Screen};
+use crate::core::flow::{Action, Flow, Focus, Screen};
 use crate::core::messages::message;
 use crate::core::questionnaire::Questionnaire;
 use crate::core::review;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
-use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
@@ -53,12 +52,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 None => store.remove(),
             }
         }
-        State {
-            flow,
-            effects: Effects::default(),
-            revision: 0,
-            first_saved: Rc::new(Cell::new(first_saved)),
-        }
+        State::new(flow, first_saved)
     });
     let root = use_node_ref();
     let flow = &state.flow;
@@ -139,9 +133,15 @@ pub fn Widget(props: &WidgetProps) -> Html {
             move || drop((online, expiry))
         });
     }
-    let dispatch = state.dispatcher();
+    frame(flow, &state.dispatcher(), root)
+}
+
+/// The widget's box with the screen the flow is on. What `Widget` draws each time, and what the
+/// build draws ahead of the wasm (`super::prerender`, yew's server-side rendering): one
+/// function, so the two cannot differ.
+pub fn frame(flow: &Flow, dispatch: &UseReducerDispatcher<State>, root: NodeRef) -> Html {
     let body = match &flow.screen {
-        Screen::Step(index) => step(flow, *index, &dispatch),
+        Screen::Step(index) => step(flow, *index, dispatch),
         Screen::Review => {
             let groups = review::groups(&flow.questionnaire, &flow.answers);
             let clinic = flow.config.clinic_name.clone();

@@ -1,0 +1,27 @@
+//! `cargo run --bin prerender`: prints, as JSON, the built-in questionnaire's first step as the
+//! widget draws it (`view::prerender`), with what the embed script needs to decide when to
+//! show it: the questionnaire's id and the drafts' storage key prefix, taken from the code
+//! that uses them so the script cannot drift from it. Run by the build (scripts/build-embed.mjs).
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    use consultation_widget::core::questionnaire::Questionnaire;
+    use consultation_widget::view::{prerender, DRAFT_KEY_PREFIX};
+    use std::rc::Rc;
+
+    let questionnaire = Rc::new(Questionnaire::builtin());
+    let html = prerender::first_step(Rc::clone(&questionnaire)).unwrap_or_else(|problem| {
+        eprintln!("prerender: {problem}");
+        std::process::exit(1);
+    });
+    let out = serde_json::json!({
+        "html": html,
+        "questionnaire": questionnaire.id,
+        "draftKey": DRAFT_KEY_PREFIX,
+    });
+    println!("{out}");
+}
+
+// The wasm build has no use for it (lints build every target for wasm too).
+#[cfg(target_arch = "wasm32")]
+fn main() {}
