@@ -1,7 +1,11 @@
 // The embed script: the one <script> a clinic adds to its page. It finds the widget's other
 // files beside itself (so they may be hosted on another origin), gives each
-// [data-consultation-form] element a shadow root with the widget's stylesheet and a loading
-// message, then starts the wasm, which mounts a widget in each. No inline code or styles
+// [data-consultation-form] element a shadow root with the widget's stylesheet and, once the
+// stylesheet is there, the first step of the built-in questionnaire, drawn at build time by
+// the widget's own code (src/view/prerender.rs): the visitor can start at once. The wasm then
+// takes it over, keeping what the visitor did (src/view/takeover.rs). Embeds the first step
+// cannot be drawn for (a custom questionnaire, a theme, a saved draft) show a loading message
+// until the wasm mounts them. No inline code or styles
 // anywhere, so it runs under a strict Content Security Policy.
 // The build (scripts/build-embed.mjs) fills in FILES with the hashed names of this build and
 // their SHA-384 digests: every file is checked before it runs (Subresource Integrity), so a
@@ -37,13 +41,70 @@
   document.head.append(preload);
   const glue = checked.then(() => import(url(FILES.glue)));
 
+  // The build's first step: its HTML, and what tells where it may be shown (src/bin/prerender.rs).
+  const FIRST = FILES.first;
   const loadingText = 'Loading the consultation form…';
+  const readyingText = 'Getting the form ready…';
   const failedText = 'The consultation form could not load. Please refresh the page, or contact the clinic directly.';
 
-  // Each host gets its shadow root now, so the stylesheet loads while the wasm does.
+  // Whether a draft waits for this widget (then the wasm restores it, on whatever step it was),
+  // by the key the widget keeps it under: the host's id, or the questionnaire and its place.
+  const draftWaits = (host, place) => {
+    try {
+      const local = (host.getAttribute('data-draft-storage') || '').trim() === 'local';
+      const storage = local ? window.localStorage : window.sessionStorage;
+      return storage.getItem(FIRST.draftKey + (host.id || `${FIRST.questionnaire}-${place}`)) !== null;
+    } catch {
+      return false; // storage blocked: the widget keeps no draft there either
+    }
+  };
+  // The first step as drawn at build time is the built-in questionnaire's on the default look.
+  const instant = (host, place) => !host.hasAttribute('data-questionnaire')
+    && !['accent', 'font', 'radius'].some((name) => host.hasAttribute(`data-theme-${name}`))
+    && !draftWaits(host, place);
+
+  // Shows the first step in `root`. The time it appeared starts the fill time; a Continue
+  // pressed before the wasm runs is kept for it (and never submits the page's address), and the
+  // visitor is told the form is getting ready.
+  const showFirstStep = (root) => {
+    root.innerHTML = FIRST.html;
+    root.setAttribute('data-prerendered', String(Date.now()));
+    const form = root.querySelector('form');
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      if (root.hasAttribute('data-continue-pressed')) return;
+      root.setAttribute('data-continue-pressed', '');
+      const status = document.createElement('p');
+      status.className = 'cw-body cw-readying';
+      status.setAttribute('role', 'status');
+      status.textContent = readyingText;
+      form.append(status);
+    });
+  };
+
+  // Focus and the caret on a drawn first step, put back on the same control once the wasm has
+  // drawn it anew: the widget's `ready` event comes from the same task, before any paint or
+  // keystroke. (An email input has no selection to read: yew leaves its caret at the end.)
+  const keepFocus = (host) => {
+    const active = host.shadowRoot && host.shadowRoot.activeElement;
+    if (!active || !active.id || !active.closest('[data-prerendered]')) return;
+    const { id } = active;
+    const selection = typeof active.selectionStart === 'number'
+      ? [active.selectionStart, active.selectionEnd, active.selectionDirection] : null;
+    host.addEventListener('consultation-form:ready', () => {
+      const control = host.shadowRoot.getElementById(id);
+      if (!control) return;
+      control.focus({ preventScroll: true });
+      if (selection) control.setSelectionRange(...selection);
+    }, { once: true });
+  };
+
+  // Each host gets its shadow root now, so the stylesheet loads while the wasm does. `place` is
+  // the host's place among all of the page's widgets, as the wasm counts them.
   const prepare = () => Promise.all([...document.querySelectorAll('[data-consultation-form]')]
-    .filter((host) => !host.shadowRoot)
-    .map((host) => {
+    .map((host, place) => ({ host, place }))
+    .filter(({ host }) => !host.shadowRoot)
+    .map(({ host, place }) => {
       const shadow = host.attachShadow({ mode: 'open' });
       const link = document.createElement('link');
       link.rel = 'stylesheet';
@@ -51,7 +112,9 @@
       link.crossOrigin = 'anonymous';
       link.href = url(FILES.css);
       const root = document.createElement('div');
-      root.className = 'cw-root';
+      // The session-replay masks from the start: the first step takes typing before the wasm.
+      root.className = FIRST.rootClass;
+      for (const [name, value] of FIRST.rootAttributes) root.setAttribute(name, value);
       const loading = document.createElement('p');
       loading.className = 'cw-loading';
       loading.setAttribute('role', 'status');
@@ -61,8 +124,15 @@
       loading.style.minHeight = 'calc(1016px + max(0px, (704px - 100vw) * 0.58))';
       root.append(loading);
       shadow.append(link, root);
-      // The widget is drawn once its styles are there (or failed to come): never unstyled.
-      return new Promise((done) => { link.onload = done; link.onerror = done; });
+      const first = instant(host, place);
+      // Drawn once its styles are there (or failed to come): never unstyled.
+      return new Promise((done) => {
+        link.onload = () => {
+          if (first) showFirstStep(root);
+          done();
+        };
+        link.onerror = done;
+      });
     }));
 
   const domReady = document.readyState === 'loading'
@@ -74,15 +144,28 @@
       // Widgets added to the page later (single-page sites) are mounted by calling it again.
       const mount = () => module.mount(endpoints);
       window.consultationForm = Object.freeze({ mount });
+      document.querySelectorAll('[data-consultation-form]').forEach(keepFocus);
       mount();
     }))
     .catch((error) => {
       console.error('Consultation form: could not load.', error);
       for (const host of document.querySelectorAll('[data-consultation-form]')) {
-        const loading = host.shadowRoot && host.shadowRoot.querySelector('.cw-loading');
+        const root = host.shadowRoot && host.shadowRoot.querySelector('.cw-root');
+        if (!root) continue;
+        const loading = root.querySelector('.cw-loading');
         if (loading) {
           loading.setAttribute('role', 'alert');
           loading.textContent = failedText;
+        } else if (root.hasAttribute('data-prerendered')) {
+          // The first step can take no more: it says so above the answers, which stay there
+          // for the visitor to copy.
+          const alert = document.createElement('p');
+          alert.className = 'cw-loading';
+          alert.setAttribute('role', 'alert');
+          alert.textContent = failedText;
+          root.querySelector('.cw-readying')?.remove();
+          root.querySelector('button[type=submit]')?.setAttribute('disabled', '');
+          root.prepend(alert);
         }
       }
     });

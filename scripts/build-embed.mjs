@@ -1,12 +1,15 @@
 // A trunk post-build hook (Trunk.toml) that turns trunk's output into the embeddable widget:
 // - writes consultation-form.js, the one script a clinic adds, with this build's hashed file
-//   names filled in (embed/consultation-form.js);
+//   names filled in and the built-in first step rendered natively by the widget's view
+//   (`cargo run --bin prerender`), which it shows before the wasm arrives
+//   (embed/consultation-form.js);
 // - takes the widget's stylesheet out of the demo page's <head>: the embed script loads it
 //   inside each widget's shadow root instead;
 // - copies the iframe embed (embed/frame.html, frame.js, frame.css, consultation-frame.js) and
 //   the iframe demo page (iframe-demo.html);
 // - in release builds, minifies the JavaScript with terser (trunk's own minifier cannot parse
 //   wasm-bindgen's module output and leaves it as it is, with a "Failed to minify JS" warning).
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,7 +46,12 @@ if (release) {
 // clinic's <script> checks the loader.
 const sri = (name) => `sha384-${crypto.createHash('sha384').update(fs.readFileSync(path.join(stage, name))).digest('base64')}`;
 const integrity = { glue: sri(glue), wasm: sri(wasm), css: sri(css) };
-const manifest = JSON.stringify({ glue, wasm, css, integrity });
+// The built-in first step, rendered natively by the widget's own view (src/bin/prerender.rs),
+// for the loader to show before the wasm arrives. Built on the host, beside trunk's wasm build.
+const first = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--bin', 'prerender'], {
+  cwd: source, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+}));
+const manifest = JSON.stringify({ glue, wasm, css, integrity, first });
 write('consultation-form.js', await js(read('embed', 'consultation-form.js').replace('__FILES__', manifest)));
 write('frame.js', await js(read('embed', 'frame.js')));
 write('consultation-frame.js', await js(read('embed', 'consultation-frame.js')));

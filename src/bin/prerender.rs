@@ -1,12 +1,13 @@
 //! `cargo run --bin prerender`: prints, as JSON, the built-in questionnaire's first step as the
 //! widget draws it (`view::prerender`), with what the embed script needs to decide when to
-//! show it: the questionnaire's id and the drafts' storage key prefix, taken from the code
-//! that uses them so the script cannot drift from it. Run by the build (scripts/build-embed.mjs).
+//! show it and where: the questionnaire's id, the drafts' storage key prefix and the widget
+//! root's session-replay masks, taken from the code that uses them so the script cannot drift
+//! from it. Run by the build (scripts/build-embed.mjs).
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     use consultation_widget::core::questionnaire::Questionnaire;
-    use consultation_widget::view::{prerender, DRAFT_KEY_PREFIX};
+    use consultation_widget::view::{host, prerender, DRAFT_KEY_PREFIX};
     use std::rc::Rc;
 
     let questionnaire = Rc::new(Questionnaire::builtin());
@@ -18,6 +19,8 @@ fn main() {
         "html": html,
         "questionnaire": questionnaire.id,
         "draftKey": DRAFT_KEY_PREFIX,
+        "rootClass": host::MASKED_ROOT_CLASSES,
+        "rootAttributes": host::MASK_ATTRIBUTES,
     });
     println!("{out}");
 }

@@ -5,6 +5,10 @@
 //! always names one question, and no two questions' ids can meet: `pain-2` is a question of
 //! its own, while the second option of `pain` is `pain.2`.
 
+/// The hidden field only bots fill in (`core::spam`): its colon keeps it apart from every
+/// question's ids.
+pub const TRAP: &str = "cw:company";
+
 /// The question's control, or the first option of a group.
 pub fn field(question: &str) -> String {
     question.to_owned()

@@ -2,6 +2,7 @@
 //! tested natively with `cargo test`.
 
 pub mod answers;
+pub mod carried;
 pub mod characters;
 pub mod config;
 pub mod delivery;

@@ -11,7 +11,15 @@ use web_sys::{CustomEvent, CustomEventInit, Element, HtmlElement, ShadowRootInit
 /// script (`embed/consultation-form.js`) makes it, with the stylesheet and a loading message,
 /// before the wasm arrives; without that script (the browser tests) it is made here. Beside
 /// it, the session-replay masks (`mount_point`).
-const MASKED_ROOT_CLASSES: &str = "cw-root fs-exclude rr-block ph-no-capture";
+pub const MASKED_ROOT_CLASSES: &str = "cw-root fs-exclude rr-block ph-no-capture";
+/// The attribute masks beside those classes (see `mount_point`). The embed script sets both on
+/// the root it makes (the build gives it these: src/bin/prerender.rs), since the first step it
+/// draws takes typing before the wasm arrives.
+pub const MASK_ATTRIBUTES: [(&str, &str); 3] = [
+    ("data-hj-suppress", ""),
+    ("data-clarity-mask", "true"),
+    ("data-private", ""),
+];
 const ROOT_SELECTOR: &str = ".cw-root";
 
 /// The element inside `host`'s shadow root to draw into.
@@ -39,11 +47,7 @@ pub fn mount_point(host: &Element) -> Option<HtmlElement> {
     // those tools, not of the widget: the README recommends the iframe embed on its own
     // origin for pages with such scripts.
     root.set_class_name(MASKED_ROOT_CLASSES);
-    for (name, value) in [
-        ("data-hj-suppress", ""),
-        ("data-clarity-mask", "true"),
-        ("data-private", ""),
-    ] {
+    for (name, value) in MASK_ATTRIBUTES {
         let _ = root.set_attribute(name, value);
     }
     root.dyn_into().ok()

@@ -5,13 +5,14 @@ mod browser;
 mod done;
 mod error_summary;
 mod field;
-mod host;
+pub mod host;
 mod notice;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod prerender;
 mod progress;
 mod review;
 mod storage;
+mod takeover;
 mod transport;
 mod widget;
 
@@ -201,12 +202,15 @@ pub fn mount(
         id if !id.is_empty() => id,
         _ => format!("{}-{place}", questionnaire.id),
     };
+    // What the visitor did on the step the embed script drew, read before it is replaced.
+    let carried = takeover::read(&root, &questionnaire).map(Rc::new);
     root.set_inner_html("");
     let props = WidgetProps {
         questionnaire,
         config,
         slot: slot.into(),
         host,
+        carried,
     };
     Some(yew::Renderer::<Widget>::with_root_and_props(root.into(), props).render())
 }

@@ -8,6 +8,7 @@ use super::field::{field, FieldProps};
 use super::progress::progress;
 use super::review::{review, ReviewProps};
 use super::storage::{now_ms, DraftStore};
+use super::takeover::Carried;
 use super::{browser, host, transport, State};
 use crate::core::config::Config;
 use crate::core::dom_ids;
@@ -30,6 +31,8 @@ pub struct WidgetProps {
     pub slot: AttrValue,
     /// The clinic's element, where the widget's events are dispatched.
     pub host: Element,
+    /// What the visitor did on the first step the embed script drew before the wasm started.
+    pub carried: Option<Rc<Carried>>,
 }
 
 #[function_component]
@@ -52,6 +55,14 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 None => store.remove(),
             }
         }
+        // The embed script draws the first step only where no draft waits; a draft restored
+        // all the same (another tab saved one meanwhile) wins over it.
+        if let (Some(carried), None) = (&props.carried, first_saved) {
+            for action in carried.actions.iter().cloned() {
+                flow.apply(action);
+            }
+            flow.started_ms = carried.shown_ms.unwrap_or(flow.started_ms);
+        }
         State::new(flow, first_saved)
     });
     let root = use_node_ref();
@@ -65,11 +76,17 @@ pub fn Widget(props: &WidgetProps) -> Html {
         let root = root.clone();
         let store = store.clone();
         let host = props.host.clone();
+        let carried = props.carried.clone();
         use_effect_with(state.revision, move |_| {
             let (flow, effects) = (&state.flow, &state.effects);
             // The host page hears the widget is ready once drawn, then what each action did.
             if state.revision == 0 {
                 host::emit(&host, &flow.ready());
+                // Taking over the step drawn ahead of the wasm: the embed script, hearing `ready`,
+                // has put focus back; a Continue pressed meanwhile is carried out now.
+                if carried.is_some_and(|c| c.continue_pressed) {
+                    state.dispatcher().dispatch(Action::Continue);
+                }
             }
             for event in &effects.events {
                 host::emit(&host, event);
@@ -232,8 +249,8 @@ fn step(flow: &Flow, index: usize, dispatch: &UseReducerDispatcher<State>) -> Ht
             // Only bots fill this in (core::spam): it is off-screen, out of the tab order and
             // hidden from assistive technology. Its id has a colon, which no question id has.
             <div class="cw-trap" aria-hidden="true">
-                <label for="cw:company">{"Company (leave empty)"}</label>
-                <input id="cw:company" name="company" type="text" tabindex="-1"
+                <label for={dom_ids::TRAP}>{"Company (leave empty)"}</label>
+                <input id={dom_ids::TRAP} name="company" type="text" tabindex="-1"
                     autocomplete="off" oninput={hidden_field} />
             </div>
             <div class="cw-actions">

@@ -7,16 +7,17 @@
 // every cut that was measured to help (docs/size-notes.md), and issue 14's hardening (integrity
 // checks, pinned endpoints) about 3 KB more. Issue 10's rule when it cannot fit: the measured
 // first load plus 1 KiB, and never over 126 KiB. The measured figure (142,272 bytes) is over
-// 126 KiB, so this guard is the measured figure plus 1 KiB until the planners decide: it still
-// stops any further growth. Speed is measured by the benchmark (bench/run.mjs), never asserted:
+// 126 KiB, so this guard was the measured figure plus 1 KiB until the planners decide. Issue 15
+// (the instant first step, in the embed script) may add at most 3 KiB to that measured figure:
+// the guard is now exactly that. Speed is measured by the benchmark (bench/run.mjs), never asserted:
 // these machines are shared and noisy; bytes are not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sizes } from '../../bench/sizes.mjs';
 import { DIST } from './support/browser.mjs';
 
-const MEASURED = 142_272; // bytes gzip, 2026-12-02 (docs/size-notes.md)
-const BUDGET = MEASURED + 1024;
+const MEASURED = 142_272; // bytes gzip, 2026-12-02, before issue 15 (docs/size-notes.md)
+const BUDGET = MEASURED + 3 * 1024;
 
 test('the first load stays within its gzip budget', () => {
   const { loaded, firstLoad } = sizes(DIST);
