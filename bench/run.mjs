@@ -226,6 +226,7 @@ async function main() {
         const order = i % 2 ? ['baseline', 'widget'] : ['widget', 'baseline'];
         for (const which of order) {
           const widget = which === 'widget';
+          process.stderr.write(`run ${i + 1}/${RUNS}: ${which}, ${p}\n`);
           const { result, page, context } = await load(browser, `${server.base}/${which}.html`, PROFILES[p], widget);
           // The first request alone waits out one round trip: less means the throttle is off.
           const latency = PROFILES[p].network?.latency ?? 0;

@@ -135,11 +135,14 @@ mod tests {
         }
     }
 
+    /// A case's name, the controls changed from a blank step, and the actions expected.
+    type Case<'a> = (&'a str, &'a [(&'a str, Control)], Vec<Action>);
+
     #[test]
     fn each_kind_of_control_becomes_its_answer() {
         // Issue 15's end-to-end case (typed name, ticked age box, chosen contact method), and
         // each other state the first step's controls can be in.
-        let cases: &[(&str, &[(&str, Control)], Vec<Action>)] = &[
+        let cases: &[Case] = &[
             ("nothing done", &[], vec![]),
             (
                 "typed text is kept exactly, spaces too",
