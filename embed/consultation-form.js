@@ -1,7 +1,7 @@
 // The embed script: the one <script> a clinic adds to its page. It finds the widget's other
 // files beside itself (so they may be hosted on another origin), gives each
-// [data-consultation-form] element a shadow root with the widget's stylesheet and, once the
-// stylesheet is there, the first step of the built-in questionnaire, drawn at build time by
+// [data-consultation-form] element a shadow root with the widget's stylesheet (carried in this
+// script) and the first step of the built-in questionnaire, drawn at build time by
 // the widget's own code (src/view/prerender.rs): the visitor can start at once. The wasm then
 // takes it over, keeping what the visitor did (src/view/takeover.rs). Embeds the first step
 // cannot be drawn for (a custom questionnaire, a theme, a saved draft) show a loading message
@@ -66,7 +66,9 @@
   // Shows the first step in `root`. The time it appeared starts the fill time; a Continue
   // pressed before the wasm runs is kept for it (and never submits the page's address), and the
   // visitor is told the form is getting ready.
+  let failed = false; // the wasm could not load: no step is drawn that could never go on
   const showFirstStep = (root) => {
+    if (failed) return;
     root.innerHTML = FIRST.html;
     root.setAttribute('data-prerendered', String(Date.now()));
     const form = root.querySelector('form');
@@ -99,22 +101,36 @@
     }, { once: true });
   };
 
-  // Each host gets its shadow root now, so the stylesheet loads while the wasm does. `place` is
-  // the host's place among all of the page's widgets, as the wasm counts them.
-  const prepare = () => Promise.all([...document.querySelectorAll('[data-consultation-form]')]
-    .map((host, place) => ({ host, place }))
-    .filter(({ host }) => !host.shadowRoot)
-    .map(({ host, place }) => {
+  // The widget's stylesheet travels inside this script (checked with it by the page's
+  // integrity attribute) and is adopted by every shadow root: styled from the first frame, with
+  // no request to wait for. A constructed stylesheet, which a strict CSP allows, unlike a
+  // <style> element.
+  let sheet;
+  const styles = () => {
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(FILES.css);
+    }
+    return [sheet];
+  };
+
+  // Each host gets its shadow root now, styled, with the first step drawn where it can be (or
+  // a loading message). `place` is the host's place among all of the page's widgets, as the
+  // wasm counts them.
+  const prepare = () => [...document.querySelectorAll('[data-consultation-form]')]
+    .forEach((host, place) => {
+      if (host.shadowRoot) return;
       const shadow = host.attachShadow({ mode: 'open' });
-      const link = document.createElement('link');
-      link.rel = 'stylesheet';
-      link.integrity = integrity.css;
-      link.crossOrigin = 'anonymous';
-      link.href = url(FILES.css);
+      shadow.adoptedStyleSheets = styles();
       const root = document.createElement('div');
       // The session-replay masks from the start: the first step takes typing before the wasm.
       root.className = FIRST.rootClass;
       for (const [name, value] of FIRST.rootAttributes) root.setAttribute(name, value);
+      shadow.append(root);
+      if (instant(host, place)) {
+        showFirstStep(root);
+        return;
+      }
       const loading = document.createElement('p');
       loading.className = 'cw-loading';
       loading.setAttribute('role', 'status');
@@ -123,23 +139,22 @@
       // through the CSS object model, which a strict CSP allows: the page does not jump.
       loading.style.minHeight = 'calc(1016px + max(0px, (704px - 100vw) * 0.58))';
       root.append(loading);
-      shadow.append(link, root);
-      const first = instant(host, place);
-      // Drawn once its styles are there (or failed to come): never unstyled.
-      return new Promise((done) => {
-        link.onload = () => {
-          if (first) showFirstStep(root);
-          done();
-        };
-        link.onerror = done;
-      });
-    }));
+    });
 
   const domReady = document.readyState === 'loading'
     ? new Promise((done) => document.addEventListener('DOMContentLoaded', done, { once: true }))
     : Promise.resolve();
 
+  // The browser paints the drawn first step before the wasm starts, which then holds the main
+  // thread for a while: the visitor sees the step at once rather than after it. A timer too,
+  // as a hidden tab paints no frames.
+  const painted = (value) => new Promise((done) => {
+    requestAnimationFrame(() => setTimeout(done));
+    setTimeout(done, 100);
+  }).then(() => value);
+
   Promise.all([domReady.then(prepare), glue])
+    .then(painted)
     .then(([, module]) => module.default({ module_or_path: wasm }).then(() => {
       // Widgets added to the page later (single-page sites) are mounted by calling it again.
       const mount = () => module.mount(endpoints);
@@ -149,6 +164,7 @@
     }))
     .catch((error) => {
       console.error('Consultation form: could not load.', error);
+      failed = true;
       for (const host of document.querySelectorAll('[data-consultation-form]')) {
         const root = host.shadowRoot && host.shadowRoot.querySelector('.cw-root');
         if (!root) continue;

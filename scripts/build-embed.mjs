@@ -3,8 +3,8 @@
 //   names filled in and the built-in first step rendered natively by the widget's view
 //   (`cargo run --bin prerender`), which it shows before the wasm arrives
 //   (embed/consultation-form.js);
-// - takes the widget's stylesheet out of the demo page's <head>: the embed script loads it
-//   inside each widget's shadow root instead;
+// - takes the widget's stylesheet out of the demo page's <head> and puts it inside the embed
+//   script, which gives it to each widget's shadow root (no file of its own is left);
 // - copies the iframe embed (embed/frame.html, frame.js, frame.css, consultation-frame.js) and
 //   the iframe demo page (iframe-demo.html);
 // - in release builds, minifies the JavaScript with terser (trunk's own minifier cannot parse
@@ -45,13 +45,16 @@ if (release) {
 // Subresource Integrity (W3C SRI, SHA-384): the loader checks each file it loads, and the
 // clinic's <script> checks the loader.
 const sri = (name) => `sha384-${crypto.createHash('sha384').update(fs.readFileSync(path.join(stage, name))).digest('base64')}`;
-const integrity = { glue: sri(glue), wasm: sri(wasm), css: sri(css) };
+const integrity = { glue: sri(glue), wasm: sri(wasm) };
 // The built-in first step, rendered natively by the widget's own view (src/bin/prerender.rs),
 // for the loader to show before the wasm arrives. Built on the host, beside trunk's wasm build.
 const first = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--bin', 'prerender'], {
   cwd: source, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
 }));
-const manifest = JSON.stringify({ glue, wasm, css, integrity, first });
+// The widget's stylesheet goes inside the loader (adopted by each shadow root): no request to
+// wait for before the first step is drawn, and checked with the loader's own digest.
+const cssText = fs.readFileSync(path.join(stage, css), 'utf8');
+const manifest = JSON.stringify({ glue, wasm, css: cssText, integrity, first });
 write('consultation-form.js', await js(read('embed', 'consultation-form.js').replace('__FILES__', manifest)));
 write('frame.js', await js(read('embed', 'frame.js')));
 write('consultation-frame.js', await js(read('embed', 'consultation-frame.js')));
@@ -84,13 +87,15 @@ const link = new RegExp(`<link\\b[^>]*\\bhref="?[^"\\s>]*${css.replace('.', '\\.
 if (!link.test(index)) throw new Error(`build-embed: index.html does not link ${css}`);
 // With inject_scripts off, trunk leaves its own rust <link> in the page: in its place, hints
 // that let the demo page fetch the widget's files while the HTML is still arriving (a clinic
-// may add the same three lines; README, "The script embed").
+// may add the same two lines; README, "The script embed").
 const rust = /<link\b[^>]*\brel="?rust"?[^>]*>/;
 // Each with its file's integrity: a preload without it would not match the checked loads
 // (and a modulepreload without it would put an unchecked module in the page's module map).
-const hints = `<link rel="modulepreload" href="${glue}" integrity="${integrity.glue}" crossorigin="anonymous"><link rel="preload" href="${wasm}" as="fetch" type="application/wasm" integrity="${integrity.wasm}" crossorigin="anonymous"><link rel="preload" href="${css}" as="style" integrity="${integrity.css}" crossorigin="anonymous">`;
+const hints = `<link rel="modulepreload" href="${glue}" integrity="${integrity.glue}" crossorigin="anonymous"><link rel="preload" href="${wasm}" as="fetch" type="application/wasm" integrity="${integrity.wasm}" crossorigin="anonymous">`;
 // Minified or not: trunk's minifier drops quotes and may reorder nothing else.
 const loader = /<script\b([^>]*?)\bsrc="?consultation-form\.js"?/;
 if (!loader.test(index)) throw new Error('build-embed: index.html does not load consultation-form.js');
 fs.writeFileSync(indexPath, index.replace(link, '').replace(rust, hints)
   .replace(loader, `<script$1src="consultation-form.js" integrity="${loaderIntegrity}"`));
+// Carried by the loader now: nothing loads the file itself.
+fs.rmSync(path.join(stage, css));

@@ -104,6 +104,11 @@ test('the README snippet, pasted into a page on another origin under a strict CS
   assert.notEqual(new URL(url).origin, env.server.origin, 'page and widget on different origins');
 
   await heading(page, 'About you').waitFor();
+  // Styled under that CSP: the stylesheet the loader carries is adopted, not refused (its
+  // buttons are 44 px high, not the browser's default).
+  const button = page.getByRole('button', { name: 'Continue', exact: true });
+  assert.ok(await button.evaluate((el) => parseFloat(getComputedStyle(el).minHeight) >= 40), 'the widget is styled');
+  await page.waitForFunction(() => window.heard.length > 0);
   const [ready] = await heard(page);
   assert.deepEqual(ready, {
     name: 'ready',
@@ -163,6 +168,7 @@ test('two widgets on one page work independently, each in its own shadow root', 
   await heading(first, 'About you').waitFor();
   await heading(second, 'About you').waitFor();
   // The second copy of the script did nothing more: one ready event each.
+  await page.waitForFunction(() => window.heard.filter((e) => e.name === 'ready').length >= 2);
   assert.deepEqual((await heard(page)).map((e) => `${e.name} ${e.target}`).sort(), ['ready first', 'ready second']);
   // The host elements' own content stays as the page wrote it: the widget is in shadow roots.
   assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('[data-consultation-form]')]

@@ -34,7 +34,8 @@ export async function start({ cors = false } = {}) {
 /** A fresh browser context on the demo page with the widget given `settings` as data-
  *  attributes (none: the built-in defaults), collecting page errors, console errors and
  *  dialogs, which every test expects to stay empty. `ready`: the heading that shows the
- *  widget has started (another questionnaire has other headings). */
+ *  widget is drawn (another questionnaire has other headings); it returns once the wasm has
+ *  also said it started. */
 export async function openWidget(env, {
   width = 1000, height = 900, settings = {}, beforeLoad,
   ready = /About you|Check your answers|not set up correctly/,
@@ -46,8 +47,17 @@ export async function openWidget(env, {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   page.on('dialog', (d) => { problems.push(`dialog opened: ${d.message()}`); d.dismiss(); });
+  // The widget's word that its wasm has started (or could not): the first step is on screen
+  // before then (issue 15), so a heading alone does not mean the wasm is there.
+  await page.addInitScript(() => {
+    window.widgetStarted = 0;
+    for (const name of ['ready', 'failed']) {
+      document.addEventListener(`consultation-form:${name}`, () => { window.widgetStarted += 1; }, true);
+    }
+  });
   await page.goto(env.server.page(settings));
   await page.getByRole('heading', { name: ready }).first().waitFor();
+  await page.waitForFunction(() => window.widgetStarted > 0);
   return { page, context, problems };
 }
 
