@@ -24,7 +24,6 @@ pub fn actions(questionnaire: &Questionnaire, index: usize, page: &impl Controls
     let Some(step) = questionnaire.steps.get(index) else {
         return actions;
     };
-    let ticked = |id: &str| page.ticked(id);
     for question in &step.questions {
         let id = &question.id;
         let answer = |value| Action::Answer {
@@ -40,19 +39,20 @@ pub fn actions(questionnaire: &Questionnaire, index: usize, page: &impl Controls
                 }
             }
             Kind::Confirm => {
-                if ticked(&dom_ids::field(id)) {
+                if page.ticked(&dom_ids::field(id)) {
                     actions.push(answer(Value::Checked(true)));
                 }
             }
             Kind::Choice => {
-                let chosen = (0..question.options.len()).find(|&i| ticked(&dom_ids::option(id, i)));
+                let chosen =
+                    (0..question.options.len()).find(|&i| page.ticked(&dom_ids::option(id, i)));
                 if let Some(i) = chosen {
                     actions.push(answer(Value::Text(question.options[i].value.clone())));
                 }
             }
             Kind::Multi => {
                 for (i, option) in question.options.iter().enumerate() {
-                    if ticked(&dom_ids::option(id, i)) {
+                    if page.ticked(&dom_ids::option(id, i)) {
                         actions.push(Action::Tick {
                             question: id.clone(),
                             option: option.value.clone(),

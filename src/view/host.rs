@@ -8,8 +8,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{CustomEvent, CustomEventInit, Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
 /// The class of the element inside the shadow root that the widget draws into. The embed
-/// script (`embed/consultation-form.js`) makes it, with the stylesheet and a loading message,
-/// before the wasm arrives; without that script (the browser tests) it is made here. Beside
+/// script (`embed/consultation-form.js`) makes it, styled, with the first step or a loading
+/// message, before the wasm arrives; without that script (the browser tests) it is made here. Beside
 /// it, the session-replay masks (`mount_point`).
 pub const MASKED_ROOT_CLASSES: &str = "cw-root fs-exclude rr-block ph-no-capture";
 /// The attribute masks beside those classes (see `mount_point`). The embed script sets both on
