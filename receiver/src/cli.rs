@@ -127,6 +127,18 @@ pub struct Serve {
         value_parser = clap::value_parser!(u32).range(1..=36500)
     )]
     pub retention_days: u32,
+    /// A reverse proxy in front of this receiver: an address or a range such as 10.0.0.0/8
+    /// (repeat for more; comma-separated in the environment). Only for connections from these
+    /// is the client's address read from `Forwarded` or `X-Forwarded-For` (the rightmost
+    /// address there that is not a trusted proxy): the sign-in throttle, the intake's rate
+    /// limit and the audit log then count the real client, not the proxy.
+    #[arg(
+        long = "trusted-proxy",
+        env = "CONSULTATION_TRUSTED_PROXY",
+        value_delimiter = ',',
+        value_parser = crate::client::parse_range
+    )]
+    pub trusted_proxy: Vec<ipnet::IpNet>,
 }
 
 #[derive(clap::Args, Debug)]

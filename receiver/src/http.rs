@@ -40,6 +40,8 @@ pub struct App {
     pub recipients: Arc<Vec<String>>,
     /// Wakes the outbox worker after a commit that queued notifications.
     pub wake: Arc<Notify>,
+    /// `--trusted-proxy`: who the client is behind a reverse proxy (crate::client).
+    pub proxies: Arc<crate::client::TrustedProxies>,
 }
 
 pub fn router(app: App, origins: Vec<HeaderValue>, inbox: crate::inbox::Inbox) -> Router {

@@ -46,6 +46,8 @@ pub struct Inbox {
     /// The origin staff reach the inbox at (`--public-url`), besides the Host header's.
     pub public_origin: Option<String>,
     pub throttle: Arc<Throttle>,
+    /// `--trusted-proxy`: the client's own address behind a reverse proxy.
+    pub proxies: Arc<crate::client::TrustedProxies>,
     /// A hash of no password, checked for an unknown account so it takes as long as a known.
     pub dummy_hash: Arc<String>,
 }
@@ -185,8 +187,11 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-fn address(req_ext: Option<&ConnectInfo<SocketAddr>>) -> String {
-    req_ext.map(|c| c.0.ip().to_string()).unwrap_or_default()
+/// The client's address as the audit log records it (behind a trusted proxy, the one the
+/// proxy names).
+fn address(inbox: &Inbox, peer: Option<&ConnectInfo<SocketAddr>>, headers: &HeaderMap) -> String {
+    peer.map(|c| inbox.proxies.client(c.0.ip(), headers).to_string())
+        .unwrap_or_default()
 }
 
 /// The request's `Origin` is this server's: the Host header's, or `--public-url`'s. A post
@@ -231,7 +236,11 @@ async fn session_of(inbox: &Inbox, headers: &HeaderMap) -> Option<(String, Sessi
 /// The session check every signed-in route passes: no valid session, no handler. Posts must
 /// also come from this origin with the session's CSRF token.
 async fn require_session(State(inbox): State<Inbox>, req: Request, next: Next) -> Response {
-    let addr = address(req.extensions().get::<ConnectInfo<SocketAddr>>());
+    let addr = address(
+        &inbox,
+        req.extensions().get::<ConnectInfo<SocketAddr>>(),
+        req.headers(),
+    );
     let Some((hash, row)) = session_of(&inbox, req.headers()).await else {
         if req.method() == Method::GET || req.method() == Method::HEAD {
             return Redirect::to("/inbox/sign-in").into_response();

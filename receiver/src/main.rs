@@ -5,6 +5,7 @@
 
 mod auth;
 mod cli;
+mod client;
 mod csv;
 mod error;
 mod export;
@@ -166,6 +167,7 @@ async fn serve(args: Serve) -> Result<(), String> {
         tracing::warn!("no --allow-origin: browsers on other sites cannot send here");
     }
     let app_questionnaires = questionnaires.count();
+    let proxies = Arc::new(client::TrustedProxies::new(args.trusted_proxy.clone()));
     let inbox = inbox::Inbox {
         store: store.clone(),
         questionnaires: questionnaires.clone(),
@@ -184,6 +186,7 @@ async fn serve(args: Serve) -> Result<(), String> {
             }
         }),
         throttle: Arc::new(auth::Throttle),
+        proxies: proxies.clone(),
         dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
     };
     let app = http::App {
@@ -192,6 +195,7 @@ async fn serve(args: Serve) -> Result<(), String> {
         inflight: idempotency::InFlight::default(),
         recipients: Arc::new(args.notify.clone()),
         wake,
+        proxies,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
