@@ -127,6 +127,18 @@ pub struct Serve {
         value_parser = clap::value_parser!(u32).range(1..=36500)
     )]
     pub retention_days: u32,
+    /// Audit log entries (who read, changed, exported or deleted what, sign-ins) older than
+    /// this many days are deleted, as submissions are. At least --retention-days: who read a
+    /// record must outlive the record. The default, six years, is the limitation period for
+    /// claims in England and Wales (Limitation Act 1980, ss. 2 and 5) and HIPAA's retention of
+    /// documentation (45 CFR 164.316(b)(2)(i)).
+    #[arg(
+        long = "audit-retention-days",
+        env = "CONSULTATION_AUDIT_RETENTION_DAYS",
+        default_value_t = 2190,
+        value_parser = clap::value_parser!(u32).range(1..=36500)
+    )]
+    pub audit_retention_days: u32,
     /// A reverse proxy in front of this receiver: an address or a range such as 10.0.0.0/8
     /// (repeat for more; comma-separated in the environment). Only for connections from these
     /// is the client's address read from `Forwarded` or `X-Forwarded-For` (the rightmost

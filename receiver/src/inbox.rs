@@ -29,6 +29,8 @@ pub const IDLE: Duration = Duration::from_secs(30 * 60);
 pub const ABSOLUTE: Duration = Duration::from_secs(12 * 60 * 60);
 const PAGE: i64 = 25;
 const NOTE_MAX: usize = 500;
+/// The longest email address (RFC 5321 §4.5.3.1.3: a path of 256 octets, less the brackets).
+pub const MAX_EMAIL: usize = 254;
 /// The setting that makes two-factor sign-in compulsory for everyone.
 const REQUIRE_TOTP: &str = "require_totp";
 
@@ -432,7 +434,7 @@ async fn sign_in(
     headers: HeaderMap,
     Form(form): Form<SignIn>,
 ) -> Response {
-    let addr = peer.ip().to_string();
+    let addr = address(&inbox, Some(&ConnectInfo(peer)), &headers);
     let pre = cookie_value(&headers, inbox.pre_cookie_name()).unwrap_or_default();
     if !same_origin(&inbox, &headers) || pre.is_empty() || !auth::same(&pre, &form.csrf) {
         return message(
@@ -443,31 +445,70 @@ async fn sign_in(
         );
     }
     let email = form.email.trim().to_lowercase();
-    let now = now_ms();
-    let started = tokio::time::Instant::now();
-    if inbox
-        .throttle
-        .blocked(&inbox.store, &email, &addr, now)
-        .await
-    {
-        inbox.audit(&email, "sign-in throttled", "", &addr).await;
+    // RFC 5321's limit: a longer "email" is no account, and is refused before anything about
+    // it is stored (the throttle's rows, the audit log).
+    if email.chars().count() > MAX_EMAIL {
         return sign_in_form(
             &inbox,
-            StatusCode::TOO_MANY_REQUESTS,
-            Some("Too many attempts to sign in. Wait 15 minutes, then try again."),
-            form.email,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("That email address is too long. Enter the address your account was made for."),
+            String::new(),
         );
     }
+    let now = now_ms();
+    let started = tokio::time::Instant::now();
+    let client = crate::client::throttle_key(inbox.proxies.client(peer.ip(), &headers));
+    let reservation = match inbox
+        .throttle
+        .reserve(&inbox.store, &email, &client, now)
+        .await
+    {
+        Ok(auth::Verdict::Go(r)) => r,
+        Ok(auth::Verdict::Blocked { key }) => {
+            // One audit entry per lockout, with its count in `sign_in_lockouts`.
+            let window = now - auth::WINDOW_MS;
+            match inbox.store.record_lockout(&key, now, window).await {
+                Ok(true) => inbox.audit(&email, "sign-in throttled", "", &addr).await,
+                Ok(false) => {}
+                Err(e) => tracing::error!(error = %e, "could not count a refused sign-in"),
+            }
+            let mut res = sign_in_form(
+                &inbox,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some("Too many attempts to sign in. Wait 15 minutes, then try again."),
+                form.email,
+            );
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
+            return res;
+        }
+        Err(e) => return internal(e),
+    };
+    // At most a few passwords are checked at once (each holds 19 MiB and a core); past that,
+    // an answer at once rather than a queue that grows with an attacker's burst.
+    let Some(permit) = inbox.throttle.hashing().await else {
+        reservation.release(&inbox.store).await;
+        let mut res = sign_in_form(
+            &inbox,
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some("The inbox is busy signing others in. Try again in a moment."),
+            form.email,
+        );
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        return res;
+    };
     let account = inbox.store.staff_by_email(&email).await.ok().flatten();
     // The same work whether the account exists: a password is always checked against a hash.
     let hash = account
         .as_ref()
         .map(|a| a.password_hash.clone())
         .unwrap_or_else(|| inbox.dummy_hash.to_string());
-    let password = form.password.clone();
-    let password_ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let password_ok = inbox
+        .throttle
+        .verify(&permit, form.password.clone(), hash)
+        .await;
+    drop(permit);
     let mut ok = password_ok && account.is_some();
     if let (true, Some(a)) = (ok, account.as_ref()) {
         if let Some(secret) = &a.totp_secret {
@@ -483,15 +524,13 @@ async fn sign_in(
         }
     }
     let (Some(account), true) = (account, ok) else {
-        inbox
-            .throttle
-            .failed(&inbox.store, &email, &addr, now)
-            .await;
+        // The reservation stays: this attempt counts as a failure.
         inbox.audit(&email, "sign-in failed", "", &addr).await;
         // Answer failures no sooner than a floor, so timing says nothing either way.
         tokio::time::sleep_until(started + Duration::from_millis(300)).await;
         return sign_in_form(&inbox, StatusCode::OK, Some(SIGN_IN_FAILED), form.email);
     };
+    reservation.release(&inbox.store).await;
     // A fresh session id at every sign-in; an old cookie's session ends.
     if let Some(old) = cookie_value(&headers, inbox.cookie_name()) {
         let _ = inbox.store.end_session(&auth::sha256_hex(&old)).await;
@@ -1206,14 +1245,9 @@ async fn staff_add(
         .await;
     };
     let password = auth::generate_password();
-    let hash = match tokio::task::spawn_blocking({
-        let p = password.clone();
-        move || auth::hash_password(&p)
-    })
-    .await
-    {
-        Ok(Ok(h)) => h,
-        _ => return internal("hashing failed".into()),
+    let hash = match inbox.throttle.hash(password.clone()).await {
+        Ok(h) => h,
+        Err(e) => return internal(e),
     };
     match inbox
         .store
@@ -1312,10 +1346,41 @@ pub struct AuditView {
     pub address: String,
 }
 
+pub struct LockoutView {
+    pub started: String,
+    pub last: String,
+    pub who: String,
+    pub attempts: i64,
+}
+
+/// A lockout's key as staff read it: which account, from where.
+fn lockout_who(key: &str) -> String {
+    if let Some(rest) = key.strip_prefix("aa:") {
+        let (account, client) = rest.rsplit_once('|').unwrap_or((rest, ""));
+        format!("{} from {client}", view::clean(account))
+    } else if let Some(client) = key.strip_prefix("ip:") {
+        format!("any account from {client}")
+    } else {
+        format!(
+            "{} from several addresses",
+            view::clean(key.trim_start_matches("a:"))
+        )
+    }
+}
+
+fn ms_when(ms: i64) -> String {
+    let t = std::time::UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0));
+    view::when(&humantime::format_rfc3339_seconds(t).to_string())
+}
+
+/// Entries on one page of the audit log.
+const AUDIT_PAGE: i64 = 100;
+
 #[derive(Template, WebTemplate)]
 #[template(path = "audit.html")]
 struct AuditPage {
     nav: Option<Nav>,
+    lockouts: Vec<LockoutView>,
     entries: Vec<AuditView>,
     total: i64,
     newer: Option<String>,
@@ -1328,12 +1393,33 @@ async fn audit_page(
     Query(query): Query<ListQuery>,
 ) -> Response {
     let page = query.page.unwrap_or(1).clamp(1, 1_000_000);
-    let (entries, total) = match inbox.store.audit_entries((page - 1) * 100, 100).await {
+    let (entries, total) = match inbox
+        .store
+        .audit_entries((page - 1) * AUDIT_PAGE, AUDIT_PAGE)
+        .await
+    {
         Ok(r) => r,
         Err(e) => return internal(e),
     };
+    let lockouts = if page == 1 {
+        match inbox.store.lockouts(20).await {
+            Ok(l) => l,
+            Err(e) => return internal(e),
+        }
+    } else {
+        Vec::new()
+    };
     AuditPage {
         nav: nav(Some(&me)),
+        lockouts: lockouts
+            .into_iter()
+            .map(|l| LockoutView {
+                started: ms_when(l.started_ms),
+                last: ms_when(l.last_ms),
+                who: lockout_who(&l.key),
+                attempts: l.attempts,
+            })
+            .collect(),
         entries: entries
             .into_iter()
             .map(|e| AuditView {
@@ -1346,7 +1432,7 @@ async fn audit_page(
             .collect(),
         total,
         newer: (page > 1).then(|| format!("/inbox/audit?page={}", page - 1)),
-        older: (page * 100 < total).then(|| format!("/inbox/audit?page={}", page + 1)),
+        older: (page * AUDIT_PAGE < total).then(|| format!("/inbox/audit?page={}", page + 1)),
     }
     .into_response()
 }

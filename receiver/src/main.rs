@@ -89,6 +89,12 @@ fn init_logs(format: LogFormat) {
 }
 
 async fn serve(args: Serve) -> Result<(), String> {
+    if args.audit_retention_days < args.retention_days {
+        return Err(format!(
+            "--audit-retention-days {} is shorter than --retention-days {}: who read a record must be kept at least as long as the record",
+            args.audit_retention_days, args.retention_days
+        ));
+    }
     let questionnaires = questionnaires::Questionnaires::from_files(&args.questionnaire)?;
     let mut origins = Vec::new();
     for origin in &args.allow_origin {
@@ -145,7 +151,11 @@ async fn serve(args: Serve) -> Result<(), String> {
             })
             .await?;
     }
-    let retention = tokio::spawn(retain(store.clone(), args.retention_days));
+    let retention = tokio::spawn(retain(
+        store.clone(),
+        args.retention_days,
+        args.audit_retention_days,
+    ));
     let wake = Arc::new(Notify::new());
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = mailer.map(|mailer| {
@@ -185,7 +195,7 @@ async fn serve(args: Serve) -> Result<(), String> {
                 None => u.to_owned(),
             }
         }),
-        throttle: Arc::new(auth::Throttle),
+        throttle: Arc::new(auth::Throttle::new()),
         proxies: proxies.clone(),
         dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
     };
@@ -244,8 +254,9 @@ async fn serve(args: Serve) -> Result<(), String> {
     Ok(())
 }
 
-/// Deletes submissions older than the retention period now and then once a day.
-async fn retain(store: store::Store, days: u32) {
+/// Deletes submissions older than the retention period, and audit entries older than theirs,
+/// now and then once a day.
+async fn retain(store: store::Store, days: u32, audit_days: u32) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
     loop {
         tick.tick().await;
@@ -287,6 +298,16 @@ async fn retain(store: store::Store, days: u32) {
             }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "retention run failed"),
+        }
+        let audit_before = outbox::now_ms() - i64::from(audit_days) * 24 * 60 * 60 * 1000;
+        match store.delete_audit_before(audit_before).await {
+            Ok(0) => {}
+            Ok(gone) => tracing::info!(
+                count = gone,
+                audit_days,
+                "retention: old audit entries deleted"
+            ),
+            Err(e) => tracing::error!(error = %e, "audit retention run failed"),
         }
         lock.release().await;
     }

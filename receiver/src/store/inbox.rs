@@ -116,6 +116,20 @@ pub struct AuditEntry {
     pub address: String,
 }
 
+/// One sign-in lockout: the throttle key that refused (`aa:` account and address, `ip:` an
+/// address, `a:` an account), when the refusals began and last came, and how many there were.
+#[derive(Debug, Clone)]
+pub struct LockoutRow {
+    pub key: String,
+    pub started_ms: i64,
+    pub last_ms: i64,
+    pub attempts: i64,
+}
+
+/// The setting below which the audit log's triggers let entries be deleted (the audit
+/// retention run sets it just before deleting).
+pub const AUDIT_CUTOFF: &str = "audit_retention_cutoff_ms";
+
 /// `%`, `_` and `\` in a search are literal, not LIKE wildcards.
 fn like_pattern(search: &str) -> String {
     let mut out = String::from("%");
@@ -457,42 +471,147 @@ impl Store {
 
     // ---- the sign-in throttle ----
 
-    /// Failed sign-ins under `key` since `since_ms`.
-    pub async fn sign_in_failures(&self, key: &str, since_ms: i64) -> Result<i64, String> {
-        on_write!(self.db, p => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM sign_in_failures WHERE throttle_key = $1 AND at_ms >= $2",
+    /// Counts an attempt before its password is checked: a row under each key (named by the
+    /// attempt, so a success can take them back), then each key's count since the window
+    /// began, this attempt included. Deliberately no transaction around the two: each count
+    /// then sees every attempt committed before it, on PostgreSQL too (inside one READ
+    /// COMMITTED transaction, attempts at the same moment would not see each other's rows).
+    /// Rows older than the window are forgotten first.
+    pub async fn reserve_sign_in(
+        &self,
+        attempt: &str,
+        keys: &[String; 3],
+        now_ms: i64,
+        forget_before_ms: i64,
+    ) -> Result<[i64; 3], String> {
+        on_write!(self.db, p => sqlx::query("DELETE FROM sign_in_failures WHERE at_ms < $1")
+            .bind(forget_before_ms)
+            .execute(p).await.map(|d| d.rows_affected()))
+        .map_err(err)?;
+        on_write!(self.db, p => sqlx::query(
+            "INSERT INTO sign_in_failures (throttle_key, at_ms, attempt)
+             VALUES ($1, $4, $5), ($2, $4, $5), ($3, $4, $5)",
         )
-        .bind(key)
-        .bind(since_ms)
+        .bind(&keys[0])
+        .bind(&keys[1])
+        .bind(&keys[2])
+        .bind(now_ms)
+        .bind(attempt)
+        .execute(p).await.map(|d| d.rows_affected()))
+        .map_err(err)?;
+        // The three counts in one statement, so they are read at one moment.
+        let counts: (i64, i64, i64) = on_write!(self.db, p => sqlx::query_as(
+            "SELECT
+               COALESCE(SUM(CASE WHEN throttle_key = $1 THEN 1 ELSE 0 END), 0),
+               COALESCE(SUM(CASE WHEN throttle_key = $2 THEN 1 ELSE 0 END), 0),
+               COALESCE(SUM(CASE WHEN throttle_key = $3 THEN 1 ELSE 0 END), 0)
+             FROM sign_in_failures WHERE throttle_key IN ($1, $2, $3) AND at_ms >= $4",
+        )
+        .bind(&keys[0])
+        .bind(&keys[1])
+        .bind(&keys[2])
+        .bind(forget_before_ms)
         .fetch_one(p)
+        .await)
+        .map_err(err)?;
+        Ok([counts.0, counts.1, counts.2])
+    }
+
+    /// Which of `keys` are in a lockout still going: refused within the window.
+    pub async fn locked_out(
+        &self,
+        keys: &[String; 3],
+        since_ms: i64,
+    ) -> Result<Vec<String>, String> {
+        on_write!(self.db, p => sqlx::query_scalar(
+            "SELECT DISTINCT throttle_key FROM sign_in_lockouts
+             WHERE throttle_key IN ($1, $2, $3) AND last_ms >= $4",
+        )
+        .bind(&keys[0])
+        .bind(&keys[1])
+        .bind(&keys[2])
+        .bind(since_ms)
+        .fetch_all(p)
         .await)
         .map_err(err)
     }
 
-    /// Records a failure under each key, and forgets those older than `forget_before_ms`.
-    pub async fn record_sign_in_failure(
+    /// Takes back an attempt's rows: it succeeded, or it was refused (and counted in a lockout).
+    pub async fn release_sign_in(&self, attempt: &str) -> Result<(), String> {
+        on_write!(self.db, p => sqlx::query("DELETE FROM sign_in_failures WHERE attempt = $1")
+            .bind(attempt)
+            .execute(p).await.map(|d| d.rows_affected()))
+        .map(|_| ())
+        .map_err(err)
+    }
+
+    /// Counts a refused attempt in the lockout under `key` that is still going (its last
+    /// refusal within the window), or starts a new one. True when this attempt started it: the
+    /// caller then writes the lockout's one audit entry. One lockout at a time per key: on
+    /// PostgreSQL under a transaction-scoped advisory lock on the key, on SQLite under its
+    /// single writer.
+    pub async fn record_lockout(
         &self,
-        keys: &[String],
+        key: &str,
         now_ms: i64,
-        forget_before_ms: i64,
-    ) -> Result<(), String> {
+        since_ms: i64,
+    ) -> Result<bool, String> {
+        let postgres = self.is_postgres();
         on_write!(self.db, pool => {
             let mut tx = pool.begin().await.map_err(err)?;
-            sqlx::query("DELETE FROM sign_in_failures WHERE at_ms < $1")
-                .bind(forget_before_ms)
-                .execute(&mut *tx)
-                .await
-                .map_err(err)?;
-            for key in keys {
-                sqlx::query("INSERT INTO sign_in_failures (throttle_key, at_ms) VALUES ($1, $2)")
+            if postgres {
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))::TEXT")
                     .bind(key)
-                    .bind(now_ms)
                     .execute(&mut *tx)
                     .await
                     .map_err(err)?;
             }
-            tx.commit().await.map_err(err)
+            let counted = sqlx::query(
+                "UPDATE sign_in_lockouts SET attempts = attempts + 1, last_ms = $2
+                 WHERE throttle_key = $1 AND last_ms >= $3",
+            )
+            .bind(key)
+            .bind(now_ms)
+            .bind(since_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?
+            .rows_affected();
+            if counted == 0 {
+                sqlx::query(
+                    "INSERT INTO sign_in_lockouts (throttle_key, started_ms, last_ms, attempts)
+                     VALUES ($1, $2, $2, 1) ON CONFLICT (throttle_key, started_ms)
+                     DO UPDATE SET attempts = sign_in_lockouts.attempts + 1",
+                )
+                .bind(key)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+            }
+            tx.commit().await.map_err(err)?;
+            Ok(counted == 0)
         })
+    }
+
+    /// The latest lockouts, newest first, for the audit page.
+    pub async fn lockouts(&self, limit: i64) -> Result<Vec<LockoutRow>, String> {
+        let rows: Vec<(String, i64, i64, i64)> = on_read!(self.db, p => sqlx::query_as(
+            "SELECT throttle_key, started_ms, last_ms, attempts FROM sign_in_lockouts
+             ORDER BY started_ms DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(p).await)
+        .map_err(err)?;
+        Ok(rows
+            .into_iter()
+            .map(|(key, started_ms, last_ms, attempts)| LockoutRow {
+                key,
+                started_ms,
+                last_ms,
+                attempts,
+            })
+            .collect())
     }
 
     // ---- settings ----
@@ -545,6 +664,22 @@ impl Store {
         .bind(address)
         .execute(p).await.map(|d| d.rows_affected()))
         .map(|_| ())
+        .map_err(err)
+    }
+
+    /// Deletes audit entries (and lockouts) older than `before_ms`, the audit log's own
+    /// retention. The append-only triggers let a row go only below the cutoff recorded in
+    /// `settings` first, so nothing else can remove an entry by mistake.
+    pub async fn delete_audit_before(&self, before_ms: i64) -> Result<u64, String> {
+        self.set_setting(AUDIT_CUTOFF, &before_ms.to_string())
+            .await?;
+        on_write!(self.db, p => sqlx::query("DELETE FROM sign_in_lockouts WHERE last_ms < $1")
+            .bind(before_ms)
+            .execute(p).await.map(|d| d.rows_affected()))
+        .map_err(err)?;
+        on_write!(self.db, p => sqlx::query("DELETE FROM audit_log WHERE at_ms < $1")
+            .bind(before_ms)
+            .execute(p).await.map(|d| d.rows_affected()))
         .map_err(err)
     }
 

@@ -10,7 +10,7 @@ use super::{connect_postgres, err, DatabaseUrl, Db, Reader, POSTGRES_MIGRATOR, S
 use sqlx::Row;
 
 /// In an order that satisfies the foreign keys.
-pub const TABLES: [&str; 8] = [
+pub const TABLES: [&str; 9] = [
     "staff",
     "settings",
     "submissions",
@@ -19,6 +19,7 @@ pub const TABLES: [&str; 8] = [
     "sessions",
     "audit_log",
     "sign_in_failures",
+    "sign_in_lockouts",
 ];
 
 enum Value {
