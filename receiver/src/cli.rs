@@ -53,6 +53,9 @@ pub enum StaffCommand {
     Remove(StaffWho),
     /// Set a new password (read or generated as for `add`) and end the account's sessions.
     ResetPassword(StaffWho),
+    /// Turn off an account's two-factor sign-in (authenticator and recovery codes), end its
+    /// sessions and print a new enrolment code for setting it up again.
+    ResetTwoFactor(StaffWho),
 }
 
 #[derive(clap::Args, Debug)]
@@ -139,6 +142,11 @@ pub struct Serve {
         value_parser = crate::client::parse_range
     )]
     pub trusted_proxy: Vec<ipnet::IpNet>,
+    /// A file holding the key that seals two-factor secrets in the database (32 bytes as 64
+    /// hex digits or base64), kept outside the database and its backups. Or give the key
+    /// itself in CONSULTATION_TOTP_KEY. Without either, two-factor sign-in cannot be set up.
+    #[arg(long, env = "CONSULTATION_TOTP_KEY_FILE")]
+    pub totp_key_file: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
