@@ -32,7 +32,8 @@ pub enum LogFormat {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Receive submissions over HTTP.
-    Serve(Serve),
+    // Boxed: its many flags make it far larger than the other commands.
+    Serve(Box<Serve>),
     /// Print every stored submission: json and text one per line, oldest first; csv the
     /// list as staff see it, newest first; fhir one QuestionnaireResponse per line.
     Export(Export),

@@ -47,7 +47,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve(args) => serve(args).await,
+            Command::Serve(args) => serve(*args).await,
             Command::Export(args) => export::run(args).await,
             Command::Staff(command) => staff::run(command).await,
             Command::MigrateTo(args) => {
