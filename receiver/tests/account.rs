@@ -76,7 +76,16 @@ async fn audit(admin: &mut Web) -> String {
 
 #[tokio::test]
 async fn a_password_alone_neither_reaches_the_list_nor_enrols_when_two_factor_is_required() {
-    let r = Receiver::start(&[]).await;
+    password_alone(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_password_alone_does_not_take_over_two_factor_on_postgres_either() {
+    password_alone(Engine::Postgres).await;
+}
+
+async fn password_alone(engine: Engine) {
+    let r = Receiver::start_on(engine, &[]).await;
     add_staff(&r, "admin@glow.example", "admin");
     let enrol_code = add_staff(&r, "nurse@glow.example", "staff");
     let mut admin = signed_in(&r, "admin@glow.example", PASSWORD).await;
@@ -300,7 +309,16 @@ async fn an_issued_password_is_replaced_before_anything_else() {
 
 #[tokio::test]
 async fn changing_the_password_and_signing_out_everywhere_end_other_sessions() {
-    let r = Receiver::start(&[]).await;
+    other_sessions_end(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn changing_the_password_and_signing_out_everywhere_on_postgres() {
+    other_sessions_end(Engine::Postgres).await;
+}
+
+async fn other_sessions_end(engine: Engine) {
+    let r = Receiver::start_on(engine, &[]).await;
     add_staff(&r, "nurse@glow.example", "staff");
     let mut here = signed_in(&r, "nurse@glow.example", PASSWORD).await;
     let mut there = signed_in(&r, "nurse@glow.example", PASSWORD).await;
