@@ -559,3 +559,68 @@ async fn secrets_stored_in_clear_before_are_sealed_at_start() {
         .await;
     assert_eq!(p.location, "/inbox");
 }
+
+#[tokio::test]
+async fn with_two_factor_required_a_new_member_enrols_with_the_code_then_chooses_a_password() {
+    let r = Receiver::start(&[]).await;
+    add_staff(&r, "admin@glow.example", "admin");
+    let mut admin = signed_in(&r, "admin@glow.example", PASSWORD).await;
+    let p = admin
+        .post(
+            "/inbox/staff",
+            &[("email", "new@glow.example"), ("role", "staff")],
+        )
+        .await;
+    let issued = text_between(&p.body, "id=\"new-password\">", "<").to_owned();
+    let enrol_code = text_between(&p.body, "id=\"new-enrol-code\">", "<").to_owned();
+    admin
+        .post("/inbox/settings/two-factor", &[("required", "yes")])
+        .await;
+
+    let mut member = Web::new(&r);
+    member.sign_in("new@glow.example", &issued, "").await;
+    // The second factor first: until then this session may be a thief's, who must not choose
+    // the password.
+    let p = member.get("/inbox/account/password").await;
+    assert_eq!(p.location, "/inbox/account");
+    let p = member
+        .post("/inbox/account/two-factor", &[("enrol_code", &enrol_code)])
+        .await;
+    assert_eq!(p.status, 303);
+    let page = member.get("/inbox/account").await.body;
+    let secret = text_between(&page, "id=\"totp-secret\">", "<").to_owned();
+    let p = member
+        .post(
+            "/inbox/account/two-factor/confirm",
+            &[("code", &code(&secret, now_s()))],
+        )
+        .await;
+    assert_eq!(p.status, 200);
+    // Then the password, before anything else.
+    assert_eq!(
+        member.get("/inbox").await.location,
+        "/inbox/account/password"
+    );
+    let csrf = csrf_of(&member.get("/inbox/account/password").await.body);
+    let origin = r.url.clone();
+    let mine = "my very own password now";
+    let p = member
+        .post_raw(
+            "/inbox/account/password",
+            Some(&origin),
+            &[
+                ("csrf", &csrf),
+                ("current", &issued),
+                ("new", mine),
+                ("again", mine),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 200);
+    assert_eq!(member.get("/inbox").await.status, 200);
+    // The enrolment code was used up.
+    let n = r
+        .scalar("SELECT COUNT(*) FROM staff WHERE enrol_code_hash IS NOT NULL AND email = 'new@glow.example'")
+        .await;
+    assert_eq!(n, 0);
+}
