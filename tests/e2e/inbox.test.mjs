@@ -158,7 +158,7 @@ test('journey: the widget submits, staff sign in with TOTP, act, export; an admi
   await page.getByRole('link', { name: 'Your account', exact: true }).first().click();
   await page.getByText('Two-factor sign-in is on').waitFor();
   await checkPage(page, 'account, two-factor on');
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.getByRole('heading', { name: 'Sign in to the staff inbox' }).waitFor();
   await signIn(page, 'nurse@example.com', totp(secret, Date.now() / 1000 + 30));
 
