@@ -15,16 +15,27 @@ pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
 
 # The staff inbox's demo admin, made on first run (no two-factor, so a newcomer can sign in at
-# once); its password is kept in .data/ (readable by this user only) and printed each run.
+# once); its password is kept in .data/ (readable by this user only) and printed each run. The
+# script makes the password itself and gives it on standard input: a password given there is
+# the clinic's own choice, so it is not "issued" and need not be replaced at first sign-in (a
+# generated one, printed by the receiver, must be: docs/inbox.md).
 demo_admin=admin@example.com
 if [ ! -s .data/demo-admin-password ]; then
   mkdir -p .data && chmod 700 .data
-  if out=$(printf '\n' | "$RECEIVER_BIN" staff add --database sqlite://.data/receiver.db \
+  password=$(head -c 15 /dev/urandom | base64 | tr '+/' 'xy')
+  if out=$(printf '%s\n' "$password" | "$RECEIVER_BIN" staff add --database sqlite://.data/receiver.db \
       --email "$demo_admin" --role admin 2>&1); then
-    (umask 077; printf '%s\n' "$out" | sed -n 's/^Password (shown once): //p' > .data/demo-admin-password)
+    (umask 077; printf '%s\n' "$password" > .data/demo-admin-password)
   else
     printf '%s\n' "$out" >&2
   fi
+fi
+# The key that seals two-factor secrets in the database. A clinic keeps it outside the
+# database's folder and its backups (a copied database then yields no codes); the demo keeps
+# it beside, in .data/, readable by this user only.
+if [ ! -s .data/totp.key ]; then
+  mkdir -p .data && chmod 700 .data
+  (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > .data/totp.key)
 fi
 
 # The staff mailbox of the demo: aiosmtpd prints each email it receives, as staff get it.
@@ -35,7 +46,7 @@ pids+=($!)
   --allow-origin "http://127.0.0.1:$port" --allow-origin "http://localhost:$port" \
   --smtp smtp://127.0.0.1:8025 --notify staff@example.com \
   --from "Example Skin Clinic receiver <receiver@example.com>" \
-  --public-url http://127.0.0.1:8787 --log-format text &
+  --public-url http://127.0.0.1:8787 --totp-key-file .data/totp.key --log-format text &
 pids+=($!)
 say "Serving the demo clinic page at http://127.0.0.1:$port/ (Ctrl+C to stop)"
 printf 'Submissions are stored in .data/receiver.db. Read them as staff would:\n'

@@ -1,7 +1,8 @@
 //! Staff credentials: Argon2id password hashes (the argon2 crate's defaults, OWASP's
 //! m=19 MiB, t=2, p=1), random tokens for session ids, CSRF tokens and generated passwords,
-//! TOTP codes (RFC 6238 through totp-rs: SHA-1, 6 digits, 30 s, one step either side), and the
-//! sign-in throttle with its bound on password checks running at once.
+//! TOTP codes (RFC 6238 through totp-rs: SHA-1, 6 digits, 30 s, one step either side), TOTP
+//! secrets sealed at rest (`SecretBox`), enrolment and recovery codes, and the sign-in
+//! throttle with its bound on password checks running at once.
 
 use crate::store::Store;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -68,6 +69,124 @@ pub fn same(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+/// A random code from an alphabet without look-alikes or capitals (31 signs, about 4.95 bits
+/// each), in groups of four joined by `-`, for people to copy.
+pub fn random_code(len: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = vec![0u8; len];
+    getrandom::getrandom(&mut bytes).expect("the operating system's random source");
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A code as typed: spaces and dashes dropped, lowercase.
+pub fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The stored form of an enrolment or recovery code: SHA-256 of the account id and the code.
+/// These are random (12 signs, about 59 bits), not chosen by people, so a slow hash such as
+/// Argon2 would add nothing a guesser notices; the id makes each account's hashes its own.
+pub fn code_hash(staff_id: &str, code: &str) -> String {
+    sha256_hex(&format!("{staff_id}:{}", normalise_code(code)))
+}
+
+pub const ENROL_CODE_LEN: usize = 12;
+pub const RECOVERY_CODE_LEN: usize = 12;
+pub const RECOVERY_CODES: usize = 10;
+/// How long an enrolment code stays usable.
+pub const ENROL_CODE_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+
+/// TOTP secrets at rest: ChaCha20-Poly1305 (ring) under a 32-byte key the clinic keeps outside
+/// the database, the account id as associated data (a secret copied onto another account's
+/// row does not open). Stored as `v1:` + base64(nonce ‖ ciphertext ‖ tag).
+pub struct SecretBox {
+    key: ring::aead::LessSafeKey,
+}
+
+const SEALED: &str = "v1:";
+
+impl SecretBox {
+    /// A key as 64 hex digits or base64 of 32 bytes (surrounding whitespace ignored).
+    pub fn from_text(text: &str) -> Result<SecretBox, String> {
+        use base64::Engine;
+        let text = text.trim();
+        let bytes = if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            (0..32)
+                .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap_or(0))
+                .collect()
+        } else {
+            base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map_err(|_| "the two-factor key is not 64 hex digits nor base64".to_owned())?
+        };
+        if bytes.len() != 32 {
+            return Err(format!(
+                "the two-factor key has {} bytes; it needs 32 (64 hex digits)",
+                bytes.len()
+            ));
+        }
+        let key = ring::aead::UnboundKey::new(&ring::aead::CHACHA20_POLY1305, &bytes)
+            .map_err(|_| "the two-factor key is not usable".to_owned())?;
+        Ok(SecretBox {
+            key: ring::aead::LessSafeKey::new(key),
+        })
+    }
+
+    pub fn is_sealed(stored: &str) -> bool {
+        stored.starts_with(SEALED)
+    }
+
+    pub fn seal(&self, staff_id: &str, secret: &str) -> String {
+        use base64::Engine;
+        let mut nonce = [0u8; 12];
+        getrandom::getrandom(&mut nonce).expect("the operating system's random source");
+        let mut data = secret.as_bytes().to_vec();
+        self.key
+            .seal_in_place_append_tag(
+                ring::aead::Nonce::assume_unique_for_key(nonce),
+                ring::aead::Aad::from(staff_id.as_bytes()),
+                &mut data,
+            )
+            .expect("sealing a short secret");
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&data);
+        format!(
+            "{SEALED}{}",
+            base64::engine::general_purpose::STANDARD.encode(out)
+        )
+    }
+
+    /// The secret, or None when it does not open with this key for this account.
+    pub fn open(&self, staff_id: &str, stored: &str) -> Option<String> {
+        use base64::Engine;
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(stored.strip_prefix(SEALED)?)
+            .ok()?;
+        if raw.len() < 12 + 16 {
+            return None;
+        }
+        let (nonce, data) = raw.split_at(12);
+        let mut data = data.to_vec();
+        let nonce = ring::aead::Nonce::try_assume_unique_for_key(nonce).ok()?;
+        let plain = self
+            .key
+            .open_in_place(nonce, ring::aead::Aad::from(staff_id.as_bytes()), &mut data)
+            .ok()?;
+        String::from_utf8(plain.to_vec()).ok()
+    }
 }
 
 pub const TOTP_STEP: u64 = 30;
@@ -321,6 +440,18 @@ impl Throttle {
             .unwrap_or(false)
     }
 
+    /// Checks a signed-in member's password again (changing it, enrolling), on the hashing
+    /// threads, waiting for a free one.
+    pub async fn check(&self, password: String, hash: String) -> bool {
+        let Ok(_running) = self.hashing.clone().acquire_owned().await else {
+            return false;
+        };
+        self.pool
+            .run(move || verify_password(&password, &hash))
+            .await
+            .unwrap_or(false)
+    }
+
     /// Hashes a new password on the hashing threads, waiting for a free one.
     pub async fn hash(&self, password: String) -> Result<String, String> {
         let _running = self
@@ -347,6 +478,31 @@ mod tests {
         assert!(verify_password("correct horse battery", &h));
         assert!(!verify_password("correct horse batterz", &h));
         assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn secrets_seal_per_account() {
+        let key = SecretBox::from_text(&"ab".repeat(32)).unwrap();
+        let sealed = key.seal("id-1", "JBSWY3DPEHPK3PXP");
+        assert!(SecretBox::is_sealed(&sealed));
+        assert!(!sealed.contains("JBSWY3DPEHPK3PXP"));
+        assert_eq!(
+            key.open("id-1", &sealed).as_deref(),
+            Some("JBSWY3DPEHPK3PXP")
+        );
+        assert_eq!(key.open("id-2", &sealed), None);
+        let other = SecretBox::from_text(&"cd".repeat(32)).unwrap();
+        assert_eq!(other.open("id-1", &sealed), None);
+        assert!(SecretBox::from_text("short").is_err());
+    }
+
+    #[test]
+    fn codes_read_as_typed() {
+        let code = random_code(RECOVERY_CODE_LEN);
+        assert_eq!(code.len(), 14);
+        let typed = code.to_uppercase().replace('-', " ");
+        assert_eq!(code_hash("a", &code), code_hash("a", &typed));
+        assert_ne!(code_hash("a", &code), code_hash("b", &code));
     }
 
     /// RFC 6238 appendix B, SHA-1, the 20-byte ASCII secret "12345678901234567890": at T=59

@@ -32,7 +32,8 @@ pub enum LogFormat {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Receive submissions over HTTP.
-    Serve(Serve),
+    // Boxed: its many flags make it far larger than the other commands.
+    Serve(Box<Serve>),
     /// Print every stored submission: json and text one per line, oldest first; csv the
     /// list as staff see it, newest first; fhir one QuestionnaireResponse per line.
     Export(Export),
@@ -53,6 +54,9 @@ pub enum StaffCommand {
     Remove(StaffWho),
     /// Set a new password (read or generated as for `add`) and end the account's sessions.
     ResetPassword(StaffWho),
+    /// Turn off an account's two-factor sign-in (authenticator and recovery codes), end its
+    /// sessions and print a new enrolment code for setting it up again.
+    ResetTwoFactor(StaffWho),
 }
 
 #[derive(clap::Args, Debug)]
@@ -151,6 +155,11 @@ pub struct Serve {
         value_parser = crate::client::parse_range
     )]
     pub trusted_proxy: Vec<ipnet::IpNet>,
+    /// A file holding the key that seals two-factor secrets in the database (32 bytes as 64
+    /// hex digits or base64), kept outside the database and its backups. Or give the key
+    /// itself in CONSULTATION_TOTP_KEY. Without either, two-factor sign-in cannot be set up.
+    #[arg(long, env = "CONSULTATION_TOTP_KEY_FILE")]
+    pub totp_key_file: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]

@@ -134,13 +134,20 @@ mod tests {
         h
     }
 
+    /// A peer, the headers it sent, and the client expected.
+    type Case = (
+        &'static str,
+        &'static [(&'static str, &'static str)],
+        &'static str,
+    );
+
     /// Cases from RFC 7239 §4 and §6 (node syntax, quoting, several hops) and the usual
     /// X-Forwarded-For shape (MDN: "X-Forwarded-For: <client>, <proxy1>, <proxy2>").
     #[test]
     fn the_client_behind_trusted_proxies() {
         let trusted = proxies(&["10.0.0.0/8", "fd00::/8", "203.0.113.7"]);
         #[rustfmt::skip]
-        let cases: &[(&str, &[(&'static str, &str)], &str)] = &[
+        let cases: &[Case] = &[
             // A peer not trusted: its headers are ignored, whatever they say.
             ("198.51.100.9", &[("x-forwarded-for", "192.0.2.1")], "198.51.100.9"),
             ("198.51.100.9", &[("forwarded", "for=192.0.2.1")], "198.51.100.9"),

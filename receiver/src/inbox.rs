@@ -52,6 +52,9 @@ pub struct Inbox {
     pub proxies: Arc<crate::client::TrustedProxies>,
     /// A hash of no password, checked for an unknown account so it takes as long as a known.
     pub dummy_hash: Arc<String>,
+    /// The key sealing TOTP secrets at rest (`--totp-key-file` or CONSULTATION_TOTP_KEY);
+    /// without it two-factor sign-in cannot be set up.
+    pub totp_key: Option<Arc<auth::SecretBox>>,
 }
 
 impl Inbox {
@@ -95,6 +98,37 @@ impl Inbox {
     async fn totp_required(&self) -> bool {
         matches!(self.store.setting(REQUIRE_TOTP).await, Ok(Some(v)) if v == "1")
     }
+
+    /// A stored TOTP secret, opened with the clinic's key. None (and a log line saying why)
+    /// when there is no key or it is not the one the secret was sealed with: the code then
+    /// cannot be checked, and the sign-in fails.
+    fn open_secret(&self, staff_id: &str, stored: &str) -> Option<String> {
+        let opened = self
+            .totp_key
+            .as_ref()
+            .and_then(|key| key.open(staff_id, stored));
+        if opened.is_none() {
+            tracing::error!(
+                "a two-factor secret does not open with this receiver's key: is \
+                 --totp-key-file (or CONSULTATION_TOTP_KEY) the key it was sealed with?"
+            );
+        }
+        opened
+    }
+}
+
+/// Hashes a password on the throttle's hashing threads (Argon2id takes a moment and 19 MiB,
+/// and only a few run at once).
+async fn hash_blocking(inbox: &Inbox, password: &str) -> Result<String, String> {
+    inbox.throttle.hash(password.to_owned()).await
+}
+
+/// Checks a signed-in member's password again, on the same threads.
+async fn verify_blocking(inbox: &Inbox, password: &str, hash: &str) -> bool {
+    inbox
+        .throttle
+        .check(password.to_owned(), hash.to_owned())
+        .await
 }
 
 /// Who is signed in, for handlers and templates.
@@ -106,6 +140,8 @@ pub struct Me {
     pub csrf: String,
     pub session_hash: String,
     pub has_totp: bool,
+    /// Signed in with an issued password: only "Choose your password" until it is replaced.
+    pub must_change: bool,
     pub address: String,
 }
 
@@ -117,6 +153,10 @@ pub fn router(inbox: Inbox) -> Router {
         )
         .route("/inbox/staff", get(staff_page).post(staff_add))
         .route("/inbox/staff/remove", post(staff_remove))
+        .route(
+            "/inbox/staff/reset-two-factor",
+            post(staff_reset_two_factor),
+        )
         .route("/inbox/settings/two-factor", post(require_two_factor))
         .route("/inbox/audit", get(audit_page))
         .route_layer(middleware::from_fn(require_admin));
@@ -131,6 +171,15 @@ pub fn router(inbox: Inbox) -> Router {
         .route("/inbox/account", get(account_page))
         .route("/inbox/account/two-factor", post(totp_start))
         .route("/inbox/account/two-factor/confirm", post(totp_confirm))
+        .route(
+            "/inbox/account/password",
+            get(password_page).post(change_password),
+        )
+        .route("/inbox/account/recovery-codes", post(new_recovery_codes))
+        .route(
+            "/inbox/account/sign-out-everywhere",
+            post(sign_out_everywhere),
+        )
         .route("/inbox/sign-out", post(sign_out))
         .merge(admin)
         .route_layer(middleware::from_fn_with_state(
@@ -261,6 +310,7 @@ async fn require_session(State(inbox): State<Inbox>, req: Request, next: Next) -
         csrf: row.csrf.clone(),
         session_hash: hash.clone(),
         has_totp: row.staff.totp_secret.is_some(),
+        must_change: row.staff.must_change_password,
         address: addr,
     };
     let (parts, body) = req.into_parts();
@@ -294,14 +344,22 @@ async fn require_session(State(inbox): State<Inbox>, req: Request, next: Next) -
     } else {
         body
     };
-    // Two-factor required and not set up yet: the account page (and signing out) only.
+    // Two-factor required and not set up yet: the account page's enrolment (and signing out)
+    // only. Not even a new password: until the enrolment code is proven, this session may be
+    // a password thief's, who must not lock the owner out.
     let path = parts.uri.path();
-    if !me.has_totp
-        && !path.starts_with("/inbox/account")
-        && path != "/inbox/sign-out"
-        && inbox.totp_required().await
-    {
-        return Redirect::to("/inbox/account").into_response();
+    let signing_out = path == "/inbox/sign-out";
+    let enrolling = matches!(
+        path,
+        "/inbox/account" | "/inbox/account/two-factor" | "/inbox/account/two-factor/confirm"
+    );
+    if !me.has_totp && inbox.totp_required().await {
+        if !enrolling && !signing_out {
+            return Redirect::to("/inbox/account").into_response();
+        }
+    } else if me.must_change && !signing_out && path != "/inbox/account/password" {
+        // An issued password: choosing one's own comes before anything else.
+        return Redirect::to("/inbox/account/password").into_response();
     }
     let _ = inbox.store.touch_session(&hash, now_ms()).await;
     let mut req = Request::from_parts(parts, body);
@@ -510,17 +568,28 @@ async fn sign_in(
         .await;
     drop(permit);
     let mut ok = password_ok && account.is_some();
+    let mut used_recovery_code = false;
     if let (true, Some(a)) = (ok, account.as_ref()) {
-        if let Some(secret) = &a.totp_secret {
-            let now_s = (now / 1000) as u64;
-            ok = match auth::check_code(secret, &form.code, now_s) {
-                Some(step) => inbox
-                    .store
-                    .use_totp_step(&a.staff_id, step)
-                    .await
-                    .unwrap_or(false),
-                None => false,
-            };
+        if let Some(stored) = &a.totp_secret {
+            // Two-factor (issue 19): a recovery code in place of the 6-digit one, used once.
+            if auth::normalise_code(&form.code).len() == auth::RECOVERY_CODE_LEN {
+                let hash = auth::code_hash(&a.staff_id, &form.code);
+                ok = (inbox.store.use_recovery_code(&a.staff_id, &hash).await).unwrap_or(false);
+                used_recovery_code = ok;
+            } else {
+                let now_s = (now / 1000) as u64;
+                let step = inbox
+                    .open_secret(&a.staff_id, stored)
+                    .and_then(|secret| auth::check_code(&secret, &form.code, now_s));
+                ok = match step {
+                    Some(step) => inbox
+                        .store
+                        .use_totp_step(&a.staff_id, step)
+                        .await
+                        .unwrap_or(false),
+                    None => false,
+                };
+            }
         }
     }
     let (Some(account), true) = (account, ok) else {
@@ -552,7 +621,18 @@ async fn sign_in(
         )
         .await;
     inbox.audit(&account.email, "signed in", "", &addr).await;
-    let mut res = Redirect::to("/inbox").into_response();
+    if used_recovery_code {
+        inbox
+            .audit(&account.email, "used a recovery code", "", &addr)
+            .await;
+    }
+    // An issued password is replaced first (issue 19).
+    let next = if account.must_change_password {
+        "/inbox/account/password"
+    } else {
+        "/inbox"
+    };
+    let mut res = Redirect::to(next).into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
         inbox.cookie(inbox.cookie_name(), &token, None),
@@ -1045,7 +1125,7 @@ async fn delete_submission(
 }
 
 // ---------------------------------------------------------------------------------------
-// Account: two-factor sign-in
+// Account: password, two-factor sign-in, recovery codes, sessions
 
 #[derive(Template, WebTemplate)]
 #[template(path = "account.html")]
@@ -1055,7 +1135,12 @@ struct AccountPage {
     email: String,
     has_totp: bool,
     required: bool,
+    /// Two-factor is required and not set up: this page shows only its enrolment.
+    restricted: bool,
+    /// The key sealing secrets is configured (else two-factor cannot be set up).
+    can_enrol: bool,
     pending: Option<(String, String)>,
+    recovery_left: i64,
     error: Option<String>,
 }
 
@@ -1065,27 +1150,47 @@ async fn account(inbox: &Inbox, me: &Me, error: Option<&str>, status: StatusCode
         Ok(None) => return internal("account gone".into()),
         Err(e) => return internal(e),
     };
-    let pending = staff.totp_pending.as_ref().map(|secret| {
-        let grouped = secret
-            .as_bytes()
-            .chunks(4)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect::<Vec<_>>()
-            .join(" ");
-        (
-            grouped,
-            auth::otpauth_uri(secret, "Consultation inbox", &me.email),
-        )
-    });
+    // The pending secret shows only in the session that started the enrolment.
+    let pending = staff
+        .totp_pending
+        .as_ref()
+        .filter(|_| staff.totp_pending_session.as_deref() == Some(&me.session_hash))
+        .and_then(|stored| inbox.open_secret(&staff.staff_id, stored))
+        .map(|secret| {
+            let grouped = secret
+                .as_bytes()
+                .chunks(4)
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ");
+            (
+                grouped,
+                auth::otpauth_uri(&secret, "Consultation inbox", &me.email),
+            )
+        });
+    let required = inbox.totp_required().await;
+    let has_totp = staff.totp_secret.is_some();
+    let recovery_left = if has_totp {
+        inbox
+            .store
+            .recovery_codes_left(&staff.staff_id)
+            .await
+            .unwrap_or(0)
+    } else {
+        0
+    };
     (
         status,
         AccountPage {
             nav: nav(Some(me)),
             csrf: me.csrf.clone(),
             email: me.email.clone(),
-            has_totp: staff.totp_secret.is_some(),
-            required: inbox.totp_required().await,
+            has_totp,
+            required,
+            restricted: required && !has_totp,
+            can_enrol: inbox.totp_key.is_some(),
             pending,
+            recovery_left,
             error: error.map(str::to_owned),
         },
     )
@@ -1096,13 +1201,68 @@ async fn account_page(State(inbox): State<Inbox>, Extension(me): Extension<Me>) 
     account(&inbox, &me, None, StatusCode::OK).await
 }
 
-async fn totp_start(State(inbox): State<Inbox>, Extension(me): Extension<Me>) -> Response {
+#[derive(Deserialize)]
+struct StartForm {
+    #[serde(default)]
+    enrol_code: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Starts an enrolment. What it takes is what a password thief lacks: when two-factor is
+/// required, the one-time enrolment code issued with the account (or by an admin's reset),
+/// since a session without two-factor is then only as strong as the password; when it is
+/// optional, the password typed again (the session alone is not enough: a screen left open).
+async fn totp_start(
+    State(inbox): State<Inbox>,
+    Extension(me): Extension<Me>,
+    Form(form): Form<StartForm>,
+) -> Response {
     if me.has_totp {
         return Redirect::to("/inbox/account").into_response();
     }
+    let Some(key) = inbox.totp_key.clone() else {
+        return account(
+            &inbox,
+            &me,
+            Some("Two-factor sign-in cannot be set up here yet: the receiver has no key to keep it safe with. Ask your admin."),
+            StatusCode::SERVICE_UNAVAILABLE,
+        )
+        .await;
+    };
+    let required = inbox.totp_required().await;
+    let proven = if required {
+        let hash = auth::code_hash(&me.staff_id, &form.enrol_code);
+        inbox
+            .store
+            .enrol_code_ok(&me.staff_id, &hash, now_ms())
+            .await
+            .unwrap_or(false)
+    } else {
+        match inbox.store.staff_by_email(&me.email).await {
+            Ok(Some(s)) => verify_blocking(&inbox, &form.password, &s.password_hash).await,
+            _ => false,
+        }
+    };
+    if !proven {
+        inbox
+            .audit(&me.email, "two-factor set-up refused", "", &me.address)
+            .await;
+        let error = if required {
+            "That enrolment code is not right or has expired. Use the code your admin gave you with your account, or ask them for a new one."
+        } else {
+            "That password is not right. Enter the password you signed in with."
+        };
+        return account(&inbox, &me, Some(error), StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let secret = auth::new_totp_secret();
     if let Err(e) = inbox
         .store
-        .set_totp_pending(&me.staff_id, &auth::new_totp_secret())
+        .set_totp_pending(
+            &me.staff_id,
+            &key.seal(&me.staff_id, &secret),
+            &me.session_hash,
+        )
         .await
     {
         return internal(e);
@@ -1116,17 +1276,53 @@ struct CodeForm {
     code: String,
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "recovery_codes.html")]
+struct RecoveryPage {
+    nav: Option<Nav>,
+    codes: Vec<String>,
+}
+
+/// Ten new recovery codes for the account, stored hashed and shown once.
+async fn recovery_codes(inbox: &Inbox, me: &Me) -> Response {
+    let codes: Vec<String> = (0..auth::RECOVERY_CODES)
+        .map(|_| auth::random_code(auth::RECOVERY_CODE_LEN))
+        .collect();
+    let hashes: Vec<String> = codes
+        .iter()
+        .map(|c| auth::code_hash(&me.staff_id, c))
+        .collect();
+    if let Err(e) = inbox
+        .store
+        .replace_recovery_codes(&me.staff_id, &hashes)
+        .await
+    {
+        return internal(e);
+    }
+    RecoveryPage {
+        nav: nav(Some(me)),
+        codes,
+    }
+    .into_response()
+}
+
 async fn totp_confirm(
     State(inbox): State<Inbox>,
     Extension(me): Extension<Me>,
     Form(form): Form<CodeForm>,
 ) -> Response {
-    let pending = match inbox.store.staff_by_email(&me.email).await {
-        Ok(Some(s)) => s.totp_pending,
-        Ok(None) => None,
+    let staff = match inbox.store.staff_by_email(&me.email).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Redirect::to("/inbox/account").into_response(),
         Err(e) => return internal(e),
     };
-    let Some(secret) = pending else {
+    // Only the session that started this enrolment may finish it.
+    let secret = staff
+        .totp_pending
+        .as_ref()
+        .filter(|_| staff.totp_pending_session.as_deref() == Some(&me.session_hash))
+        .and_then(|stored| inbox.open_secret(&me.staff_id, stored));
+    let Some(secret) = secret else {
         return Redirect::to("/inbox/account").into_response();
     };
     let now_s = (now_ms() / 1000) as u64;
@@ -1142,10 +1338,168 @@ async fn totp_confirm(
     if let Err(e) = inbox.store.confirm_totp(&me.staff_id, step).await {
         return internal(e);
     }
+    // Enrolling ends every other session of the account: one a thief may hold among them.
+    if let Err(e) = inbox
+        .store
+        .end_sessions_of(&me.staff_id, Some(&me.session_hash))
+        .await
+    {
+        return internal(e);
+    }
     inbox
         .audit(&me.email, "two-factor sign-in set up", "", &me.address)
         .await;
-    Redirect::to("/inbox/account").into_response()
+    recovery_codes(
+        &inbox,
+        &Me {
+            has_totp: true,
+            ..me
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct PasswordCheck {
+    #[serde(default)]
+    password: String,
+}
+
+async fn new_recovery_codes(
+    State(inbox): State<Inbox>,
+    Extension(me): Extension<Me>,
+    Form(form): Form<PasswordCheck>,
+) -> Response {
+    let staff = match inbox.store.staff_by_email(&me.email).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return internal("account gone".into()),
+        Err(e) => return internal(e),
+    };
+    if staff.totp_secret.is_none() {
+        return Redirect::to("/inbox/account").into_response();
+    }
+    if !verify_blocking(&inbox, &form.password, &staff.password_hash).await {
+        return account(
+            &inbox,
+            &me,
+            Some("That password is not right. Enter the password you signed in with."),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    inbox
+        .audit(&me.email, "made new recovery codes", "", &me.address)
+        .await;
+    recovery_codes(&inbox, &me).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    nav: Option<Nav>,
+    csrf: String,
+    /// Signed in with an issued password: this page comes before any other.
+    first: bool,
+    errors: Vec<String>,
+    min: usize,
+}
+
+fn password_form(me: &Me, errors: Vec<String>, status: StatusCode) -> Response {
+    (
+        status,
+        PasswordPage {
+            nav: nav(Some(me)),
+            csrf: me.csrf.clone(),
+            first: me.must_change,
+            errors,
+            min: auth::MIN_PASSWORD,
+        },
+    )
+        .into_response()
+}
+
+async fn password_page(Extension(me): Extension<Me>) -> Response {
+    password_form(&me, vec![], StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+struct ChangePassword {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    again: String,
+}
+
+/// The member's own password, with the current one: the issued-password flag clears and every
+/// other session of the account ends.
+async fn change_password(
+    State(inbox): State<Inbox>,
+    Extension(me): Extension<Me>,
+    Form(form): Form<ChangePassword>,
+) -> Response {
+    let staff = match inbox.store.staff_by_email(&me.email).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return internal("account gone".into()),
+        Err(e) => return internal(e),
+    };
+    let mut errors = vec![];
+    if !verify_blocking(&inbox, &form.current, &staff.password_hash).await {
+        errors.push("Your current password is not right.".to_owned());
+    }
+    if form.new.chars().count() < auth::MIN_PASSWORD {
+        errors.push(format!(
+            "Your new password needs at least {} characters.",
+            auth::MIN_PASSWORD
+        ));
+    } else if form.new != form.again {
+        errors.push("The new password and its repeat differ.".to_owned());
+    } else if form.new == form.current {
+        errors.push("Choose a password other than your current one.".to_owned());
+    }
+    if !errors.is_empty() {
+        return password_form(&me, errors, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let hash = match hash_blocking(&inbox, &form.new).await {
+        Ok(h) => h,
+        Err(e) => return internal(e),
+    };
+    if let Err(e) = inbox
+        .store
+        .change_own_password(&me.staff_id, &hash, &me.session_hash)
+        .await
+    {
+        return internal(e);
+    }
+    inbox
+        .audit(&me.email, "changed own password", "", &me.address)
+        .await;
+    let me = Me {
+        must_change: false,
+        ..me
+    };
+    message(
+        StatusCode::OK,
+        Some(&me),
+        "Password changed",
+        "Your password is changed, and you are signed out everywhere else.",
+    )
+}
+
+async fn sign_out_everywhere(State(inbox): State<Inbox>, Extension(me): Extension<Me>) -> Response {
+    if let Err(e) = inbox.store.end_sessions_of(&me.staff_id, None).await {
+        return internal(e);
+    }
+    inbox
+        .audit(&me.email, "signed out everywhere", "", &me.address)
+        .await;
+    let mut res = Redirect::to("/inbox/sign-in").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        inbox.cookie(inbox.cookie_name(), "", Some(0)),
+    );
+    res
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1165,14 +1519,18 @@ struct StaffPage {
     csrf: String,
     staff: Vec<StaffView>,
     required: bool,
-    created: Option<(String, String)>,
+    /// A new account: its email, issued password and enrolment code, shown once.
+    created: Option<(String, String, String)>,
+    /// A two-factor reset: the email and its new enrolment code, shown once.
+    reset: Option<(String, String)>,
     error: Option<String>,
 }
 
 async fn staff_list(
     inbox: &Inbox,
     me: &Me,
-    created: Option<(String, String)>,
+    created: Option<(String, String, String)>,
+    reset: Option<(String, String)>,
     error: Option<&str>,
 ) -> Response {
     let staff = match inbox.store.list_staff().await {
@@ -1198,6 +1556,7 @@ async fn staff_list(
             .collect(),
         required: inbox.totp_required().await,
         created,
+        reset,
         error: error.map(str::to_owned),
     }
     .into_response()
@@ -1207,7 +1566,7 @@ async fn staff_page(State(inbox): State<Inbox>, Extension(me): Extension<Me>) ->
     inbox
         .audit(&me.email, "read the staff list", "", &me.address)
         .await;
-    staff_list(&inbox, &me, None, None).await
+    staff_list(&inbox, &me, None, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -1240,21 +1599,36 @@ async fn staff_add(
             &inbox,
             &me,
             None,
+            None,
             Some("Give an email address such as name@clinic.example, and a role."),
         )
         .await;
     };
     let password = auth::generate_password();
-    let hash = match inbox.throttle.hash(password.clone()).await {
+    let hash = match hash_blocking(&inbox, &password).await {
         Ok(h) => h,
         Err(e) => return internal(e),
     };
+    let id = auth::random_hex(16);
+    // The password is issued (the admin sees it): the member replaces it at first sign-in.
     match inbox
         .store
-        .add_staff(&crate::auth::random_hex(16), &email, role, &hash, now_ms())
+        .add_staff(&id, &email, role, &hash, true, now_ms())
         .await
     {
         Ok(true) => {
+            let code = auth::random_code(auth::ENROL_CODE_LEN);
+            if let Err(e) = inbox
+                .store
+                .set_enrol_code(
+                    &email,
+                    &auth::code_hash(&id, &code),
+                    now_ms() + auth::ENROL_CODE_MS,
+                )
+                .await
+            {
+                return internal(e);
+            }
             inbox
                 .audit(
                     &me.email,
@@ -1263,12 +1637,13 @@ async fn staff_add(
                     &me.address,
                 )
                 .await;
-            staff_list(&inbox, &me, Some((email, password)), None).await
+            staff_list(&inbox, &me, Some((email, password, code)), None, None).await
         }
         Ok(false) => {
             staff_list(
                 &inbox,
                 &me,
+                None,
                 None,
                 Some("There is already an account with that email address."),
             )
@@ -1289,6 +1664,7 @@ async fn staff_remove(
             &inbox,
             &me,
             None,
+            None,
             Some("You cannot remove your own account."),
         )
         .await;
@@ -1299,6 +1675,49 @@ async fn staff_remove(
                 .audit(&me.email, "removed account", &email, &me.address)
                 .await;
             Redirect::to("/inbox/staff").into_response()
+        }
+        Err(e) => internal(e),
+    }
+}
+
+/// An admin turns off a member's two-factor sign-in (a lost phone, or a thief's enrolment):
+/// authenticator, pending enrolment and recovery codes go, their sessions end, and a new
+/// enrolment code is shown once for them to set it up again.
+async fn staff_reset_two_factor(
+    State(inbox): State<Inbox>,
+    Extension(me): Extension<Me>,
+    Form(form): Form<AddStaff>,
+) -> Response {
+    let email = form.email.trim().to_lowercase();
+    if email == me.email {
+        return staff_list(
+            &inbox,
+            &me,
+            None,
+            None,
+            Some("You cannot reset your own two-factor sign-in. Ask another admin."),
+        )
+        .await;
+    }
+    let staff = match inbox.store.staff_by_email(&email).await {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            return staff_list(&inbox, &me, None, None, Some("There is no such account.")).await
+        }
+        Err(e) => return internal(e),
+    };
+    let code = auth::random_code(auth::ENROL_CODE_LEN);
+    let hash = auth::code_hash(&staff.staff_id, &code);
+    match inbox
+        .store
+        .reset_two_factor(&email, &hash, now_ms() + auth::ENROL_CODE_MS)
+        .await
+    {
+        Ok(_) => {
+            inbox
+                .audit(&me.email, "reset two-factor", &email, &me.address)
+                .await;
+            staff_list(&inbox, &me, None, Some((email, code)), None).await
         }
         Err(e) => internal(e),
     }
@@ -1316,6 +1735,16 @@ async fn require_two_factor(
     Form(form): Form<RequireForm>,
 ) -> Response {
     let on = form.required == "yes";
+    if on && inbox.totp_key.is_none() {
+        return staff_list(
+            &inbox,
+            &me,
+            None,
+            None,
+            Some("Two-factor sign-in cannot be required yet: the receiver has no key to keep it safe with (--totp-key-file)."),
+        )
+        .await;
+    }
     if let Err(e) = inbox
         .store
         .set_setting(REQUIRE_TOTP, if on { "1" } else { "0" })

@@ -47,7 +47,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve(args) => serve(args).await,
+            Command::Serve(args) => serve(*args).await,
             Command::Export(args) => export::run(args).await,
             Command::Staff(command) => staff::run(command).await,
             Command::MigrateTo(args) => {
@@ -151,6 +151,7 @@ async fn serve(args: Serve) -> Result<(), String> {
             })
             .await?;
     }
+    let totp_key = totp_key(&args, &store).await?;
     let retention = tokio::spawn(retain(
         store.clone(),
         args.retention_days,
@@ -198,6 +199,7 @@ async fn serve(args: Serve) -> Result<(), String> {
         throttle: Arc::new(auth::Throttle::new()),
         proxies: proxies.clone(),
         dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
+        totp_key,
     };
     let app = http::App {
         store: store.clone(),
@@ -328,4 +330,71 @@ async fn shutdown_signal() {
         _ = tokio::signal::ctrl_c() => {}
     }
     tracing::info!("shutting down");
+}
+
+/// The key sealing TOTP secrets at rest: `--totp-key-file` or CONSULTATION_TOTP_KEY (not
+/// both). With it, secrets stored in clear by an older receiver are sealed now. Without it the
+/// receiver starts only if no secret is stored (two-factor then cannot be set up): one stored
+/// could never be checked.
+async fn totp_key(
+    args: &cli::Serve,
+    store: &store::Store,
+) -> Result<Option<Arc<auth::SecretBox>>, String> {
+    let from_env = std::env::var("CONSULTATION_TOTP_KEY").ok();
+    let text =
+        match (&args.totp_key_file, from_env) {
+            (Some(_), Some(_)) => return Err(
+                "give the two-factor key once: --totp-key-file or CONSULTATION_TOTP_KEY, not both"
+                    .into(),
+            ),
+            (Some(path), None) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("--totp-key-file {}: {e}", path.display()))?,
+            ),
+            (None, text) => text,
+        };
+    let key = text.map(|t| auth::SecretBox::from_text(&t)).transpose()?;
+    let stored = store.stored_totp().await?;
+    let Some(key) = key else {
+        if !stored.is_empty() {
+            return Err(
+                "two-factor secrets are stored but no key is given to open them: pass \
+                 --totp-key-file PATH (or CONSULTATION_TOTP_KEY) with the clinic's key"
+                    .into(),
+            );
+        }
+        tracing::warn!(
+            "no --totp-key-file: staff cannot set up two-factor sign-in until one is given"
+        );
+        return Ok(None);
+    };
+    let mut sealed = 0;
+    for (id, secret, pending) in stored {
+        let seal = |v: Option<String>| {
+            v.map(|v| {
+                if auth::SecretBox::is_sealed(&v) {
+                    v
+                } else {
+                    key.seal(&id, &v)
+                }
+            })
+        };
+        let in_clear = secret
+            .iter()
+            .chain(pending.iter())
+            .any(|v| !auth::SecretBox::is_sealed(v));
+        if in_clear {
+            store
+                .rewrite_totp(&id, seal(secret).as_deref(), seal(pending).as_deref())
+                .await?;
+            sealed += 1;
+        }
+    }
+    if sealed > 0 {
+        tracing::info!(
+            accounts = sealed,
+            "sealed two-factor secrets stored in clear"
+        );
+    }
+    Ok(Some(Arc::new(key)))
 }

@@ -1,5 +1,9 @@
-//! `consultation-receiver staff add|remove|reset-password`: the inbox's accounts from the
-//! command line (the first admin cannot be made from the inbox itself).
+//! `consultation-receiver staff add|remove|reset-password|reset-two-factor`: the inbox's
+//! accounts from the command line (the first admin cannot be made from the inbox itself).
+//!
+//! A password given on standard input is the clinic's own choice (a script, or a person
+//! making their own account) and is kept; a generated one was shown to whoever ran the
+//! command, so it is *issued*: its owner must choose their own at first sign-in.
 
 use crate::auth;
 use crate::cli::{RoleArg, StaffCommand};
@@ -43,15 +47,23 @@ pub async fn run(command: StaffCommand) -> Result<(), String> {
             let (password, generated) = password()?;
             let hash = auth::hash_password(&password)?;
             let store = Store::open(&args.database).await?;
-            let added = store
-                .add_staff(
-                    &auth::random_hex(16),
-                    &email,
-                    role,
-                    &hash,
-                    crate::outbox::now_ms(),
-                )
+            let id = auth::random_hex(16);
+            let code = auth::random_code(auth::ENROL_CODE_LEN);
+            let mut added = store
+                .add_staff(&id, &email, role, &hash, generated, crate::outbox::now_ms())
                 .await;
+            if let Ok(true) = added {
+                if let Err(e) = store
+                    .set_enrol_code(
+                        &email,
+                        &auth::code_hash(&id, &code),
+                        crate::outbox::now_ms() + auth::ENROL_CODE_MS,
+                    )
+                    .await
+                {
+                    added = Err(e);
+                }
+            }
             if added.is_ok() {
                 let at =
                     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
@@ -74,6 +86,7 @@ pub async fn run(command: StaffCommand) -> Result<(), String> {
             if generated {
                 println!("Password (shown once): {password}");
             }
+            println!("Two-factor enrolment code (shown once, valid 7 days): {code}");
             Ok(())
         }
         StaffCommand::Remove(args) => {
@@ -92,7 +105,7 @@ pub async fn run(command: StaffCommand) -> Result<(), String> {
             let (password, generated) = password()?;
             let hash = auth::hash_password(&password)?;
             let store = Store::open(&args.database).await?;
-            let done = store.set_password(&email, &hash).await;
+            let done = store.set_password(&email, &hash, generated).await;
             store.close().await;
             if !done? {
                 return Err(format!("there is no account for {email}"));
@@ -103,5 +116,37 @@ pub async fn run(command: StaffCommand) -> Result<(), String> {
             }
             Ok(())
         }
+        StaffCommand::ResetTwoFactor(args) => {
+            let email = args.email.trim().to_lowercase();
+            let store = Store::open(&args.database).await?;
+            let result = reset_two_factor(&store, &email).await;
+            store.close().await;
+            let code = result?.ok_or_else(|| format!("there is no account for {email}"))?;
+            println!("Two-factor sign-in for {email} is reset; their sessions have ended.");
+            println!("Two-factor enrolment code (shown once, valid 7 days): {code}");
+            Ok(())
+        }
     }
+}
+
+/// Resets an account's two-factor sign-in, audited; the new enrolment code, or None when
+/// there is no such account.
+async fn reset_two_factor(store: &Store, email: &str) -> Result<Option<String>, String> {
+    let Some(staff) = store.staff_by_email(email).await? else {
+        return Ok(None);
+    };
+    let code = auth::random_code(auth::ENROL_CODE_LEN);
+    let now = crate::outbox::now_ms();
+    store
+        .reset_two_factor(
+            email,
+            &auth::code_hash(&staff.staff_id, &code),
+            now + auth::ENROL_CODE_MS,
+        )
+        .await?;
+    let at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    store
+        .audit(&at, now, "command line", "reset two-factor", email, "")
+        .await?;
+    Ok(Some(code))
 }

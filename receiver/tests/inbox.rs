@@ -73,6 +73,7 @@ async fn every_route_needs_a_session_and_admin_routes_an_admin() {
         format!("/inbox/submissions/{id}/export.fhir.json"),
         format!("/inbox/submissions/{id}/delete"),
         "/inbox/account".into(),
+        "/inbox/account/password".into(),
         "/inbox/staff".into(),
         "/inbox/audit".into(),
     ];
@@ -82,8 +83,12 @@ async fn every_route_needs_a_session_and_admin_routes_an_admin() {
         format!("/inbox/submissions/{id}/delete"),
         "/inbox/account/two-factor".into(),
         "/inbox/account/two-factor/confirm".into(),
+        "/inbox/account/password".into(),
+        "/inbox/account/recovery-codes".into(),
+        "/inbox/account/sign-out-everywhere".into(),
         "/inbox/staff".into(),
         "/inbox/staff/remove".into(),
+        "/inbox/staff/reset-two-factor".into(),
         "/inbox/settings/two-factor".into(),
         "/inbox/sign-out".into(),
     ];
@@ -143,6 +148,10 @@ async fn every_route_needs_a_session_and_admin_routes_an_admin() {
         ),
         (
             "/inbox/staff/remove".into(),
+            vec![("email", "admin@glow.example")],
+        ),
+        (
+            "/inbox/staff/reset-two-factor".into(),
             vec![("email", "admin@glow.example")],
         ),
         (
@@ -341,7 +350,13 @@ async fn csrf_origin_cookie_flags_sign_out_and_throttling() {
 
 #[tokio::test]
 async fn two_factor_enrolment_sign_in_and_the_requirement() {
-    let (r, mut admin, mut staff) = staff_receiver().await;
+    let r = Receiver::start(&[]).await;
+    add_staff(&r, "admin@glow.example", "admin");
+    let enrol_code = add_staff(&r, "staff@glow.example", "staff");
+    let mut admin = Web::new(&r);
+    admin.sign_in("admin@glow.example", PASSWORD, "").await;
+    let mut staff = Web::new(&r);
+    staff.sign_in("staff@glow.example", PASSWORD, "").await;
     // Required for everyone: staff without it see only their account page.
     assert_eq!(
         admin
@@ -352,8 +367,16 @@ async fn two_factor_enrolment_sign_in_and_the_requirement() {
     );
     let p = staff.get("/inbox").await;
     assert_eq!(p.location, "/inbox/account");
+    // The password alone does not start an enrolment: the enrolment code does.
     assert_eq!(
         staff.post("/inbox/account/two-factor", &[]).await.status,
+        422
+    );
+    assert_eq!(
+        staff
+            .post("/inbox/account/two-factor", &[("enrol_code", &enrol_code)])
+            .await
+            .status,
         303
     );
     let page = staff.get("/inbox/account").await.body;
@@ -369,7 +392,8 @@ async fn two_factor_enrolment_sign_in_and_the_requirement() {
             &[("code", &code(&secret, now_s()))],
         )
         .await;
-    assert_eq!(ok.status, 303);
+    assert_eq!(ok.status, 200);
+    assert!(ok.body.contains("Your recovery codes"), "{}", ok.body);
     assert_eq!(staff.get("/inbox").await.status, 200);
     // Signing in now needs the code.
     let mut again = Web::new(&r);

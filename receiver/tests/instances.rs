@@ -388,6 +388,33 @@ async fn migrate_to_moves_a_clinic_from_sqlite_to_postgres() {
         &[("status", "contacted")],
     )
     .await;
+    // Two-factor on, with its recovery codes: the sealed secret and the codes move too.
+    web.post("/inbox/account/two-factor", &[("password", PASSWORD)])
+        .await;
+    let page = web.get("/inbox/account").await.body;
+    let at = page.find("id=\"totp-secret\">").expect("a setup key") + 17;
+    let secret: String = page[at..at + page[at..].find('<').unwrap()]
+        .split_whitespace()
+        .collect();
+    let totp = |at: u64| {
+        let bytes = totp_rs::Secret::Encoded(secret.clone()).to_bytes().unwrap();
+        totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes)
+            .unwrap()
+            .generate(at)
+    };
+    let now_s = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    };
+    let p = web
+        .post(
+            "/inbox/account/two-factor/confirm",
+            &[("code", &totp(now_s()))],
+        )
+        .await;
+    assert!(p.body.contains("Your recovery codes"));
     assert!(s.terminate());
     let sqlite_audit = s.scalar("SELECT COUNT(*) FROM audit_log").await;
 
@@ -421,11 +448,12 @@ async fn migrate_to_moves_a_clinic_from_sqlite_to_postgres() {
     // The account too, and the audit log, continued.
     let mut web = Web::new(&r);
     assert_eq!(
-        web.sign_in("admin@glow.example", PASSWORD, "")
+        web.sign_in("admin@glow.example", PASSWORD, &totp(now_s() + 30))
             .await
             .location,
         "/inbox"
     );
+    assert_eq!(r.scalar("SELECT COUNT(*) FROM recovery_codes").await, 10);
     assert!(r.scalar("SELECT COUNT(*) FROM audit_log").await >= sqlite_audit + 2);
     assert_eq!(
         r.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'migrated from SQLite'")

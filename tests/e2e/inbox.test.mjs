@@ -3,8 +3,9 @@
 // member signs in with a password and a TOTP code computed here (RFC 6238), sees the request
 // at the top with its flags badge, opens it (flags first), marks it reviewed, exports FHIR
 // and CSV; an admin deletes it, and it is gone from the list, the exports and the file's
-// bytes. axe-core's WCAG 2.2 A/AA rules run on every inbox page and state; 320 px never
-// scrolls sideways; the admin signs in by keyboard only.
+// bytes. An admin adds an account in the inbox; its owner signs in with the issued password
+// and must choose their own first. axe-core's WCAG 2.2 A/AA rules run on every inbox page and
+// state; 320 px never scrolls sideways; the admin signs in by keyboard only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -69,7 +70,9 @@ before(async () => {
   receiver = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`, '--database', database,
     '--allow-origin', env.server.origin, '--smtp', `smtp://127.0.0.1:${smtpPort}`, '--notify', 'staff@example.com',
     '--from', 'Receiver <receiver@example.com>', '--public-url', url], {
-    stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, RUST_LOG: 'error' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    // The key sealing two-factor secrets at rest (a test value; a clinic keeps its own file).
+    env: { ...process.env, RUST_LOG: 'error', CONSULTATION_TOTP_KEY: '42'.repeat(32) },
   });
   await until('the receiver', async () => (await fetch(`${url}/healthz`)).ok);
   await staffAdd('admin@example.com', 'admin');
@@ -143,14 +146,19 @@ test('journey: the widget submits, staff sign in with TOTP, act, export; an admi
   await page.getByRole('heading', { name: 'Submissions' }).waitFor();
   await page.getByRole('link', { name: 'Your account' }).click();
   await checkPage(page, 'account, two-factor off');
+  await page.getByLabel('Your password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
   const secret = await page.locator('#totp-secret').innerText();
   await checkPage(page, 'account, setting up');
   await page.getByLabel('The 6-digit code the app shows').fill(totp(secret));
   await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+  await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+  assert.equal(await page.locator('#recovery-codes li').count(), 10);
+  await checkPage(page, 'recovery codes');
+  await page.getByRole('link', { name: 'Your account', exact: true }).first().click();
   await page.getByText('Two-factor sign-in is on').waitFor();
   await checkPage(page, 'account, two-factor on');
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.getByRole('heading', { name: 'Sign in to the staff inbox' }).waitFor();
   await signIn(page, 'nurse@example.com', totp(secret, Date.now() / 1000 + 30));
 
@@ -221,6 +229,33 @@ test('journey: the widget submits, staff sign in with TOTP, act, export; an admi
   await checkPage(admin, 'deleted');
   await admin.getByRole('link', { name: 'Staff and settings' }).click();
   await checkPage(admin, 'staff and settings');
+  // 7. A new account from the inbox: its owner replaces the issued password before anything.
+  await admin.getByLabel('Email address').fill('new@example.com');
+  await admin.getByRole('button', { name: 'Add account' }).click();
+  const issued = await admin.locator('#new-password').innerText();
+  await checkPage(admin, 'staff, account added');
+  const nctx = await env.browser.newContext({ viewport: { width: 1000, height: 900 }, bypassCSP: true });
+  const member = await nctx.newPage();
+  await member.goto(`${url}/inbox/sign-in`);
+  await member.getByLabel('Email address').fill('new@example.com');
+  await member.getByLabel('Password').fill(issued);
+  await member.getByRole('button', { name: 'Sign in' }).click();
+  await member.getByRole('heading', { name: 'Choose your password' }).waitFor();
+  await checkPage(member, 'choose your password');
+  await member.getByLabel('The password you were given').fill(issued);
+  await member.getByLabel('New password', { exact: true }).fill('a password of my own');
+  await member.getByLabel('New password again').fill('not the same one');
+  await member.getByRole('button', { name: 'Save my password' }).click();
+  await member.getByRole('alert').waitFor();
+  await checkPage(member, 'choose your password, refused');
+  await member.getByLabel('The password you were given').fill(issued);
+  await member.getByLabel('New password', { exact: true }).fill('a password of my own');
+  await member.getByLabel('New password again').fill('a password of my own');
+  await member.getByRole('button', { name: 'Save my password' }).click();
+  await member.getByRole('heading', { name: 'Password changed' }).waitFor();
+  await member.getByRole('link', { name: 'Back to the submissions' }).click();
+  await member.getByRole('heading', { name: 'Submissions' }).waitFor();
+  await nctx.close();
   await admin.getByRole('link', { name: 'Audit log' }).click();
   await checkPage(admin, 'audit log');
   const audit = await admin.locator('main').innerText();

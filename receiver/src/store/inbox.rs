@@ -36,6 +36,10 @@ pub struct StaffRow {
     pub password_hash: String,
     pub totp_secret: Option<String>,
     pub totp_pending: Option<String>,
+    /// The password was issued (generated, or shown to an admin): replace it first.
+    pub must_change_password: bool,
+    /// The session (its hash) that started the pending enrolment.
+    pub totp_pending_session: Option<String>,
 }
 
 /// One row's account (a macro: the same code for each engine's row type).
@@ -49,11 +53,14 @@ macro_rules! staff_row {
             password_hash: r.get("password_hash"),
             totp_secret: r.get("totp_secret"),
             totp_pending: r.get("totp_pending"),
+            must_change_password: r.get("must_change_password"),
+            totp_pending_session: r.get("totp_pending_session"),
         }
     }};
 }
 
-const STAFF_COLUMNS: &str = "staff_id, email, role, password_hash, totp_secret, totp_pending";
+const STAFF_COLUMNS: &str = "staff_id, email, role, password_hash, totp_secret, totp_pending, \
+                             must_change_password, totp_pending_session";
 
 #[derive(Debug, Clone)]
 pub struct SessionRow {
@@ -290,16 +297,18 @@ impl Store {
         email: &str,
         role: Role,
         hash: &str,
+        must_change: bool,
         now_ms: i64,
     ) -> Result<bool, String> {
         let done = on_write!(self.db, p => sqlx::query(
-            "INSERT INTO staff (staff_id, email, role, password_hash, created_at_ms)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email) DO NOTHING",
+            "INSERT INTO staff (staff_id, email, role, password_hash, must_change_password,
+             created_at_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email) DO NOTHING",
         )
         .bind(id)
         .bind(email)
         .bind(role.as_str())
         .bind(hash)
+        .bind(must_change)
         .bind(now_ms)
         .execute(p).await.map(|d| d.rows_affected()))
         .map_err(err)?;
@@ -327,12 +336,21 @@ impl Store {
         })
     }
 
-    /// A new password; every session of the account ends, and its TOTP enrolment is kept.
-    pub async fn set_password(&self, email: &str, hash: &str) -> Result<bool, String> {
+    /// A new password set by an admin; every session of the account ends, and its TOTP
+    /// enrolment is kept. `must_change`: it was issued, so the member replaces it first.
+    pub async fn set_password(
+        &self,
+        email: &str,
+        hash: &str,
+        must_change: bool,
+    ) -> Result<bool, String> {
         on_write!(self.db, pool => {
         let mut tx = pool.begin().await.map_err(err)?;
-            let done = sqlx::query("UPDATE staff SET password_hash = $1 WHERE email = $2")
+            let done = sqlx::query(
+                "UPDATE staff SET password_hash = $1, must_change_password = $2 WHERE email = $3",
+            )
                 .bind(hash)
+                .bind(must_change)
                 .bind(email)
                 .execute(&mut *tx)
                 .await
@@ -364,18 +382,215 @@ impl Store {
             .map_err(err)
     }
 
-    pub async fn set_totp_pending(&self, staff_id: &str, secret: &str) -> Result<(), String> {
-        on_write!(self.db, p => sqlx::query("UPDATE staff SET totp_pending = $1 WHERE staff_id = $2")
+    /// The member's own new password: the flag to change it clears, and every other session
+    /// of the account ends (a thief's among them).
+    pub async fn change_own_password(
+        &self,
+        staff_id: &str,
+        hash: &str,
+        keep_session: &str,
+    ) -> Result<(), String> {
+        on_write!(self.db, p => sqlx::query(
+            "UPDATE staff SET password_hash = $1, must_change_password = FALSE WHERE staff_id = $2",
+        )
+        .bind(hash)
+        .bind(staff_id)
+        .execute(p).await.map(|d| d.rows_affected()))
+        .map_err(err)?;
+        self.end_sessions_of(staff_id, Some(keep_session)).await
+    }
+
+    /// Ends every session of an account but `except` (none: all of them).
+    pub async fn end_sessions_of(
+        &self,
+        staff_id: &str,
+        except: Option<&str>,
+    ) -> Result<(), String> {
+        on_write!(self.db, p => sqlx::query(
+            "DELETE FROM sessions WHERE staff_id = $1 AND session_hash <> $2",
+        )
+        .bind(staff_id)
+        .bind(except.unwrap_or(""))
+        .execute(p).await.map(|d| d.rows_affected()))
+        .map(|_| ())
+        .map_err(err)
+    }
+
+    /// Whether a live enrolment code with this hash was issued to the account.
+    pub async fn enrol_code_ok(
+        &self,
+        staff_id: &str,
+        hash: &str,
+        now_ms: i64,
+    ) -> Result<bool, String> {
+        let n: i64 = on_write!(self.db, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM staff WHERE staff_id = $1 AND enrol_code_hash = $2
+             AND enrol_code_expires_ms > $3",
+        )
+        .bind(staff_id)
+        .bind(hash)
+        .bind(now_ms)
+        .fetch_one(p).await)
+        .map_err(err)?;
+        Ok(n == 1)
+    }
+
+    /// An admin's reset of an account's two-factor sign-in: its authenticator, pending
+    /// enrolment and recovery codes go, its sessions end, and a new enrolment code (its hash)
+    /// is issued. False when there is no such account.
+    pub async fn reset_two_factor(
+        &self,
+        email: &str,
+        code_hash: &str,
+        expires_ms: i64,
+    ) -> Result<bool, String> {
+        on_write!(self.db, pool => {
+            let mut tx = pool.begin().await.map_err(err)?;
+            let done = sqlx::query(
+                "UPDATE staff SET totp_secret = NULL, totp_pending = NULL,
+                 totp_pending_session = NULL, enrol_code_hash = $1, enrol_code_expires_ms = $2
+                 WHERE email = $3",
+            )
+            .bind(code_hash)
+            .bind(expires_ms)
+            .bind(email)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+            for table in ["recovery_codes", "sessions"] {
+                sqlx::query(&format!(
+                    "DELETE FROM {table} WHERE staff_id IN (SELECT staff_id FROM staff WHERE email = $1)"
+                ))
+                .bind(email)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+            }
+            tx.commit().await.map_err(err)?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// An enrolment code (its hash) issued with a new account.
+    pub async fn set_enrol_code(
+        &self,
+        email: &str,
+        hash: &str,
+        expires_ms: i64,
+    ) -> Result<(), String> {
+        on_write!(self.db, p => sqlx::query(
+            "UPDATE staff SET enrol_code_hash = $1, enrol_code_expires_ms = $2 WHERE email = $3",
+        )
+        .bind(hash)
+        .bind(expires_ms)
+        .bind(email)
+        .execute(p).await.map(|d| d.rows_affected()))
+        .map(|_| ())
+        .map_err(err)
+    }
+
+    // ---- recovery codes ----
+
+    /// A new set of recovery codes (their hashes) in place of the old.
+    pub async fn replace_recovery_codes(
+        &self,
+        staff_id: &str,
+        hashes: &[String],
+    ) -> Result<(), String> {
+        on_write!(self.db, pool => {
+            let mut tx = pool.begin().await.map_err(err)?;
+            sqlx::query("DELETE FROM recovery_codes WHERE staff_id = $1")
+                .bind(staff_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+            for hash in hashes {
+                sqlx::query("INSERT INTO recovery_codes (staff_id, code_hash) VALUES ($1, $2)")
+                    .bind(staff_id)
+                    .bind(hash)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+            }
+            tx.commit().await.map_err(err)
+        })
+    }
+
+    /// Uses up a recovery code: true once, when it was one of the account's.
+    pub async fn use_recovery_code(&self, staff_id: &str, hash: &str) -> Result<bool, String> {
+        let done = on_write!(self.db, p => sqlx::query(
+            "DELETE FROM recovery_codes WHERE staff_id = $1 AND code_hash = $2",
+        )
+        .bind(staff_id)
+        .bind(hash)
+        .execute(p).await.map(|d| d.rows_affected()))
+        .map_err(err)?;
+        Ok(done == 1)
+    }
+
+    pub async fn recovery_codes_left(&self, staff_id: &str) -> Result<i64, String> {
+        on_write!(self.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE staff_id = $1")
+            .bind(staff_id)
+            .fetch_one(p).await)
+            .map_err(err)
+    }
+
+    // ---- TOTP secrets at rest ----
+
+    /// Every account holding a secret or a pending one: (id, secret, pending), as stored.
+    pub async fn stored_totp(
+        &self,
+    ) -> Result<Vec<(String, Option<String>, Option<String>)>, String> {
+        on_write!(self.db, p => sqlx::query(
+            "SELECT staff_id, totp_secret, totp_pending FROM staff
+             WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL",
+        )
+        .fetch_all(p).await.map(|rows| rows.iter().map(|r| (
+            r.get("staff_id"), r.get("totp_secret"), r.get("totp_pending"),
+        )).collect()))
+        .map_err(err)
+    }
+
+    /// Writes an account's secrets back (sealed, at start, when they were stored in clear).
+    pub async fn rewrite_totp(
+        &self,
+        staff_id: &str,
+        secret: Option<&str>,
+        pending: Option<&str>,
+    ) -> Result<(), String> {
+        on_write!(self.db, p => sqlx::query(
+            "UPDATE staff SET totp_secret = $1, totp_pending = $2 WHERE staff_id = $3",
+        )
+        .bind(secret)
+        .bind(pending)
+        .bind(staff_id)
+        .execute(p).await.map(|d| d.rows_affected()))
+        .map(|_| ())
+        .map_err(err)
+    }
+
+    /// A pending secret (sealed) and the session that may see and confirm it.
+    pub async fn set_totp_pending(
+        &self,
+        staff_id: &str,
+        secret: &str,
+        session_hash: &str,
+    ) -> Result<(), String> {
+        on_write!(self.db, p => sqlx::query(
+            "UPDATE staff SET totp_pending = $1, totp_pending_session = $2 WHERE staff_id = $3",
+        )
             .bind(secret)
+            .bind(session_hash)
             .bind(staff_id)
             .execute(p).await.map(|d| d.rows_affected()))
-            .map(|_| ())
-            .map_err(err)
+        .map(|_| ())
+        .map_err(err)
     }
 
     pub async fn confirm_totp(&self, staff_id: &str, step: i64) -> Result<(), String> {
         on_write!(self.db, p => sqlx::query(
-            "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $1
+            "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL,
+             totp_pending_session = NULL, totp_last_step = $1, enrol_code_hash = NULL
              WHERE staff_id = $2 AND totp_pending IS NOT NULL",
         )
         .bind(step)
@@ -425,7 +640,8 @@ impl Store {
     pub async fn session(&self, hash: &str) -> Result<Option<SessionRow>, String> {
         on_write!(self.db, p => sqlx::query(
             "SELECT s.csrf, s.created_at_ms, s.last_seen_ms, t.staff_id, t.email, t.role,
-             t.password_hash, t.totp_secret, t.totp_pending
+             t.password_hash, t.totp_secret, t.totp_pending, t.must_change_password,
+             t.totp_pending_session
              FROM sessions s JOIN staff t ON t.staff_id = s.staff_id WHERE s.session_hash = $1",
         )
         .bind(hash)

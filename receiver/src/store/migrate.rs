@@ -10,8 +10,9 @@ use super::{connect_postgres, err, DatabaseUrl, Db, Reader, POSTGRES_MIGRATOR, S
 use sqlx::Row;
 
 /// In an order that satisfies the foreign keys.
-pub const TABLES: [&str; 9] = [
+pub const TABLES: [&str; 10] = [
     "staff",
+    "recovery_codes",
     "settings",
     "submissions",
     "idempotency_keys",

@@ -218,6 +218,9 @@ macro_rules! stored_row {
 }
 
 /// A running receiver process and what it logged.
+/// The two-factor key the test receivers run with (64 hex digits; a test value only).
+pub const TEST_TOTP_KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
 pub struct Receiver {
     pub child: Option<Child>,
     pub url: String,
@@ -301,6 +304,17 @@ impl Receiver {
             .args(["--database", &self.db_url(), "--allow-origin", ORIGIN])
             .args(&self.args)
             .env_remove("RUST_LOG")
+            // The key sealing two-factor secrets (issue 19): a fixed one for the tests, unless
+            // a test gives its own file.
+            .envs(
+                (!self.args.iter().any(|a| a == "--totp-key-file"))
+                    .then_some(("CONSULTATION_TOTP_KEY", TEST_TOTP_KEY)),
+            )
+            .env_remove(if self.args.iter().any(|a| a == "--totp-key-file") {
+                "CONSULTATION_TOTP_KEY"
+            } else {
+                "CONSULTATION_TOTP_KEY_FILE"
+            })
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

@@ -7,8 +7,9 @@ use std::process::{Command, Stdio};
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
-/// `consultation-receiver staff add` on the receiver's database, with `PASSWORD`.
-pub fn add_staff(r: &Receiver, email: &str, role: &str) {
+/// `consultation-receiver staff add` on the receiver's database, with `PASSWORD`; the
+/// two-factor enrolment code it prints.
+pub fn add_staff(r: &Receiver, email: &str, role: &str) -> String {
     let mut child = Command::new(BIN)
         .args([
             "staff",
@@ -37,6 +38,17 @@ pub fn add_staff(r: &Receiver, email: &str, role: &str) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    enrolment_code(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// The enrolment code in what `staff add` or `staff reset-two-factor` printed.
+pub fn enrolment_code(stdout: &str) -> String {
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Two-factor enrolment code (shown once, valid 7 days): "))
+        .expect("an enrolment code printed")
+        .trim()
+        .to_owned()
 }
 
 /// A browser of one: its own cookie, no automatic redirects.
