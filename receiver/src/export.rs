@@ -32,9 +32,29 @@ pub fn one_line(json: &str) -> String {
     out
 }
 
+/// An export from the command line is audited before anything is printed: one that cannot be
+/// recorded does not happen.
+async fn audit(args: &Export) -> Result<(), String> {
+    let store = crate::store::Store::open(&args.database).await?;
+    let format = format!("{:?}", args.format).to_lowercase();
+    let done = crate::staff::cli_audit(
+        &store,
+        &format!("exported every submission as {format}"),
+        "",
+    )
+    .await;
+    store.close().await;
+    done.map_err(|e| format!("the export was not audited, so nothing is printed: {e}"))
+}
+
 pub async fn run(args: Export) -> Result<(), String> {
     let questionnaires = crate::questionnaires::Questionnaires::from_files(&args.questionnaire)?;
+    // Read-only first: a database that is not there is an error, not a new empty one.
     let store = Reader::open(&args.database).await?;
+    if let Err(e) = audit(&args).await {
+        store.close().await;
+        return Err(e);
+    }
     if args.format == ExportFormat::Csv {
         let rows = store.list_all().await?;
         store.close().await;

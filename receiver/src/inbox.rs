@@ -1670,11 +1670,22 @@ async fn staff_remove(
         .await;
     }
     match inbox.store.remove_staff(&email).await {
-        Ok(_) => {
+        Ok(true) => {
             inbox
                 .audit(&me.email, "removed account", &email, &me.address)
                 .await;
             Redirect::to("/inbox/staff").into_response()
+        }
+        // Nothing was removed, so nothing is audited as removed.
+        Ok(false) => {
+            staff_list(
+                &inbox,
+                &me,
+                None,
+                None,
+                Some("There is no account with that email address."),
+            )
+            .await
         }
         Err(e) => internal(e),
     }

@@ -64,19 +64,13 @@ pub async fn run(command: StaffCommand) -> Result<(), String> {
                     added = Err(e);
                 }
             }
-            if added.is_ok() {
-                let at =
-                    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-                let _ = store
-                    .audit(
-                        &at,
-                        crate::outbox::now_ms(),
-                        "command line",
-                        &format!("added {} account", role.as_str()),
-                        &email,
-                        "",
-                    )
-                    .await;
+            // Audited only when an account was added: one that exists is left as it is.
+            if let Ok(true) = added {
+                if let Err(e) =
+                    cli_audit(&store, &format!("added {} account", role.as_str()), &email).await
+                {
+                    added = Err(e);
+                }
             }
             store.close().await;
             if !added? {
@@ -92,7 +86,12 @@ pub async fn run(command: StaffCommand) -> Result<(), String> {
         StaffCommand::Remove(args) => {
             let email = args.email.trim().to_lowercase();
             let store = Store::open(&args.database).await?;
-            let removed = store.remove_staff(&email).await;
+            let mut removed = store.remove_staff(&email).await;
+            if let Ok(true) = removed {
+                if let Err(e) = cli_audit(&store, "removed account", &email).await {
+                    removed = Err(e);
+                }
+            }
             store.close().await;
             if !removed? {
                 return Err(format!("there is no account for {email}"));
@@ -105,7 +104,12 @@ pub async fn run(command: StaffCommand) -> Result<(), String> {
             let (password, generated) = password()?;
             let hash = auth::hash_password(&password)?;
             let store = Store::open(&args.database).await?;
-            let done = store.set_password(&email, &hash, generated).await;
+            let mut done = store.set_password(&email, &hash, generated).await;
+            if let Ok(true) = done {
+                if let Err(e) = cli_audit(&store, "reset password", &email).await {
+                    done = Err(e);
+                }
+            }
             store.close().await;
             if !done? {
                 return Err(format!("there is no account for {email}"));
@@ -144,9 +148,22 @@ async fn reset_two_factor(store: &Store, email: &str) -> Result<Option<String>, 
             now + auth::ENROL_CODE_MS,
         )
         .await?;
+    cli_audit(store, "reset two-factor", email).await?;
+    Ok(Some(code))
+}
+
+/// An audit entry for something done from the command line (who: "command line"; the
+/// address: none).
+pub async fn cli_audit(store: &Store, action: &str, target: &str) -> Result<(), String> {
     let at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     store
-        .audit(&at, now, "command line", "reset two-factor", email, "")
-        .await?;
-    Ok(Some(code))
+        .audit(
+            &at,
+            crate::outbox::now_ms(),
+            "command line",
+            action,
+            target,
+            "",
+        )
+        .await
 }

@@ -16,6 +16,7 @@ on_both_engines!(
     strangers_behind_the_proxy_cannot_lock_staff_out,
     refused_attempts_do_not_grow_the_audit_log,
     the_audit_log_has_its_own_retention_and_stays_append_only,
+    the_audit_log_says_only_what_happened,
 );
 
 /// One visitor of the sign-in page: its cookie and token, then one post, optionally through a
@@ -382,5 +383,114 @@ async fn the_audit_log_has_its_own_retention_and_stays_append_only(engine: Engin
     assert!(
         said.contains("--audit-retention-days 30 is shorter than --retention-days 180"),
         "{said}"
+    );
+}
+
+/// `consultation-receiver ARGS… --database` on the receiver's database, with `stdin`.
+fn cli(r: &Receiver, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(BIN)
+        .args(args)
+        .args(["--database", &r.db_url()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Issue 19, item 7: removing an account that does not exist was audited as removed, adding
+/// one that exists as added, and the command line's reset-password, remove and export wrote
+/// nothing at all.
+async fn the_audit_log_says_only_what_happened(engine: Engine) {
+    let r = Receiver::start_on(engine, &[]).await;
+    add_staff(&r, "admin@glow.example", "admin");
+    add_staff(&r, "member@glow.example", "staff");
+    let count = |action: &str, target: &str| {
+        format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND target = '{target}'")
+    };
+    // Adding an account that exists: refused, and not audited as added again.
+    let again = cli(
+        &r,
+        &[
+            "staff",
+            "add",
+            "--email",
+            "member@glow.example",
+            "--role",
+            "staff",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(!again.status.success());
+    assert_eq!(
+        r.scalar(&count("added staff account", "member@glow.example"))
+            .await,
+        1
+    );
+    // Removing one that does not exist, from the command line and from the inbox: refused, and
+    // nothing audited.
+    let ghost = cli(
+        &r,
+        &["staff", "remove", "--email", "ghost@glow.example"],
+        "",
+    );
+    assert!(!ghost.status.success());
+    let mut admin = Web::new(&r);
+    admin.sign_in("admin@glow.example", PASSWORD, "").await;
+    let page = admin
+        .post("/inbox/staff/remove", &[("email", "ghost@glow.example")])
+        .await;
+    assert!(page
+        .body
+        .contains("There is no account with that email address."));
+    assert_eq!(
+        r.scalar(&count("removed account", "ghost@glow.example"))
+            .await,
+        0
+    );
+    // What the command line does is audited, by "command line".
+    let reset = cli(
+        &r,
+        &["staff", "reset-password", "--email", "member@glow.example"],
+        "another long password\n",
+    );
+    assert!(reset.status.success());
+    assert_eq!(
+        r.scalar(&count("reset password", "member@glow.example"))
+            .await,
+        1
+    );
+    let export = cli(&r, &["export", "--format", "csv"], "");
+    assert!(export.status.success());
+    assert_eq!(
+        r.scalar(&count("exported every submission as csv", ""))
+            .await,
+        1
+    );
+    let removed = cli(
+        &r,
+        &["staff", "remove", "--email", "member@glow.example"],
+        "",
+    );
+    assert!(removed.status.success());
+    assert_eq!(
+        r.scalar(&count("removed account", "member@glow.example"))
+            .await,
+        1
+    );
+    let by_cli = r
+        .scalar("SELECT COUNT(*) FROM audit_log WHERE actor = 'command line'")
+        .await;
+    assert_eq!(
+        by_cli, 5,
+        "two added, a password reset, an export, one removed"
     );
 }
