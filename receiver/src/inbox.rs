@@ -137,13 +137,28 @@ pub fn router(inbox: Inbox) -> Router {
         .merge(signed_in)
         .route("/inbox/sign-in", get(sign_in_page).post(sign_in))
         .route("/inbox/style.css", get(style))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            inbox.clone(),
+            security_headers,
+        ))
         .with_state(inbox)
 }
 
-async fn security_headers(req: Request, next: Next) -> Response {
+async fn security_headers(State(inbox): State<Inbox>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    // Served as https (behind the TLS proxy): browsers go on using https for a year. Not
+    // includeSubDomains: the clinic's other hosts are not the receiver's to decide.
+    if inbox
+        .public_origin
+        .as_deref()
+        .is_some_and(|o| o.starts_with("https://"))
+    {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
