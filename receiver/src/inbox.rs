@@ -995,16 +995,21 @@ async fn delete_submission(
         return Redirect::to(&format!("/inbox/submissions/{id}/delete")).into_response();
     }
     match inbox.store.delete_submission(&id).await {
-        Ok(Some(reference)) => {
+        Ok(Some((reference, emptied))) => {
             inbox
                 .audit(&me.email, "deleted", &reference, &me.address)
                 .await;
-            message(
-                StatusCode::OK,
-                Some(&me),
-                "Submission deleted",
-                &format!("Submission {reference} and everything stored with it have been deleted."),
-            )
+            let mut text =
+                format!("Submission {reference} and everything stored with it have been deleted.");
+            if !emptied {
+                // The truth about the bytes (store/inbox.rs, `checkpoint`).
+                text.push_str(
+                    " Another reader of the database is holding back its log: the deleted bytes \
+                     remain in the log file until the next checkpoint, which the receiver tries \
+                     again every few seconds.",
+                );
+            }
+            message(StatusCode::OK, Some(&me), "Submission deleted", &text)
         }
         Ok(None) => not_found(&me),
         Err(e) => internal(e),
