@@ -175,6 +175,57 @@ async fn a_receiver_killed_while_sending_delays_its_notice_under_a_minute(engine
     held.abort();
 }
 
+/// The lease is renewed while the worker is still sending: one submission to three addresses,
+/// sent one after another to an SMTP server that accepts and then says nothing (each attempt
+/// ends at the 30 s send timeout). By the third attempt, 60 s after the claim, the row the
+/// worker is sending is not due for anyone else, though the first lease (30 s) has passed.
+#[tokio::test]
+async fn the_lease_is_renewed_while_the_worker_is_sending() {
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let connected = Arc::new(AtomicUsize::new(0));
+    let held = {
+        let connected = connected.clone();
+        tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = silent.accept().await {
+                connected.fetch_add(1, Ordering::SeqCst);
+                open.push(socket);
+            }
+        })
+    };
+    let smtp = format!("smtp://127.0.0.1:{port}");
+    let mut flags = vec!["--smtp", &smtp, "--from", "receiver@glow.example"];
+    flags.extend(["--public-url", "https://intake.glow.example"]);
+    let to: Vec<String> = (1..=3).map(|n| format!("staff{n}@glow.example")).collect();
+    for address in &to {
+        flags.extend(["--notify", address]);
+    }
+    let r = Receiver::start(&flags).await;
+    let (id, body) = submission();
+    assert_eq!(r.post(Some(&id), &body).await.0, 201);
+    wait_for("the third attempt", Duration::from_secs(100), || {
+        let n = connected.load(Ordering::SeqCst);
+        async move { n >= 3 }
+    })
+    .await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let lapsed = r
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM notifications WHERE attempts = 0 AND next_attempt_at_ms <= {now}"
+        ))
+        .await;
+    assert_eq!(lapsed, 0, "a row the worker is sending lost its lease");
+    let waiting = r
+        .scalar("SELECT COUNT(*) FROM notifications WHERE attempts = 0")
+        .await;
+    assert_eq!(waiting, 1, "the third is being sent");
+    held.abort();
+}
+
 #[tokio::test]
 async fn the_data_folder_and_files_are_the_service_users_only() {
     let r = Receiver::start(&[]).await;
