@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The receiver's tests alone, as the test command runs them: a throwaway PostgreSQL cluster
-# (stopped at the end), aiosmtpd, then cargo test -p consultation-receiver with any arguments
+# (stopped at the end), aiosmtpd, then cargo test -p consultation-receiver --features panic-test with any arguments
 # given here (a test name to filter, `-- --nocapture`, …).
 #
 #   bash scripts/test-receiver.sh
@@ -11,4 +11,5 @@ source scripts/tools.sh
 ensure_smtp_server
 trap stop_test_postgres EXIT
 start_test_postgres
-cargo test --quiet -p consultation-receiver "$@"
+# panic-test: the hidden route tests/panic.rs panics on demand (never in a normal build).
+cargo test --quiet -p consultation-receiver --features panic-test "$@"

@@ -22,7 +22,8 @@ ensure_smtp_server
 # A throwaway PostgreSQL cluster for the receiver's PostgreSQL tests, stopped on any exit.
 trap stop_test_postgres EXIT
 start_test_postgres
-cargo test --quiet -p consultation-receiver
+# panic-test: the hidden route tests/panic.rs panics on demand (never in a normal build).
+cargo test --quiet -p consultation-receiver --features panic-test
 stop_test_postgres
 # The end-to-end tests below run this build (tests/e2e/support/receiver.mjs).
 ensure_receiver

@@ -18,6 +18,7 @@ use consultation_widget::core::intake::recheck;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tokio::sync::Notify;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -54,9 +55,12 @@ pub fn router(app: App, origins: Vec<HeaderValue>, inbox: crate::inbox::Inbox) -
             HeaderName::from_static("idempotency-key"),
         ])
         .max_age(Duration::from_secs(600));
-    Router::new()
+    let routes = Router::new()
         .route("/submissions", post(submit))
-        .route("/healthz", get(healthz))
+        .route("/healthz", get(healthz));
+    #[cfg(feature = "panic-test")]
+    let routes = routes.route("/__panic-test", post(crate::panics::on_demand));
+    routes
         .fallback(not_found)
         .with_state(app)
         .merge(crate::inbox::router(inbox))
@@ -67,8 +71,22 @@ pub fn router(app: App, origins: Vec<HeaderValue>, inbox: crate::inbox::Inbox) -
             REQUEST_TIMEOUT,
         ))
         .layer(cors)
-        // Method, path, status and time only: no headers, no query, no body.
-        .layer(TraceLayer::new_for_http())
+        // A handler's panic costs its own request only: 500, and the process goes on.
+        .layer(CatchPanicLayer::custom(crate::panics::answer))
+        // Method, path, status and time only: no headers, no query (the inbox's search holds
+        // names and emails), no body, at every level; the default span shows the whole URI.
+        .layer(TraceLayer::new_for_http().make_span_with(span))
+}
+
+/// The request's span: its method and path, never the query. Under tower-http's own target, so
+/// `RUST_LOG=tower_http=debug` shows it as it showed the default one.
+fn span<B>(req: &axum::http::Request<B>) -> tracing::Span {
+    tracing::debug_span!(
+        target: "tower_http::trace::make_span",
+        "request",
+        method = %req.method(),
+        path = %req.uri().path()
+    )
 }
 
 async fn healthz(State(app): State<App>) -> Response {

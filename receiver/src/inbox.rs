@@ -190,13 +190,28 @@ pub fn router(inbox: Inbox) -> Router {
         .merge(signed_in)
         .route("/inbox/sign-in", get(sign_in_page).post(sign_in))
         .route("/inbox/style.css", get(style))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            inbox.clone(),
+            security_headers,
+        ))
         .with_state(inbox)
 }
 
-async fn security_headers(req: Request, next: Next) -> Response {
+async fn security_headers(State(inbox): State<Inbox>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    // Served as https (behind the TLS proxy): browsers go on using https for a year. Not
+    // includeSubDomains: the clinic's other hosts are not the receiver's to decide.
+    if inbox
+        .public_origin
+        .as_deref()
+        .is_some_and(|o| o.starts_with("https://"))
+    {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
@@ -1108,16 +1123,21 @@ async fn delete_submission(
         return Redirect::to(&format!("/inbox/submissions/{id}/delete")).into_response();
     }
     match inbox.store.delete_submission(&id).await {
-        Ok(Some(reference)) => {
+        Ok(Some((reference, emptied))) => {
             inbox
                 .audit(&me.email, "deleted", &reference, &me.address)
                 .await;
-            message(
-                StatusCode::OK,
-                Some(&me),
-                "Submission deleted",
-                &format!("Submission {reference} and everything stored with it have been deleted."),
-            )
+            let mut text =
+                format!("Submission {reference} and everything stored with it have been deleted.");
+            if !emptied {
+                // The truth about the bytes (store/inbox.rs, `checkpoint`).
+                text.push_str(
+                    " Another reader of the database is holding back its log: the deleted bytes \
+                     remain in the log file until the next checkpoint, which the receiver tries \
+                     again every few seconds.",
+                );
+            }
+            message(StatusCode::OK, Some(&me), "Submission deleted", &text)
         }
         Ok(None) => not_found(&me),
         Err(e) => internal(e),

@@ -46,6 +46,29 @@ pub fn notice(reference: &str, received_at: &str, link: &str) -> Notice {
     }
 }
 
+/// One notice for many submissions to the same address, when more than a few are due at once
+/// (a flood must not bury staff in mail): how many, and the inbox link. Like the single notice,
+/// no answer, name or email address; not even the references, which staff see in the inbox.
+pub fn digest(count: usize, inbox: &str) -> Notice {
+    Notice {
+        subject: format!("{count} new consultation requests are waiting"),
+        body: format!(
+            "{count} new consultation requests have arrived.\n\
+             \n\
+             Read them in the staff inbox (sign-in required):\n\
+             {inbox}\n\
+             \n\
+             This email holds no answers on purpose: health information stays\n\
+             in the clinic's receiver, behind the sign-in.\n"
+        ),
+    }
+}
+
+/// The inbox's own address (its list of submissions, newest first).
+pub fn inbox_home(public_url: &str) -> String {
+    format!("{}/inbox", public_url.trim_end_matches('/'))
+}
+
 /// The inbox address of one submission (the inbox itself comes in a later issue).
 pub fn inbox_link(public_url: &str, submission_id: &str) -> String {
     format!(
@@ -175,6 +198,18 @@ mod tests {
             .body
             .contains("Reference: 0F3A-9C1B\nReceived: 2026-12-02T10:15:03Z\n"));
         assert!(n.body.contains(&link));
+    }
+
+    #[test]
+    fn the_digest_names_only_the_count_and_the_inbox() {
+        let inbox = inbox_home("https://clinic.example/");
+        assert_eq!(inbox, "https://clinic.example/inbox");
+        let n = digest(12, &inbox);
+        assert_eq!(n.subject, "12 new consultation requests are waiting");
+        assert!(n
+            .body
+            .starts_with("12 new consultation requests have arrived.\n"));
+        assert!(n.body.contains("\nhttps://clinic.example/inbox\n"));
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod idempotency;
 mod inbox;
 mod mail;
 mod outbox;
+mod panics;
 mod questionnaires;
 mod staff;
 mod store;
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
             LogFormat::Json
         });
     init_logs(format);
+    panics::quiet_hook();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {

@@ -479,6 +479,27 @@ impl Store {
         Ok(due)
     }
 
+    /// Extends this process's claims on notifications it still holds (a send is in progress):
+    /// none lapses while this process is alive to send it.
+    pub async fn renew(&self, held: &[(String, String)], until_ms: i64) -> Result<(), String> {
+        for (id, recipient) in held {
+            on_write!(self.db, p => {
+                sqlx::query(
+                    "UPDATE notifications SET next_attempt_at_ms = $1
+                     WHERE submission_id = $2 AND recipient = $3 AND sent_at_ms IS NULL",
+                )
+                .bind(until_ms)
+                .bind(id)
+                .bind(recipient)
+                .execute(p)
+                .await
+                .map(|_| ())
+            })
+            .map_err(err)?;
+        }
+        Ok(())
+    }
+
     /// Gives back a claimed notification unsent (this process is stopping).
     pub async fn unclaim(&self, id: &str, recipient: &str, now_ms: i64) -> Result<(), String> {
         on_write!(self.db, p => {
@@ -492,6 +513,19 @@ impl Store {
             .execute(p)
             .await
             .map(|_| ())
+        })
+        .map_err(err)
+    }
+
+    /// When the last email to `recipient` went, if one did (the outbox's window: outbox.rs).
+    pub async fn last_sent_ms(&self, recipient: &str) -> Result<Option<i64>, String> {
+        on_read!(self.db, p => {
+            sqlx::query_scalar(
+                "SELECT MAX(sent_at_ms) FROM notifications WHERE recipient = $1",
+            )
+            .bind(recipient)
+            .fetch_one(p)
+            .await
         })
         .map_err(err)
     }

@@ -9,11 +9,13 @@ use common::*;
 on_both_engines!(
     kill_9_under_load_then_restart_keeps_every_acknowledged_submission_once,
     sigterm_lets_a_request_in_flight_finish,
+    a_receiver_killed_while_sending_delays_its_notice_under_a_minute,
 );
 use std::collections::HashSet;
 use std::os::unix::fs::PermissionsExt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 async fn kill_9_under_load_then_restart_keeps_every_acknowledged_submission_once(engine: Engine) {
     let mut r = Receiver::start_on(engine, &[]).await;
@@ -108,6 +110,120 @@ async fn sigterm_lets_a_request_in_flight_finish(engine: Engine) {
         "it waited for nobody but the request"
     );
     assert_eq!(r.export(), [one_line(&body)]);
+}
+
+/// Receiver A claims a notification and is killed (`kill -9`) while sending it, to an SMTP
+/// server that accepts and then says nothing; receiver B, on the same database with a working
+/// SMTP server, sends it once A's claim has lapsed: a per-message lease of 30 s, where the
+/// whole batch's six minutes used to be.
+async fn a_receiver_killed_while_sending_delays_its_notice_under_a_minute(engine: Engine) {
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_port = silent.local_addr().unwrap().port();
+    let connected = Arc::new(AtomicUsize::new(0));
+    let held = {
+        let connected = connected.clone();
+        tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = silent.accept().await {
+                connected.fetch_add(1, Ordering::SeqCst);
+                open.push(socket);
+            }
+        })
+    };
+    let smtp = Smtp::start(free_port()).await;
+    let flags = |port: u16| {
+        [
+            "--smtp".to_owned(),
+            format!("smtp://127.0.0.1:{port}"),
+            "--notify".into(),
+            "staff@glow.example".into(),
+            "--from".into(),
+            "receiver@glow.example".into(),
+            "--public-url".into(),
+            "https://intake.glow.example".into(),
+        ]
+    };
+    let flags_a = flags(silent_port);
+    let flags_a: Vec<&str> = flags_a.iter().map(String::as_str).collect();
+    let mut a = Receiver::start_on(engine, &flags_a).await;
+    let (id, body) = submission();
+    assert_eq!(a.post(Some(&id), &body).await.0, 201);
+    wait_for("A to start sending", Duration::from_secs(20), || {
+        let n = connected.load(Ordering::SeqCst);
+        async move { n >= 1 }
+    })
+    .await;
+    a.kill9();
+    let killed = Instant::now();
+    let flags_b = flags(smtp.port);
+    let flags_b: Vec<&str> = flags_b.iter().map(String::as_str).collect();
+    let mut b = Receiver::start_with(a.db_url(), &flags_b).await;
+    wait_for("B to send A's notice", Duration::from_secs(60), || {
+        let n = smtp.received().len();
+        async move { n >= 1 }
+    })
+    .await;
+    println!(
+        "{engine:?}: the notice went {:.1} s after A was killed",
+        killed.elapsed().as_secs_f64()
+    );
+    assert!(b.terminate());
+    let received = smtp.received();
+    assert_eq!(received.len(), 1, "once");
+    let reference: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(received[0].contains(reference["reference"].as_str().unwrap()));
+    held.abort();
+}
+
+/// The lease is renewed while the worker is still sending: one submission to three addresses,
+/// sent one after another to an SMTP server that accepts and then says nothing (each attempt
+/// ends at the 30 s send timeout). By the third attempt, 60 s after the claim, the row the
+/// worker is sending is not due for anyone else, though the first lease (30 s) has passed.
+#[tokio::test]
+async fn the_lease_is_renewed_while_the_worker_is_sending() {
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let connected = Arc::new(AtomicUsize::new(0));
+    let held = {
+        let connected = connected.clone();
+        tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = silent.accept().await {
+                connected.fetch_add(1, Ordering::SeqCst);
+                open.push(socket);
+            }
+        })
+    };
+    let smtp = format!("smtp://127.0.0.1:{port}");
+    let mut flags = vec!["--smtp", &smtp, "--from", "receiver@glow.example"];
+    flags.extend(["--public-url", "https://intake.glow.example"]);
+    let to: Vec<String> = (1..=3).map(|n| format!("staff{n}@glow.example")).collect();
+    for address in &to {
+        flags.extend(["--notify", address]);
+    }
+    let r = Receiver::start(&flags).await;
+    let (id, body) = submission();
+    assert_eq!(r.post(Some(&id), &body).await.0, 201);
+    wait_for("the third attempt", Duration::from_secs(100), || {
+        let n = connected.load(Ordering::SeqCst);
+        async move { n >= 3 }
+    })
+    .await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let lapsed = r
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM notifications WHERE attempts = 0 AND next_attempt_at_ms <= {now}"
+        ))
+        .await;
+    assert_eq!(lapsed, 0, "a row the worker is sending lost its lease");
+    let waiting = r
+        .scalar("SELECT COUNT(*) FROM notifications WHERE attempts = 0")
+        .await;
+    assert_eq!(waiting, 1, "the third is being sent");
+    held.abort();
 }
 
 #[tokio::test]

@@ -141,11 +141,12 @@ async fn smtp_down_then_up_across_a_restart_the_notice_arrives_once(engine: Engi
     let received = smtp.received();
     assert_eq!(received.len(), 1, "once");
     assert!(received[0].contains(&reference(&body)));
-    // A second submission now goes straight through.
+    // A second submission now goes through, once the outbox's 30 s window after the first
+    // email to the same address has passed.
     r.launch().await;
     let (id2, body2) = submission();
     assert_eq!(r.post(Some(&id2), &body2).await.0, 201);
-    wait_for("the second email", Duration::from_secs(20), || {
+    wait_for("the second email", Duration::from_secs(60), || {
         let n = smtp.received().len();
         async move { n >= 2 }
     })
@@ -177,4 +178,84 @@ async fn an_smtp_server_that_never_answers_does_not_delay_intake() {
     assert_eq!(r.export().len(), 5);
     r.kill9();
     held.abort();
+}
+
+/// How many submissions one email stands for: a digest says, a single notice is one.
+fn covers(message: &str) -> usize {
+    let subject = message
+        .lines()
+        .find_map(|l| l.strip_prefix("Subject: "))
+        .unwrap_or_default();
+    match subject.strip_suffix(" new consultation requests are waiting") {
+        Some(n) => n.parse().unwrap(),
+        None => {
+            assert!(
+                subject.starts_with("New consultation request "),
+                "{message}"
+            );
+            1
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_burst_of_submissions_comes_as_a_handful_of_emails() {
+    let smtp = Smtp::start(free_port()).await;
+    let flags = mail_flags(smtp.port);
+    let mut flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    flags.truncate(4); // one address
+    flags.extend(["--from", "receiver@glow.example", "--public-url", PUBLIC]);
+    let r = Receiver::start(&flags).await;
+    // 50 submissions from 10 clients at once.
+    let mut clients = Vec::new();
+    for _ in 0..10 {
+        let url = r.url.clone();
+        clients.push(tokio::spawn(async move {
+            for _ in 0..5 {
+                let (id, body) = submission();
+                let res = client()
+                    .post(format!("{url}/submissions"))
+                    .header("content-type", "application/json")
+                    .header("idempotency-key", &id)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 201);
+            }
+        }));
+    }
+    for c in clients {
+        c.await.unwrap();
+    }
+    wait_for(
+        "every notification sent",
+        Duration::from_secs(60),
+        || async {
+            r.scalar("SELECT COUNT(*) FROM notifications WHERE sent_at_ms IS NOT NULL")
+                .await
+                == 50
+        },
+    )
+    .await;
+    let received = smtp.received();
+    let covered: usize = received.iter().map(|m| covers(m)).sum();
+    println!(
+        "50 submissions: {} emails ({:?})",
+        received.len(),
+        received.iter().map(|m| covers(m)).collect::<Vec<_>>()
+    );
+    assert_eq!(covered, 50, "every submission told once");
+    assert!(received.len() <= 10, "{} emails for 50", received.len());
+    let inbox = format!("{PUBLIC}/inbox\n");
+    let mut digests = 0;
+    for m in &received {
+        assert_no_health_data(m);
+        if covers(m) > 1 {
+            digests += 1;
+            assert!(m.contains(&inbox), "{m}");
+            assert!(!m.contains("Reference:"), "{m}");
+        }
+    }
+    assert!(digests >= 1, "at least one digest");
 }

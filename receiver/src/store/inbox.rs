@@ -966,11 +966,12 @@ impl Store {
     /// Erases submissions (by id, or all received before a time) with every row that names
     /// them (outbox, idempotency key), then checkpoints the WAL into the file and truncates
     /// it: with `secure_delete` on, the freed pages are zeroed, so no byte of them stays in
-    /// the database file or its WAL. Returns the references deleted.
-    async fn erase(&self, ids: Vec<String>) -> Result<Vec<String>, String> {
+    /// the database file or its WAL. Returns the references deleted, and whether the WAL was
+    /// emptied (a reader can hold the checkpoint back: see `checkpoint`).
+    async fn erase(&self, ids: Vec<String>) -> Result<(Vec<String>, bool), String> {
         let mut refs = Vec::new();
         if ids.is_empty() {
-            return Ok(refs);
+            return Ok((refs, true));
         }
         on_write!(self.db, pool => {
             let mut tx = pool.begin().await.map_err(err)?;
@@ -997,27 +998,55 @@ impl Store {
             tx.commit().await.map_err(err)?;
             Ok::<(), String>(())
         })?;
-        self.checkpoint().await;
-        Ok(refs)
+        let emptied = self.checkpoint().await;
+        Ok((refs, emptied))
     }
 
-    /// Moves the WAL into the database file and empties it. A reader in the middle of a read
-    /// can hold it back; the next erasure or the daily retention run tries again.
-    pub async fn checkpoint(&self) {
+    /// Moves the WAL into the database file and empties it; whether it did. A reader in the
+    /// middle of a read holds it back: SQLite then waits for it (the busy timeout, 5 s), and if
+    /// it is still held, the deleted bytes stay in the WAL until a later checkpoint, which a
+    /// task here tries every 5 s for 10 minutes (then the next erasure or the daily retention
+    /// run does). Both are logged; the caller says so to whoever asked for the erasure.
+    pub async fn checkpoint(&self) -> bool {
         // SQLite only: PostgreSQL has no such file of its own to empty (docs/postgres.md).
         let Db::Sqlite { write, .. } = &self.db else {
-            return;
+            return true;
         };
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(write)
-            .await
-        {
-            tracing::warn!(error = %e, "checkpoint failed");
+        if truncate_wal(write).await {
+            return true;
         }
+        tracing::warn!(
+            "checkpoint held back by a reader: the deleted bytes stay in the WAL until the \
+             next checkpoint, tried again every 5 s"
+        );
+        use std::sync::atomic::{AtomicBool, Ordering};
+        static RETRYING: AtomicBool = AtomicBool::new(false);
+        if !RETRYING.swap(true, Ordering::SeqCst) {
+            let write = write.clone();
+            tokio::spawn(async move {
+                for _ in 0..120 {
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    if truncate_wal(&write).await {
+                        tracing::info!("checkpoint done: the WAL is empty");
+                        RETRYING.store(false, Ordering::SeqCst);
+                        return;
+                    }
+                }
+                tracing::warn!(
+                    "checkpoint still held back after 10 minutes: the deleted bytes stay in \
+                     the WAL until the next erasure or retention run"
+                );
+                RETRYING.store(false, Ordering::SeqCst);
+            });
+        }
+        false
     }
 
-    pub async fn delete_submission(&self, id: &str) -> Result<Option<String>, String> {
-        Ok(self.erase(vec![id.to_owned()]).await?.pop())
+    /// The reference deleted (if there was such a submission), and whether its bytes left the
+    /// WAL at once.
+    pub async fn delete_submission(&self, id: &str) -> Result<Option<(String, bool)>, String> {
+        let (mut refs, emptied) = self.erase(vec![id.to_owned()]).await?;
+        Ok(refs.pop().map(|r| (r, emptied)))
     }
 
     pub async fn delete_received_before(&self, before_ms: i64) -> Result<Vec<String>, String> {
@@ -1026,7 +1055,21 @@ impl Store {
                 .bind(before_ms)
                 .fetch_all(p).await)
                 .map_err(err)?;
-        self.erase(ids).await
+        Ok(self.erase(ids).await?.0)
+    }
+}
+
+/// `PRAGMA wal_checkpoint(TRUNCATE)`: whether it finished (its first column, "busy", is 0).
+async fn truncate_wal(write: &sqlx::SqlitePool) -> bool {
+    match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(write)
+        .await
+    {
+        Ok((busy, _, _)) => busy == 0,
+        Err(e) => {
+            tracing::warn!(error = %e, "checkpoint failed");
+            false
+        }
     }
 }
 

@@ -1,0 +1,118 @@
+//! The edges an outsider or a log reader meets: HSTS when the receiver is served as https, and
+//! the inbox's search (names, emails) kept out of the logs at every level, even with
+//! `RUST_LOG=trace`.
+
+mod common;
+
+use common::web::*;
+use common::*;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[tokio::test]
+async fn hsts_when_the_public_url_is_https_only() {
+    let https = Receiver::start(&["--public-url", "https://intake.glow.example"]).await;
+    let plain = Receiver::start(&[]).await;
+    let hsts = |r: &Receiver| {
+        let url = format!("{}/inbox/sign-in", r.url);
+        async move {
+            let res = reqwest::get(url).await.unwrap();
+            assert_eq!(res.status(), 200);
+            res.headers()
+                .get("strict-transport-security")
+                .map(|v| v.to_str().unwrap().to_owned())
+        }
+    };
+    assert_eq!(hsts(&https).await.as_deref(), Some("max-age=31536000"));
+    assert_eq!(hsts(&plain).await, None, "not over plain http");
+}
+
+/// The receiver on `database` with `RUST_LOG` set (the harness clears it), its log lines.
+struct Traced {
+    child: std::process::Child,
+    url: String,
+    logs: Arc<Mutex<Vec<String>>>,
+}
+
+impl Traced {
+    fn start(database: &str, rust_log: &str) -> Traced {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+            .args(["--database", database])
+            .env("RUST_LOG", rust_log)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let logs: Arc<Mutex<Vec<String>>> = Arc::default();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let kept = logs.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if let Ok(doc) = serde_json::from_str::<serde_json::Value>(&line) {
+                    if doc["message"] == "listening" {
+                        let _ = tx.send(doc["address"].as_str().unwrap_or("").to_owned());
+                    }
+                }
+                kept.lock().unwrap().push(line);
+            }
+        });
+        let address = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no listening line; logs: {:?}", logs.lock()));
+        Traced {
+            child,
+            url: format!("http://{address}"),
+            logs,
+        }
+    }
+}
+
+impl Drop for Traced {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_inbox_search_is_in_no_log_line_even_at_trace() {
+    let mut r = Receiver::start(&[]).await;
+    add_staff(&r, "admin@glow.example", "admin");
+    let (id, body) = submission();
+    assert_eq!(r.post(Some(&id), &body).await.0, 201);
+    r.kill9();
+    for filter in ["trace", "info,tower_http=debug"] {
+        let traced = Traced::start(&r.db_url(), filter);
+        let mut web = Web::new(&r);
+        web.url = traced.url.clone();
+        assert_eq!(
+            web.sign_in("admin@glow.example", PASSWORD, "")
+                .await
+                .location,
+            "/inbox"
+        );
+        let needle = "searched-visitor@example.com";
+        let page = web.get("/inbox?q=searched-visitor%40example.com").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains(needle), "the search was made");
+        let page = web.get("/inbox?q=Zebedee+Searchname").await;
+        assert_eq!(page.status, 200);
+        let logs = traced.logs.lock().unwrap().join("\n");
+        assert!(
+            logs.contains("/inbox"),
+            "{filter}: requests are logged, by path"
+        );
+        for word in ["searched-visitor", "Zebedee", "Searchname"] {
+            assert!(
+                !logs.contains(word),
+                "{filter}: the search {word:?} is in the log"
+            );
+        }
+    }
+}
