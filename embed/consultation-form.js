@@ -28,7 +28,7 @@
   const script = running instanceof HTMLScriptElement && /\/consultation-form\.js$/.test(new URL(running.src || 'x:', location.href).pathname)
     ? running : null;
   if (!script) {
-    console.error('Consultation form: cannot tell which <script> element loaded consultation-form.js, so no endpoint, clinic email or questionnaire is trusted.');
+    console.error('Consultation form: its own <script> element is unknown, so no endpoint, clinic email or questionnaire is trusted.');
   }
   const base = new URL('.', script ? script.src : location.href);
   const url = (name) => new URL(name, base).href;
@@ -37,6 +37,17 @@
   // widget, but cannot set these. Without one, none is trusted (fails closed).
   const pinned = (name) => (script ? script.getAttribute(name) : null);
   const allowed = ['data-endpoints', 'data-clinic-emails', 'data-questionnaires'].map(pinned);
+  // A relative questionnaire address is taken from the page's own address, which nothing on
+  // the page can change: a planted <base> that moves the widget's own then fails the check.
+  if (allowed[2]) {
+    allowed[2] = allowed[2].split(/\s+/).filter(Boolean).map((q) => {
+      try {
+        return new URL(q, location.href).href;
+      } catch {
+        return q;
+      }
+    }).join(' ');
+  }
   const integrity = FILES.integrity;
 
   // Both downloads start now, alongside the page's own, each checked against its digest. The

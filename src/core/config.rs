@@ -68,8 +68,8 @@ pub struct RawConfig {
     /// `data-clinic-emails` of the embed script (set by the view from the loader): the
     /// addresses a widget's `data-clinic-email` may be, separated by spaces or commas
     pub allowed_clinic_emails: Option<String>,
-    /// `data-questionnaires` of the embed script (set by the view from the loader, each
-    /// resolved as `questionnaire` is): the addresses a widget's `data-questionnaire` may be,
+    /// `data-questionnaires` of the embed script (set by the view from the loader, which
+    /// resolves each against the page's own address): the addresses a widget's `data-questionnaire` may be,
     /// separated by spaces
     pub allowed_questionnaires: Option<String>,
     /// The page's own origin (`location.origin`), set by the view: a loopback endpoint is

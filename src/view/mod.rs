@@ -106,18 +106,10 @@ thread_local! {
     static PINNED: RefCell<RawConfig> = RefCell::default();
 }
 
-/// Keeps the lists of the embed script's own element for every widget's settings. The
-/// questionnaires' relative addresses are taken from the page's own address, which nothing
-/// on the page can change (a planted `<base>` could move the widget's, and is then refused).
+/// Keeps the lists of the embed script's own element for every widget's settings (the loader
+/// has resolved the questionnaires' addresses).
 fn pin(endpoints: Option<String>, clinic_emails: Option<String>, questionnaires: Option<String>) {
     let location = gloo_utils::window().location();
-    let page = location.href().unwrap_or_default();
-    let questionnaires = questionnaires.map(|list| {
-        list.split_ascii_whitespace()
-            .map(|q| resolve(q.to_owned(), &page))
-            .collect::<Vec<_>>()
-            .join(" ")
-    });
     PINNED.with(|pinned| {
         if let Ok(mut pinned) = pinned.try_borrow_mut() {
             pinned.allowed_endpoints = endpoints;

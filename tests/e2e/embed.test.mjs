@@ -444,10 +444,11 @@ test('the iframe demo and its frame page load every script, and the frame its st
     assert.ok(tags.length >= (name === 'frame.html' ? 3 : 1), `${name}: ${tags}`);
     for (const tag of tags) assert.match(tag, /\bintegrity="sha384-[A-Za-z0-9+/=]+"/, `${name}: ${tag}`);
   }
-  // Served as built, the digests match: the helper greets the frame, whose widget starts with
-  // the clinic's email listed on its loader.
-  env.server.add('/favicon.ico', '', { 'content-type': 'image/x-icon' });
-  const { page, context, problems, errors } = await visit(`${env.server.url}iframe-demo.html`);
+  // Served as built (not the frame pages other tests set up), the digests match: the helper
+  // greets the frame, whose widget starts with the clinic's email listed on its loader.
+  const demo = await serveDirectory(path.join(ROOT, 'dist'));
+  demo.add('/favicon.ico', '', { 'content-type': 'image/x-icon' });
+  const { page, context, problems, errors } = await visit(`${demo.url}iframe-demo.html`);
   await heading(page.frameLocator('iframe'), 'About you').waitFor();
   await page.locator('iframe[data-consultation-frame-ready]').waitFor();
   // The frame hears its widget's events too (the init script runs in every frame).
@@ -456,4 +457,5 @@ test('the iframe demo and its frame page load every script, and the frame its st
   assert.deepEqual(await frame.evaluate(() => window.heard.map((e) => e.name)), ['ready']);
   assert.deepEqual([problems, errors], [[], []]);
   await context.close();
+  await demo.close();
 });
