@@ -12,18 +12,42 @@
 // compromised or shared host cannot swap in code that reads the answers.
 (() => {
   'use strict';
+  // This script's own element, by Document.prototype's own getter, first: `document.currentScript`
+  // itself can be shadowed by any element named "currentScript" (DOM clobbering), which
+  // content others wrote can put on the page (an <img name="currentScript" data-endpoints=…>).
+  // The getter gives the <script> element now running, or null; no other element can pass
+  // for it, and there is no fallback that one could.
+  const running = Object.getOwnPropertyDescriptor(Document.prototype, 'currentScript').get.call(document);
   const FILES = __FILES__;
   // Added twice by mistake: the first copy does the work.
   const once = Symbol.for('consultation-form');
   if (window[once]) return;
   window[once] = true;
 
-  const script = document.currentScript || document.querySelector('script[src*="consultation-form"]');
+  // A classic script loading this file (not this code pasted into another script).
+  const script = running instanceof HTMLScriptElement && /\/consultation-form\.js$/.test(new URL(running.src || 'x:', location.href).pathname)
+    ? running : null;
+  if (!script) {
+    console.error('Consultation form: its own <script> element is unknown, so no endpoint, clinic email or questionnaire is trusted.');
+  }
   const base = new URL('.', script ? script.src : location.href);
   const url = (name) => new URL(name, base).href;
-  // The endpoint origins the clinic allows, read from this script's own element: content
-  // posted into the page (a CMS comment's data- attributes) cannot set them.
-  const endpoints = script ? script.getAttribute('data-endpoints') : null;
+  // What the clinic allows widgets to name (README, "Settings"), read from this script's own
+  // element only: content posted into the page (a CMS comment's data- attributes) can plant a
+  // widget, but cannot set these. Without one, none is trusted (fails closed).
+  const pinned = (name) => (script ? script.getAttribute(name) : null);
+  const allowed = ['data-endpoints', 'data-clinic-emails', 'data-questionnaires'].map(pinned);
+  // A relative questionnaire address is taken from the page's own address, which nothing on
+  // the page can change: a planted <base> that moves the widget's own then fails the check.
+  if (allowed[2]) {
+    allowed[2] = allowed[2].split(/\s+/).filter(Boolean).map((q) => {
+      try {
+        return new URL(q, location.href).href;
+      } catch {
+        return q;
+      }
+    }).join(' ');
+  }
   const integrity = FILES.integrity;
 
   // Both downloads start now, alongside the page's own, each checked against its digest. The
@@ -157,7 +181,7 @@
     .then(painted)
     .then(([, module]) => module.default({ module_or_path: wasm }).then(() => {
       // Widgets added to the page later (single-page sites) are mounted by calling it again.
-      const mount = () => module.mount(endpoints);
+      const mount = () => module.mount(...allowed);
       window.consultationForm = Object.freeze({ mount });
       document.querySelectorAll('[data-consultation-form]').forEach(keepFocus);
       mount();

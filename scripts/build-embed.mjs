@@ -6,7 +6,8 @@
 // - takes the widget's stylesheet out of the demo page's <head> and puts it inside the embed
 //   script, which gives it to each widget's shadow root (no file of its own is left);
 // - copies the iframe embed (embed/frame.html, frame.js, frame.css, consultation-frame.js) and
-//   the iframe demo page (iframe-demo.html);
+//   the iframe demo page (iframe-demo.html), each script and stylesheet they load with its
+//   digest, and writes what a clinic pastes (embed-snippet.html, iframe-snippet.html);
 // - in release builds, minifies the JavaScript with terser (trunk's own minifier cannot parse
 //   wasm-bindgen's module output and leaves it as it is, with a "Failed to minify JS" warning).
 import { execFileSync } from 'node:child_process';
@@ -59,25 +60,41 @@ write('consultation-form.js', await js(read('embed', 'consultation-form.js').rep
 write('frame.js', await js(read('embed', 'frame.js')));
 write('consultation-frame.js', await js(read('embed', 'consultation-frame.js')));
 const loaderIntegrity = sri('consultation-form.js');
-// The frame page loads the same checked loader.
-write('frame.html', read('embed', 'frame.html')
-  .replace('<script src="frame.js"></script>', `<script src="frame.js" integrity="${sri('frame.js')}"></script>`)
-  .replace('<script src="consultation-form.js"', `<script src="consultation-form.js" integrity="${loaderIntegrity}"`));
+write('frame.css', read('embed', 'frame.css'));
+// `text` with `from` replaced, which must be there: a page that lost it would ship unchecked.
+const swap = (text, from, to, page) => {
+  if (!text.includes(from)) throw new Error(`build-embed: ${page} has no ${from}`);
+  return text.replace(from, to);
+};
+// The frame page loads the same checked loader, and its own files checked too.
+let frame = read('embed', 'frame.html');
+frame = swap(frame, '<link rel="stylesheet" href="frame.css">', `<link rel="stylesheet" href="frame.css" integrity="${sri('frame.css')}">`, 'frame.html');
+frame = swap(frame, '<script src="frame.js"></script>', `<script src="frame.js" integrity="${sri('frame.js')}"></script>`, 'frame.html');
+frame = swap(frame, '<script src="consultation-form.js"', `<script src="consultation-form.js" integrity="${loaderIntegrity}"`, 'frame.html');
+write('frame.html', frame);
+const frameIntegrity = sri('consultation-frame.js');
 // What a clinic pastes, with this build's digests: dist/embed-snippet.html (README, "The
-// script embed"), and the digests alone for tools.
+// script embed") and dist/iframe-snippet.html ("The iframe embed"), and the digests alone for
+// tools.
 write('integrity.json', `${JSON.stringify({
   'consultation-form.js': loaderIntegrity,
-  'consultation-frame.js': sri('consultation-frame.js'),
+  'consultation-frame.js': frameIntegrity,
 }, null, 2)}\n`);
 write('embed-snippet.html', `<script src="https://forms.example.com/consultation-form.js" integrity="${loaderIntegrity}" crossorigin="anonymous"
-        data-endpoints="https://clinic.example.com" async></script>
+        data-endpoints="https://clinic.example.com"
+        data-clinic-emails="bookings@glow.example" async></script>
 <div data-consultation-form
      data-endpoint="https://clinic.example.com/api/consultations"
      data-clinic-name="Glow Clinic"
      data-clinic-email="bookings@glow.example"></div>
 `);
-write('frame.css', read('embed', 'frame.css'));
-write('iframe-demo.html', read('iframe-demo.html').replace('styles/demo-page.css', demoCss));
+write('iframe-snippet.html', `<iframe data-consultation-frame src="https://forms.example.com/frame.html" title="Consultation form"></iframe>
+<script src="https://forms.example.com/consultation-frame.js" integrity="${frameIntegrity}" crossorigin="anonymous" async></script>
+`);
+// The iframe demo checks its helper script as a clinic's page would.
+write('iframe-demo.html', swap(read('iframe-demo.html').replace('styles/demo-page.css', demoCss),
+  '<script src="consultation-frame.js" async></script>',
+  `<script src="consultation-frame.js" integrity="${frameIntegrity}" async></script>`, 'iframe-demo.html'));
 
 // The widget's stylesheet belongs inside its shadow root, not on the clinic's page.
 const indexPath = path.join(stage, 'index.html');

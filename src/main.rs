@@ -16,11 +16,16 @@ fn main() {
     yew::set_custom_panic_hook(Box::new(|_| consultation_widget::view::crashed()));
 }
 
-/// Called by the embed script once the wasm has started, with the `data-endpoints` of its
-/// own `<script>` element: mounts a widget into every `[data-consultation-form]` element of
-/// the page. A page that adds such elements later calls it again (`consultationForm.mount()`).
+/// Called by the embed script once the wasm has started, with the `data-endpoints`,
+/// `data-clinic-emails` and `data-questionnaires` of its own `<script>` element (none when it
+/// could not find that element): mounts a widget into every `[data-consultation-form]` element
+/// of the page. A page that adds such elements later calls it again (`consultationForm.mount()`).
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn mount(allowed_endpoints: Option<String>) {
-    consultation_widget::view::mount_all(allowed_endpoints);
+pub fn mount(
+    endpoints: Option<String>,
+    clinic_emails: Option<String>,
+    questionnaires: Option<String>,
+) {
+    consultation_widget::view::mount_all(endpoints, clinic_emails, questionnaires);
 }

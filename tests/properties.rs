@@ -80,7 +80,7 @@ proptest! {
 
     #[test]
     fn settings_never_panic(
-        values in prop::collection::vec(prop::option::of(text(80)), 13)
+        values in prop::collection::vec(prop::option::of(text(80)), 15)
     ) {
         let mut v = values.into_iter();
         let raw = RawConfig {
@@ -96,6 +96,8 @@ proptest! {
             pass_params: v.next().flatten(),
             event_reference: v.next().flatten(),
             allowed_endpoints: v.next().flatten(),
+            allowed_clinic_emails: v.next().flatten(),
+            allowed_questionnaires: v.next().flatten(),
             page_origin: v.next().flatten(),
         };
         match Config::from_raw(&raw) {

@@ -26,6 +26,12 @@ pub mod attr {
     /// the clinic allows, where content posted into the page (a CMS comment's `data-`
     /// attributes) cannot reach.
     pub const ENDPOINTS: &str = "data-endpoints";
+    /// On the script element too: the addresses `data-clinic-email` may name, so a planted
+    /// widget cannot offer to email the answers to a stranger.
+    pub const CLINIC_EMAILS: &str = "data-clinic-emails";
+    /// On the script element too: the questionnaire files `data-questionnaire` may name, so a
+    /// planted widget cannot ask its own questions.
+    pub const QUESTIONNAIRES: &str = "data-questionnaires";
 }
 
 /// The attribute values as the host page wrote them (`None` when absent).
@@ -59,6 +65,13 @@ pub struct RawConfig {
     /// `data-endpoints` of the embed script (set by the view from the loader, not from the
     /// widget's element): the origins an endpoint may have, separated by spaces or commas
     pub allowed_endpoints: Option<String>,
+    /// `data-clinic-emails` of the embed script (set by the view from the loader): the
+    /// addresses a widget's `data-clinic-email` may be, separated by spaces or commas
+    pub allowed_clinic_emails: Option<String>,
+    /// `data-questionnaires` of the embed script (set by the view from the loader, which
+    /// resolves each against the page's own address): the addresses a widget's `data-questionnaire` may be,
+    /// separated by spaces
+    pub allowed_questionnaires: Option<String>,
     /// The page's own origin (`location.origin`), set by the view: a loopback endpoint is
     /// accepted only on a page that is itself on loopback
     pub page_origin: Option<String>,
@@ -166,6 +179,8 @@ impl RawConfig {
             pass_params: lookup(attr::PASS_PARAMS),
             event_reference: lookup(attr::EVENT_REFERENCE),
             allowed_endpoints: None,
+            allowed_clinic_emails: None,
+            allowed_questionnaires: None,
             page_origin: None,
         }
     }
@@ -185,14 +200,27 @@ impl Config {
             }
         };
         let clinic_email = match given(&raw.clinic_email) {
-            Some(e) if email::is_valid(e) => Some(e.to_owned()),
-            Some(e) => {
+            Some(e) if !email::is_valid(e) => {
                 return Err(error(
                     attr::CLINIC_EMAIL,
                     format!("\"{e}\" is not a valid email address"),
                 ))
             }
-            None => None,
+            // Addresses are compared without case: no mail system tells such two apart.
+            Some(e)
+                if !listed(&raw.allowed_clinic_emails, SEPARATORS, |a| {
+                    a.eq_ignore_ascii_case(e)
+                }) =>
+            {
+                return Err(not_listed(
+                    attr::CLINIC_EMAIL,
+                    e,
+                    "a clinic email",
+                    e,
+                    attr::CLINIC_EMAILS,
+                ))
+            }
+            e => e.map(str::to_owned),
         };
         let draft_storage = match given(&raw.draft_storage) {
             None | Some("session") => DraftStorage::Session,
@@ -220,7 +248,7 @@ impl Config {
             },
         };
         let questionnaire_url = given(&raw.questionnaire)
-            .map(|u| address(attr::QUESTIONNAIRE, u))
+            .map(|u| questionnaire(u, raw))
             .transpose()?;
         let theme = Theme {
             accent: given(&raw.theme_accent).map(accent).transpose()?,
@@ -428,20 +456,65 @@ fn endpoint(raw: &str, settings: &RawConfig) -> Result<String, ConfigError> {
                 .to_owned(),
         ));
     }
-    let allowed: Vec<String> = given(&settings.allowed_endpoints)
-        .unwrap_or_default()
-        .split([' ', ',', '\t', '\n'])
-        .filter(|o| !o.is_empty())
-        .map(origin)
-        .collect();
-    if !allowed.contains(&target) {
-        return Err(problem(format!(
-            "is not an endpoint this page allows: list {target} in {} on the \
-             consultation-form.js script",
-            attr::ENDPOINTS
-        )));
+    if !listed(&settings.allowed_endpoints, SEPARATORS, |o| {
+        origin(o) == target
+    }) {
+        return Err(not_listed(
+            attr::ENDPOINT,
+            raw,
+            "an endpoint",
+            &target,
+            attr::ENDPOINTS,
+        ));
     }
     Ok(endpoint)
+}
+
+/// A questionnaire's address (`address`), listed on the embed script (`attr::QUESTIONNAIRES`).
+/// Only whitespace separates that list: a web address may hold a comma.
+fn questionnaire(raw: &str, settings: &RawConfig) -> Result<String, ConfigError> {
+    let url = address(attr::QUESTIONNAIRE, raw)?;
+    if !listed(&settings.allowed_questionnaires, &[' ', '\t', '\n'], |q| {
+        q == url
+    }) {
+        return Err(not_listed(
+            attr::QUESTIONNAIRE,
+            raw,
+            "a questionnaire",
+            &url,
+            attr::QUESTIONNAIRES,
+        ));
+    }
+    Ok(url)
+}
+
+/// What separates the entries of the embed script's `data-endpoints` and `data-clinic-emails`.
+const SEPARATORS: &[char] = &[' ', ',', '\t', '\n'];
+
+/// Whether one entry of a list on the embed script (absent: an empty list) passes `matches`.
+fn listed(list: &Option<String>, separators: &[char], matches: impl Fn(&str) -> bool) -> bool {
+    given(list)
+        .unwrap_or_default()
+        .split(separators)
+        .any(|entry| !entry.is_empty() && matches(entry))
+}
+
+/// A widget's setting that the embed script's `list` does not allow: content posted into the
+/// page (a CMS comment's `data-` attributes) can plant a widget, but cannot reach the script.
+fn not_listed(
+    attribute: &'static str,
+    raw: &str,
+    what: &str,
+    entry: &str,
+    list: &'static str,
+) -> ConfigError {
+    error(
+        attribute,
+        format!(
+            "\"{raw}\" is not {what} this page allows: list {entry} in {list} on the \
+             consultation-form.js script"
+        ),
+    )
 }
 
 /// `scheme://host[:port]` of an address, lower-cased, without a default port.
@@ -644,6 +717,129 @@ mod tests {
         assert!(err.problem.contains("must use https://"), "{err}");
     }
 
+    #[test]
+    fn clinic_emails_and_questionnaires_are_pinned() {
+        // Issue 19: like data-endpoints, the embed script lists the clinic's email addresses
+        // and questionnaire files; a planted widget naming others is refused, and without the
+        // list none is trusted. A bad value keeps its own message, checked first.
+        let email = |value: &str, allowed: Option<&str>| {
+            let raw = RawConfig {
+                clinic_email: Some(value.into()),
+                allowed_clinic_emails: allowed.map(str::to_owned),
+                ..RawConfig::default()
+            };
+            Config::from_raw(&raw)
+                .map(|c| c.clinic_email.unwrap_or_default())
+                .map_err(|e| e.to_string())
+        };
+        let clinic = Some("bookings@glow.example");
+        /// The widget's data-clinic-email, the script's data-clinic-emails, what is expected.
+        type EmailCase<'a> = (&'a str, Option<&'a str>, Result<&'a str, &'a str>);
+        let cases: [EmailCase; 8] = [
+            ("bookings@glow.example", clinic, Ok("bookings@glow.example")),
+            (
+                " Bookings@Glow.Example ",
+                clinic,
+                Ok("Bookings@Glow.Example"),
+            ),
+            (
+                "info@glow.example",
+                Some("bookings@glow.example, info@glow.example"),
+                Ok("info@glow.example"),
+            ),
+            (
+                "x@evil.example",
+                clinic,
+                Err(
+                    "data-clinic-email: \"x@evil.example\" is not a clinic email this page \
+                     allows: list x@evil.example in data-clinic-emails on the \
+                     consultation-form.js script",
+                ),
+            ),
+            (
+                "bookings@glow.example.evil.example",
+                clinic,
+                Err("not a clinic email this page allows"),
+            ),
+            (
+                "bookings@glow.example",
+                None,
+                Err("not a clinic email this page allows"),
+            ),
+            (
+                "bookings@glow.example",
+                Some(" , "),
+                Err("not a clinic email this page allows"),
+            ),
+            (
+                "bookings@",
+                clinic,
+                Err("\"bookings@\" is not a valid email address"),
+            ),
+        ];
+        for (value, allowed, want) in cases {
+            match (email(value, allowed), want) {
+                (Ok(got), Ok(w)) => assert_eq!(got, w),
+                (Err(e), Err(why)) => assert!(e.contains(why), "{value}: {e}"),
+                (got, _) => panic!("{value} with {allowed:?}: {got:?}"),
+            }
+        }
+        assert_eq!(email("  ", None), Ok(String::new()), "blank means none");
+
+        let questionnaire = |value: &str, allowed: Option<&str>| {
+            let raw = RawConfig {
+                questionnaire: Some(value.into()),
+                allowed_questionnaires: allowed.map(str::to_owned),
+                ..RawConfig::default()
+            };
+            Config::from_raw(&raw)
+                .map(|c| c.questionnaire_url.unwrap_or_default())
+                .map_err(|e| e.to_string())
+        };
+        let peel = "https://clinic.example/forms/peel.json";
+        let two = "https://clinic.example/forms/peel.json https://clinic.example/q?a=1,2";
+        /// The widget's data-questionnaire, the script's data-questionnaires, what is expected.
+        type QuestionnaireCase<'a> = (&'a str, Option<&'a str>, Result<(), &'a str>);
+        let cases: [QuestionnaireCase; 8] = [
+            (peel, Some(peel), Ok(())),
+            (peel, Some(two), Ok(())),
+            // A comma belongs to the address: that list is separated by spaces only.
+            ("https://clinic.example/q?a=1,2", Some(two), Ok(())),
+            (
+                "https://evil.example/q.json",
+                Some(peel),
+                Err(
+                    "data-questionnaire: \"https://evil.example/q.json\" is not a questionnaire \
+                     this page allows: list https://evil.example/q.json in data-questionnaires \
+                     on the consultation-form.js script",
+                ),
+            ),
+            (
+                "https://clinic.example/forms/peel.json?v=2",
+                Some(peel),
+                Err("not a questionnaire this page allows"),
+            ),
+            (
+                "https://clinic.example/q?a=1",
+                Some(two),
+                Err("not a questionnaire this page allows"),
+            ),
+            (peel, None, Err("not a questionnaire this page allows")),
+            (
+                "http://clinic.example/q.json",
+                Some("http://clinic.example/q.json"),
+                Err("must use https://"),
+            ),
+        ];
+        for (value, allowed, want) in cases {
+            match (questionnaire(value, allowed), want) {
+                (Ok(got), Ok(())) => assert_eq!(got, value),
+                (Err(e), Err(why)) => assert!(e.contains(why), "{value}: {e}"),
+                (got, _) => panic!("{value} with {allowed:?}: {got:?}"),
+            }
+        }
+    }
+
     fn theme(accent: &str, font: &str, radius: &str) -> Result<Theme, String> {
         let some = |v: &str| (!v.is_empty()).then(|| v.to_owned());
         let raw = RawConfig {
@@ -801,6 +997,7 @@ mod tests {
         let raw = RawConfig {
             clinic_name: Some(" Glow Clinic ".into()),
             clinic_email: Some("info@glow.clinic".into()),
+            allowed_clinic_emails: Some("info@glow.clinic".into()),
             draft_storage: Some("local".into()),
             draft_hours: Some("2".into()),
             ..RawConfig::default()

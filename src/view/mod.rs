@@ -23,7 +23,7 @@ use crate::core::config::{attr, Config, RawConfig};
 use crate::core::flow::{Action, Effects, Flow};
 use crate::core::host_event::HostEvent;
 use crate::core::questionnaire::Questionnaire;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -71,16 +71,53 @@ impl Reducible for State {
 
 /// The host element's settings, as written (the core names the attributes); the
 /// questionnaire's address resolved against the page's, so a clinic can write a relative one.
+/// With them, what the embed script's own element allows (`pin`).
 pub fn read_config(element: &Element) -> RawConfig {
     let mut raw = RawConfig::read(|name| element.get_attribute(name));
     raw.questionnaire = raw.questionnaire.map(|url| {
         let base = element.base_uri().ok().flatten().unwrap_or_default();
-        match web_sys::Url::new_with_base(url.trim(), &base) {
-            Ok(resolved) => resolved.href(),
-            Err(_) => url,
+        resolve(url, &base)
+    });
+    PINNED.with(|pinned| {
+        if let Ok(pinned) = pinned.try_borrow() {
+            raw.allowed_endpoints.clone_from(&pinned.allowed_endpoints);
+            raw.allowed_clinic_emails
+                .clone_from(&pinned.allowed_clinic_emails);
+            raw.allowed_questionnaires
+                .clone_from(&pinned.allowed_questionnaires);
+            raw.page_origin.clone_from(&pinned.page_origin);
         }
     });
     raw
+}
+
+/// `url` resolved against `base` (as written when it is no address at all).
+fn resolve(url: String, base: &str) -> String {
+    match web_sys::Url::new_with_base(url.trim(), base) {
+        Ok(resolved) => resolved.href(),
+        Err(_) => url,
+    }
+}
+
+thread_local! {
+    /// The lists of the embed script's own element, as `mount_all` last got them: the only
+    /// endpoints, clinic email addresses and questionnaires a widget may name; and the page's
+    /// origin.
+    static PINNED: RefCell<RawConfig> = RefCell::default();
+}
+
+/// Keeps the lists of the embed script's own element for every widget's settings (the loader
+/// has resolved the questionnaires' addresses).
+fn pin(endpoints: Option<String>, clinic_emails: Option<String>, questionnaires: Option<String>) {
+    let location = gloo_utils::window().location();
+    PINNED.with(|pinned| {
+        if let Ok(mut pinned) = pinned.try_borrow_mut() {
+            pinned.allowed_endpoints = endpoints;
+            pinned.allowed_clinic_emails = clinic_emails;
+            pinned.allowed_questionnaires = questionnaires;
+            pinned.page_origin = location.origin().ok();
+        }
+    });
 }
 
 /// Calls `f` with each element of the page marked for a widget, and its place in document
@@ -97,13 +134,17 @@ fn each_host(mut f: impl FnMut(u32, Element)) {
 }
 
 /// Mounts a widget into every marked element of the page, each with its own settings.
-/// `allowed_endpoints` comes from the embed script's own element (`data-endpoints`), where
-/// content posted into the page cannot reach; the page's origin decides whether a loopback
-/// endpoint may be used. Called again, it mounts only elements added since.
-pub fn mount_all(allowed_endpoints: Option<String>) {
-    let location = gloo_utils::window().location();
-    let page_origin = location.origin().ok();
-    let search = location.search().unwrap_or_default();
+/// The three lists come from the embed script's own element (`data-endpoints`,
+/// `data-clinic-emails`, `data-questionnaires`), where content posted into the page cannot
+/// reach; the page's origin decides whether a loopback endpoint may be used. Called again, it
+/// mounts only elements added since.
+pub fn mount_all(
+    endpoints: Option<String>,
+    clinic_emails: Option<String>,
+    questionnaires: Option<String>,
+) {
+    pin(endpoints, clinic_emails, questionnaires);
+    let search = gloo_utils::window().location().search().unwrap_or_default();
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
     let builtin = Rc::new(Questionnaire::builtin());
     each_host(|i, host| {
@@ -115,10 +156,7 @@ pub fn mount_all(allowed_endpoints: Option<String>) {
             return;
         }
         let _ = root.set_attribute("data-mounted", "");
-        let mut raw = read_config(&host);
-        raw.allowed_endpoints.clone_from(&allowed_endpoints);
-        raw.page_origin.clone_from(&page_origin);
-        let mut config = match Config::from_raw(&raw) {
+        let mut config = match Config::from_raw(&read_config(&host)) {
             Ok(config) => config,
             Err(problem) => {
                 cannot_start(&host, &root, "settings", &problem.to_string());
@@ -165,7 +203,10 @@ pub fn crashed() {
         };
         let clinic = host.get_attribute(attr::CLINIC_NAME);
         let clinic = clinic.as_deref().map(str::trim).filter(|c| !c.is_empty());
-        let email = host.get_attribute(attr::CLINIC_EMAIL);
+        // Only an address the embed script lists: a planted widget names no stranger's.
+        let email = Config::from_raw(&read_config(&host))
+            .ok()
+            .and_then(|c| c.clinic_email);
         notice::crashed(&root, clinic.unwrap_or("the clinic"), email.as_deref());
         let event = HostEvent::Failed {
             reference: None,

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { ARGS, DIST, continueButton } from './support/browser.mjs';
-import { serveDirectory } from './support/static-server.mjs';
+import { serveDirectory, withSettings } from './support/static-server.mjs';
 import { fillAboutYou, heading } from './support/visitor.mjs';
 
 const CRASH_DIST = path.resolve(DIST, '../dist-crash');
@@ -65,5 +65,32 @@ test('after a panic the widget says the answers are kept, and a reload restores 
   for (const typed of ['Jane Example', 'name@example.com', '01632', TRIGGER, 'crash test']) {
     assert.ok(!console.some((line) => line.includes(typed)), `console holds "${typed}": ${console.join(' | ')}`);
   }
+  await context.close();
+});
+
+test('after a panic, a planted widget\'s box names no email the embed script does not list', async () => {
+  // The clinic's widget with its listed address, and beside it one planted by content others
+  // wrote (issue 19), refused at start; the panic's notice then reaches every widget.
+  const html = withSettings(server.read('index.html'), { 'data-clinic-name': 'Glow Clinic', 'data-clinic-email': 'bookings@example.com' })
+    .replace(/(<div data-consultation-form[^>]*>)(<\/div>)/,
+      '$1$2<div id="planted" data-consultation-form data-clinic-name="Glow Clinic" data-clinic-email="x@evil.example"></div>');
+  assert.ok(html.includes('id="planted"'));
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.add('/planted.html', html));
+  await page.locator('#planted').getByRole('alert').filter({ hasText: 'not a clinic email this page allows' }).waitFor();
+  await fillAboutYou(page);
+  await continueButton(page).click();
+  await heading(page, 'Your skin').waitFor();
+  await page.getByLabel('What do you hope to achieve? (optional)').fill(TRIGGER);
+
+  const planted = page.locator('#planted').getByRole('alert');
+  await heading(planted, 'Sorry, the form stopped working').waitFor();
+  const text = await planted.textContent();
+  assert.ok(!text.includes('evil.example'), text);
+  assert.match(text, /please contact Glow Clinic directly/);
+  // The clinic's own still names its listed address.
+  const own = page.locator('[data-consultation-form]:not(#planted)').getByRole('alert');
+  assert.match(await own.textContent(), /please contact Glow Clinic at bookings@example\.com/);
   await context.close();
 });

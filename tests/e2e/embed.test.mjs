@@ -91,6 +91,25 @@ function readmeSnippet() {
     .replace('https://clinic.example.com/api/consultations', receiver.endpoint);
 }
 
+/** The README's iframe snippet, with the frame at `frameUrl` (given the id `cw`) and the
+ *  helper script from the widget's files with the digest the build wrote. */
+function readmeIframeSnippet(frameUrl) {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const match = readme.match(/<!-- iframe-snippet[^>]*-->\s*```html\n([\s\S]*?)```/);
+  assert.ok(match, 'the README has the iframe snippet');
+  const integrity = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist/integrity.json'), 'utf8'));
+  assert.ok(match[1].includes('integrity="sha384-…"') && match[1].includes('crossorigin="anonymous"'),
+    'the helper script is checked by its digest');
+  const snippet = match[1]
+    .replace('<iframe data-consultation-frame src="https://forms.example.com/frame.html"', `<iframe id="cw" data-consultation-frame src="${frameUrl}"`)
+    .replace('https://forms.example.com/', env.server.url)
+    .replace('integrity="sha384-…"', `integrity="${integrity['consultation-frame.js']}"`);
+  // What the build writes for clinics is the same, with the same digest.
+  const written = fs.readFileSync(path.join(ROOT, 'dist/iframe-snippet.html'), 'utf8');
+  assert.ok(written.includes(`integrity="${integrity['consultation-frame.js']}" crossorigin="anonymous"`));
+  return snippet;
+}
+
 test('the README snippet, pasted into a page on another origin under a strict CSP, completes the questionnaire', async () => {
   const csp = [
     "default-src 'self'",
@@ -224,7 +243,10 @@ test('each bad setting shows its own clear message in its box and the console', 
   ];
   const escape = (v) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
   const hosts = cases.map(([attr, value], i) => `<div id="w${i}" data-consultation-form ${attr}="${escape(value)}"></div>`);
-  const url = clinicPage(`${hosts.join('\n')}<script src="${env.server.url}consultation-form.js"></script>`);
+  // The questionnaires are listed on the script, as a clinic's would be: each is then checked
+  // as a file.
+  const listed = cases.filter(([attr]) => attr === 'data-questionnaire').map(([, value]) => value).join(' ');
+  const url = clinicPage(`${hosts.join('\n')}<script src="${env.server.url}consultation-form.js" data-questionnaires="${escape(listed)}"></script>`);
   const { page, context, problems, errors } = await visit(url);
   for (const [i, [, , message]] of cases.entries()) {
     const box = page.locator(`#w${i}`).getByRole('alert');
@@ -251,7 +273,7 @@ test('a questionnaire from data-questionnaire replaces the built-in one', async 
   };
   const file = env.server.add('/peel.json', JSON.stringify(custom), { 'content-type': 'application/json' });
   const { page, context, problems } = await visit(clinicPage(`<div data-consultation-form data-questionnaire="${file}"></div>
-    <script src="${env.server.url}consultation-form.js"></script>`));
+    <script src="${env.server.url}consultation-form.js" data-questionnaires="${file}"></script>`));
   await heading(page, 'Your details').waitFor();
   await page.getByLabel('Your name').fill('Jane Example');
   await continueButton(page).click();
@@ -326,8 +348,8 @@ function serveFrame(hostOrigin) {
 
 test('the iframe embed grows and shrinks with the widget, without an inner scrollbar, and scrolls its top into view', async () => {
   const frameUrl = serveFrame(site.origin);
-  const url = clinicPage(`<p>Book below.</p><iframe id="cw" data-consultation-frame src="${frameUrl}" title="Consultation form"></iframe>
-    <script src="${env.server.url}consultation-frame.js"></script>`);
+  // The README's snippet: the helper script checked by its digest.
+  const url = clinicPage(`<p>Book below.</p>${readmeIframeSnippet(frameUrl)}`);
   const { page, context, problems, errors } = await visit(url, { height: 700 });
   const frame = page.frameLocator('#cw');
   await heading(frame, 'About you').waitFor();
@@ -414,4 +436,26 @@ test('the iframe host ignores messages from a stranger, even from inside the fra
   assert.deepEqual(await page.evaluate(() => window.heard), [], 'no forged event');
   await context.close();
   await stranger.close();
+});
+
+test('the iframe demo and its frame page load every script, and the frame its stylesheet, by digest', async () => {
+  for (const name of ['iframe-demo.html', 'frame.html']) {
+    const tags = env.server.read(name).match(/<script\b[^>]*>|<link\b[^>]*frame\.css[^>]*>/g);
+    assert.ok(tags.length >= (name === 'frame.html' ? 3 : 1), `${name}: ${tags}`);
+    for (const tag of tags) assert.match(tag, /\bintegrity="sha384-[A-Za-z0-9+/=]+"/, `${name}: ${tag}`);
+  }
+  // Served as built (not the frame pages other tests set up), the digests match: the helper
+  // greets the frame, whose widget starts with the clinic's email listed on its loader.
+  const demo = await serveDirectory(path.join(ROOT, 'dist'));
+  demo.add('/favicon.ico', '', { 'content-type': 'image/x-icon' });
+  const { page, context, problems, errors } = await visit(`${demo.url}iframe-demo.html`);
+  await heading(page.frameLocator('iframe'), 'About you').waitFor();
+  await page.locator('iframe[data-consultation-frame-ready]').waitFor();
+  // The frame hears its widget's events too (the init script runs in every frame).
+  const frame = page.frames().find((f) => f.url().endsWith('/frame.html'));
+  await frame.waitForFunction(() => window.heard.length > 0);
+  assert.deepEqual(await frame.evaluate(() => window.heard.map((e) => e.name)), ['ready']);
+  assert.deepEqual([problems, errors], [[], []]);
+  await context.close();
+  await demo.close();
 });

@@ -16,21 +16,31 @@ const TYPES = {
 const escape = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /** The demo page with the widget's element given exactly these data- attributes. Its embed
- *  script allows the endpoint's origin (`data-endpoints`), as the clinic's own page would,
- *  unless `endpoints` says otherwise (`null`: no data-endpoints at all). */
-export function withSettings(indexHtml, attributes, { endpoints } = {}) {
+ *  script allows what the widget names, as the clinic's own page would: the endpoint's origin
+ *  (`data-endpoints`), the clinic's email (`data-clinic-emails`) and the questionnaire
+ *  (`data-questionnaires`), unless `endpoints`, `clinicEmails` or `questionnaires` says
+ *  otherwise (`null`: no such list at all). */
+export function withSettings(indexHtml, attributes, { endpoints, clinicEmails, questionnaires } = {}) {
   const attrs = Object.entries(attributes).map(([k, v]) => ` ${k}="${escape(v)}"`).join('');
   const mount = /<div\b[^>]*\bdata-consultation-form\b[^>]*>/;
   if (!mount.test(indexHtml)) throw new Error('index.html has no data-consultation-form element');
-  let allowed = endpoints;
-  if (allowed === undefined && attributes['data-endpoint']) {
-    try { allowed = new URL(attributes['data-endpoint']).origin; } catch { allowed = null; }
+  let allowedEndpoints = endpoints;
+  if (allowedEndpoints === undefined && attributes['data-endpoint']) {
+    try { allowedEndpoints = new URL(attributes['data-endpoint']).origin; } catch { allowedEndpoints = null; }
   }
+  const lists = [
+    ['data-endpoints', allowedEndpoints],
+    ['data-clinic-emails', clinicEmails === undefined ? attributes['data-clinic-email'] : clinicEmails],
+    ['data-questionnaires', questionnaires === undefined ? attributes['data-questionnaire'] : questionnaires],
+  ].filter(([, value]) => value);
   const loader = /<script\b([^>]*)\bsrc="?consultation-form\.js"?/;
   if (!loader.test(indexHtml)) throw new Error('index.html does not load consultation-form.js');
   const html = indexHtml.replace(mount, `<div data-consultation-form${attrs}>`);
-  return allowed
-    ? html.replace(loader, (_, before) => `<script data-endpoints="${escape(allowed)}" ${before.trim()} src="consultation-form.js"`)
+  // Put first, these win over the same attribute already on the page's script (the HTML
+  // parser keeps an attribute's first value).
+  const pinned = lists.map(([name, value]) => `${name}="${escape(value)}" `).join('');
+  return pinned
+    ? html.replace(loader, (_, before) => `<script ${pinned}${before.trim()} src="consultation-form.js"`)
     : html;
 }
 
