@@ -4,6 +4,7 @@
 //! `export` prints what is stored; `migrate-to` moves a clinic from SQLite to PostgreSQL.
 
 mod auth;
+mod challenge;
 mod cli;
 mod client;
 mod csv;
@@ -16,6 +17,7 @@ mod inbox;
 mod mail;
 mod outbox;
 mod questionnaires;
+mod rate;
 mod staff;
 mod store;
 mod view;
@@ -47,7 +49,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve(args) => serve(args).await,
+            Command::Serve(args) => serve(*args).await,
             Command::Export(args) => export::run(args).await,
             Command::Staff(command) => staff::run(command).await,
             Command::MigrateTo(args) => {
@@ -196,6 +198,8 @@ async fn serve(args: Serve) -> Result<(), String> {
         recipients: Arc::new(args.notify.clone()),
         wake,
         proxies,
+        limiter: rate::Limiter::new(args.intake_rate),
+        proof: challenge::Issuer::open(&store, args.proof_of_work).await?,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
