@@ -1,7 +1,7 @@
 //! The proof of work a clinic's receiver may ask (receiver/src/challenge.rs, as ALTCHA does it):
 //! the number, at most `maxnumber`, whose SHA-256 with the salt is the challenge. The view
 //! hashes with the browser's WebCrypto (`crypto.subtle.digest`) between the visitor's
-//! keystrokes: measured against the sha2 crate in the wasm (docs/size-notes.md), 747 bytes gzip
+//! keystrokes: measured against the sha2 crate in the wasm (docs/size-notes.md), 769 bytes gzip
 //! less for every visitor. Reading the challenge and writing the `Altcha` header are here,
 //! pure and tested natively.
 
