@@ -160,6 +160,38 @@ pub struct Serve {
     /// itself in CONSULTATION_TOTP_KEY. Without either, two-factor sign-in cannot be set up.
     #[arg(long, env = "CONSULTATION_TOTP_KEY_FILE")]
     pub totp_key_file: Option<PathBuf>,
+    /// Submissions taken from one client address (IPv6: its /64), such as 10/minute or
+    /// 100/hour, with bursts up to the count; more are answered 429 with Retry-After. Counted
+    /// by each receiver in memory. `off`: no limit.
+    #[arg(
+        long = "intake-rate",
+        env = "CONSULTATION_INTAKE_RATE",
+        default_value = "10/minute"
+    )]
+    pub intake_rate: crate::rate::Rate,
+    /// The proof of work asked of each submission (GET /submissions/challenge): the largest
+    /// secret number, about half of which the widget hashes while the visitor types; `off`:
+    /// none asked, and none missing marks a submission as likely spam.
+    #[arg(
+        long = "proof-of-work",
+        env = "CONSULTATION_PROOF_OF_WORK",
+        default_value = "50000",
+        value_parser = parse_work
+    )]
+    pub proof_of_work: u64,
+}
+
+/// A `--proof-of-work`: a number from 1,000 to 10,000,000, or `off` (0).
+fn parse_work(text: &str) -> Result<u64, String> {
+    if text.trim().eq_ignore_ascii_case("off") {
+        return Ok(0);
+    }
+    match text.trim().parse::<u64>() {
+        Ok(n) if (1_000..=10_000_000).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{text:?}: give a number from 1000 to 10000000, or off"
+        )),
+    }
 }
 
 #[derive(clap::Args, Debug)]

@@ -1,7 +1,8 @@
-//! The HTTP edge: routes (`POST /submissions`, `GET /healthz`), the layers every request
-//! passes (body limits, CORS for the configured origins, a timeout, request logs without
-//! bodies), and the intake handler, which re-checks with the core, applies the idempotency
-//! rules and answers 2xx only after the commit.
+//! The HTTP edge: routes (`POST /submissions`, `GET /submissions/challenge`, `GET /healthz`),
+//! the layers every request passes (body limits, CORS for the configured origins, a timeout,
+//! request logs without bodies), and the intake handler, which holds each client address to
+//! the rate limit, re-checks with the core, marks a submission without a valid proof of work
+//! as likely spam, applies the idempotency rules and answers 2xx only after the commit.
 
 use crate::error::{json_body, ApiError};
 use crate::idempotency::{fingerprint, Claim, InFlight, SubmissionId};
@@ -9,14 +10,15 @@ use crate::outbox::now_ms;
 use crate::questionnaires::Questionnaires;
 use crate::store::{NewSubmission, Store, Stored};
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use consultation_widget::core::intake::recheck;
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::Notify;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -43,20 +45,28 @@ pub struct App {
     pub wake: Arc<Notify>,
     /// `--trusted-proxy`: who the client is behind a reverse proxy (crate::client).
     pub proxies: Arc<crate::client::TrustedProxies>,
+    /// `--intake-rate`: submissions per client address.
+    pub limiter: crate::rate::Limiter,
+    /// `--proof-of-work`: the challenges handed out and checked.
+    pub proof: crate::challenge::Issuer,
 }
 
 pub fn router(app: App, origins: Vec<HeaderValue>, inbox: crate::inbox::Inbox) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::POST])
+        .allow_methods([Method::POST, Method::GET])
         .allow_headers([
             header::CONTENT_TYPE,
             header::ACCEPT,
             HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("altcha"),
         ])
+        // So the widget can read how long a 429 asks it to wait.
+        .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(600));
     let routes = Router::new()
         .route("/submissions", post(submit))
+        .route("/submissions/challenge", get(challenge))
         .route("/healthz", get(healthz));
     #[cfg(feature = "panic-test")]
     let routes = routes.route("/__panic-test", post(crate::panics::on_demand));
@@ -116,8 +126,48 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
-async fn submit(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
-    match intake(&app, &headers, body).await {
+fn now_s() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// A fresh proof-of-work puzzle; 404 when `--proof-of-work off`, which the widget reads as
+/// "none asked", as from any endpoint without this route.
+async fn challenge(State(app): State<App>) -> Response {
+    if app.proof.maxnumber == 0 {
+        return not_found().await;
+    }
+    let body = serde_json::to_string(&app.proof.issue(now_s())).unwrap_or_default();
+    (
+        StatusCode::OK,
+        // Each is for one submission: never from a cache.
+        [(header::CACHE_CONTROL, "no-store")],
+        json_body(body),
+    )
+        .into_response()
+}
+
+/// 429 with `Retry-After` in whole seconds, rounded up.
+fn too_many(wait: Duration) -> Response {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let body = r#"{"errors":[{"code":"rate-limited","message":"Too many submissions from this address just now: try again shortly"}]}"#;
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, secs.max(1).to_string())],
+        json_body(body.into()),
+    )
+        .into_response()
+}
+
+async fn submit(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let client = app.proxies.client(peer.ip(), &headers);
+    match intake(&app, client, &headers, body).await {
         Ok(response) => response,
         Err(e) => {
             // The kind only: a rejection's words can quote what was typed.
@@ -127,7 +177,12 @@ async fn submit(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Resp
     }
 }
 
-async fn intake(app: &App, headers: &HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+async fn intake(
+    app: &App,
+    client: std::net::IpAddr,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     if !is_json(headers) {
         return Err(ApiError::UnsupportedMediaType);
     }
@@ -136,6 +191,22 @@ async fn intake(app: &App, headers: &HeaderMap, body: Bytes) -> Result<Response,
         .and_then(|v| v.to_str().ok())
         .and_then(SubmissionId::parse)
         .ok_or(ApiError::MissingKey)?;
+    // Over the limit, a submission already stored still gets its stored answer: the widget's
+    // retry of a send whose answer was lost must never be refused.
+    if let Err(wait) = app
+        .limiter
+        .take(&crate::client::throttle_key(client), Instant::now())
+    {
+        if !app
+            .store
+            .has_submission(key.as_str())
+            .await
+            .map_err(ApiError::Internal)?
+        {
+            tracing::info!(outcome = "rate-limited", "submission refused");
+            return Ok(too_many(wait));
+        }
+    }
     let text = std::str::from_utf8(&body).map_err(|_| ApiError::NotText)?;
     let sha = fingerprint(text);
     // In flight first: a duplicate learns it at once, before any work.
@@ -144,10 +215,22 @@ async fn intake(app: &App, headers: &HeaderMap, body: Bytes) -> Result<Response,
         Claim::InFlight => return Err(ApiError::InFlight),
         Claim::OtherBody => return Err(ApiError::KeyReused),
     };
-    let checked = app
+    let mut checked = app
         .questionnaires
         .with(|all| recheck(text, all))
         .map_err(ApiError::Rejected)?;
+    if own_key_mismatch(&checked.submission.submission_id, &key) {
+        return Err(ApiError::KeyMismatch);
+    }
+    if checked.differed.contains(&"message") && sent_message_too_long(text, &checked) {
+        tracing::info!(outcome = "message-too-long", "submission refused");
+        return Ok(message_too_long());
+    }
+    if let Some(reason) = proof_of_work(app, headers, &key).await? {
+        // The receiver's own mark, beside the widget's: in the summary's `spam`, so the list,
+        // the page, the plain-text summary and the exports all show it, with the reason.
+        checked.submission.spam.push(reason.to_owned());
+    }
     let own = &checked.submission;
     let (visitor_name, visitor_email, likely_spam) = app.questionnaires.with(|all| {
         let q = all
@@ -155,9 +238,6 @@ async fn intake(app: &App, headers: &HeaderMap, body: Bytes) -> Result<Response,
             .find(|q| q.id == own.questionnaire.id && q.version == own.questionnaire.version);
         crate::view::describe(own, q)
     });
-    if own.submission_id != key.as_str() {
-        return Err(ApiError::KeyMismatch);
-    }
     let received = SystemTime::now();
     let response_body = serde_json::json!({
         "ok": true,
@@ -213,6 +293,53 @@ async fn intake(app: &App, headers: &HeaderMap, body: Bytes) -> Result<Response,
         // Another receiver on the same database holds this key right now.
         Stored::InFlight => Err(ApiError::InFlight),
     }
+}
+
+/// The browser's `message` is never used (the receiver writes its own from the answers), but
+/// it is stored as sent: one far longer than the core's own for these answers (each typed
+/// answer already held to its question's length) is padding, not a widget's summary. Twice
+/// the core's own and a kilobyte leaves room for another widget version's wording.
+fn sent_message_too_long(body: &str, checked: &consultation_widget::core::intake::Checked) -> bool {
+    let own = checked.submission.message.chars().count();
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|doc| doc.get("message")?.as_str().map(|m| m.chars().count()))
+        .is_some_and(|sent| sent > own * 2 + 1024)
+}
+
+/// 422 in the Formspree shape, as the core's other form-level refusals.
+fn message_too_long() -> Response {
+    let body = r#"{"errors":[{"code":"message-too-long","message":"The message is far longer than a summary of these answers"}]}"#;
+    (StatusCode::UNPROCESSABLE_ENTITY, json_body(body.into())).into_response()
+}
+
+fn own_key_mismatch(id: &str, key: &SubmissionId) -> bool {
+    id != key.as_str()
+}
+
+/// Why this submission's proof of work does not count (None: it does, or none is asked).
+/// Spent here, once: a second submission with the same solution is marked; this submission's
+/// own retries are not, and a replay is answered from the store whatever it carries.
+async fn proof_of_work(
+    app: &App,
+    headers: &HeaderMap,
+    key: &SubmissionId,
+) -> Result<Option<&'static str>, ApiError> {
+    if app.proof.maxnumber == 0 {
+        return Ok(None);
+    }
+    let header = headers.get("altcha").and_then(|v| v.to_str().ok());
+    let (solution, expires) = match app.proof.check(header, now_s()) {
+        Ok(valid) => valid,
+        Err(reason) => return Ok(Some(reason)),
+    };
+    let expires_ms = i64::try_from(expires.saturating_mul(1000)).unwrap_or(i64::MAX);
+    let spent = app
+        .store
+        .spend_challenge(&solution.challenge, key.as_str(), expires_ms, now_ms())
+        .await
+        .map_err(ApiError::Internal)?;
+    Ok((!spent).then_some(crate::challenge::REUSED))
 }
 
 fn created(body: String) -> Response {

@@ -4,6 +4,7 @@
 //! `export` prints what is stored; `migrate-to` moves a clinic from SQLite to PostgreSQL.
 
 mod auth;
+mod challenge;
 mod cli;
 mod client;
 mod csv;
@@ -17,6 +18,7 @@ mod mail;
 mod outbox;
 mod panics;
 mod questionnaires;
+mod rate;
 mod staff;
 mod store;
 mod view;
@@ -210,6 +212,8 @@ async fn serve(args: Serve) -> Result<(), String> {
         recipients: Arc::new(args.notify.clone()),
         wake,
         proxies,
+        limiter: rate::Limiter::new(args.intake_rate),
+        proof: challenge::Issuer::open(&store, args.proof_of_work).await?,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

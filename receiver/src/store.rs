@@ -45,6 +45,7 @@ macro_rules! on_read {
     };
 }
 
+pub mod challenge;
 pub mod inbox;
 pub mod migrate;
 

@@ -149,4 +149,24 @@ mod tests {
         );
         assert!(!Failure::Refused(403).retryable());
     }
+
+    /// The receiver's rate limit (429) asks for patience, not a fault report; the answers are
+    /// kept either way.
+    #[test]
+    fn too_many_is_try_again_shortly() {
+        use crate::core::messages::failure;
+        let busy = failure(classify_failure(429), "Glow Clinic");
+        assert!(busy.contains("try again shortly"), "{busy}");
+        assert!(busy.contains("saved on this device"), "{busy}");
+        let fault = failure(classify_failure(500), "Glow Clinic");
+        assert!(!fault.contains("try again shortly"), "{fault}");
+        assert!(Failure::Server(429).retryable());
+    }
+
+    fn classify_failure(status: u16) -> Failure {
+        match classify(status, "") {
+            Outcome::Failed(f) => f,
+            other => panic!("{status}: {other:?}"),
+        }
+    }
 }

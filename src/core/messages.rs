@@ -39,6 +39,8 @@ pub fn failure(failure: Failure, clinic: &str) -> String {
             "We could not reach {clinic}. Check your internet connection, then select Retry. {kept} We will also try again when you are back online."
         ),
         Failure::Timeout => format!("{clinic} took too long to answer. Select Retry to send your answers again. {kept}"),
+        // 429: the clinic's server takes only so many at once from one address.
+        Failure::Server(429) => format!("{clinic} is receiving a lot just now. Please try again shortly: select Retry in a minute. {kept}"),
         Failure::Server(_) => format!("Something went wrong at {clinic}'s end. Select Retry to send your answers again. {kept}"),
         Failure::Refused(_) => format!(
             "{clinic} could not accept your answers. Copy or download them below and contact {clinic} directly. {kept}"

@@ -14,6 +14,7 @@ pub mod intake;
 pub mod mailto;
 pub mod messages;
 pub mod pairs;
+pub mod proof;
 pub mod questionnaire;
 pub mod reading;
 pub mod review;

@@ -10,6 +10,7 @@ mod notice;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod prerender;
 mod progress;
+mod proof;
 mod review;
 mod storage;
 mod takeover;

@@ -17,14 +17,23 @@ use web_sys::{
     Response,
 };
 
-/// Sends a submission; a missing or late answer is a failure the visitor can retry.
-pub async fn send(endpoint: &str, body: &str, submission_id: &str) -> Outcome {
+/// Sends a submission, with its proof of work where there is one (`super::proof`); a missing
+/// or late answer is a failure the visitor can retry.
+pub async fn send(
+    endpoint: &str,
+    body: &str,
+    submission_id: &str,
+    altcha: Option<&str>,
+) -> Outcome {
     let init = RequestInit::new();
     let headers = Headers::new().ok();
     if let Some(h) = &headers {
         let _ = h.set("Content-Type", "application/json");
         let _ = h.set("Accept", "application/json");
         let _ = h.set("Idempotency-Key", submission_id);
+        if let Some(altcha) = altcha {
+            let _ = h.set("Altcha", altcha);
+        }
         init.set_headers(h);
     }
     init.set_method("POST");
@@ -32,6 +41,19 @@ pub async fn send(endpoint: &str, body: &str, submission_id: &str) -> Outcome {
     match fetch(endpoint, &init).await {
         Ok((status, text)) => classify(status, &text),
         Err(failure) => Outcome::Failed(failure),
+    }
+}
+
+/// The endpoint's proof-of-work challenge (`{endpoint}/challenge`, as the clinic's receiver
+/// serves it), or `None` where it offers none: a 404, no answer, or an endpoint with a query
+/// (a form backend of another kind).
+pub async fn challenge(endpoint: &str) -> Option<String> {
+    if endpoint.contains('?') {
+        return None;
+    }
+    match fetch(&format!("{endpoint}/challenge"), &RequestInit::new()).await {
+        Ok((200, text)) => Some(text),
+        _ => None,
     }
 }
 

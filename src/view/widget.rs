@@ -67,6 +67,8 @@ pub fn Widget(props: &WidgetProps) -> Html {
     });
     let root = use_node_ref();
     let flow = &state.flow;
+    // Solved in the background while the visitor types; one per widget.
+    let proof = (*use_memo((), |_| super::proof::Proof::default())).clone();
 
     {
         // After each action, once it is drawn: save the draft, move focus and send if the action
@@ -77,11 +79,15 @@ pub fn Widget(props: &WidgetProps) -> Html {
         let store = store.clone();
         let host = props.host.clone();
         let carried = props.carried.clone();
+        let proof = proof.clone();
         use_effect_with(state.revision, move |_| {
             let (flow, effects) = (&state.flow, &state.effects);
             // The host page hears the widget is ready once drawn, then what each action did.
             if state.revision == 0 {
                 host::emit(&host, &flow.ready());
+                if let Some(endpoint) = &flow.config.endpoint {
+                    proof.prepare(endpoint);
+                }
                 // Taking over the step drawn ahead of the wasm: the embed script, hearing `ready`,
                 // has put focus back; a Continue pressed meanwhile is carried out now.
                 if carried.is_some_and(|c| c.continue_pressed) {
@@ -131,9 +137,12 @@ pub fn Widget(props: &WidgetProps) -> Html {
                     flow.pending_summary().cloned(),
                 ) {
                     let dispatch = state.dispatcher();
+                    let proof = proof.clone();
                     wasm_bindgen_futures::spawn_local(async move {
+                        let id = &summary.submission_id;
+                        let altcha = proof.for_send(&endpoint, id).await;
                         let outcome =
-                            transport::send(&endpoint, &summary.json(), &summary.submission_id)
+                            transport::send(&endpoint, &summary.json(), id, altcha.as_deref())
                                 .await;
                         dispatch.dispatch(Action::Delivery(outcome));
                     });

@@ -20,8 +20,12 @@ import { sizes } from '../../bench/sizes.mjs';
 import { DIST } from './support/browser.mjs';
 
 const MEASURED = 142_272; // bytes gzip, 2026-12-02, before issue 15 (docs/size-notes.md)
-const ISSUE_19 = 1_203; // bytes gzip: what issue 19's pinning added, measured
-const BUDGET = MEASURED + 3 * 1024 + ISSUE_19;
+// Issue 19, item 6: the proof of work (core::proof, view/proof.rs: the challenge read with
+// serde, the Altcha header, WebCrypto's digest) measured 4,581 bytes gzip more (144,236 before,
+// 148,817 after, 2026-12-07): the guard rises by exactly that.
+const PROOF_OF_WORK = 4_581;
+const ISSUE_19_PINNING = 1_203; // bytes gzip: what issue 19's pinning (item 1) added, measured
+const BUDGET = MEASURED + 3 * 1024 + ISSUE_19_PINNING + PROOF_OF_WORK;
 
 test('the first load stays within its gzip budget', () => {
   const { loaded, firstLoad } = sizes(DIST);

@@ -53,8 +53,10 @@ async function until(what, check) {
 
 const exited = (child) => new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
 
-/** `origins`: the pages' origins the receiver allows (--allow-origin). */
-export async function startReceiver({ origins = [] } = {}) {
+/** `origins`: the pages' origins the receiver allows (--allow-origin); `args`: more flags.
+ *  The proof of work is on, as by default (the widget solves it); the rate limit is off unless
+ *  `args` set one, since these tests send many submissions from one address. */
+export async function startReceiver({ origins = [], args = [] } = {}) {
   const bin = receiverBinary();
   const [port, upstreamPort] = [await freePort(), await freePort()];
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'receiver-'));
@@ -66,9 +68,9 @@ export async function startReceiver({ origins = [] } = {}) {
     endpoint: `${url}/submissions`,
     async start() {
       const real = spawn(bin, ['serve', '--listen', `127.0.0.1:${upstreamPort}`, '--database', database,
-        ...origins.flatMap((o) => ['--allow-origin', o])], {
+        ...origins.flatMap((o) => ['--allow-origin', o]), ...args], {
         stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...process.env, RUST_LOG: 'error', CONSULTATION_LOG_FORMAT: 'text' },
+        env: { ...process.env, RUST_LOG: 'error', CONSULTATION_LOG_FORMAT: 'text', CONSULTATION_INTAKE_RATE: 'off' },
       });
       const proxy = spawn(process.execPath, [PROXY, '--port', String(port), '--upstream', upstream], {
         stdio: ['ignore', 'inherit', 'inherit'],
@@ -97,6 +99,11 @@ export async function startReceiver({ origins = [] } = {}) {
     },
     /** The receiver's own staff summaries, rebuilt from the answers it re-checked:
      *  `consultation-receiver export --format text`. */
+    /** The CSV list as staff export it: `consultation-receiver export --format csv`. */
+    async storedCsv() {
+      const { stdout } = await promisify(execFile)(bin, ['export', '--database', database, '--format', 'csv']);
+      return stdout;
+    },
     async storedText() {
       const { stdout } = await promisify(execFile)(bin, ['export', '--database', database, '--format', 'text']);
       return stdout;
