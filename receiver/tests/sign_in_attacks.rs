@@ -323,15 +323,11 @@ async fn the_audit_log_has_its_own_retention_and_stays_append_only(engine: Engin
     r.kill9();
     // Two entries written long ago (inserting is what the log allows): 201 and 199 days old.
     for (entry, days, target) in [(900_001, 201, "too old"), (900_002, 199, "kept")] {
-        let columns = if r.engine() == Engine::Sqlite {
-            format!("entry, ")
+        // SQLite numbers entries by the application; PostgreSQL by its identity column.
+        let (columns, value) = if r.engine() == Engine::Sqlite {
+            ("entry, ".to_owned(), format!("{entry}, "))
         } else {
-            String::new()
-        };
-        let value = if r.engine() == Engine::Sqlite {
-            format!("{entry}, ")
-        } else {
-            String::new()
+            (String::new(), String::new())
         };
         r.execute(&format!(
             "INSERT INTO audit_log ({columns}at, at_ms, actor, action, target, address)
