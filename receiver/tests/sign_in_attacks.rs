@@ -22,15 +22,7 @@ on_both_engines!(
 /// One visitor of the sign-in page: its cookie and token, then one post, optionally through a
 /// proxy that names the client in `X-Forwarded-For`.
 async fn attempt(url: &str, email: &str, password: &str, forwarded: Option<&str>) -> (u16, String) {
-    let mut w = Web {
-        url: url.to_owned(),
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-        cookies: vec![],
-        last_set_cookie: vec![],
-    };
+    let mut w = Web::at(url);
     let csrf = csrf_of(&w.get("/inbox/sign-in").await.body);
     let mut req = w
         .client
