@@ -90,6 +90,7 @@ async fn parallel_guesses_are_counted_before_any_password_is_checked(engine: Eng
         statuses.push(g.await.unwrap());
     }
     let checked = r.scalar(&audit_count("sign-in failed")).await;
+    println!("200 parallel guesses: {checked} passwords checked");
     assert!(
         checked <= 5,
         "{checked} of 200 parallel guesses had their password checked; the limit is 5"
