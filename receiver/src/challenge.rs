@@ -10,7 +10,6 @@
 use crate::store::Store;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
@@ -24,27 +23,9 @@ pub const INVALID: &str = "proof-of-work-invalid";
 pub const EXPIRED: &str = "proof-of-work-expired";
 pub const REUSED: &str = "proof-of-work-reused";
 
-/// The puzzle as `GET /submissions/challenge` sends it (ALTCHA's field names).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Challenge {
-    pub algorithm: String,
-    pub challenge: String,
-    pub salt: String,
-    pub maxnumber: u64,
-    pub signature: String,
-    /// Unix seconds; also inside the salt, where the signature covers it.
-    pub expires: u64,
-}
-
-/// The solution as the widget sends it, base64 JSON in the `Altcha` header.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Solution {
-    pub algorithm: String,
-    pub challenge: String,
-    pub number: u64,
-    pub salt: String,
-    pub signature: String,
-}
+/// The puzzle and its solution, ALTCHA's field names: the core's own types, which the widget
+/// reads and writes.
+pub use consultation_widget::core::proof::{attempt, Challenge, Solution};
 
 #[derive(Clone)]
 pub struct Issuer {
@@ -87,17 +68,19 @@ impl Issuer {
         let salt = format!("{}?expires={expires}", hex(&random_bytes::<12>()));
         let r = u64::from_le_bytes(random_bytes::<8>());
         let number = r % (self.maxnumber + 1);
-        let challenge = sha256_hex(&format!("{salt}{number}"));
-        let mut mac = self.mac();
-        mac.update(challenge.as_bytes());
-        Challenge {
+        let mut c = Challenge {
             algorithm: "SHA-256".into(),
-            signature: hex(&mac.finalize().into_bytes()),
-            challenge,
+            signature: String::new(),
+            challenge: String::new(),
             salt,
             maxnumber: self.maxnumber,
             expires,
-        }
+        };
+        c.challenge = sha256_hex(&attempt(&c, number));
+        let mut mac = self.mac();
+        mac.update(c.challenge.as_bytes());
+        c.signature = hex(&mac.finalize().into_bytes());
+        c
     }
 
     /// Checks an `Altcha` header (without spending it): the solution to spend and when it

@@ -10,31 +10,6 @@ use common::web::*;
 use common::*;
 use std::process::{Command, Stdio};
 
-fn now_s() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
-/// RFC 6238 TOTP (SHA-1, 6 digits, 30 s) computed here with totp-rs from the setup key shown.
-fn code(secret_grouped: &str, at: u64) -> String {
-    let secret: String = secret_grouped.split_whitespace().collect();
-    let bytes = totp_rs::Secret::Encoded(secret).to_bytes().unwrap();
-    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes)
-        .unwrap()
-        .generate(at)
-}
-
-fn text_between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let a = html
-        .find(start)
-        .unwrap_or_else(|| panic!("{start} in page"))
-        + start.len();
-    let b = html[a..].find(end).unwrap() + a;
-    &html[a..b]
-}
-
 async fn signed_in(r: &Receiver, email: &str, password: &str) -> Web {
     let mut web = Web::new(r);
     let p = web.sign_in(email, password, "").await;

@@ -12,31 +12,6 @@ use consultation_widget::core::answers::Value;
 use consultation_widget::core::intake::recheck;
 use consultation_widget::core::questionnaire::Questionnaire;
 
-fn now_s() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
-/// RFC 6238 TOTP (SHA-1, 6 digits, 30 s) computed here with totp-rs from the setup key shown.
-fn code(secret_grouped: &str, at: u64) -> String {
-    let secret: String = secret_grouped.split_whitespace().collect();
-    let bytes = totp_rs::Secret::Encoded(secret).to_bytes().unwrap();
-    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes)
-        .unwrap()
-        .generate(at)
-}
-
-fn text_between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let a = html
-        .find(start)
-        .unwrap_or_else(|| panic!("{start} in page"))
-        + start.len();
-    let b = html[a..].find(end).unwrap() + a;
-    &html[a..b]
-}
-
 async fn staff_receiver() -> (Receiver, Web, Web) {
     let r = Receiver::start(&[]).await;
     add_staff(&r, "admin@glow.example", "admin");

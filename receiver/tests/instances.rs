@@ -317,15 +317,7 @@ async fn a_staff_session_works_on_either_instance_and_the_audit_log_holds_both()
             b.url.clone()
         };
         tries.push(tokio::spawn(async move {
-            let mut w = Web {
-                url,
-                client: reqwest::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
-                    .build()
-                    .unwrap(),
-                cookies: vec![],
-                last_set_cookie: vec![],
-            };
+            let mut w = Web::at(&url);
             w.sign_in(&format!("nobody{n}@glow.example"), "wrong password!", "")
                 .await
                 .status

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 /// The most work the widget takes on (a receiver asking more is not waited for).
 pub const MAX_NUMBER: u64 = 10_000_000;
 
-/// A challenge as `GET …/challenge` sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// A challenge as `GET …/challenge` sends it (the receiver writes it with these same types).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Challenge {
     pub algorithm: String,
     pub challenge: String,
@@ -22,13 +22,14 @@ pub struct Challenge {
     pub expires: u64,
 }
 
-#[derive(Serialize)]
-struct Solution<'a> {
-    algorithm: &'a str,
-    challenge: &'a str,
-    number: u64,
-    salt: &'a str,
-    signature: &'a str,
+/// The solution, base64 JSON in the `Altcha` header (the receiver reads it with this type).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Solution {
+    pub algorithm: String,
+    pub challenge: String,
+    pub number: u64,
+    pub salt: String,
+    pub signature: String,
 }
 
 /// A challenge this widget can solve, with the hash it looks for; `None` for anything else
@@ -53,11 +54,11 @@ pub fn attempt(c: &Challenge, number: u64) -> String {
 /// The `Altcha` header's value: base64 of the solution's JSON, as ALTCHA sends its payload.
 pub fn header(c: &Challenge, number: u64) -> String {
     let json = serde_json::to_string(&Solution {
-        algorithm: &c.algorithm,
-        challenge: &c.challenge,
+        algorithm: c.algorithm.clone(),
+        challenge: c.challenge.clone(),
         number,
-        salt: &c.salt,
-        signature: &c.signature,
+        salt: c.salt.clone(),
+        signature: c.signature.clone(),
     })
     .unwrap_or_default();
     base64(json.as_bytes())

@@ -51,6 +51,33 @@ pub fn enrolment_code(stdout: &str) -> String {
         .to_owned()
 }
 
+/// Now, in Unix seconds (for TOTP codes).
+pub fn now_s() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// RFC 6238 TOTP (SHA-1, 6 digits, 30 s) computed here with totp-rs from the setup key shown.
+pub fn code(secret_grouped: &str, at: u64) -> String {
+    let secret: String = secret_grouped.split_whitespace().collect();
+    let bytes = totp_rs::Secret::Encoded(secret).to_bytes().unwrap();
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes)
+        .unwrap()
+        .generate(at)
+}
+
+/// The text of a page between two markers (panics naming the first when it is missing).
+pub fn text_between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let a = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} in page"))
+        + start.len();
+    let b = html[a..].find(end).unwrap() + a;
+    &html[a..b]
+}
+
 /// A browser of one: its own cookie, no automatic redirects.
 pub struct Web {
     pub url: String,
@@ -73,8 +100,12 @@ pub fn csrf_of(html: &str) -> String {
 
 impl Web {
     pub fn new(r: &Receiver) -> Web {
+        Web::at(&r.url)
+    }
+    /// A browser of one for the receiver at `url` (for tasks that cannot borrow the Receiver).
+    pub fn at(url: &str) -> Web {
         Web {
-            url: r.url.clone(),
+            url: url.to_owned(),
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
