@@ -1546,6 +1546,11 @@ struct StaffPage {
     error: Option<String>,
 }
 
+/// The staff page with an error above it.
+async fn staff_error(inbox: &Inbox, me: &Me, error: &str) -> Response {
+    staff_list(inbox, me, None, None, Some(error)).await
+}
+
 async fn staff_list(
     inbox: &Inbox,
     me: &Me,
@@ -1615,12 +1620,10 @@ async fn staff_add(
     Form(form): Form<AddStaff>,
 ) -> Response {
     let (Some(email), Some(role)) = (check_email(&form.email), Role::parse(&form.role)) else {
-        return staff_list(
+        return staff_error(
             &inbox,
             &me,
-            None,
-            None,
-            Some("Give an email address such as name@clinic.example, and a role."),
+            "Give an email address such as name@clinic.example, and a role.",
         )
         .await;
     };
@@ -1660,12 +1663,10 @@ async fn staff_add(
             staff_list(&inbox, &me, Some((email, password, code)), None, None).await
         }
         Ok(false) => {
-            staff_list(
+            staff_error(
                 &inbox,
                 &me,
-                None,
-                None,
-                Some("There is already an account with that email address."),
+                "There is already an account with that email address.",
             )
             .await
         }
@@ -1680,14 +1681,7 @@ async fn staff_remove(
 ) -> Response {
     let email = form.email.trim().to_lowercase();
     if email == me.email {
-        return staff_list(
-            &inbox,
-            &me,
-            None,
-            None,
-            Some("You cannot remove your own account."),
-        )
-        .await;
+        return staff_error(&inbox, &me, "You cannot remove your own account.").await;
     }
     match inbox.store.remove_staff(&email).await {
         Ok(true) => {
@@ -1697,16 +1691,7 @@ async fn staff_remove(
             Redirect::to("/inbox/staff").into_response()
         }
         // Nothing was removed, so nothing is audited as removed.
-        Ok(false) => {
-            staff_list(
-                &inbox,
-                &me,
-                None,
-                None,
-                Some("There is no account with that email address."),
-            )
-            .await
-        }
+        Ok(false) => staff_error(&inbox, &me, "There is no account with that email address.").await,
         Err(e) => internal(e),
     }
 }
@@ -1721,20 +1706,16 @@ async fn staff_reset_two_factor(
 ) -> Response {
     let email = form.email.trim().to_lowercase();
     if email == me.email {
-        return staff_list(
+        return staff_error(
             &inbox,
             &me,
-            None,
-            None,
-            Some("You cannot reset your own two-factor sign-in. Ask another admin."),
+            "You cannot reset your own two-factor sign-in. Ask another admin.",
         )
         .await;
     }
     let staff = match inbox.store.staff_by_email(&email).await {
         Ok(Some(s)) => s,
-        Ok(None) => {
-            return staff_list(&inbox, &me, None, None, Some("There is no such account.")).await
-        }
+        Ok(None) => return staff_error(&inbox, &me, "There is no such account.").await,
         Err(e) => return internal(e),
     };
     let code = auth::random_code(auth::ENROL_CODE_LEN);
@@ -1767,14 +1748,7 @@ async fn require_two_factor(
 ) -> Response {
     let on = form.required == "yes";
     if on && inbox.totp_key.is_none() {
-        return staff_list(
-            &inbox,
-            &me,
-            None,
-            None,
-            Some("Two-factor sign-in cannot be required yet: the receiver has no key to keep it safe with (--totp-key-file)."),
-        )
-        .await;
+        return staff_error(&inbox, &me, "Two-factor sign-in cannot be required yet: the receiver has no key to keep it safe with (--totp-key-file).").await;
     }
     if let Err(e) = inbox
         .store
