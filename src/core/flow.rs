@@ -6,8 +6,9 @@ use super::config::Config;
 use super::delivery::{Failure, Outcome, MAX_PAYLOAD_BYTES};
 use super::draft::{Draft, Pending, DRAFT_VERSION};
 use super::host_event::{reason, HostEvent, Place};
-use super::questionnaire::Questionnaire;
+use super::questionnaire::{Kind, Questionnaire};
 use super::spam;
+use super::suggest;
 use super::summary::Summary;
 use super::validate::{check, Problem};
 use std::rc::Rc;
@@ -75,6 +76,16 @@ pub enum Action {
         /// The browser's clock in milliseconds, for the fill time (`core::spam`).
         at_ms: u64,
     },
+    /// The visitor finished editing a typed answer (the browser's `change`): an email
+    /// address may now get a suggestion (`core::suggest`).
+    Left {
+        question: String,
+    },
+    /// The visitor chose the suggested address: it becomes the answer, and focus goes back to
+    /// the field (the suggestion's button goes away).
+    UseSuggestion {
+        question: String,
+    },
     /// The hidden field that only bots see was filled in (or emptied).
     HiddenField {
         filled: bool,
@@ -132,6 +143,9 @@ pub struct Flow {
     pub started_ms: u64,
     /// Whether the hidden field only bots see holds anything.
     pub hidden_field_filled: bool,
+    /// The typed answer the visitor last finished editing, until it is edited again: its
+    /// suggestion, if any, is shown then and not while typing.
+    pub left: Option<String>,
 }
 
 impl Flow {
@@ -149,6 +163,7 @@ impl Flow {
             copied: None,
             started_ms: 0,
             hidden_field_filled: false,
+            left: None,
         }
     }
 
@@ -164,6 +179,16 @@ impl Flow {
             Screen::Review => Place::Review { of },
             Screen::Done { sent, .. } => Place::Done { of, sent: *sent },
         }
+    }
+
+    /// The address an email answer most likely meant, once the visitor has left the field
+    /// (`core::suggest`); never an error, never blocking.
+    pub fn suggestion(&self, question: &str) -> Option<String> {
+        let q = self.questionnaire.question(question)?;
+        if q.kind != Kind::Email || self.left.as_deref() != Some(question) {
+            return None;
+        }
+        suggest::email(self.answers.get(question)?.as_text())
     }
 
     /// The event telling the host page the widget is ready, and where it starts.
@@ -376,7 +401,24 @@ impl Flow {
                     self.delivery = Delivery::Idle;
                 }
                 self.rejected.retain(|r| r.question != question);
+                if self.left.as_deref() == Some(question.as_str()) {
+                    self.left = None;
+                }
                 self.answers.set(&question, value);
+            }
+            (Action::Left { question }, Screen::Step(_)) => self.left = Some(question),
+            (Action::UseSuggestion { question }, Screen::Step(_)) => {
+                if let Some(address) = self.suggestion(&question) {
+                    let value = Value::Text(address);
+                    self.reduce(
+                        Action::Answer {
+                            question: question.clone(),
+                            value,
+                        },
+                        fx,
+                    );
+                    fx.focus = Some(Focus::Field(question));
+                }
             }
             (Action::Continue, Screen::Step(step)) => {
                 if !self.problems(step).is_empty() {
@@ -525,7 +567,6 @@ impl Flow {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::core::questionnaire::Kind;
 
     fn flow() -> Flow {
         Flow::new(
@@ -618,7 +659,13 @@ pub(crate) mod tests {
             ],
             vec![many("areas", &["face"]), many("concerns", &["acne_scars"])],
             vec![],
-            vec![],
+            // Every screening question needs an answer (issue 20): "no" to each.
+            Questionnaire::builtin().steps[3]
+                .questions
+                .iter()
+                .filter(|q| q.flag_if.is_some())
+                .map(|q| text(&q.id, "no"))
+                .collect(),
             vec![
                 tick("risks_acknowledged"),
                 tick("aftercare_acknowledged"),
@@ -756,9 +803,100 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn an_email_typo_gets_a_suggestion_once_left_never_an_error() {
+        // Issue 20: `@gmail` and `@gmial.com` are valid (WHATWG) and stay so; the visitor is
+        // offered the likely address after leaving the field, and may take it or not.
+        let mut flow = flow();
+        flow.apply(text("email", "amelia.hart@gmail"));
+        assert_eq!(flow.suggestion("email"), None, "not while typing");
+        flow.apply(Action::Left {
+            question: "email".into(),
+        });
+        assert_eq!(
+            flow.suggestion("email").as_deref(),
+            Some("amelia.hart@gmail.com")
+        );
+        assert_eq!(error_for(&flow, "email"), None);
+        // Typing again hides it until the field is left again.
+        flow.apply(text("email", "amelia.hart@gmial.com"));
+        assert_eq!(flow.suggestion("email"), None);
+        flow.apply(Action::Left {
+            question: "email".into(),
+        });
+        let fx = flow.apply(Action::UseSuggestion {
+            question: "email".into(),
+        });
+        assert_eq!(
+            flow.answers.get("email").unwrap().as_text(),
+            "amelia.hart@gmail.com"
+        );
+        assert_eq!(fx.focus, Some(Focus::Field("email".into())));
+        assert_eq!(flow.suggestion("email"), None);
+        // Not taking it never blocks: Continue checks the address as typed.
+        flow.apply(text("email", "amelia.hart@gmail"));
+        flow.apply(text("full_name", "Amelia Hart"));
+        flow.apply(tick("age_confirmed"));
+        flow.apply(Action::Continue);
+        assert_eq!(flow.screen, Screen::Step(1));
+        // Only email questions get one.
+        flow.apply(Action::Left {
+            question: "full_name".into(),
+        });
+        assert_eq!(flow.suggestion("full_name"), None);
+    }
+
+    #[test]
+    fn every_screening_question_needs_an_answer() {
+        // Issue 20: an empty Continue on "Health screening" moved on to Consent. Each Yes/No
+        // now needs an answer; a Yes still never blocks.
+        let mut flow = flow();
+        flow.screen = Screen::Step(3);
+        flow.apply(Action::Continue);
+        assert_eq!(flow.screen, Screen::Step(3));
+        let q = Rc::clone(&flow.questionnaire);
+        let screening: Vec<&str> = q.steps[3]
+            .questions
+            .iter()
+            .filter(|q| q.flag_if.is_some())
+            .map(|q| q.id.as_str())
+            .collect();
+        assert_eq!(screening.len(), 12);
+        let missing: Vec<(&str, Problem)> =
+            screening.iter().map(|id| (*id, Problem::Missing)).collect();
+        assert_eq!(ids(&flow), want(&missing));
+        for id in screening {
+            flow.apply(text(id, "yes"));
+        }
+        flow.apply(text("allergies_detail", "Latex"));
+        flow.apply(Action::Continue);
+        assert_eq!(flow.screen, Screen::Step(4));
+    }
+
+    #[test]
+    fn a_phone_answer_must_look_like_a_number() {
+        // Issue 20: "call me maybe!!" was accepted; the phone question is optional, so empty
+        // is still fine.
+        let mut flow = flow();
+        for a in minimal_answers().swap_remove(0) {
+            flow.apply(a);
+        }
+        flow.apply(text("phone", "call me maybe!!"));
+        flow.apply(Action::Continue);
+        assert_eq!(ids(&flow), want(&[("phone", Problem::Phone)]));
+        flow.apply(text("phone", "+44 1632 960001"));
+        assert!(flow.errors().is_empty());
+        flow.apply(text("phone", ""));
+        flow.apply(Action::Continue);
+        assert_eq!(flow.screen, Screen::Step(1));
+    }
+
+    #[test]
     fn hidden_questions_are_not_validated() {
         let mut flow = flow();
         flow.screen = Screen::Step(3);
+        for actions in minimal_answers().swap_remove(3) {
+            flow.apply(actions);
+        }
         flow.apply(text("allergies", "yes"));
         flow.apply(Action::Continue);
         assert_eq!(ids(&flow), want(&[("allergies_detail", Problem::Missing)]));
@@ -904,7 +1042,11 @@ pub(crate) mod tests {
             matches!(x.kind, Kind::Text | Kind::LongText | Kind::Phone)
         };
         for question in q.questions().filter(free_text) {
-            let worst = "\u{1f600}".repeat(question.max_length());
+            let mut worst = "\u{1f600}".repeat(question.max_length());
+            if question.kind == Kind::Phone {
+                // A phone answer is digits and separators (issue 20): the longest valid one.
+                worst = format!("{}1234567", "-".repeat(question.max_length() - 7));
+            }
             flow.answers.set(&question.id, Value::Text(worst));
         }
         flow.apply(submit("big"));

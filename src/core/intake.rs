@@ -370,6 +370,43 @@ mod tests {
     }
 
     #[test]
+    fn an_optional_screening_question_left_unanswered_is_flagged_whatever_the_browser_says() {
+        // Issue 20: a clinic's questionnaire may let a screening question go unanswered; the
+        // receiver's own summary then flags it, even when the browser claims no flags.
+        let q = Questionnaire::from_json(
+            r#"{"id":"short","version":"1","title":"Short","steps":[{"id":"s","title":"S","questions":[
+                {"id":"name","kind":"text","label":"Name","required":true,"autocomplete":"name"},
+                {"id":"diabetes","kind":"choice","label":"Do you have diabetes?","flag_if":"yes",
+                 "options":[{"value":"yes","label":"Yes"},{"value":"no","label":"No"}]}]}]}"#,
+        )
+        .unwrap();
+        let mut answers = crate::core::answers::Answers::default();
+        answers.set("name", Value::Text("Jane Example".into()));
+        let body = Summary::build(
+            &q,
+            &answers,
+            "Glow Clinic",
+            ID.into(),
+            "2026-11-21T10:00:00Z".into(),
+        )
+        .json();
+        let mut doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+        doc["flags"] = serde_json::json!([]);
+        doc["message"] = serde_json::json!("No screening flags");
+        let checked = recheck_against(
+            &q,
+            serde_json::from_value(doc.clone()).unwrap(),
+            &doc.to_string(),
+        )
+        .expect("accepted: the question is optional");
+        assert_eq!(checked.differed, ["flags", "message"]);
+        let flag = &checked.submission.flags[0];
+        assert_eq!(flag.label, "Screening incomplete: 1 question not answered");
+        assert!(checked.submission.message.contains("NEEDS PRACTITIONER REVIEW (1)\n- Screening incomplete: 1 question not answered\n    Do you have diabetes?\n"));
+        assert!(!checked.submission.message.contains("No screening flags"));
+    }
+
+    #[test]
     fn tampered_flags_and_message_are_replaced() {
         let body = sent(vec![("pregnant", Value::Text("yes".into()))]);
         let mut doc: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -527,6 +564,23 @@ mod tests {
                 422,
                 None,
                 &[("website", "Website address invalid")],
+            ),
+            (
+                // Issue 20: the receiver applies the widget's phone rule.
+                "phone invalid",
+                |d| set_value(d, "phone", "call me maybe!!".into()),
+                422,
+                None,
+                &[("phone", "Phone number invalid")],
+            ),
+            (
+                // Issue 20: a screening question of the built-in questionnaire left
+                // unanswered is refused, as the widget refuses it.
+                "screening skipped",
+                |d| set_value(d, "diabetes", serde_json::Value::Null),
+                422,
+                None,
+                &[("diabetes", "Required field missing")],
             ),
             (
                 "too long",

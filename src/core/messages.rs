@@ -7,15 +7,23 @@ use super::validate::Problem;
 pub const REQUIRED: &str = "Required field missing";
 pub const EMAIL: &str = "Email address invalid";
 pub const WEBSITE: &str = "Website address invalid";
+/// In the documents' style (a noun, then "invalid"), for a phone answer that is not a number.
+pub const PHONE: &str = "Phone number invalid";
 
 /// Shown in the review and the summary for a question the visitor skipped.
 pub const NOT_PROVIDED: &str = "Not provided";
+
+/// A consent as the visitor's review and the staff's summary both name it: one wording in both
+/// places, so an optional consent left unticked never reads as merely skipped (issue 20).
+pub const AGREED: &str = "Agreed";
+pub const NOT_AGREED: &str = "Not agreed";
 
 pub fn message(problem: &Problem) -> String {
     match problem {
         Problem::Missing => REQUIRED.to_owned(),
         Problem::Email => EMAIL.to_owned(),
         Problem::Website => WEBSITE.to_owned(),
+        Problem::Phone => PHONE.to_owned(),
         Problem::TooLong { max } => format!("Must be {max} characters or fewer"),
         Problem::Rejected(text) => text.clone(),
     }
@@ -68,6 +76,7 @@ mod tests {
         assert_eq!(message(&Problem::Email), documents["email"]);
         assert_eq!(message(&Problem::Website), documents["url"]);
         assert_eq!(message(&Problem::Missing), documents["required"]);
+        assert_eq!(message(&Problem::Phone), "Phone number invalid");
         assert_eq!(
             message(&Problem::TooLong { max: 5 }),
             "Must be 5 characters or fewer"

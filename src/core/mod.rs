@@ -20,5 +20,6 @@ pub mod reading;
 pub mod review;
 pub mod spam;
 pub mod strict;
+pub mod suggest;
 pub mod summary;
 pub mod validate;

@@ -2,6 +2,7 @@
 //! the structural checks a supplied one must pass before the widget will run it.
 
 use super::reading::{self, ReadError};
+use super::summary::SCREENING_INCOMPLETE;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use std::fmt;
@@ -179,6 +180,8 @@ pub enum LoadError {
     DuplicateId(String),
     BadId(String),
     NoOptions(String),
+    /// A question named like the summary's screening-incomplete flag, which staff would confuse.
+    ReservedId(String),
     UnknownCondition {
         question: String,
         refers_to: String,
@@ -210,6 +213,10 @@ impl fmt::Display for LoadError {
                 "the id \"{id}\" must be 1 to 64 letters, digits, hyphens or underscores, starting with a letter"
             ),
             LoadError::NoOptions(id) => write!(f, "the question \"{id}\" needs options to choose from"),
+            LoadError::ReservedId(id) => write!(
+                f,
+                "the id \"{id}\" is kept for the summary's own flag; choose another"
+            ),
             LoadError::UnknownCondition { question, refers_to } => write!(
                 f,
                 "the question \"{question}\" depends on \"{refers_to}\", which does not exist"
@@ -275,6 +282,9 @@ impl Questionnaire {
                 return Err(LoadError::DuplicateId(q.id.clone()));
             }
             seen.push(&q.id);
+            if q.id == SCREENING_INCOMPLETE {
+                return Err(LoadError::ReservedId(q.id.clone()));
+            }
             if matches!(q.kind, Kind::Choice | Kind::Multi) && q.options.is_empty() {
                 return Err(LoadError::NoOptions(q.id.clone()));
             }
@@ -381,6 +391,10 @@ mod tests {
             (
                 "{".into(),
                 |e| matches!(e, LoadError::Syntax(m) if m == "line 1, column 1: the document ends too early"),
+            ),
+            (
+                wrap(vec![text("screening_incomplete", "")]),
+                |e| matches!(e, LoadError::ReservedId(id) if id == "screening_incomplete"),
             ),
             (
                 wrap(vec![text("a", ""), text("a", "")]),

@@ -1,6 +1,7 @@
 //! The "Check your answers" rows: every visible question, grouped by step, as a person reads it.
 
 use super::answers::Answers;
+use super::messages::NOT_AGREED;
 use super::questionnaire::Questionnaire;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +34,10 @@ pub fn groups(questionnaire: &Questionnaire, answers: &Answers) -> Vec<ReviewGro
                 .map(|q| ReviewRow {
                     question: q.id.clone(),
                     label: q.label.clone(),
-                    value: answers.display(q),
+                    // An unticked consent is "Not agreed", as staff read it, not "Not provided".
+                    value: answers
+                        .display(q)
+                        .or_else(|| q.consent_version.as_ref().map(|_| NOT_AGREED.to_owned())),
                 })
                 .collect(),
         })
@@ -71,5 +75,12 @@ mod tests {
         assert!(!all.contains(&"allergies_detail"));
         let visible = q.questions().count() - 3;
         assert_eq!(all.len(), visible);
+        // Issue 20: an optional consent left unticked has the name staff read for it.
+        let photos = g[4].rows.iter().find(|r| r.question == "photo_consent");
+        assert_eq!(photos.unwrap().value.as_deref(), Some("Not agreed"));
+        a.set("photo_consent", Value::Checked(false));
+        let g = groups(&q, &a);
+        let photos = g[4].rows.iter().find(|r| r.question == "photo_consent");
+        assert_eq!(photos.unwrap().value.as_deref(), Some("Not agreed"));
     }
 }

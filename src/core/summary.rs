@@ -3,7 +3,7 @@
 
 use super::answers::{Answers, Value};
 use super::characters;
-use super::messages::NOT_PROVIDED;
+use super::messages::{AGREED, NOT_AGREED, NOT_PROVIDED};
 use super::questionnaire::{Kind, Questionnaire};
 use super::reading::{self, ReadError};
 use super::validate::email;
@@ -116,6 +116,36 @@ pub struct Flag {
     pub details: Vec<Item>,
 }
 
+/// The `question_id` of the flag that lists the screening questions left unanswered. Not a
+/// question id a questionnaire may use (`Questionnaire::check` refuses it).
+pub const SCREENING_INCOMPLETE: &str = "screening_incomplete";
+
+impl Flag {
+    /// "Screening incomplete: 2 questions not answered", naming each in `details` (each with
+    /// no value).
+    fn screening_incomplete(unanswered: Vec<Item>) -> Flag {
+        let n = unanswered.len();
+        Flag {
+            question_id: SCREENING_INCOMPLETE.to_owned(),
+            label: format!(
+                "Screening incomplete: {n} question{} not answered",
+                if n == 1 { "" } else { "s" }
+            ),
+            answer: String::new(),
+            details: unanswered,
+        }
+    }
+
+    /// How many screening questions went unanswered (0 for an answer's flag).
+    pub fn unanswered(&self) -> usize {
+        if self.question_id == SCREENING_INCOMPLETE {
+            self.details.len()
+        } else {
+            0
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
@@ -167,6 +197,7 @@ impl Summary {
         let mut items = Vec::new();
         let mut flags = Vec::new();
         let mut consents = Vec::new();
+        let mut unanswered = Vec::new();
         for step in &q.steps {
             for question in step.questions.iter().filter(|x| answers.is_visible(q, x)) {
                 let value = answers.get(&question.id).filter(|v| !v.is_blank()).cloned();
@@ -193,6 +224,9 @@ impl Summary {
                     .flag_if
                     .as_deref()
                     .is_some_and(|want| item.value.as_ref().is_some_and(|v| v.matches(want)));
+                if question.flag_if.is_some() && item.value.is_none() {
+                    unanswered.push(item.clone());
+                }
                 if flagged {
                     flags.push(Flag {
                         question_id: question.id.clone(),
@@ -211,6 +245,11 @@ impl Summary {
                 }
                 items.push(item);
             }
+        }
+        // A screening question left unanswered is not a "no": staff must ask it, so it is a
+        // flag of its own, first, and the summary never reads "No screening flags" (issue 20).
+        if !unanswered.is_empty() {
+            flags.insert(0, Flag::screening_incomplete(unanswered));
         }
         // The visitor is named by the question the browser would autofill with a name.
         let visitor = q
@@ -305,6 +344,14 @@ impl Summary {
         } else {
             let _ = writeln!(out, "NEEDS PRACTITIONER REVIEW ({})", self.flags.len());
             for flag in &self.flags {
+                if flag.unanswered() > 0 {
+                    // The questions staff still need to ask, one per line.
+                    let _ = writeln!(out, "- {}", clean(&flag.label));
+                    for d in &flag.details {
+                        let _ = writeln!(out, "    {}", clean(&d.label));
+                    }
+                    continue;
+                }
                 let _ = writeln!(out, "- {} {}", clean(&flag.label), clean(&flag.answer));
                 for d in &flag.details {
                     let shown = d
@@ -333,7 +380,7 @@ impl Summary {
                 {
                     Some(c) => format!(
                         "{} (text version {})",
-                        if c.given { "Agreed" } else { "Not agreed" },
+                        if c.given { AGREED } else { NOT_AGREED },
                         clean(&c.version)
                     ),
                     None => item
@@ -483,6 +530,74 @@ mod tests {
             text.contains("Before and after photos: Not agreed (text version photos-2026-11)\n")
         );
         assert_eq!(s.reference, "0F3A-9C1B");
+    }
+
+    #[test]
+    fn unanswered_screening_is_a_flag_never_no_flags() {
+        // Issue 20: a skipped screening read "No screening flags", which a practitioner can
+        // take for "screened and clear". Unanswered questions with `flag_if` are a flag of
+        // their own, first, naming each question; answered ones are flagged as before.
+        let q = Questionnaire::builtin();
+        let mut flow = Flow::new(Rc::new(q.clone()), Rc::new(Config::default()));
+        for (step, actions) in crate::core::flow::tests::minimal_answers()
+            .into_iter()
+            .enumerate()
+        {
+            for a in actions {
+                // Two screening answers given, the other ten skipped.
+                let keep = match &a {
+                    Action::Answer { question, .. } if step == 3 => {
+                        question == "diabetes" || question == "pregnant"
+                    }
+                    _ => true,
+                };
+                if keep {
+                    flow.apply(a);
+                }
+            }
+        }
+        flow.apply(Action::Answer {
+            question: "pregnant".into(),
+            value: Value::Text("yes".into()),
+        });
+        let s = Summary::build(&q, &flow.answers, "Glow Clinic", "id".into(), "t".into());
+        let text = s.text();
+        assert!(!text.contains("No screening flags"), "{text}");
+        let expected = "NEEDS PRACTITIONER REVIEW (2)\n\
+            - Screening incomplete: 10 questions not answered\n    \
+            Do you have eczema, psoriasis or rosacea in the area to be treated?\n";
+        assert!(text.contains(expected), "{text}");
+        assert!(text.contains("    Are you allergic to any topical products or numbing cream?\n- Are you pregnant or breastfeeding? Yes\n"), "{text}");
+        assert!(!text.contains("    Do you have diabetes?\n"), "{text}");
+        assert_eq!(s.flags[0].question_id, SCREENING_INCOMPLETE);
+        assert_eq!(s.flags[0].unanswered(), 10);
+        assert_eq!(s.flags[1].unanswered(), 0);
+        // The JSON names them too, so a system that reads `flags` never sees "clear".
+        let json: serde_json::Value = serde_json::from_str(&s.json()).unwrap();
+        assert_eq!(
+            json["flags"][0]["label"],
+            "Screening incomplete: 10 questions not answered"
+        );
+        assert_eq!(
+            json["flags"][0]["details"][0]["question_id"],
+            "skin_condition"
+        );
+        assert_eq!(
+            json["flags"][0]["details"][0]["value"],
+            serde_json::Value::Null
+        );
+        // One left: singular.
+        let mut answers = flow.answers.clone();
+        for q in q
+            .questions()
+            .filter(|q| q.flag_if.is_some() && q.id != "keloid")
+        {
+            if answers.get(&q.id).is_none() {
+                answers.set(&q.id, Value::Text("no".into()));
+            }
+        }
+        let s = Summary::build(&q, &answers, "Glow Clinic", "id".into(), "t".into());
+        assert!(s.text().contains("- Screening incomplete: 1 question not answered\n    Do you have keloid or raised scarring?\n"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! `messages` owns the words).
 
 pub mod email;
+pub mod phone;
 pub mod website;
 
 use super::answers::Value;
@@ -13,6 +14,7 @@ pub enum Problem {
     Missing,
     Email,
     Website,
+    Phone,
     TooLong {
         max: usize,
     },
@@ -43,6 +45,7 @@ pub fn check(question: &Question, value: Option<&Value>) -> Result<(), Problem> 
             match kind {
                 Kind::Email if !email::is_valid(&email::sanitise(text)) => Err(Problem::Email),
                 Kind::Website if website::normalise(text).is_none() => Err(Problem::Website),
+                Kind::Phone if !phone::is_valid(text) => Err(Problem::Phone),
                 _ => Ok(()),
             }
         }
@@ -110,6 +113,10 @@ mod tests {
                 Err(Problem::Missing),
             ),
             ("contact_method", text("pigeon"), Ok(())),
+            // Issue 20: a phone answer must look like a phone number; optional stays optional.
+            ("phone", None, Ok(())),
+            ("phone", text("01632 960 001"), Ok(())),
+            ("phone", text("call me maybe!!"), Err(Problem::Phone)),
             ("photo_consent", Some(Value::Checked(false)), Ok(())),
         ];
         for (id, value, want) in cases {
