@@ -14,8 +14,12 @@ pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
-    /// No answer at all: offline, DNS, refused connection, blocked by CORS.
+    /// No answer at all, and the browser is offline: the visitor's connection.
     Network,
+    /// No answer at all although the browser is online: the clinic's server is down, or does
+    /// not allow this page's origin (CORS). A browser cannot tell these apart, so the visitor
+    /// is not told to check a connection that works (issue 20).
+    Unreachable,
     /// No answer within `TIMEOUT_MS`.
     Timeout,
     /// A 5xx, or a 408 or 429: the server may accept the same submission later.

@@ -31,6 +31,11 @@ pub fn error(question: &str) -> String {
     format!("{question}.error")
 }
 
+/// Where an email question's suggestion is announced (`core::suggest`).
+pub fn suggestion(question: &str) -> String {
+    format!("{question}.suggestion")
+}
+
 /// An option's own hint: numbered for every option, the first too, so it can never be the
 /// question's hint.
 pub fn option_hint(question: &str, index: usize) -> String {
@@ -47,7 +52,7 @@ mod tests {
         let mut ids = Vec::new();
         for question in q.questions() {
             let id = &question.id;
-            ids.extend([field(id), hint(id), error(id)]);
+            ids.extend([field(id), hint(id), error(id), suggestion(id)]);
             for i in 0..question.options.len() {
                 // The first option is the field itself.
                 if i > 0 {

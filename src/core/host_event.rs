@@ -67,6 +67,7 @@ pub enum Place {
 pub fn reason(failure: Failure) -> &'static str {
     match failure {
         Failure::Network => "network",
+        Failure::Unreachable => "unreachable",
         Failure::Timeout => "timeout",
         Failure::Server(_) => "server",
         Failure::Refused(_) => "refused",

@@ -46,6 +46,9 @@ pub fn failure(failure: Failure, clinic: &str) -> String {
         Failure::Network => format!(
             "We could not reach {clinic}. Check your internet connection, then select Retry. {kept} We will also try again when you are back online."
         ),
+        Failure::Unreachable => format!(
+            "We could not get an answer from {clinic}. Select Retry in a moment. If it still does not work, please contact {clinic} directly. {kept}"
+        ),
         Failure::Timeout => format!("{clinic} took too long to answer. Select Retry to send your answers again. {kept}"),
         // 429: the clinic's server takes only so many at once from one address.
         Failure::Server(429) => format!("{clinic} is receiving a lot just now. Please try again shortly: select Retry in a minute. {kept}"),
@@ -65,6 +68,22 @@ pub fn failure(failure: Failure, clinic: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_offline_browser_is_told_to_check_its_connection() {
+        // Issue 20: a receiver that refuses the page's origin (CORS) looks, to the browser,
+        // like a lost network; online, the message must not blame the visitor's connection.
+        let offline = failure(Failure::Network, "Glow Clinic");
+        assert!(offline.contains("Check your internet connection"), "{offline}");
+        for online in [Failure::Unreachable, Failure::Timeout, Failure::Server(503)] {
+            let text = failure(online, "Glow Clinic");
+            assert!(!text.contains("internet connection"), "{text}");
+            assert!(text.contains("saved on this device"), "{text}");
+        }
+        let unreachable = failure(Failure::Unreachable, "Glow Clinic");
+        assert!(unreachable.contains("contact Glow Clinic directly"), "{unreachable}");
+        assert!(Failure::Unreachable.retryable());
+    }
 
     #[test]
     fn exact_words_from_the_documents() {

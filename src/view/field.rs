@@ -19,6 +19,8 @@ pub struct FieldProps {
     pub question: Rc<Question>,
     pub value: Option<Value>,
     pub error: Option<Problem>,
+    /// For an email question: the address it most likely meant (`Flow::suggestion`).
+    pub suggestion: Option<String>,
     pub dispatch: UseReducerDispatcher<State>,
 }
 
@@ -108,6 +110,17 @@ pub fn field(props: &FieldProps) -> Html {
                         e.target_unchecked_into::<HtmlInputElement>().value(),
                     ))
                 });
+                // Leaving an email field may bring a suggestion for a likely typo; it is
+                // worked out on `change`, not on every key, so nothing is announced mid-word.
+                let onchange = (q.kind == Kind::Email).then(|| {
+                    let dispatch = props.dispatch.clone();
+                    let question = q.id.clone();
+                    Callback::from(move |_: Event| {
+                        dispatch.dispatch(Action::Left {
+                            question: question.clone(),
+                        })
+                    })
+                });
                 // Free text follows the direction of what is typed (Arabic, Hebrew: right to
                 // left); addresses and numbers stay left to right.
                 let (kind, spellcheck, dir) = match q.kind {
@@ -120,15 +133,17 @@ pub fn field(props: &FieldProps) -> Html {
                     <input class={if has_error { "cw-input cw-input--error" } else { "cw-input" }}
                         id={id.clone()} name={id.clone()} type={kind} value={text} {maxlength}
                         autocomplete={q.autocomplete.clone()} {spellcheck} {dir}
-                        aria-describedby={describedby} aria-invalid={invalid} {oninput} />
+                        aria-describedby={describedby} aria-invalid={invalid} {oninput} {onchange} />
                 }
             };
+            let suggestion = (q.kind == Kind::Email).then(|| suggestion(props));
             html! {
                 <div key={q.id.clone()} {class}>
                     <label class="cw-label" for={id}>{label_text(q)}</label>
                     {hint}
                     {error}
                     {control}
+                    {suggestion}
                 </div>
             }
         }
@@ -213,6 +228,37 @@ pub fn field(props: &FieldProps) -> Html {
                 </div>
             }
         }
+    }
+}
+
+/// "Did you mean name@gmail.com?" in a polite live region that is always there (a region
+/// added with its text is not announced), and beside it a button to take the address. Never
+/// an error: the answer as typed is accepted too.
+fn suggestion(props: &FieldProps) -> Html {
+    let q = &props.question;
+    let text = props
+        .suggestion
+        .as_ref()
+        .map(|s| html! { <>{"Did you mean "}<strong>{s}</strong>{"?"}</> });
+    let button = props.suggestion.as_ref().map(|s| {
+        let dispatch = props.dispatch.clone();
+        let question = q.id.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            dispatch.dispatch(Action::UseSuggestion {
+                question: question.clone(),
+            })
+        });
+        html! {
+            <button type="button" class="cw-button cw-button--secondary cw-suggestion__use" {onclick}>
+                {"Use "}{s}
+            </button>
+        }
+    });
+    html! {
+        <div class="cw-suggestion">
+            <p id={dom_ids::suggestion(&q.id)} class="cw-suggestion__text" aria-live="polite">{text}</p>
+            {button}
+        </div>
     }
 }
 

@@ -89,6 +89,8 @@ async fn fetch(url: &str, init: &RequestInit) -> Result<(u16, String), Failure> 
         .await
         .map_err(|()| match signal.aborted() {
             true => Failure::Timeout,
+            // Online, yet no answer: the server, or its CORS settings, not the visitor.
+            false if gloo_utils::window().navigator().on_line() => Failure::Unreachable,
             false => Failure::Network,
         })
 }

@@ -241,6 +241,7 @@ fn step(flow: &Flow, index: usize, dispatch: &UseReducerDispatcher<State>) -> Ht
                     .iter()
                     .find(|e| e.question == question.id)
                     .map(|e| e.problem.clone()),
+                suggestion: flow.suggestion(&question.id),
                 dispatch: dispatch.clone(),
             })
         });

@@ -137,7 +137,10 @@ test('receiver down: the visitor reloads, finds every answer, and it arrives onc
   try {
     await submitButton(page).click();
     await failure(page).waitFor();
-    assert.match(await failure(page).textContent(), /could not reach Glow Clinic/);
+    // Online, so the visitor's connection is not blamed (issue 20): the browser cannot tell a
+    // server that is down from one that refuses this page's origin.
+    assert.match(await failure(page).textContent(), /could not get an answer from Glow Clinic/);
+    assert.doesNotMatch(await failure(page).textContent(), /internet connection/);
     await page.reload();
     // Back where they were: the review, every answer, and a Retry.
     await heading(page, 'Check your answers').waitFor();
@@ -154,6 +157,25 @@ test('receiver down: the visitor reloads, finds every answer, and it arrives onc
   assert.equal(more.length, 0);
   assert.equal((await receiver.requests())[stored.submission_id], 1, 'the id from before the reload');
   await context.close();
+});
+
+test('a receiver that does not allow this page\'s origin: the visitor is not told to check their connection', async () => {
+  // Issue 20: the clinic forgot --allow-origin for its page. The browser reports a CORS refusal
+  // as a network error; online, the message must not blame the visitor.
+  const refusing = await startReceiver({ origins: ['https://clinic.example'] });
+  try {
+    const { page, context } = await openWidget(env, { settings: { ...CLINIC, 'data-endpoint': refusing.endpoint } });
+    await completeSteps(page, { email: 'cors@example.com' });
+    await submitButton(page).click();
+    await failure(page).waitFor();
+    const text = await failure(page).textContent();
+    assert.match(text, /could not get an answer from Glow Clinic.*contact Glow Clinic directly/);
+    assert.doesNotMatch(text, /internet connection/);
+    assert.equal((await refusing.stored()).length, 0);
+    await context.close();
+  } finally {
+    await refusing.close();
+  }
 });
 
 test('offline, then online again: retried by itself, stored once', async () => {
