@@ -30,7 +30,7 @@ fn id(n: u64, seed: u64) -> String {
     )
 }
 
-/// A typical visitor: every required answer, two flags, some typed text.
+/// A typical visitor: every required answer, one flag with its detail, some typed text.
 fn answers() -> Answers {
     let mut a = Answers::default();
     let text = |s: &str| Value::Text(s.into());
@@ -43,7 +43,11 @@ fn answers() -> Answers {
         "goals",
         text("Smoother skin; fewer marks from old acne on both cheeks."),
     );
-    a.set("pregnant", text("no"));
+    // Every screening question needs an answer (issue 20): "no", but for the allergy.
+    let q = consultation_widget::core::questionnaire::Questionnaire::builtin();
+    for question in q.questions().filter(|q| q.flag_if.is_some()) {
+        a.set(&question.id, text("no"));
+    }
     a.set("allergies", text("yes"));
     a.set("allergies_detail", text("Lidocaine"));
     for c in [

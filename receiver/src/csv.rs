@@ -4,7 +4,7 @@
 
 use crate::store::inbox::{status_label, ListRow};
 
-pub const HEADER: [&str; 8] = [
+pub const HEADER: [&str; 9] = [
     "reference",
     "received_at",
     "name",
@@ -13,6 +13,8 @@ pub const HEADER: [&str; 8] = [
     "likely_spam",
     "status",
     "submission_id",
+    // Last, so readers of the earlier columns by position are unaffected (issue 20).
+    "screening_unanswered",
 ];
 
 pub fn cell(text: &str) -> String {
@@ -41,6 +43,7 @@ pub fn write(rows: &[ListRow]) -> String {
                 cell(if r.likely_spam { "yes" } else { "no" }),
                 cell(status_label(&r.status)),
                 cell(&r.submission_id),
+                cell(&r.screening_unanswered.to_string()),
             ],
             &mut out,
         );

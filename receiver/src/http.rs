@@ -258,6 +258,11 @@ async fn intake(
         summary_json: own.json(),
         summary_text: own.text(),
         flags_count: i64::try_from(own.flags.len()).unwrap_or(i64::MAX),
+        screening_unanswered: own
+            .flags
+            .iter()
+            .map(|f| i64::try_from(f.unanswered()).unwrap_or(i64::MAX))
+            .sum(),
         flags_differed: checked.differed.contains(&"flags"),
         message_differed: checked.differed.contains(&"message"),
         differed: checked.differed.clone(),

@@ -685,6 +685,8 @@ pub struct RowView {
     pub received: String,
     pub name: String,
     pub flags: i64,
+    /// "Screening incomplete: 2 questions not answered", when any were.
+    pub incomplete: Option<String>,
     pub spam: bool,
     pub status: String,
 }
@@ -790,7 +792,9 @@ async fn list_page(
                 } else {
                     r.visitor_name
                 },
-                flags: r.flags_count,
+                // The "Screening incomplete" flag is named on its own, not counted as a flag.
+                flags: r.flags_count - i64::from(r.screening_unanswered > 0),
+                incomplete: view::incomplete(r.screening_unanswered),
                 spam: r.likely_spam,
                 status: status_label(&r.status).into(),
             })

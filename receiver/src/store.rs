@@ -166,6 +166,8 @@ pub struct NewSubmission {
     pub summary_json: String,
     pub summary_text: String,
     pub flags_count: i64,
+    /// Screening questions left unanswered (the "Screening incomplete" flag's count), or 0.
+    pub screening_unanswered: i64,
     pub flags_differed: bool,
     pub message_differed: bool,
     pub differed: Vec<&'static str>,
@@ -288,9 +290,10 @@ macro_rules! store_one {
                 "INSERT INTO submissions (submission_id, reference, questionnaire_id,
          questionnaire_version, completed_at, received_at, received_at_ms, sent_body,
          sent_sha256, summary_json, summary_text, flags_count, flags_differed,
-         message_differed, differed, visitor_name, visitor_email, likely_spam, listed)
+         message_differed, differed, visitor_name, visitor_email, likely_spam, listed,
+         screening_unanswered)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-         $18, TRUE)",
+         $18, TRUE, $19)",
             )
             .bind(&sub.submission_id)
             .bind(&sub.reference)
@@ -310,6 +313,7 @@ macro_rules! store_one {
             .bind(&sub.visitor_name)
             .bind(&sub.visitor_email)
             .bind(sub.likely_spam)
+            .bind(sub.screening_unanswered)
             .execute(&mut *$conn)
             .await?;
             for recipient in &sub.recipients {

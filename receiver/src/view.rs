@@ -59,6 +59,8 @@ pub struct FlagView {
     pub label: String,
     pub answer: String,
     pub details: Vec<Line>,
+    /// The "Screening incomplete" flag: its details are the questions still to ask.
+    pub incomplete: bool,
 }
 
 pub struct Section {
@@ -95,6 +97,7 @@ pub fn submission(s: &Summary, q: Option<&Questionnaire>) -> SubmissionView {
         .flags
         .iter()
         .map(|f| FlagView {
+            incomplete: f.unanswered() > 0,
             label: clean(&f.label),
             answer: clean(&f.answer),
             details: f
@@ -164,6 +167,14 @@ pub fn submission(s: &Summary, q: Option<&Questionnaire>) -> SubmissionView {
             })
             .collect(),
     }
+}
+
+/// The list's mark for unanswered screening questions, worded as the summary's flag.
+pub fn incomplete(unanswered: i64) -> Option<String> {
+    (unanswered > 0).then(|| {
+        let s = if unanswered == 1 { "" } else { "s" };
+        format!("Screening incomplete: {unanswered} question{s} not answered")
+    })
 }
 
 /// "2026-12-02 06:42 UTC" from an RFC 3339 UTC time.

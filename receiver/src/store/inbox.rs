@@ -100,7 +100,9 @@ pub struct ListRow {
     pub received_at: String,
     pub visitor_name: String,
     pub visitor_email: String,
+    /// Every flag, the "Screening incomplete" one included.
     pub flags_count: i64,
+    pub screening_unanswered: i64,
     pub likely_spam: bool,
     pub status: String,
 }
@@ -151,7 +153,7 @@ fn like_pattern(search: &str) -> String {
 }
 
 const LIST_COLUMNS: &str = "submission_id, reference, received_at, visitor_name, visitor_email, \
-                            flags_count, likely_spam, status";
+                            flags_count, screening_unanswered, likely_spam, status";
 
 macro_rules! list_row {
     ($r:expr) => {{
@@ -163,6 +165,7 @@ macro_rules! list_row {
             visitor_name: r.get("visitor_name"),
             visitor_email: r.get("visitor_email"),
             flags_count: r.get("flags_count"),
+            screening_unanswered: r.get("screening_unanswered"),
             likely_spam: r.get("likely_spam"),
             status: r.get("status"),
         }
