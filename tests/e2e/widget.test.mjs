@@ -7,7 +7,7 @@ import {
   start, openWidget, continueButton, group, description, tabTo, axe,
 } from './support/browser.mjs';
 import {
-  HOSTILE, STEPS, heading, completeSteps, fillAboutYou, fillYourSkin, fillPreferences, fillHealth, fillConsent,
+  HOSTILE, SCREENING, STEPS, heading, completeSteps, fillAboutYou, fillYourSkin, fillPreferences, fillHealth, fillConsent,
 } from './support/visitor.mjs';
 
 let env;
@@ -36,8 +36,9 @@ test('a visitor completes the whole questionnaire and the downloaded JSON holds 
   // Right-to-left text keeps its own direction: the answer's direction follows what was typed.
   const rtl = review.getByText('مرحبا', { exact: false });
   assert.equal(await rtl.evaluate((el) => el.getAttribute('dir')), 'auto');
-  // The one unticked optional consent reads "Not provided".
-  assert.equal(await review.getByText('Not provided', { exact: true }).count(), 1);
+  // The one unticked optional consent reads "Not agreed", the words staff read for it (issue 20).
+  assert.equal(await review.getByText('Not agreed', { exact: true }).count(), 1);
+  assert.equal(await review.getByText('Not provided', { exact: true }).count(), 0);
 
   await page.getByRole('button', { name: 'Submit' }).click();
   await heading(page, 'Your answers are ready to send').waitFor();
@@ -203,6 +204,12 @@ test('the keyboard alone completes the form', async () => {
   await heading(page, 'Treatment preferences').waitFor();
   await pressContinue();
   await heading(page, 'Health screening').waitFor();
+  // Each screening question needs an answer (issue 20): Tab to its first radio, an arrow
+  // chooses "No".
+  for (const question of SCREENING) {
+    await tabTo(page, group(page, question).getByRole('radio', { name: 'Yes' }));
+    await kb.press('ArrowRight');
+  }
   await pressContinue();
   await heading(page, 'Consent').waitFor();
   await pressContinue();
