@@ -1,6 +1,7 @@
-//! Fuzz target: any text through the email and website validators, the submission reader and
-//! the receiver's re-check, the draft reader and the settings: never a panic, and a website
-//! is only ever http or https.
+//! Fuzz target: any text through the email, phone and website validators, the email typo
+//! suggestion, the submission reader and the receiver's re-check, the draft reader and the
+//! settings: never a panic, a website is only ever http or https, and a suggested address is
+//! valid and never questioned again.
 #![no_main]
 
 use consultation_widget::core::config::{Config, RawConfig};
@@ -8,7 +9,8 @@ use consultation_widget::core::draft::Draft;
 use consultation_widget::core::intake;
 use consultation_widget::core::questionnaire::Questionnaire;
 use consultation_widget::core::summary::Summary;
-use consultation_widget::core::validate::{email, website};
+use consultation_widget::core::suggest;
+use consultation_widget::core::validate::{email, phone, website};
 use libfuzzer_sys::fuzz_target;
 
 thread_local! {
@@ -21,6 +23,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = email::is_valid(&email::sanitise(text));
+    let _ = phone::is_valid(text);
+    // A suggestion is itself a valid address, and is never questioned again.
+    if let Some(better) = suggest::email(text) {
+        assert!(email::is_valid(&better), "{better:?}");
+        assert_eq!(suggest::email(&better), None);
+    }
     if let Some(url) = website::normalise(text) {
         assert!(url.starts_with("https://") || url.starts_with("http://"));
         assert_eq!(website::normalise(&url).as_deref(), Some(url.as_str()));
