@@ -74,14 +74,20 @@ mod tests {
         // Issue 20: a receiver that refuses the page's origin (CORS) looks, to the browser,
         // like a lost network; online, the message must not blame the visitor's connection.
         let offline = failure(Failure::Network, "Glow Clinic");
-        assert!(offline.contains("Check your internet connection"), "{offline}");
+        assert!(
+            offline.contains("Check your internet connection"),
+            "{offline}"
+        );
         for online in [Failure::Unreachable, Failure::Timeout, Failure::Server(503)] {
             let text = failure(online, "Glow Clinic");
             assert!(!text.contains("internet connection"), "{text}");
             assert!(text.contains("saved on this device"), "{text}");
         }
         let unreachable = failure(Failure::Unreachable, "Glow Clinic");
-        assert!(unreachable.contains("contact Glow Clinic directly"), "{unreachable}");
+        assert!(
+            unreachable.contains("contact Glow Clinic directly"),
+            "{unreachable}"
+        );
         assert!(Failure::Unreachable.retryable());
     }
 
