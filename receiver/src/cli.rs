@@ -179,6 +179,15 @@ pub struct Serve {
         value_parser = parse_work
     )]
     pub proof_of_work: u64,
+    /// The time zone staff pages and notification emails show times in: an IANA name such as
+    /// Europe/London (default: the system's). What is stored and exported stays UTC.
+    #[arg(
+        long = "time-zone",
+        env = "CONSULTATION_TIME_ZONE",
+        value_name = "ZONE",
+        value_parser = crate::time::Zone::parse
+    )]
+    pub time_zone: Option<crate::time::Zone>,
 }
 
 /// A `--proof-of-work`: a number from 1,000 to 10,000,000, or `off` (0).

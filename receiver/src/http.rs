@@ -1,4 +1,5 @@
-//! The HTTP edge: routes (`POST /submissions`, `GET /submissions/challenge`, `GET /healthz`),
+//! The HTTP edge: routes (`POST /submissions`, `GET /submissions/challenge`, `GET /healthz`;
+//! `GET /`, a page saying what this server is, comes with the inbox's routes),
 //! the layers every request passes (body limits, CORS for the configured origins, a timeout,
 //! request logs without bodies), and the intake handler, which holds each client address to
 //! the rate limit, re-checks with the core, marks a submission without a valid proof of work
@@ -52,6 +53,7 @@ pub struct App {
 }
 
 pub fn router(app: App, origins: Vec<HeaderValue>, inbox: crate::inbox::Inbox) -> Router {
+    let refused = crate::refused::Refused::new(origins.clone());
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::POST, Method::GET])
@@ -81,6 +83,11 @@ pub fn router(app: App, origins: Vec<HeaderValue>, inbox: crate::inbox::Inbox) -
             REQUEST_TIMEOUT,
         ))
         .layer(cors)
+        // Outside CORS, so a preflight it answers itself is seen too.
+        .layer(axum::middleware::from_fn_with_state(
+            refused,
+            crate::refused::log_refused,
+        ))
         // A handler's panic costs its own request only: 500, and the process goes on.
         .layer(CatchPanicLayer::custom(crate::panics::answer))
         // Method, path, status and time only: no headers, no query (the inbox's search holds

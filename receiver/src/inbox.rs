@@ -1,14 +1,16 @@
 //! The staff inbox under `/inbox`: server-rendered pages (askama), no JavaScript, a strict
-//! Content Security Policy. Every route but the sign-in page and the stylesheet sits behind
-//! `require_session`, a router layer, so no handler can forget the check; admin routes sit
-//! behind `require_admin` as well. Posts are checked there too: the `Origin` header must be
-//! this server's, and the form's `csrf` field the session's token.
+//! Content Security Policy. Every route but the sign-in page, the stylesheet and `GET /` (a
+//! page saying what this server is, home.rs) sits behind `require_session`, a router layer, so
+//! no handler can forget the check; admin routes sit behind `require_admin` as well. Posts are
+//! checked there too: the `Origin` header must be this server's, and the form's `csrf` field
+//! the session's token.
 
 use crate::auth::{self, Throttle};
 use crate::outbox::now_ms;
 use crate::questionnaires::Questionnaires;
 use crate::store::inbox::{status_label, Filter, Role, SessionRow, STATUSES};
 use crate::store::Store;
+use crate::time::When;
 use crate::{csv, fhir, view};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -55,6 +57,8 @@ pub struct Inbox {
     /// The key sealing TOTP secrets at rest (`--totp-key-file` or CONSULTATION_TOTP_KEY);
     /// without it two-factor sign-in cannot be set up.
     pub totp_key: Option<Arc<auth::SecretBox>>,
+    /// `--time-zone`: the zone the pages show times in.
+    pub zone: crate::time::Zone,
 }
 
 impl Inbox {
@@ -190,6 +194,7 @@ pub fn router(inbox: Inbox) -> Router {
         .merge(signed_in)
         .route("/inbox/sign-in", get(sign_in_page).post(sign_in))
         .route("/inbox/style.css", get(style))
+        .route("/", get(crate::home::page))
         .layer(middleware::from_fn_with_state(
             inbox.clone(),
             security_headers,
@@ -682,7 +687,7 @@ pub struct Opt {
 pub struct RowView {
     pub href: String,
     pub reference: String,
-    pub received: String,
+    pub received: When,
     pub name: String,
     pub flags: i64,
     /// "Screening incomplete: 2 questions not answered", when any were.
@@ -786,7 +791,7 @@ async fn list_page(
             .map(|r| RowView {
                 href: format!("/inbox/submissions/{}", r.submission_id),
                 reference: r.reference,
-                received: view::when(&r.received_at),
+                received: inbox.zone.when(&r.received_at),
                 name: if r.visitor_name.is_empty() {
                     "(no name given)".into()
                 } else {
@@ -851,7 +856,9 @@ struct SubmissionPage {
     csrf: String,
     id: String,
     reference: String,
-    received: String,
+    received: When,
+    /// When the visitor finished the form, by their browser's clock.
+    completed: When,
     status: String,
     statuses: Vec<Opt>,
     note: String,
@@ -919,7 +926,8 @@ async fn submission_page(
         csrf: me.csrf.clone(),
         id: id.clone(),
         reference: row.list.reference.clone(),
-        received: view::when(&row.list.received_at),
+        received: inbox.zone.when(&row.list.received_at),
+        completed: inbox.zone.when(&v.completed_at),
         status: status_label(&row.list.status).into(),
         statuses: STATUSES
             .iter()
@@ -1087,7 +1095,7 @@ struct DeletePage {
     id: String,
     reference: String,
     name: String,
-    received: String,
+    received: When,
 }
 
 async fn delete_page(
@@ -1106,7 +1114,7 @@ async fn delete_page(
         id,
         reference: row.list.reference,
         name: row.list.visitor_name,
-        received: view::when(&row.list.received_at),
+        received: inbox.zone.when(&row.list.received_at),
     }
     .into_response()
 }
@@ -1678,14 +1686,52 @@ async fn staff_add(
     }
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "remove_staff.html")]
+struct RemoveStaffPage {
+    nav: Option<Nav>,
+    csrf: String,
+    email: String,
+    role: &'static str,
+}
+
+#[derive(Deserialize)]
+struct RemoveStaff {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Removing an account asks first, as deleting a submission does: the staff page's button
+/// shows what will happen, and only the confirmation's own post (`confirm=yes`) removes.
 async fn staff_remove(
     State(inbox): State<Inbox>,
     Extension(me): Extension<Me>,
-    Form(form): Form<AddStaff>,
+    Form(form): Form<RemoveStaff>,
 ) -> Response {
     let email = form.email.trim().to_lowercase();
     if email == me.email {
         return staff_error(&inbox, &me, "You cannot remove your own account.").await;
+    }
+    if form.confirm != "yes" {
+        return match inbox.store.staff_by_email(&email).await {
+            Ok(Some(staff)) => RemoveStaffPage {
+                nav: nav(Some(&me)),
+                csrf: me.csrf.clone(),
+                email: staff.email,
+                role: if staff.role == Role::Admin {
+                    "An admin"
+                } else {
+                    "A staff"
+                },
+            }
+            .into_response(),
+            Ok(None) => {
+                staff_error(&inbox, &me, "There is no account with that email address.").await
+            }
+            Err(e) => internal(e),
+        };
     }
     match inbox.store.remove_staff(&email).await {
         Ok(true) => {
@@ -1777,7 +1823,7 @@ async fn require_two_factor(
 }
 
 pub struct AuditView {
-    pub at: String,
+    pub at: When,
     pub actor: String,
     pub action: String,
     pub target: String,
@@ -1785,8 +1831,8 @@ pub struct AuditView {
 }
 
 pub struct LockoutView {
-    pub started: String,
-    pub last: String,
+    pub started: When,
+    pub last: When,
     pub who: String,
     pub attempts: i64,
 }
@@ -1804,11 +1850,6 @@ fn lockout_who(key: &str) -> String {
             view::clean(key.trim_start_matches("a:"))
         )
     }
-}
-
-fn ms_when(ms: i64) -> String {
-    let t = std::time::UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0));
-    view::when(&humantime::format_rfc3339_seconds(t).to_string())
 }
 
 /// Entries on one page of the audit log.
@@ -1852,8 +1893,8 @@ async fn audit_page(
         lockouts: lockouts
             .into_iter()
             .map(|l| LockoutView {
-                started: ms_when(l.started_ms),
-                last: ms_when(l.last_ms),
+                started: inbox.zone.when_ms(l.started_ms),
+                last: inbox.zone.when_ms(l.last_ms),
                 who: lockout_who(&l.key),
                 attempts: l.attempts,
             })
@@ -1861,7 +1902,7 @@ async fn audit_page(
         entries: entries
             .into_iter()
             .map(|e| AuditView {
-                at: view::when(&e.at),
+                at: inbox.zone.when(&e.at),
                 actor: view::clean(&e.actor),
                 action: e.action,
                 target: view::clean(&e.target),

@@ -11,6 +11,7 @@ mod csv;
 mod error;
 mod export;
 mod fhir;
+mod home;
 mod http;
 mod idempotency;
 mod inbox;
@@ -19,8 +20,10 @@ mod outbox;
 mod panics;
 mod questionnaires;
 mod rate;
+mod refused;
 mod staff;
 mod store;
+mod time;
 mod view;
 
 use clap::Parser;
@@ -79,13 +82,15 @@ fn main() -> ExitCode {
 }
 
 /// Logs go to stderr (stdout is `export`'s). `RUST_LOG` sets the levels; info by default.
+/// Coloured only on a terminal: in a file or a journal the escapes are noise.
 fn init_logs(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     match format {
         LogFormat::Json => builder.json().flatten_event(true).init(),
         LogFormat::Text => builder.init(),
@@ -127,6 +132,7 @@ async fn serve(args: Serve) -> Result<(), String> {
         (None, false) => return Err("--notify needs --smtp".into()),
         (Some(_), true) => return Err("--smtp needs at least one --notify address".into()),
     };
+    let zone = args.time_zone.clone().unwrap_or_else(time::Zone::system);
     let public_url = match &args.public_url {
         Some(url) => cli::check_public_url(url)?,
         None => String::new(),
@@ -169,6 +175,7 @@ async fn serve(args: Serve) -> Result<(), String> {
                 store: store.clone(),
                 mailer,
                 public_url,
+                zone: zone.clone(),
                 wake: wake.clone(),
                 stop: stop_rx,
             }
@@ -204,6 +211,7 @@ async fn serve(args: Serve) -> Result<(), String> {
         proxies: proxies.clone(),
         dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
         totp_key,
+        zone: zone.clone(),
     };
     let app = http::App {
         store: store.clone(),
@@ -223,6 +231,7 @@ async fn serve(args: Serve) -> Result<(), String> {
         %address,
         origins = args.allow_origin.len(),
         questionnaires = app_questionnaires,
+        time_zone = zone.name(),
         "listening"
     );
     let (signalled, stopping) = watch::channel(false);

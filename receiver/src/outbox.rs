@@ -25,6 +25,8 @@ pub struct Worker {
     pub store: Store,
     pub mailer: Mailer,
     pub public_url: String,
+    /// `--time-zone`: the zone of the email's "Received" line.
+    pub zone: crate::time::Zone,
     pub wake: Arc<Notify>,
     pub stop: watch::Receiver<bool>,
 }
@@ -198,7 +200,11 @@ impl Worker {
             for n in rows {
                 let link = mail::inbox_link(&self.public_url, &n.submission_id);
                 out.push(Message {
-                    notice: mail::notice(&n.reference, &n.received_at, &link),
+                    notice: mail::notice(
+                        &n.reference,
+                        &self.zone.when(&n.received_at).shown,
+                        &link,
+                    ),
                     message_id: format!("<{}.{tag}@consultation-receiver>", n.submission_id),
                     to: to.clone(),
                     rows: vec![n],

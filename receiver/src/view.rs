@@ -4,10 +4,12 @@
 //! safe to read here (the characters that reorder or hide text dropped, as in the plain-text
 //! summary); the templates escape it for HTML.
 
+use consultation_widget::core::answers::Value;
 use consultation_widget::core::characters;
 use consultation_widget::core::messages::NOT_PROVIDED;
 use consultation_widget::core::questionnaire::{Kind, Questionnaire};
 use consultation_widget::core::summary::Summary;
+use consultation_widget::core::validate::email;
 
 /// Visitor text for a page: controls, reordering and hidden characters dropped, line
 /// separators as line breaks (shown with `white-space: pre-line`).
@@ -65,7 +67,51 @@ pub struct FlagView {
 
 pub struct Section {
     pub title: String,
-    pub lines: Vec<Line>,
+    pub lines: Vec<AnswerLine>,
+}
+
+/// An answer on the submission page; `href` a `mailto:` or `tel:` link for the visitor's email
+/// address and phone numbers, so staff reply with a click.
+pub struct AnswerLine {
+    pub label: String,
+    pub value: String,
+    pub href: Option<String>,
+}
+
+/// Everything but RFC 3986's unreserved characters and the `@` is percent-encoded in a
+/// `mailto:` address: `?`, `&`, `%` or `#` there would start or change a header (RFC 6068).
+const MAILTO: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'@');
+
+/// The link for an answer to an email or phone question: `mailto:` only for a valid address
+/// (the widget's own rule); `tel:` with the digits alone, and a leading `+` where it was typed.
+fn contact_href(kind: Option<Kind>, value: Option<&Value>) -> Option<String> {
+    let text = value.map(Value::as_text).unwrap_or_default();
+    match kind? {
+        Kind::Email => {
+            let address = email::sanitise(text);
+            email::is_valid(&address).then(|| {
+                format!(
+                    "mailto:{}",
+                    percent_encoding::utf8_percent_encode(&address, MAILTO)
+                )
+            })
+        }
+        Kind::Phone => {
+            let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+            let plus = if text.trim_start().starts_with('+') {
+                "+"
+            } else {
+                ""
+            };
+            (!digits.is_empty()).then(|| format!("tel:{plus}{digits}"))
+        }
+        _ => None,
+    }
 }
 
 pub struct ConsentView {
@@ -134,9 +180,13 @@ pub fn submission(s: &Summary, q: Option<&Questionnaire>) -> SubmissionView {
                 .iter()
                 .filter(|i| i.step_id == id)
                 .filter(|i| !s.consents.iter().any(|c| c.question_id == i.question_id))
-                .map(|i| Line {
+                .map(|i| AnswerLine {
                     label: clean(&i.label),
                     value: shown(&i.display),
+                    href: contact_href(
+                        q.and_then(|q| q.question(&i.question_id)).map(|x| x.kind),
+                        i.value.as_ref(),
+                    ),
                 })
                 .collect(),
         })
@@ -175,11 +225,4 @@ pub fn incomplete(unanswered: i64) -> Option<String> {
         let s = if unanswered == 1 { "" } else { "s" };
         format!("Screening incomplete: {unanswered} question{s} not answered")
     })
-}
-
-/// "2026-12-02 06:42 UTC" from an RFC 3339 UTC time.
-pub fn when(rfc3339: &str) -> String {
-    let t = rfc3339.trim_end_matches('Z').replacen('T', " ", 1);
-    let t = t.get(..16).unwrap_or(&t).to_owned();
-    format!("{t} UTC")
 }
