@@ -59,8 +59,12 @@ ensure_build_tools() {
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     apt_install nodejs npm
   fi
-  # npm ci only when the lockfile changed since the last install.
-  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  # npm ci only when the lockfile changed since the last install. Not in a git worktree whose
+  # node_modules is a link to another checkout's: a checkout makes package-lock.json look new,
+  # and npm ci would empty the other checkout's install under it (it did, once).
+  if [ -L node_modules ]; then
+    [ -d node_modules/.bin ] || fail "node_modules links to $(readlink node_modules), which has no packages: run npm ci there"
+  elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "Installing node packages (package-lock.json)"
     npm ci --no-audit --no-fund --loglevel=error
   fi
