@@ -73,21 +73,13 @@ frame = swap(frame, '<script src="frame.js"></script>', `<script src="frame.js" 
 frame = swap(frame, '<script src="consultation-form.js"', `<script src="consultation-form.js" integrity="${loaderIntegrity}"`, 'frame.html');
 write('frame.html', frame);
 const frameIntegrity = sri('consultation-frame.js');
-// What a clinic pastes, with this build's digests: dist/embed-snippet.html (README, "The
-// script embed") and dist/iframe-snippet.html ("The iframe embed"), and the digests alone for
-// tools.
+// What a clinic pastes, with this build's digests: dist/iframe-snippet.html ("The iframe
+// embed"), dist/embed-snippet.html (README, "The script embed", written last, as it lists the
+// build's files), and the digests alone for tools.
 write('integrity.json', `${JSON.stringify({
   'consultation-form.js': loaderIntegrity,
   'consultation-frame.js': frameIntegrity,
 }, null, 2)}\n`);
-write('embed-snippet.html', `<script src="https://forms.example.com/consultation-form.js" integrity="${loaderIntegrity}" crossorigin="anonymous"
-        data-endpoints="https://clinic.example.com"
-        data-clinic-emails="bookings@glow.example" async></script>
-<div data-consultation-form
-     data-endpoint="https://clinic.example.com/api/consultations"
-     data-clinic-name="Glow Clinic"
-     data-clinic-email="bookings@glow.example"></div>
-`);
 write('iframe-snippet.html', `<iframe data-consultation-frame src="https://forms.example.com/frame.html" title="Consultation form"></iframe>
 <script src="https://forms.example.com/consultation-frame.js" integrity="${frameIntegrity}" crossorigin="anonymous" async></script>
 `);
@@ -121,3 +113,25 @@ fs.writeFileSync(indexPath, index.replace(link, '').replace(rust, hints)
   .replace(loader, `<script$1src="consultation-form.js" integrity="${loaderIntegrity}"`));
 // Carried by the loader now: nothing loads the file itself.
 fs.rmSync(path.join(stage, css));
+
+// The script embed's snippet, with which of dist/'s files to host (README, "Files to host"):
+// the demo pages are there too, and a clinic should not have to guess. The element's text shows
+// until the loader gives it a shadow root (which hides it at once), so a box whose loader
+// never arrives (its host sends no CORS header) still says something.
+const hosted = ['consultation-form.js', glue, wasm];
+const framed = ['frame.html', 'frame.js', 'frame.css', 'consultation-frame.js'];
+const others = [...fs.readdirSync(stage), 'embed-snippet.html']
+  .filter((f) => !hosted.includes(f) && !framed.includes(f)).sort();
+write('embed-snippet.html', `<!-- Files to host (README, "Files to host"): from dist/, side by side in one folder
+       for the script embed: ${hosted.join(' ')}
+       for the iframe embed, as well: ${framed.join(' ')}
+       not these (the demo pages, and files for you and your tools): ${others.join(' ')}
+     Pages on another origin need Access-Control-Allow-Origin sent with them. Then paste: -->
+<script src="https://forms.example.com/consultation-form.js" integrity="${loaderIntegrity}" crossorigin="anonymous"
+        data-endpoints="https://clinic.example.com"
+        data-clinic-emails="bookings@glow.example" async></script>
+<div data-consultation-form
+     data-endpoint="https://clinic.example.com/api/consultations"
+     data-clinic-name="Glow Clinic"
+     data-clinic-email="bookings@glow.example">The consultation form is loading…</div>
+`);
