@@ -74,7 +74,7 @@ fi
 # clinic's page would.
 if [ "$build" = 1 ]; then
   say "Building the widget (trunk build --release --offline)"
-  trunk build --release --offline
+  release_build
 fi
 [ -s dist/index.html ] || fail "no dist/index.html: run without --no-build to build it"
 
