@@ -50,9 +50,15 @@
   }
   const integrity = FILES.integrity;
 
+  // A file that did not arrive, named for the site owner in the console. The browser does not
+  // tell a script why a load failed; by far the likeliest cause is a host on another origin
+  // sending no CORS header, so that comes first.
+  const missing = (name) => new Error(`${url(name)} did not load: its server must send Access-Control-Allow-Origin (CORS) when the page is on another origin; or the network failed, or the file does not match its integrity digest`);
   // Both downloads start now, alongside the page's own, each checked against its digest. The
   // module through a modulepreload with integrity: import() then uses that checked fetch.
-  const wasm = fetch(url(FILES.wasm), { integrity: integrity.wasm });
+  const wasm = fetch(url(FILES.wasm), { integrity: integrity.wasm }).catch(() => { throw missing(FILES.wasm); });
+  // Handled below once the glue is in: until then, no "uncaught in promise" in the console.
+  wasm.catch(() => {});
   const preload = document.createElement('link');
   preload.rel = 'modulepreload';
   preload.href = url(FILES.glue);
@@ -60,7 +66,7 @@
   preload.crossOrigin = 'anonymous';
   const checked = new Promise((done, failed) => {
     preload.onload = done;
-    preload.onerror = () => failed(new Error('the widget\'s script failed its integrity check'));
+    preload.onerror = () => failed(missing(FILES.glue));
   });
   document.head.append(preload);
   const glue = checked.then(() => import(url(FILES.glue)));
@@ -69,7 +75,14 @@
   const FIRST = FILES.first;
   const loadingText = 'Loading the consultation form…';
   const readyingText = 'Getting the form ready…';
-  const failedText = 'The consultation form could not load. Please refresh the page, or contact the clinic directly.';
+  // How to reach the clinic instead, as the widget's own crash message says it: the clinic's
+  // name, and its email only if this script lists it (a planted element names no stranger's).
+  const failedText = (host) => {
+    const clinic = (host.getAttribute('data-clinic-name') || '').trim() || 'the clinic';
+    const email = (host.getAttribute('data-clinic-email') || '').trim();
+    const listed = (allowed[1] || '').toLowerCase().split(/[\s,]+/).includes(email.toLowerCase());
+    return `The consultation form could not load. Please refresh the page, or contact ${clinic}${email && listed ? ` at ${email}.` : ' directly.'}`;
+  };
 
   // Whether a draft waits for this widget (then the wasm restores it, on whatever step it was),
   // by the key the widget keeps it under: the host's id, or the questionnaire and its place.
@@ -187,7 +200,7 @@
       mount();
     }))
     .catch((error) => {
-      console.error('Consultation form: could not load.', error);
+      console.error(`Consultation form: could not load. ${(error && error.message) || error}`);
       failed = true;
       for (const host of document.querySelectorAll('[data-consultation-form]')) {
         const root = host.shadowRoot && host.shadowRoot.querySelector('.cw-root');
@@ -195,14 +208,14 @@
         const loading = root.querySelector('.cw-loading');
         if (loading) {
           loading.setAttribute('role', 'alert');
-          loading.textContent = failedText;
+          loading.textContent = failedText(host);
         } else if (root.hasAttribute('data-prerendered')) {
           // The first step can take no more: it says so above the answers, which stay there
           // for the visitor to copy.
           const alert = document.createElement('p');
           alert.className = 'cw-loading';
           alert.setAttribute('role', 'alert');
-          alert.textContent = failedText;
+          alert.textContent = failedText(host);
           root.querySelector('.cw-readying')?.remove();
           root.querySelector('button[type=submit]')?.setAttribute('disabled', '');
           root.prepend(alert);

@@ -48,7 +48,7 @@ say "Layer 2: the widget in headless Chromium (wasm-bindgen-test)"
 cargo test --target wasm32-unknown-unknown --test browser
 
 say "Release build (trunk, offline)"
-trunk build --release --offline
+release_build
 # The same with a way to make it panic on demand, for the crash test only (never shipped).
 trunk build --release --offline --features crash-test --dist dist-crash
 
