@@ -50,7 +50,7 @@ cargo test --target wasm32-unknown-unknown --test browser
 say "Release build (trunk, offline)"
 release_build
 # The same with a way to make it panic on demand, for the crash test only (never shipped).
-trunk build --release --offline --features crash-test --dist dist-crash
+release_build --features crash-test --dist dist-crash
 
 say "Layer 3: end to end against the release build (playwright-core, axe-core)"
 node --test --test-reporter=spec tests/e2e/

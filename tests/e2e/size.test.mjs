@@ -25,7 +25,13 @@ const MEASURED = 142_272; // bytes gzip, 2026-12-02, before issue 15 (docs/size-
 // 148,817 after, 2026-12-07): the guard rises by exactly that.
 const PROOF_OF_WORK = 4_581;
 const ISSUE_19_PINNING = 1_203; // bytes gzip: what issue 19's pinning (item 1) added, measured
-const BUDGET = MEASURED + 3 * 1024 + ISSUE_19_PINNING + PROOF_OF_WORK;
+// Issue 20, measured 2026-12-07 (150,030 before): the phone rule, the screening-incomplete flag,
+// the email typo suggestion (576 of it for the suggestion's markup and handlers, the rest with
+// its edit distance and domain list in the core), one consent wording and the online/offline
+// failure messages: 2,857 bytes gzip (loader +73 for the stylesheet, glue +21, wasm +2,763);
+// the loader's loading and contact-details texts for files that never arrive: 194 more.
+const ISSUE_20 = 2_857 + 194;
+const BUDGET = MEASURED + 3 * 1024 + ISSUE_19_PINNING + PROOF_OF_WORK + ISSUE_20;
 
 test('the first load stays within its gzip budget', () => {
   const { loaded, firstLoad } = sizes(DIST);
