@@ -103,6 +103,8 @@ async fn optional_screening_left_unanswered_is_flagged_everywhere(engine: Engine
 
     // The exports: the plain text, the CSV's own column, and the JSON document.
     let text = export(&r.db_url(), "text").join("\n");
+    // What staff read, for the record (run with --nocapture).
+    println!("{text}");
     assert!(
         text.contains("NEEDS PRACTITIONER REVIEW (1)\n- Screening incomplete: 2 questions not answered\n    Do you have diabetes?\n    Are you pregnant or breastfeeding?\n"),
         "{text}"
