@@ -74,15 +74,7 @@ fn has(bytes: &[u8], needle: &str) -> bool {
 #[tokio::test]
 async fn a_reader_holding_the_wal_is_told_and_the_bytes_go_once_it_lets_go() {
     let r = Receiver::start(&[]).await;
-    add_staff(&r, "admin@glow.example", "admin");
-    let mut admin = Web::new(&r);
-    assert_eq!(
-        admin
-            .sign_in("admin@glow.example", PASSWORD, "")
-            .await
-            .location,
-        "/inbox"
-    );
+    let mut admin = signed_in(&r, "admin@glow.example", "admin").await;
     let marker = format!("ERASE-ME-{}", new_id());
     let mut a = answers();
     a.set("goals", Value::Text(marker.clone()));

@@ -22,16 +22,7 @@ async fn with_admin(extra: &[&str]) -> (Receiver, Web) {
 }
 
 async fn sign_in_admin(r: &Receiver) -> Web {
-    add_staff(r, "admin@glow.example", "admin");
-    let mut admin = Web::new(r);
-    assert_eq!(
-        admin
-            .sign_in("admin@glow.example", PASSWORD, "")
-            .await
-            .location,
-        "/inbox"
-    );
-    admin
+    signed_in(r, "admin@glow.example", "admin").await
 }
 
 #[tokio::test]

@@ -42,9 +42,7 @@ async fn optional_screening_left_unanswered_is_flagged_everywhere(engine: Engine
     let file = dir.path().join("short-intake.json");
     std::fs::write(&file, OPTIONAL_SCREENING).unwrap();
     let r = Receiver::start_on(engine, &["--questionnaire", file.to_str().unwrap()]).await;
-    add_staff(&r, "admin@glow.example", "admin");
-    let mut staff = Web::new(&r);
-    staff.sign_in("admin@glow.example", PASSWORD, "").await;
+    let mut staff = signed_in(&r, "admin@glow.example", "staff").await;
 
     // Two visitors: one answers "yes" to one question and skips the other; one skips both.
     let q = Questionnaire::from_json(OPTIONAL_SCREENING).unwrap();

@@ -7,6 +7,14 @@ use std::process::{Command, Stdio};
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// A staff member of `role` added with `PASSWORD` (no two-factor) and signed in.
+pub async fn signed_in(r: &Receiver, email: &str, role: &str) -> Web {
+    add_staff(r, email, role);
+    let mut web = Web::new(r);
+    assert_eq!(web.sign_in(email, PASSWORD, "").await.location, "/inbox");
+    web
+}
+
 /// `consultation-receiver staff add` on the receiver's database, with `PASSWORD`; the
 /// two-factor enrolment code it prints.
 pub fn add_staff(r: &Receiver, email: &str, role: &str) -> String {
