@@ -221,8 +221,10 @@ test('field errors from the receiver appear on those fields, on their step', asy
   await completeSteps(page, { email: 'bounce@example.com' });
   await receiver.control({ field_errors: [{ field: 'email', message: 'This address bounced' }] });
   await submitButton(page).click();
-  await heading(page, 'About you').waitFor();
+  // Waits for the error summary's link: "About you" is also a heading on the review itself.
   const summary = page.getByRole('alert');
+  await summary.getByRole('link', { name: 'Email address: This address bounced' }).waitFor();
+  await heading(page, 'About you').waitFor();
   assert.deepEqual(await summary.getByRole('link').allTextContents(), ['Email address: This address bounced']);
   const email = page.getByLabel('Email address');
   assert.match(await description(email), /Error: This address bounced$/);
