@@ -1,0 +1,29 @@
+//! A long text field: a `<textarea>` for answers of more than a line, which follows the
+//! direction of what is typed.
+
+use super::{answer, labelled, typed, FieldProps, Wiring};
+use crate::core::answers::Value;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+pub(super) fn field(props: &FieldProps, wiring: Wiring) -> Html {
+    let answer = answer(props);
+    let oninput = Callback::from(move |e: InputEvent| {
+        answer(Value::Text(
+            e.target_unchecked_into::<HtmlTextAreaElement>().value(),
+        ))
+    });
+    let class = if props.error.is_some() {
+        "cw-textarea cw-input--error"
+    } else {
+        "cw-textarea"
+    };
+    let id = wiring.id.clone();
+    let control = html! {
+        <textarea {class} id={id.clone()} name={id} rows="4" value={typed(props)}
+            maxlength={props.question.max_length().to_string()} dir="auto"
+            aria-describedby={wiring.describedby.clone()} aria-invalid={wiring.invalid}
+            {oninput} />
+    };
+    labelled(props, wiring, control, None)
+}
