@@ -1,15 +1,16 @@
 //! A multi question: tick boxes, any number of answers.
 
-use super::option::options;
-use super::{grouped, FieldProps, Wiring};
+use super::option::Item;
+use super::FieldProps;
 use crate::core::flow::Action;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-pub(super) fn field(props: &FieldProps, wiring: Wiring) -> Html {
-    let options = options(props, &wiring, "checkbox", onchange);
-    grouped(props, wiring, options, false)
-}
+/// The question's options as tick boxes.
+pub(super) const CHECKBOX: Item = Item {
+    kind: "checkbox",
+    onchange,
+};
 
 /// Each tick or untick goes to the core, which works out the answer from it.
 fn onchange(props: &FieldProps, value: &str) -> Callback<Event> {

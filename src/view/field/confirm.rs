@@ -2,12 +2,12 @@
 //! label), in a fieldset whose legend is the label, as the other tick boxes.
 
 use super::option::Opt;
-use super::{answer, grouped, FieldProps, Wiring};
+use super::{answer, FieldProps, Wiring};
 use crate::core::answers::Value;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-pub(super) fn field(props: &FieldProps, wiring: Wiring) -> Html {
+pub(super) fn tick(props: &FieldProps, wiring: &Wiring) -> Html {
     let q = &props.question;
     let answer = answer(props);
     let onchange = Callback::from(move |e: Event| {
@@ -17,7 +17,7 @@ pub(super) fn field(props: &FieldProps, wiring: Wiring) -> Html {
     });
     let text = q.text.clone().unwrap_or_else(|| q.label.clone());
     // The box takes the field's own id: the error summary links to it.
-    let tick = Opt {
+    Opt {
         id: wiring.id.clone(),
         name: &wiring.id,
         kind: "checkbox",
@@ -29,6 +29,5 @@ pub(super) fn field(props: &FieldProps, wiring: Wiring) -> Html {
         invalid: wiring.invalid,
         onchange,
     }
-    .render();
-    grouped(props, wiring, vec![tick], false)
+    .render()
 }

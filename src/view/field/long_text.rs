@@ -1,12 +1,12 @@
 //! A long text field: a `<textarea>` for answers of more than a line, which follows the
 //! direction of what is typed.
 
-use super::{answer, labelled, typed, FieldProps, Wiring};
+use super::{answer, FieldProps, Wiring};
 use crate::core::answers::Value;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-pub(super) fn field(props: &FieldProps, wiring: Wiring) -> Html {
+pub(super) fn control(props: &FieldProps, wiring: &Wiring, typed: String) -> Html {
     let answer = answer(props);
     let oninput = Callback::from(move |e: InputEvent| {
         answer(Value::Text(
@@ -19,11 +19,10 @@ pub(super) fn field(props: &FieldProps, wiring: Wiring) -> Html {
         "cw-textarea"
     };
     let id = wiring.id.clone();
-    let control = html! {
-        <textarea {class} id={id.clone()} name={id} rows="4" value={typed(props)}
+    html! {
+        <textarea {class} id={id.clone()} name={id} rows="4" value={typed}
             maxlength={props.question.max_length().to_string()} dir="auto"
             aria-describedby={wiring.describedby.clone()} aria-invalid={wiring.invalid}
             {oninput} />
-    };
-    labelled(props, wiring, control, None)
+    }
 }

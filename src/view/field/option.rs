@@ -38,15 +38,17 @@ impl Opt<'_> {
     }
 }
 
-/// The question's options as radios or tick boxes (`kind`), all of one name, each ticked when
-/// the answer holds its value. `onchange` makes each one's handler, from its value: a plain
-/// function pointer, so radios and checkboxes share this one copy of the loop.
-pub(super) fn options(
-    props: &FieldProps,
-    wiring: &Wiring,
-    kind: &'static str,
-    onchange: fn(&FieldProps, &str) -> Callback<Event>,
-) -> Vec<Html> {
+/// What a radio differs from a tick box by: its input's type, and the handler it gets, made
+/// from the question and the option's value (`radios::RADIO`, `checkboxes::CHECKBOX`).
+pub(super) struct Item {
+    pub kind: &'static str,
+    pub onchange: fn(&FieldProps, &str) -> Callback<Event>,
+}
+
+/// The question's options as radios or tick boxes, all of one name, each ticked when the
+/// answer holds its value. One loop for both: a second copy would cost the download.
+pub(super) fn options(props: &FieldProps, wiring: &Wiring, item: Item) -> Vec<Html> {
+    let Item { kind, onchange } = item;
     let q = &props.question;
     let chosen = |value: &str| props.value.as_ref().is_some_and(|v| v.matches(value));
     q.options

@@ -1,16 +1,21 @@
 //! A choice question: radios, one answer of several. Short answer sets such as yes/no sit side
 //! by side, as GOV.UK's inline radios do.
 
-use super::option::options;
-use super::{answer, grouped, FieldProps, Wiring};
+use super::option::Item;
+use super::{answer, FieldProps};
 use crate::core::answers::Value;
+use crate::core::questionnaire::{Kind, Question};
 use yew::prelude::*;
 
-pub(super) fn field(props: &FieldProps, wiring: Wiring) -> Html {
-    let q = &props.question;
-    let options = options(props, &wiring, "radio", onchange);
-    let inline = q.options.len() <= 3 && q.options.iter().all(|o| o.label.len() <= 10);
-    grouped(props, wiring, options, inline)
+/// The question's options as radios.
+pub(super) const RADIO: Item = Item {
+    kind: "radio",
+    onchange,
+};
+
+/// Whether the question's radios sit side by side: a few short options.
+pub(super) fn inline(q: &Question) -> bool {
+    q.kind == Kind::Choice && q.options.len() <= 3 && q.options.iter().all(|o| o.label.len() <= 10)
 }
 
 /// Choosing a radio answers with its value (a radio is never unticked by the visitor).

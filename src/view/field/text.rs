@@ -1,7 +1,7 @@
 //! A single-line text field: free text, email, website or phone, each an `<input>` of its own
 //! type; under an email field, the suggestion for a likely typo.
 
-use super::{answer, labelled, typed, FieldProps, Wiring};
+use super::{answer, FieldProps, Wiring};
 use crate::core::answers::Value;
 use crate::core::dom_ids;
 use crate::core::flow::Action;
@@ -9,7 +9,8 @@ use crate::core::questionnaire::Kind;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-pub(super) fn field(props: &FieldProps, wiring: Wiring) -> Html {
+/// The `<input>`, and under an email field its suggestion.
+pub(super) fn control(props: &FieldProps, wiring: &Wiring, typed: String) -> (Html, Option<Html>) {
     let q = &props.question;
     let answer = answer(props);
     let oninput = Callback::from(move |e: InputEvent| {
@@ -44,13 +45,12 @@ pub(super) fn field(props: &FieldProps, wiring: Wiring) -> Html {
     };
     let id = wiring.id.clone();
     let control = html! {
-        <input {class} id={id.clone()} name={id} type={kind} value={typed(props)}
+        <input {class} id={id.clone()} name={id} type={kind} value={typed}
             maxlength={q.max_length().to_string()} autocomplete={q.autocomplete.clone()}
             {spellcheck} {dir} aria-describedby={wiring.describedby.clone()}
             aria-invalid={wiring.invalid} {oninput} {onchange} />
     };
-    let suggestion = email.then(|| suggestion(props));
-    labelled(props, wiring, control, suggestion)
+    (control, email.then(|| suggestion(props)))
 }
 
 /// "Did you mean name@gmail.com?" in a polite live region that is always there (a region
