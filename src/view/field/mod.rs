@@ -63,13 +63,7 @@ pub fn field(props: &FieldProps) -> Html {
         Kind::Choice | Kind::Multi | Kind::Confirm => {
             let options = match props.question.kind {
                 Kind::Confirm => vec![confirm::tick(props, &wiring)],
-                kind => {
-                    let item = match kind {
-                        Kind::Choice => radios::RADIO,
-                        _ => checkboxes::CHECKBOX,
-                    };
-                    option::options(props, &wiring, item)
-                }
+                _ => option::options(props, &wiring),
             };
             grouped(props, wiring, options, radios::inline(&props.question))
         }

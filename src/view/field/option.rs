@@ -1,8 +1,9 @@
 //! One radio or tick box with its label and optional hint: the item that radios, checkboxes
 //! and the confirm box are made of.
 
-use super::{FieldProps, Wiring};
+use super::{checkboxes, radios, FieldProps, Wiring};
 use crate::core::dom_ids;
+use crate::core::questionnaire::Kind;
 use yew::prelude::*;
 
 /// One radio or tick box with its label and optional hint.
@@ -38,17 +39,12 @@ impl Opt<'_> {
     }
 }
 
-/// What a radio differs from a tick box by: its input's type, and the handler it gets, made
-/// from the question and the option's value (`radios::RADIO`, `checkboxes::CHECKBOX`).
-pub(super) struct Item {
-    pub kind: &'static str,
-    pub onchange: fn(&FieldProps, &str) -> Callback<Event>,
-}
-
-/// The question's options as radios or tick boxes, all of one name, each ticked when the
-/// answer holds its value. One loop for both: a second copy would cost the download.
-pub(super) fn options(props: &FieldProps, wiring: &Wiring, item: Item) -> Vec<Html> {
-    let Item { kind, onchange } = item;
+/// The question's options as radios (a choice question) or tick boxes (a multi question), all
+/// of one name, each ticked when the answer holds its value, each with its kind's handler. One
+/// loop for both, calling each handler by name: a second copy of the loop, or handlers reached
+/// through a function pointer, cost the download more.
+pub(super) fn options(props: &FieldProps, wiring: &Wiring) -> Vec<Html> {
+    let multi = props.question.kind == Kind::Multi;
     let q = &props.question;
     let chosen = |value: &str| props.value.as_ref().is_some_and(|v| v.matches(value));
     q.options
@@ -58,14 +54,18 @@ pub(super) fn options(props: &FieldProps, wiring: &Wiring, item: Item) -> Vec<Ht
             Opt {
                 id: dom_ids::option(&q.id, i),
                 name: &wiring.id,
-                kind,
+                kind: if multi { "checkbox" } else { "radio" },
                 value: &o.value,
                 label: &o.label,
                 hint: o.hint.as_deref(),
                 hint_id: dom_ids::option_hint(&q.id, i),
                 checked: chosen(&o.value),
                 invalid: wiring.invalid,
-                onchange: onchange(props, &o.value),
+                onchange: if multi {
+                    checkboxes::onchange(props, &o.value)
+                } else {
+                    radios::onchange(props, &o.value)
+                },
             }
             .render()
         })

@@ -1,17 +1,10 @@
 //! A choice question: radios, one answer of several. Short answer sets such as yes/no sit side
 //! by side, as GOV.UK's inline radios do.
 
-use super::option::Item;
 use super::{answer, FieldProps};
 use crate::core::answers::Value;
 use crate::core::questionnaire::{Kind, Question};
 use yew::prelude::*;
-
-/// The question's options as radios.
-pub(super) const RADIO: Item = Item {
-    kind: "radio",
-    onchange,
-};
 
 /// Whether the question's radios sit side by side: a few short options.
 pub(super) fn inline(q: &Question) -> bool {
@@ -19,7 +12,7 @@ pub(super) fn inline(q: &Question) -> bool {
 }
 
 /// Choosing a radio answers with its value (a radio is never unticked by the visitor).
-fn onchange(props: &FieldProps, value: &str) -> Callback<Event> {
+pub(super) fn onchange(props: &FieldProps, value: &str) -> Callback<Event> {
     let answer = answer(props);
     let value = value.to_owned();
     Callback::from(move |_: Event| answer(Value::Text(value.clone())))
