@@ -28,18 +28,7 @@ pub fn done(props: &DoneProps<'_>) -> Html {
     let reference = props.summary.reference.clone();
     let clinic = &props.config.clinic_name;
     if props.sent {
-        return html! {
-            <div class="cw-done">
-                <div class="cw-panel">
-                    <h2 class="cw-heading cw-panel__title" tabindex="-1">{"Your answers have been sent"}</h2>
-                    <p class="cw-panel__body">{"Your reference is "}<strong>{reference}</strong></p>
-                </div>
-                <h3 class="cw-subheading">{"What happens next"}</h3>
-                <p class="cw-body">{format!(
-                    "A practitioner at {clinic} will read your answers before contacting you to arrange your consultation. If anything changes before then, contact {clinic} and quote your reference."
-                )}</p>
-            </div>
-        };
+        return sent(reference, clinic);
     }
     let text = props.summary.message.clone();
     let copy = {
@@ -104,6 +93,22 @@ pub fn done(props: &DoneProps<'_>) -> Html {
             <h3 class="cw-subheading">{"Your summary"}</h3>
             <pre class="cw-summary-text">{text}</pre>
             <button type="button" class="cw-button cw-button--secondary" onclick={start_again}>{"Start again"}</button>
+        </div>
+    }
+}
+
+/// Sent: the reference, and what the clinic does next.
+fn sent(reference: String, clinic: &str) -> Html {
+    html! {
+        <div class="cw-done">
+            <div class="cw-panel">
+                <h2 class="cw-heading cw-panel__title" tabindex="-1">{"Your answers have been sent"}</h2>
+                <p class="cw-panel__body">{"Your reference is "}<strong>{reference}</strong></p>
+            </div>
+            <h3 class="cw-subheading">{"What happens next"}</h3>
+            <p class="cw-body">{format!(
+                "A practitioner at {clinic} will read your answers before contacting you to arrange your consultation. If anything changes before then, contact {clinic} and quote your reference."
+            )}</p>
         </div>
     }
 }

@@ -39,32 +39,7 @@ pub struct WidgetProps {
 pub fn Widget(props: &WidgetProps) -> Html {
     // Made afresh each render: a string format is cheaper than a memo hook's code.
     let store = DraftStore::new(props.config.draft_storage, &props.slot);
-    let state = use_reducer(|| {
-        let mut flow = Flow::new(Rc::clone(&props.questionnaire), Rc::clone(&props.config));
-        // The fill time counts from here, or from the start a restored draft remembers.
-        flow.started_ms = now_ms();
-        let mut first_saved = None;
-        if let Some(json) = store.load() {
-            let max_age = props.config.draft_max_age_ms;
-            match Draft::read(&json, &flow.questionnaire, now_ms(), max_age) {
-                Some(draft) => {
-                    first_saved = Some(draft.first_saved);
-                    flow.restore(draft);
-                }
-                // Expired, unreadable or another questionnaire's: gone for good.
-                None => store.remove(),
-            }
-        }
-        // The embed script draws the first step only where no draft waits; a draft restored
-        // all the same (another tab saved one meanwhile) wins over it.
-        if let (Some(carried), None) = (&props.carried, first_saved) {
-            for action in carried.actions.iter().cloned() {
-                flow.apply(action);
-            }
-            flow.started_ms = carried.shown_ms.unwrap_or(flow.started_ms);
-        }
-        State::new(flow, first_saved)
-    });
+    let state = use_reducer(|| first_state(props, &store));
     let root = use_node_ref();
     let flow = &state.flow;
     // Solved in the background while the visitor types; one per widget.
@@ -97,38 +72,11 @@ pub fn Widget(props: &WidgetProps) -> Html {
             for event in &effects.events {
                 host::emit(&host, event);
             }
-            // Saved as the visitor goes, so a reload or a crash loses nothing; removed on the
-            // final screen, on Start again and on expiry (the core's `draft` says which). Its
-            // life counts from its first save, and it is removed the moment that life ends,
-            // even if the page just stays open.
-            let now = now_ms();
-            let expiry = match flow.draft(now, state.first_saved.get()) {
-                Some(draft) => {
-                    state.first_saved.set(Some(draft.first_saved));
-                    store.save(&draft.to_json());
-                    let end = draft.expires(flow.config.draft_max_age_ms).unwrap_or(now);
-                    let store = store.clone();
-                    let left = u32::try_from(end.saturating_sub(now)).unwrap_or(u32::MAX);
-                    Some(Timeout::new(left, move || store.remove()))
-                }
-                None => {
-                    state.first_saved.set(None);
-                    store.remove();
-                    None
-                }
-            };
+            let expiry = keep_draft(&state, &store);
             // Focus moves only when an action asked for it: never on first load, where it
             // would pull the visitor away from the clinic's page.
             if let Some(focus) = &effects.focus {
-                let target = root.cast::<Element>().and_then(|root| match focus {
-                    Focus::Heading => browser::select(&root, ".cw-heading"),
-                    Focus::ErrorSummary => browser::select(&root, ".cw-error-summary"),
-                    Focus::Alert => browser::select(&root, ".cw-alert"),
-                    Focus::Field(id) => browser::by_id(&root, &dom_ids::field(id)),
-                });
-                if let Some(element) = target {
-                    browser::focus(&element);
-                }
+                move_focus(&root, focus);
             }
             // One request each time the core asks for a send.
             if effects.send {
@@ -160,6 +108,72 @@ pub fn Widget(props: &WidgetProps) -> Html {
         });
     }
     frame(flow, &state.dispatcher(), root)
+}
+
+/// The state the widget starts in: a restored draft's, or the answers given on the step the
+/// embed script drew, or a fresh one.
+fn first_state(props: &WidgetProps, store: &DraftStore) -> State {
+    let mut flow = Flow::new(Rc::clone(&props.questionnaire), Rc::clone(&props.config));
+    // The fill time counts from here, or from the start a restored draft remembers.
+    flow.started_ms = now_ms();
+    let mut first_saved = None;
+    if let Some(json) = store.load() {
+        let max_age = props.config.draft_max_age_ms;
+        match Draft::read(&json, &flow.questionnaire, now_ms(), max_age) {
+            Some(draft) => {
+                first_saved = Some(draft.first_saved);
+                flow.restore(draft);
+            }
+            // Expired, unreadable or another questionnaire's: gone for good.
+            None => store.remove(),
+        }
+    }
+    // The embed script draws the first step only where no draft waits; a draft restored
+    // all the same (another tab saved one meanwhile) wins over it.
+    if let (Some(carried), None) = (&props.carried, first_saved) {
+        for action in carried.actions.iter().cloned() {
+            flow.apply(action);
+        }
+        flow.started_ms = carried.shown_ms.unwrap_or(flow.started_ms);
+    }
+    State::new(flow, first_saved)
+}
+
+/// Saved as the visitor goes, so a reload or a crash loses nothing; removed on the final
+/// screen, on Start again and on expiry (the core's `draft` says which). Its life counts from
+/// its first save, and it is removed the moment that life ends, even if the page just stays
+/// open: by the timer returned, which the next action's clean-up drops (cancels).
+fn keep_draft(state: &State, store: &DraftStore) -> Option<Timeout> {
+    let flow = &state.flow;
+    let now = now_ms();
+    match flow.draft(now, state.first_saved.get()) {
+        Some(draft) => {
+            state.first_saved.set(Some(draft.first_saved));
+            store.save(&draft.to_json());
+            let end = draft.expires(flow.config.draft_max_age_ms).unwrap_or(now);
+            let store = store.clone();
+            let left = u32::try_from(end.saturating_sub(now)).unwrap_or(u32::MAX);
+            Some(Timeout::new(left, move || store.remove()))
+        }
+        None => {
+            state.first_saved.set(None);
+            store.remove();
+            None
+        }
+    }
+}
+
+/// Moves focus where the core asked, within the widget's box.
+fn move_focus(root: &NodeRef, focus: &Focus) {
+    let target = root.cast::<Element>().and_then(|root| match focus {
+        Focus::Heading => browser::select(&root, ".cw-heading"),
+        Focus::ErrorSummary => browser::select(&root, ".cw-error-summary"),
+        Focus::Alert => browser::select(&root, ".cw-alert"),
+        Focus::Field(id) => browser::by_id(&root, &dom_ids::field(id)),
+    });
+    if let Some(element) = target {
+        browser::focus(&element);
+    }
 }
 
 /// The widget's box with the screen the flow is on. What `Widget` draws each time, and what the
