@@ -119,10 +119,13 @@ async fn a_burst_of_sign_ins_waits_for_a_few_cores_and_memory_stays_flat(engine:
     add_staff(&r, "admin@glow.example", "admin");
     let before = peak_rss_kb(r.pid());
     // 200 different accounts from 200 different addresses: no throttle key is shared, so only
-    // the bound on password checks stands between the burst and the memory. Four times: once
+    // the bound on password checks stands between the burst and the memory. Five times: once
     // each hashing thread has held its 19 MiB, later bursts find the memory there, not grow it.
+    // Which threads and allocator arenas a burst happens to touch varies, so the plateau comes
+    // after the second burst or the third (one run reached it only then, 20 MB above the
+    // second): the last two bursts are compared with the third.
     let mut peaks = Vec::new();
-    for round in 0..4 {
+    for round in 0..5 {
         let burst: Vec<_> = (0..200)
             .map(|n| {
                 let url = r.url.clone();
@@ -157,7 +160,7 @@ async fn a_burst_of_sign_ins_waits_for_a_few_cores_and_memory_stays_flat(engine:
         grown_mb < 320,
         "the peak memory grew by {grown_mb} MB in two bursts"
     );
-    let again_mb = peaks[3].saturating_sub(peaks[1]) / 1024;
+    let again_mb = peaks[4].saturating_sub(peaks[2]) / 1024;
     assert!(
         again_mb < 16,
         "two more bursts grew the peak by {again_mb} MB"
