@@ -3,28 +3,23 @@
 //! durably (SQLite, or PostgreSQL shared by several receivers) with its staff notification in
 //! an outbox, and answers; `export` prints what is stored; `staff` manages the inbox's
 //! accounts; `migrate-to` moves a clinic from SQLite to PostgreSQL.
+//!
+//! | module | owns |
+//! |---|---|
+//! | `cli` | the command line, parsed once into typed settings |
+//! | `commands` | `serve`, `staff`, `migrate-to`: what `main` dispatches to |
+//! | `domain` | what crosses the edges: questionnaires, times |
+//! | `http` | the router, intake and idempotency, the JSON API's errors, the client address, rate limit, proof of work |
+//! | `inbox` | the staff pages: the session gate, the pages and their handlers |
+//! | `store` | the database: SQLite or PostgreSQL, migrations |
+//! | `workers` | the outbox's sender (and its mail) and the retention run |
+//! | `export` | `export`'s json, text, csv and fhir |
 
-pub mod auth;
-pub mod challenge;
 pub mod cli;
-pub mod client;
 pub mod commands;
-pub mod csv;
-pub mod error;
+pub mod domain;
 pub mod export;
-pub mod fhir;
-pub mod home;
 pub mod http;
-pub mod idempotency;
 pub mod inbox;
-pub mod mail;
-pub mod outbox;
-pub mod panics;
-pub mod questionnaires;
-pub mod rate;
-pub mod refused;
-pub mod staff;
 pub mod store;
-pub mod time;
-pub mod view;
 pub mod workers;

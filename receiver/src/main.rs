@@ -3,7 +3,8 @@
 
 use clap::Parser;
 use consultation_receiver::cli::{Cli, Command, LogFormat};
-use consultation_receiver::{commands, export, panics, staff};
+use consultation_receiver::http::panics;
+use consultation_receiver::{commands, export};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -29,7 +30,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => commands::serve::serve(*args).await,
             Command::Export(args) => export::run(args).await,
-            Command::Staff(command) => staff::run(command).await,
+            Command::Staff(command) => commands::staff::run(command).await,
             Command::MigrateTo(args) => commands::migrate_to::run(args).await,
         }
     });

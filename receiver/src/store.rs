@@ -522,7 +522,7 @@ impl Store {
         .map_err(err)
     }
 
-    /// When the last email to `recipient` went, if one did (the outbox's window: outbox.rs).
+    /// When the last email to `recipient` went, if one did (the outbox's window: workers/outbox.rs).
     pub async fn last_sent_ms(&self, recipient: &str) -> Result<Option<i64>, String> {
         on_read!(self.db, p => {
             sqlx::query_scalar(

@@ -3,3 +3,4 @@
 
 pub mod migrate_to;
 pub mod serve;
+pub mod staff;

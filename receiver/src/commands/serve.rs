@@ -2,10 +2,11 @@
 //! the HTTP server, and stops them in order on SIGTERM or Ctrl+C.
 
 use crate::cli::{self, Serve};
-use crate::{
-    auth, challenge, client, http, idempotency, inbox, mail, outbox, questionnaires, rate, store,
-    time, view, workers,
-};
+use crate::domain::{questionnaires, time};
+use crate::http::{challenge, client, idempotency, rate};
+use crate::inbox::{auth, view};
+use crate::workers::{mail, outbox};
+use crate::{http, inbox, store, workers};
 use std::future::IntoFuture;
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};

@@ -1,4 +1,4 @@
-//! The proof of work's SQL (crate::challenge): the signing key kept in `settings`, so every
+//! The proof of work's SQL (crate::http::challenge): the signing key kept in `settings`, so every
 //! receiver on one database and every restart signs alike, and the challenges spent.
 
 use super::{err, Store};

@@ -145,7 +145,7 @@ pub async fn migrate(from: &DatabaseUrl, to: &DatabaseUrl) -> Result<Vec<(String
          VALUES ($1, $2, 'command line', 'migrated from SQLite', $3, '')",
     )
     .bind(at)
-    .bind(crate::outbox::now_ms())
+    .bind(crate::workers::outbox::now_ms())
     .bind(
         copied
             .iter()

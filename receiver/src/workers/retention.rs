@@ -1,6 +1,7 @@
 //! The retention worker: submissions and audit entries older than their periods are deleted.
 
-use crate::{outbox, store};
+use crate::store;
+use crate::workers::outbox;
 
 /// Deletes submissions older than the retention period, and audit entries older than theirs,
 /// now and then once a day.

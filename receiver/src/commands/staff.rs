@@ -5,8 +5,8 @@
 //! making their own account) and is kept; a generated one was shown to whoever ran the
 //! command, so it is *issued*: its owner must choose their own at first sign-in.
 
-use crate::auth;
 use crate::cli::{RoleArg, StaffCommand};
+use crate::inbox::auth;
 use crate::store::inbox::Role;
 use crate::store::Store;
 use std::io::{BufRead, IsTerminal};
@@ -50,14 +50,21 @@ pub async fn run(command: StaffCommand) -> Result<(), String> {
             let id = auth::random_hex(16);
             let code = auth::random_code(auth::ENROL_CODE_LEN);
             let mut added = store
-                .add_staff(&id, &email, role, &hash, generated, crate::outbox::now_ms())
+                .add_staff(
+                    &id,
+                    &email,
+                    role,
+                    &hash,
+                    generated,
+                    crate::workers::outbox::now_ms(),
+                )
                 .await;
             if let Ok(true) = added {
                 if let Err(e) = store
                     .set_enrol_code(
                         &email,
                         &auth::code_hash(&id, &code),
-                        crate::outbox::now_ms() + auth::ENROL_CODE_MS,
+                        crate::workers::outbox::now_ms() + auth::ENROL_CODE_MS,
                     )
                     .await
                 {
@@ -140,7 +147,7 @@ async fn reset_two_factor(store: &Store, email: &str) -> Result<Option<String>, 
         return Ok(None);
     };
     let code = auth::random_code(auth::ENROL_CODE_LEN);
-    let now = crate::outbox::now_ms();
+    let now = crate::workers::outbox::now_ms();
     store
         .reset_two_factor(
             email,
@@ -159,7 +166,7 @@ pub async fn cli_audit(store: &Store, action: &str, target: &str) -> Result<(), 
     store
         .audit(
             &at,
-            crate::outbox::now_ms(),
+            crate::workers::outbox::now_ms(),
             "command line",
             action,
             target,

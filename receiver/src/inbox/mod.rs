@@ -5,15 +5,19 @@
 //! checked there too: the `Origin` header must be this server's, and the form's `csrf` field
 //! the session's token.
 
-use crate::auth::{self, Throttle};
-use crate::outbox::now_ms;
-use crate::questionnaires::Questionnaires;
+pub mod auth;
+pub mod home;
+pub mod view;
+
+use crate::domain::questionnaires::Questionnaires;
+use crate::domain::time::When;
+use crate::export::{csv, fhir};
 use crate::store::inbox::{status_label, Filter, Role, SessionRow, STATUSES};
 use crate::store::Store;
-use crate::time::When;
-use crate::{csv, fhir, view};
+use crate::workers::outbox::now_ms;
 use askama::Template;
 use askama_web::WebTemplate;
+use auth::Throttle;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -39,7 +43,7 @@ const REQUIRE_TOTP: &str = "require_totp";
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
                        form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-const STYLE: &str = include_str!("../static/inbox.css");
+const STYLE: &str = include_str!("../../static/inbox.css");
 
 #[derive(Clone)]
 pub struct Inbox {
@@ -51,14 +55,14 @@ pub struct Inbox {
     pub public_origin: Option<String>,
     pub throttle: Arc<Throttle>,
     /// `--trusted-proxy`: the client's own address behind a reverse proxy.
-    pub proxies: Arc<crate::client::TrustedProxies>,
+    pub proxies: Arc<crate::http::client::TrustedProxies>,
     /// A hash of no password, checked for an unknown account so it takes as long as a known.
     pub dummy_hash: Arc<String>,
     /// The key sealing TOTP secrets at rest (`--totp-key-file` or CONSULTATION_TOTP_KEY);
     /// without it two-factor sign-in cannot be set up.
     pub totp_key: Option<Arc<auth::SecretBox>>,
     /// `--time-zone`: the zone the pages show times in.
-    pub zone: crate::time::Zone,
+    pub zone: crate::domain::time::Zone,
 }
 
 impl Inbox {
@@ -194,7 +198,7 @@ pub fn router(inbox: Inbox) -> Router {
         .merge(signed_in)
         .route("/inbox/sign-in", get(sign_in_page).post(sign_in))
         .route("/inbox/style.css", get(style))
-        .route("/", get(crate::home::page))
+        .route("/", get(crate::inbox::home::page))
         .layer(middleware::from_fn_with_state(
             inbox.clone(),
             security_headers,
@@ -535,7 +539,7 @@ async fn sign_in(
     }
     let now = now_ms();
     let started = tokio::time::Instant::now();
-    let client = crate::client::throttle_key(inbox.proxies.client(peer.ip(), &headers));
+    let client = crate::http::client::throttle_key(inbox.proxies.client(peer.ip(), &headers));
     let reservation = match inbox
         .throttle
         .reserve(&inbox.store, &email, &client, now)

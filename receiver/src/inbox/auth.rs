@@ -361,7 +361,7 @@ impl Throttle {
     }
 
     /// Counts this attempt under its keys and says whether it may go on. `client` is the
-    /// client's throttle key (crate::client::throttle_key).
+    /// client's throttle key (crate::http::client::throttle_key).
     pub async fn reserve(
         &self,
         store: &Store,
