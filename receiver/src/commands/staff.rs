@@ -38,7 +38,7 @@ fn password() -> Result<(String, bool), String> {
 pub async fn run(command: StaffCommand) -> Result<(), String> {
     match command {
         StaffCommand::Add(args) => {
-            let email = crate::inbox::check_email(&args.email)
+            let email = crate::domain::email::check_email(&args.email)
                 .ok_or_else(|| format!("--email {:?} is not an email address", args.email))?;
             let role = match args.role {
                 RoleArg::Admin => Role::Admin,
