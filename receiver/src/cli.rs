@@ -2,7 +2,7 @@
 //! environment variable (for systemd units and containers). Values are checked here, at the
 //! edge, into typed settings.
 
-use crate::store::DatabaseUrl;
+use crate::store::database_url::DatabaseUrl;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -7,7 +7,7 @@
 
 use crate::cli::{RoleArg, StaffCommand};
 use crate::inbox::auth;
-use crate::store::inbox::Role;
+use crate::store::staff::Role;
 use crate::store::Store;
 use std::io::{BufRead, IsTerminal};
 

@@ -4,7 +4,8 @@
 use super::auth;
 use super::page::message;
 use super::{Inbox, Me, ABSOLUTE, CSP, IDLE, STYLE};
-use crate::store::inbox::{Role, SessionRow};
+use crate::store::sessions::SessionRow;
+use crate::store::staff::Role;
 use crate::workers::outbox::now_ms;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};

@@ -5,7 +5,7 @@ use super::view;
 use super::{Inbox, Me, PAGE};
 use crate::domain::time::When;
 use crate::export::csv;
-use crate::store::inbox::{status_label, Filter, STATUSES};
+use crate::store::submissions::{status_label, Filter, STATUSES};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};

@@ -4,7 +4,7 @@ use super::auth;
 use super::page::{internal, nav, Nav};
 use super::{hash_blocking, Inbox, Me, REQUIRE_TOTP};
 use crate::domain::email::check_email;
-use crate::store::inbox::Role;
+use crate::store::staff::Role;
 use crate::workers::outbox::now_ms;
 use askama::Template;
 use askama_web::WebTemplate;

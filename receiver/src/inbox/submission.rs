@@ -6,7 +6,7 @@ use super::view;
 use super::{Inbox, Me, NOTE_MAX};
 use crate::domain::time::When;
 use crate::export::fhir;
-use crate::store::inbox::{status_label, STATUSES};
+use crate::store::submissions::{status_label, STATUSES};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -309,7 +309,7 @@ pub(super) async fn delete_submission(
             let mut text =
                 format!("Submission {reference} and everything stored with it have been deleted.");
             if !emptied {
-                // The truth about the bytes (store/inbox.rs, `checkpoint`).
+                // The truth about the bytes (store/submissions.rs, `checkpoint`).
                 text.push_str(
                     " Another reader of the database is holding back its log: the deleted bytes \
                      remain in the log file until the next checkpoint, which the receiver tries \

@@ -6,7 +6,8 @@
 //! Columns are taken from the file's own schema and matched by name, so nothing is left out
 //! when a later migration adds one.
 
-use super::{connect_postgres, err, DatabaseUrl, Db, Reader, POSTGRES_MIGRATOR, SQLITE_MIGRATOR};
+use super::database_url::DatabaseUrl;
+use super::{connect_postgres, err, Db, Reader, POSTGRES_MIGRATOR, SQLITE_MIGRATOR};
 use sqlx::Row;
 
 /// In an order that satisfies the foreign keys.

@@ -4,7 +4,8 @@
 //! queue; each claim is a short lease, renewed while sending). It never touches a request: SMTP being down or slow only
 //! delays the emails.
 
-use crate::store::{DueNotification, Store};
+use crate::store::outbox::DueNotification;
+use crate::store::Store;
 use crate::workers::mail::{self, Mailer};
 use std::sync::Arc;
 use std::time::Duration;
