@@ -121,7 +121,7 @@ pub async fn serve(args: Serve) -> Result<(), String> {
                 None => u.to_owned(),
             }
         }),
-        throttle: Arc::new(auth::Throttle::new()),
+        throttle: Arc::new(inbox::throttle::Throttle::new()),
         proxies: proxies.clone(),
         dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
         totp_key,

@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod home;
+pub mod throttle;
 pub mod view;
 
 mod account;
@@ -21,13 +22,13 @@ mod submission;
 use crate::domain::questionnaires::Questionnaires;
 use crate::store::Store;
 use crate::workers::outbox::now_ms;
-use auth::Throttle;
 use axum::http::HeaderValue;
 use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
+use throttle::Throttle;
 
 pub const IDLE: Duration = Duration::from_secs(30 * 60);
 pub const ABSOLUTE: Duration = Duration::from_secs(12 * 60 * 60);

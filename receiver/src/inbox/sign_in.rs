@@ -1,8 +1,8 @@
 //! Signing in (password, then two-factor) and out.
 
-use super::auth;
 use super::gate::{address, cookie_value, same_origin};
 use super::page::{internal, message, Nav};
+use super::{auth, throttle};
 use super::{Inbox, Me, ABSOLUTE, IDLE};
 use crate::domain::email::MAX_EMAIL;
 use crate::workers::outbox::now_ms;
@@ -103,10 +103,10 @@ pub(super) async fn sign_in(
         .reserve(&inbox.store, &email, &client, now)
         .await
     {
-        Ok(auth::Verdict::Go(r)) => r,
-        Ok(auth::Verdict::Blocked { key }) => {
+        Ok(throttle::Verdict::Go(r)) => r,
+        Ok(throttle::Verdict::Blocked { key }) => {
             // One audit entry per lockout, with its count in `sign_in_lockouts`.
-            let window = now - auth::WINDOW_MS;
+            let window = now - throttle::WINDOW_MS;
             match inbox.store.record_lockout(&key, now, window).await {
                 Ok(true) => inbox.audit(&email, "sign-in throttled", "", &addr).await,
                 Ok(false) => {}
