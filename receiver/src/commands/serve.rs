@@ -63,14 +63,7 @@ pub async fn serve(args: Serve) -> Result<(), String> {
         store
             .backfill(move |json| {
                 consultation_widget::core::summary::Summary::from_json(json)
-                    .map(|s| {
-                        qs.with(|all| {
-                            let q = all.iter().find(|q| {
-                                q.id == s.questionnaire.id && q.version == s.questionnaire.version
-                            });
-                            view::describe(&s, q)
-                        })
-                    })
+                    .map(|s| qs.find(&s.questionnaire, |q| view::describe(&s, q)))
                     .unwrap_or_default()
             })
             .await?;

@@ -74,10 +74,7 @@ pub async fn run(args: Export) -> Result<(), String> {
         for row in rows.iter().rev() {
             let summary = consultation_widget::core::summary::Summary::from_json(&row.summary_json)
                 .map_err(|e| format!("{}: {e}", row.list.reference))?;
-            let doc = questionnaires.with(|all| {
-                let q = all.iter().find(|q| {
-                    q.id == summary.questionnaire.id && q.version == summary.questionnaire.version
-                });
+            let doc = questionnaires.find(&summary.questionnaire, |q| {
                 crate::export::fhir::questionnaire_response(&summary, q)
             });
             writeln!(out, "{doc}").map_err(|e| e.to_string())?;

@@ -248,12 +248,9 @@ async fn intake(
         checked.submission.spam.push(reason.to_owned());
     }
     let own = &checked.submission;
-    let (visitor_name, visitor_email, likely_spam) = app.questionnaires.with(|all| {
-        let q = all
-            .iter()
-            .find(|q| q.id == own.questionnaire.id && q.version == own.questionnaire.version);
-        crate::inbox::view::describe(own, q)
-    });
+    let (visitor_name, visitor_email, likely_spam) = app
+        .questionnaires
+        .find(&own.questionnaire, |q| crate::inbox::view::describe(own, q));
     let received = SystemTime::now();
     let response_body = serde_json::json!({
         "ok": true,

@@ -50,12 +50,11 @@ pub(super) fn summarise<R>(
     f: impl FnOnce(&Summary, Option<&consultation_widget::core::questionnaire::Questionnaire>) -> R,
 ) -> Option<R> {
     let summary = Summary::from_json(summary_json).ok()?;
-    Some(inbox.questionnaires.with(|all| {
-        let q = all.iter().find(|q| {
-            q.id == summary.questionnaire.id && q.version == summary.questionnaire.version
-        });
-        f(&summary, q)
-    }))
+    Some(
+        inbox
+            .questionnaires
+            .find(&summary.questionnaire, |q| f(&summary, q)),
+    )
 }
 
 pub(super) fn valid_id(id: &str) -> bool {
