@@ -7,6 +7,7 @@
 
 use crate::cli::{RoleArg, StaffCommand};
 use crate::inbox::auth;
+use crate::store::error::StoreError;
 use crate::store::staff::Role;
 use crate::store::Store;
 use std::io::{BufRead, IsTerminal};
@@ -161,7 +162,7 @@ async fn reset_two_factor(store: &Store, email: &str) -> Result<Option<String>, 
 
 /// An audit entry for something done from the command line (who: "command line"; the
 /// address: none).
-pub async fn cli_audit(store: &Store, action: &str, target: &str) -> Result<(), String> {
+pub async fn cli_audit(store: &Store, action: &str, target: &str) -> Result<(), StoreError> {
     let at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     store
         .audit(

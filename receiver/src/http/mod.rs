@@ -213,12 +213,7 @@ async fn intake(
         .limiter
         .take(&crate::http::client::throttle_key(client), Instant::now())
     {
-        if !app
-            .store
-            .has_submission(key.as_str())
-            .await
-            .map_err(ApiError::Internal)?
-        {
+        if !app.store.has_submission(key.as_str()).await? {
             tracing::info!(outcome = "rate-limited", "submission refused");
             return Ok(too_many(wait));
         }
@@ -287,7 +282,7 @@ async fn intake(
         recipients: app.recipients.to_vec(),
     };
     let (flags, differed) = (new.flags_count, new.differed.join(","));
-    match app.store.insert(new).await.map_err(ApiError::Internal)? {
+    match app.store.insert(new).await? {
         Stored::Created => {
             tracing::info!(
                 submission_id = key.as_str(),
@@ -355,8 +350,7 @@ async fn proof_of_work(
     let spent = app
         .store
         .spend_challenge(&solution.challenge, key.as_str(), expires_ms, now_ms())
-        .await
-        .map_err(ApiError::Internal)?;
+        .await?;
     Ok((!spent).then_some(crate::http::challenge::REUSED))
 }
 

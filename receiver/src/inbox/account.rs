@@ -37,7 +37,7 @@ pub(super) async fn account(
 ) -> Response {
     let staff = match inbox.store.staff_by_email(&me.email).await {
         Ok(Some(s)) => s,
-        Ok(None) => return internal("account gone".into()),
+        Ok(None) => return internal("account gone"),
         Err(e) => return internal(e),
     };
     // The pending secret shows only in the session that started the enrolment.
@@ -265,7 +265,7 @@ pub(super) async fn new_recovery_codes(
 ) -> Response {
     let staff = match inbox.store.staff_by_email(&me.email).await {
         Ok(Some(s)) => s,
-        Ok(None) => return internal("account gone".into()),
+        Ok(None) => return internal("account gone"),
         Err(e) => return internal(e),
     };
     if staff.totp_secret.is_none() {
@@ -334,7 +334,7 @@ pub(super) async fn change_password(
 ) -> Response {
     let staff = match inbox.store.staff_by_email(&me.email).await {
         Ok(Some(s)) => s,
-        Ok(None) => return internal("account gone".into()),
+        Ok(None) => return internal("account gone"),
         Err(e) => return internal(e),
     };
     let mut errors = vec![];

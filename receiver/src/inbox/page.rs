@@ -40,7 +40,7 @@ pub(super) fn message(status: StatusCode, me: Option<&Me>, title: &str, text: &s
         .into_response()
 }
 
-pub(super) fn internal(e: String) -> Response {
+pub(super) fn internal(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "inbox");
     message(
         StatusCode::INTERNAL_SERVER_ERROR,

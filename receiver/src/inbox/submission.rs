@@ -76,7 +76,7 @@ pub(super) async fn submission_page(
         Err(e) => return internal(e),
     };
     let Some(v) = summarise(&inbox, &row.summary_json, view::submission) else {
-        return internal("a stored summary does not read".into());
+        return internal("a stored summary does not read");
     };
     inbox
         .audit(&me.email, "viewed", &row.list.reference, &me.address)
@@ -236,7 +236,7 @@ pub(super) async fn export_fhir(
         Err(e) => return internal(e),
     };
     let Some(doc) = summarise(&inbox, &row.summary_json, fhir::questionnaire_response) else {
-        return internal("a stored summary does not read".into());
+        return internal("a stored summary does not read");
     };
     inbox
         .audit(

@@ -1,7 +1,8 @@
 //! The group-commit writer: one task per process stores submissions (with their outbox rows and
 //! idempotency records) in shared transactions and answers each after the commit.
 
-use super::{err, Db, Store, LOCK_KEY};
+use super::error::StoreError;
+use super::{Db, Store, LOCK_KEY};
 use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
@@ -141,19 +142,18 @@ macro_rules! store_one {
     }};
 }
 
-pub(super) type Job = (NewSubmission, oneshot::Sender<Result<Stored, String>>);
+pub(super) type Job = (NewSubmission, oneshot::Sender<Result<Stored, StoreError>>);
 
 impl Store {
     /// Stores a submission with its outbox rows and idempotency record; returns once the
     /// commit is durable.
-    pub async fn insert(&self, new: NewSubmission) -> Result<Stored, String> {
+    pub async fn insert(&self, new: NewSubmission) -> Result<Stored, StoreError> {
         let (tx, rx) = oneshot::channel();
         self.jobs
             .send((new, tx))
             .await
-            .map_err(|_| "the writer has stopped".to_owned())?;
-        rx.await
-            .map_err(|_| "the writer dropped the request".to_owned())?
+            .map_err(|_| StoreError::WriterStopped)?;
+        rx.await.map_err(|_| StoreError::WriterDropped)?
     }
 }
 
@@ -191,10 +191,13 @@ pub(super) async fn writer(db: Db, mut queue: mpsc::Receiver<Job>) {
     }
 }
 
-pub(super) async fn store_group(db: &Db, subs: &[&NewSubmission]) -> Result<Vec<Stored>, String> {
+pub(super) async fn store_group(
+    db: &Db,
+    subs: &[&NewSubmission],
+) -> Result<Vec<Stored>, StoreError> {
     let postgres = matches!(db, Db::Postgres(_));
     on_write!(db, pool => {
-        let mut tx = pool.begin().await.map_err(err)?;
+        let mut tx = pool.begin().await?;
         let mut results = Vec::with_capacity(subs.len());
         for sub in subs {
             // PostgreSQL: the key's advisory lock, for this transaction. Held: another
@@ -206,16 +209,15 @@ pub(super) async fn store_group(db: &Db, subs: &[&NewSubmission]) -> Result<Vec<
                         .bind(LOCK_KEY)
                         .bind(&sub.submission_id)
                         .fetch_one(&mut *tx)
-                        .await
-                        .map_err(err)?;
+                        .await?;
                 if !got {
                     results.push(Stored::InFlight);
                     continue;
                 }
             }
-            results.push(store_one!(&mut *tx, sub).map_err(err)?);
+            results.push(store_one!(&mut *tx, sub)?);
         }
-        tx.commit().await.map_err(err)?;
+        tx.commit().await?;
         Ok(results)
     })
 }

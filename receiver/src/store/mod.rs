@@ -6,6 +6,7 @@
 //! Writes of submissions go through one writer task per process that commits in groups.
 
 use database_url::{redact, DatabaseUrl};
+use error::StoreError;
 use intake::{writer, Job};
 use sqlite::{options, prepare_files};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -48,6 +49,7 @@ macro_rules! on_read {
 pub mod audit;
 pub mod challenge;
 pub mod database_url;
+pub mod error;
 pub mod intake;
 pub mod migrate;
 pub mod outbox;
@@ -70,9 +72,9 @@ const PG_CONNECTIONS: u32 = 8;
 const LOCK_KEY: i32 = 1301;
 const LOCK_RETENTION: i32 = 1302;
 
-async fn connect_postgres(url: &str, read_only: bool) -> Result<PgPool, String> {
+async fn connect_postgres(url: &str, read_only: bool) -> Result<PgPool, StoreError> {
     let mut options =
-        PgConnectOptions::from_str(url).map_err(|e| format!("{}: {e}", redact(url)))?;
+        PgConnectOptions::from_str(url).map_err(|e| StoreError::at(redact(url), e))?;
     if read_only {
         options = options.options([("default_transaction_read_only", "on")]);
     }
@@ -81,20 +83,15 @@ async fn connect_postgres(url: &str, read_only: bool) -> Result<PgPool, String> 
     use sqlx::Connection;
     sqlx::PgConnection::connect_with(&options)
         .await
-        .map_err(|e| format!("{}: {e}", redact(url)))?
+        .map_err(|e| StoreError::at(redact(url), e))?
         .close()
-        .await
-        .map_err(err)?;
+        .await?;
     PgPoolOptions::new()
         .max_connections(if read_only { 2 } else { PG_CONNECTIONS })
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(options)
         .await
-        .map_err(|e| format!("{}: {e}", redact(url)))
-}
-
-fn err(e: sqlx::Error) -> String {
-    e.to_string()
+        .map_err(|e| StoreError::at(redact(url), e))
 }
 
 #[derive(Clone)]
@@ -133,32 +130,26 @@ impl Drop for JobLock {
 
 impl Store {
     /// Opens (creating) the database, runs the migrations, starts the writer.
-    pub async fn open(url: &DatabaseUrl) -> Result<Store, String> {
+    pub async fn open(url: &DatabaseUrl) -> Result<Store, StoreError> {
         let db = match url {
             DatabaseUrl::Sqlite(path) => {
-                prepare_files(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                prepare_files(path).map_err(|e| StoreError::at(path.display(), e))?;
                 let write = SqlitePoolOptions::new()
                     .max_connections(1)
                     .connect_with(options(path))
                     .await
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
-                SQLITE_MIGRATOR
-                    .run(&write)
-                    .await
-                    .map_err(|e| format!("migrations: {e}"))?;
+                    .map_err(|e| StoreError::at(path.display(), e))?;
+                SQLITE_MIGRATOR.run(&write).await?;
                 let read = SqlitePoolOptions::new()
                     .max_connections(4)
                     .connect_with(options(path).read_only(true))
                     .await
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                    .map_err(|e| StoreError::at(path.display(), e))?;
                 Db::Sqlite { write, read }
             }
             DatabaseUrl::Postgres(url) => {
                 let pool = connect_postgres(url, false).await?;
-                POSTGRES_MIGRATOR
-                    .run(&pool)
-                    .await
-                    .map_err(|e| format!("migrations: {e}"))?;
+                POSTGRES_MIGRATOR.run(&pool).await?;
                 Db::Postgres(pool)
             }
         };
@@ -178,16 +169,15 @@ impl Store {
 
     /// The retention job's lock: `None` while another receiver on the same PostgreSQL
     /// database runs it (that one does the work). SQLite has one process: always granted.
-    pub async fn retention_lock(&self) -> Result<Option<JobLock>, String> {
+    pub async fn retention_lock(&self) -> Result<Option<JobLock>, StoreError> {
         let Db::Postgres(pool) = &self.db else {
             return Ok(Some(JobLock(None)));
         };
-        let mut conn = pool.acquire().await.map_err(err)?;
+        let mut conn = pool.acquire().await?;
         let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, 0)")
             .bind(LOCK_RETENTION)
             .fetch_one(&mut *conn)
-            .await
-            .map_err(err)?;
+            .await?;
         Ok(got.then_some(JobLock(Some(conn))))
     }
 
@@ -212,17 +202,17 @@ pub struct Reader {
 }
 
 impl Reader {
-    pub async fn open(url: &DatabaseUrl) -> Result<Reader, String> {
+    pub async fn open(url: &DatabaseUrl) -> Result<Reader, StoreError> {
         let db = match url {
             DatabaseUrl::Sqlite(path) => {
                 if !path.is_file() {
-                    return Err(format!("{}: no such database", path.display()));
+                    return Err(StoreError::NoDatabase(path.display().to_string()));
                 }
                 let pool = SqlitePoolOptions::new()
                     .max_connections(1)
                     .connect_with(options(path).read_only(true).create_if_missing(false))
                     .await
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                    .map_err(|e| StoreError::at(path.display(), e))?;
                 Db::Sqlite {
                     write: pool.clone(),
                     read: pool,
@@ -234,7 +224,7 @@ impl Reader {
     }
 
     /// The bodies exactly as sent, oldest first.
-    pub async fn sent_bodies(&self) -> Result<Vec<String>, String> {
+    pub async fn sent_bodies(&self) -> Result<Vec<String>, StoreError> {
         on_read!(self.db, p => {
             sqlx::query_scalar(
                 "SELECT sent_body FROM submissions ORDER BY received_at_ms, submission_id",
@@ -242,11 +232,11 @@ impl Reader {
             .fetch_all(p)
             .await
         })
-        .map_err(err)
+        .map_err(StoreError::from)
     }
 
     /// The receiver's own plain-text summaries, oldest first.
-    pub async fn summaries(&self) -> Result<Vec<String>, String> {
+    pub async fn summaries(&self) -> Result<Vec<String>, StoreError> {
         on_read!(self.db, p => {
             sqlx::query_scalar(
                 "SELECT summary_text FROM submissions ORDER BY received_at_ms, submission_id",
@@ -254,7 +244,7 @@ impl Reader {
             .fetch_all(p)
             .await
         })
-        .map_err(err)
+        .map_err(StoreError::from)
     }
 
     pub async fn close(self) {

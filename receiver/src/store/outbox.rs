@@ -1,7 +1,8 @@
 //! The outbox's queue: claiming due notifications with a lease, renewing, giving back, marking
 //! sent or failed.
 
-use super::{err, Store};
+use super::error::StoreError;
+use super::Store;
 
 /// A notification the worker should send now.
 #[derive(Debug, Clone)]
@@ -23,7 +24,7 @@ impl Store {
         now_ms: i64,
         lease_ms: i64,
         limit: i64,
-    ) -> Result<Vec<DueNotification>, String> {
+    ) -> Result<Vec<DueNotification>, StoreError> {
         let skip_locked = if self.is_postgres() {
             " FOR UPDATE SKIP LOCKED"
         } else {
@@ -44,8 +45,7 @@ impl Store {
                 .bind(limit)
                 .fetch_all(p)
                 .await
-        })
-        .map_err(err)?;
+        })?;
         let mut due = Vec::with_capacity(claimed.len());
         for (submission_id, recipient, attempts) in claimed {
             let row: Option<(String, String)> = on_read!(self.db, p => {
@@ -55,8 +55,7 @@ impl Store {
                 .bind(&submission_id)
                 .fetch_optional(p)
                 .await
-            })
-            .map_err(err)?;
+            })?;
             if let Some((reference, received_at)) = row {
                 due.push(DueNotification {
                     submission_id,
@@ -73,7 +72,7 @@ impl Store {
 
     /// Extends this process's claims on notifications it still holds (a send is in progress):
     /// none lapses while this process is alive to send it.
-    pub async fn renew(&self, held: &[(String, String)], until_ms: i64) -> Result<(), String> {
+    pub async fn renew(&self, held: &[(String, String)], until_ms: i64) -> Result<(), StoreError> {
         for (id, recipient) in held {
             on_write!(self.db, p => {
                 sqlx::query(
@@ -86,14 +85,13 @@ impl Store {
                 .execute(p)
                 .await
                 .map(|_| ())
-            })
-            .map_err(err)?;
+            })?;
         }
         Ok(())
     }
 
     /// Gives back a claimed notification unsent (this process is stopping).
-    pub async fn unclaim(&self, id: &str, recipient: &str, now_ms: i64) -> Result<(), String> {
+    pub async fn unclaim(&self, id: &str, recipient: &str, now_ms: i64) -> Result<(), StoreError> {
         on_write!(self.db, p => {
             sqlx::query(
                 "UPDATE notifications SET next_attempt_at_ms = $1
@@ -106,11 +104,11 @@ impl Store {
             .await
             .map(|_| ())
         })
-        .map_err(err)
+        .map_err(StoreError::from)
     }
 
     /// When the last email to `recipient` went, if one did (the outbox's window: workers/outbox.rs).
-    pub async fn last_sent_ms(&self, recipient: &str) -> Result<Option<i64>, String> {
+    pub async fn last_sent_ms(&self, recipient: &str) -> Result<Option<i64>, StoreError> {
         on_read!(self.db, p => {
             sqlx::query_scalar(
                 "SELECT MAX(sent_at_ms) FROM notifications WHERE recipient = $1",
@@ -119,11 +117,11 @@ impl Store {
             .fetch_one(p)
             .await
         })
-        .map_err(err)
+        .map_err(StoreError::from)
     }
 
     /// When the next unsent notification is due, if any.
-    pub async fn next_due_ms(&self) -> Result<Option<i64>, String> {
+    pub async fn next_due_ms(&self) -> Result<Option<i64>, StoreError> {
         on_read!(self.db, p => {
             sqlx::query_scalar(
                 "SELECT MIN(next_attempt_at_ms) FROM notifications WHERE sent_at_ms IS NULL",
@@ -131,10 +129,15 @@ impl Store {
             .fetch_one(p)
             .await
         })
-        .map_err(err)
+        .map_err(StoreError::from)
     }
 
-    pub async fn mark_sent(&self, id: &str, recipient: &str, now_ms: i64) -> Result<(), String> {
+    pub async fn mark_sent(
+        &self,
+        id: &str,
+        recipient: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         on_write!(self.db, p => {
             sqlx::query(
                 "UPDATE notifications SET sent_at_ms = $1, attempts = attempts + 1,
@@ -147,7 +150,7 @@ impl Store {
             .await
             .map(|_| ())
         })
-        .map_err(err)
+        .map_err(StoreError::from)
     }
 
     /// Records a failed attempt and when to try again. `error` names the kind of failure only.
@@ -157,7 +160,7 @@ impl Store {
         recipient: &str,
         next_ms: i64,
         error: &str,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         on_write!(self.db, p => {
             sqlx::query(
                 "UPDATE notifications SET attempts = attempts + 1, next_attempt_at_ms = $1,
@@ -171,6 +174,6 @@ impl Store {
             .await
             .map(|_| ())
         })
-        .map_err(err)
+        .map_err(StoreError::from)
     }
 }

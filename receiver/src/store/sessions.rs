@@ -1,7 +1,8 @@
 //! Server-side sessions and the sign-in throttle (reservations and lockouts).
 
+use super::error::StoreError;
 use super::staff::{staff_row, StaffRow};
-use super::{err, Store};
+use super::Store;
 use sqlx::Row;
 
 #[derive(Debug, Clone)]
@@ -31,7 +32,7 @@ impl Store {
         staff_id: &str,
         csrf: &str,
         now_ms: i64,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         on_write!(self.db, p => sqlx::query(
             "INSERT INTO sessions (session_hash, staff_id, csrf, created_at_ms, last_seen_ms)
              VALUES ($1, $2, $3, $4, $4)",
@@ -42,12 +43,12 @@ impl Store {
         .bind(now_ms)
         .execute(p).await.map(|d| d.rows_affected()))
         .map(|_| ())
-        .map_err(err)
+        .map_err(StoreError::from)
     }
 
     /// The session and its account, read on the write connection so a session made a moment
     /// ago is always seen.
-    pub async fn session(&self, hash: &str) -> Result<Option<SessionRow>, String> {
+    pub async fn session(&self, hash: &str) -> Result<Option<SessionRow>, StoreError> {
         on_write!(self.db, p => sqlx::query(
             "SELECT s.csrf, s.created_at_ms, s.last_seen_ms, t.staff_id, t.email, t.role,
              t.password_hash, t.totp_secret, t.totp_pending, t.must_change_password,
@@ -61,24 +62,24 @@ impl Store {
             created_at_ms: r.get("created_at_ms"),
             last_seen_ms: r.get("last_seen_ms"),
         })))
-        .map_err(err)
+        .map_err(StoreError::from)
     }
 
-    pub async fn touch_session(&self, hash: &str, now_ms: i64) -> Result<(), String> {
+    pub async fn touch_session(&self, hash: &str, now_ms: i64) -> Result<(), StoreError> {
         on_write!(self.db, p => sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE session_hash = $2")
             .bind(now_ms)
             .bind(hash)
             .execute(p).await.map(|d| d.rows_affected()))
             .map(|_| ())
-            .map_err(err)
+            .map_err(StoreError::from)
     }
 
-    pub async fn end_session(&self, hash: &str) -> Result<(), String> {
+    pub async fn end_session(&self, hash: &str) -> Result<(), StoreError> {
         on_write!(self.db, p => sqlx::query("DELETE FROM sessions WHERE session_hash = $1")
             .bind(hash)
             .execute(p).await.map(|d| d.rows_affected()))
         .map(|_| ())
-        .map_err(err)
+        .map_err(StoreError::from)
     }
 
     /// Removes sessions past their idle or absolute limit.
@@ -86,13 +87,13 @@ impl Store {
         &self,
         idle_before_ms: i64,
         created_before_ms: i64,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         on_write!(self.db, p => sqlx::query("DELETE FROM sessions WHERE last_seen_ms < $1 OR created_at_ms < $2")
             .bind(idle_before_ms)
             .bind(created_before_ms)
             .execute(p).await.map(|d| d.rows_affected()))
             .map(|_| ())
-            .map_err(err)
+            .map_err(StoreError::from)
     }
 
     // ---- the sign-in throttle ----
@@ -109,11 +110,10 @@ impl Store {
         keys: &[String; 3],
         now_ms: i64,
         forget_before_ms: i64,
-    ) -> Result<[i64; 3], String> {
+    ) -> Result<[i64; 3], StoreError> {
         on_write!(self.db, p => sqlx::query("DELETE FROM sign_in_failures WHERE at_ms < $1")
             .bind(forget_before_ms)
-            .execute(p).await.map(|d| d.rows_affected()))
-        .map_err(err)?;
+            .execute(p).await.map(|d| d.rows_affected()))?;
         on_write!(self.db, p => sqlx::query(
             "INSERT INTO sign_in_failures (throttle_key, at_ms, attempt)
              VALUES ($1, $4, $5), ($2, $4, $5), ($3, $4, $5)",
@@ -123,8 +123,7 @@ impl Store {
         .bind(&keys[2])
         .bind(now_ms)
         .bind(attempt)
-        .execute(p).await.map(|d| d.rows_affected()))
-        .map_err(err)?;
+        .execute(p).await.map(|d| d.rows_affected()))?;
         // The three counts in one statement, so they are read at one moment.
         let counts: (i64, i64, i64) = on_write!(self.db, p => sqlx::query_as(
             "SELECT
@@ -138,8 +137,7 @@ impl Store {
         .bind(&keys[2])
         .bind(forget_before_ms)
         .fetch_one(p)
-        .await)
-        .map_err(err)?;
+        .await)?;
         Ok([counts.0, counts.1, counts.2])
     }
 
@@ -148,7 +146,7 @@ impl Store {
         &self,
         keys: &[String; 3],
         since_ms: i64,
-    ) -> Result<Vec<String>, String> {
+    ) -> Result<Vec<String>, StoreError> {
         on_write!(self.db, p => sqlx::query_scalar(
             "SELECT DISTINCT throttle_key FROM sign_in_lockouts
              WHERE throttle_key IN ($1, $2, $3) AND last_ms >= $4",
@@ -159,16 +157,16 @@ impl Store {
         .bind(since_ms)
         .fetch_all(p)
         .await)
-        .map_err(err)
+        .map_err(StoreError::from)
     }
 
     /// Takes back an attempt's rows: it succeeded, or it was refused (and counted in a lockout).
-    pub async fn release_sign_in(&self, attempt: &str) -> Result<(), String> {
+    pub async fn release_sign_in(&self, attempt: &str) -> Result<(), StoreError> {
         on_write!(self.db, p => sqlx::query("DELETE FROM sign_in_failures WHERE attempt = $1")
             .bind(attempt)
             .execute(p).await.map(|d| d.rows_affected()))
         .map(|_| ())
-        .map_err(err)
+        .map_err(StoreError::from)
     }
 
     /// Counts a refused attempt in the lockout under `key` that is still going (its last
@@ -181,16 +179,15 @@ impl Store {
         key: &str,
         now_ms: i64,
         since_ms: i64,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, StoreError> {
         let postgres = self.is_postgres();
         on_write!(self.db, pool => {
-            let mut tx = pool.begin().await.map_err(err)?;
+            let mut tx = pool.begin().await?;
             if postgres {
                 sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))::TEXT")
                     .bind(key)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(err)?;
+                    .await?;
             }
             let counted = sqlx::query(
                 "UPDATE sign_in_lockouts SET attempts = attempts + 1, last_ms = $2
@@ -200,8 +197,7 @@ impl Store {
             .bind(now_ms)
             .bind(since_ms)
             .execute(&mut *tx)
-            .await
-            .map_err(err)?
+            .await?
             .rows_affected();
             if counted == 0 {
                 sqlx::query(
@@ -212,23 +208,21 @@ impl Store {
                 .bind(key)
                 .bind(now_ms)
                 .execute(&mut *tx)
-                .await
-                .map_err(err)?;
+                .await?;
             }
-            tx.commit().await.map_err(err)?;
+            tx.commit().await?;
             Ok(counted == 0)
         })
     }
 
     /// The latest lockouts, newest first, for the audit page.
-    pub async fn lockouts(&self, limit: i64) -> Result<Vec<LockoutRow>, String> {
+    pub async fn lockouts(&self, limit: i64) -> Result<Vec<LockoutRow>, StoreError> {
         let rows: Vec<(String, i64, i64, i64)> = on_read!(self.db, p => sqlx::query_as(
             "SELECT throttle_key, started_ms, last_ms, attempts FROM sign_in_lockouts
              ORDER BY started_ms DESC LIMIT $1",
         )
         .bind(limit)
-        .fetch_all(p).await)
-        .map_err(err)?;
+        .fetch_all(p).await)?;
         Ok(rows
             .into_iter()
             .map(|(key, started_ms, last_ms, attempts)| LockoutRow {

@@ -1,6 +1,7 @@
 //! Staff accounts: roles, adding and removing, passwords.
 
-use super::{err, Store};
+use super::error::StoreError;
+use super::Store;
 use sqlx::Row;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +73,7 @@ impl Store {
         hash: &str,
         must_change: bool,
         now_ms: i64,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, StoreError> {
         let done = on_write!(self.db, p => sqlx::query(
             "INSERT INTO staff (staff_id, email, role, password_hash, must_change_password,
              created_at_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email) DO NOTHING",
@@ -83,28 +84,25 @@ impl Store {
         .bind(hash)
         .bind(must_change)
         .bind(now_ms)
-        .execute(p).await.map(|d| d.rows_affected()))
-        .map_err(err)?;
+        .execute(p).await.map(|d| d.rows_affected()))?;
         Ok(done == 1)
     }
 
     /// Removes an account and its sessions.
-    pub async fn remove_staff(&self, email: &str) -> Result<bool, String> {
+    pub async fn remove_staff(&self, email: &str) -> Result<bool, StoreError> {
         on_write!(self.db, pool => {
-        let mut tx = pool.begin().await.map_err(err)?;
+        let mut tx = pool.begin().await?;
             sqlx::query(
                 "DELETE FROM sessions WHERE staff_id IN (SELECT staff_id FROM staff WHERE email = $1)",
             )
             .bind(email)
             .execute(&mut *tx)
-            .await
-            .map_err(err)?;
+            .await?;
             let done = sqlx::query("DELETE FROM staff WHERE email = $1")
                 .bind(email)
                 .execute(&mut *tx)
-                .await
-                .map_err(err)?;
-            tx.commit().await.map_err(err)?;
+                .await?;
+            tx.commit().await?;
             Ok(done.rows_affected() == 1)
         })
     }
@@ -116,9 +114,9 @@ impl Store {
         email: &str,
         hash: &str,
         must_change: bool,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, StoreError> {
         on_write!(self.db, pool => {
-        let mut tx = pool.begin().await.map_err(err)?;
+        let mut tx = pool.begin().await?;
             let done = sqlx::query(
                 "UPDATE staff SET password_hash = $1, must_change_password = $2 WHERE email = $3",
             )
@@ -126,33 +124,31 @@ impl Store {
                 .bind(must_change)
                 .bind(email)
                 .execute(&mut *tx)
-                .await
-                .map_err(err)?;
+                .await?;
             sqlx::query(
                 "DELETE FROM sessions WHERE staff_id IN (SELECT staff_id FROM staff WHERE email = $1)",
             )
             .bind(email)
             .execute(&mut *tx)
-            .await
-            .map_err(err)?;
-            tx.commit().await.map_err(err)?;
+            .await?;
+            tx.commit().await?;
             Ok(done.rows_affected() == 1)
         })
     }
 
-    pub async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRow>, String> {
+    pub async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRow>, StoreError> {
         on_write!(self.db, p => sqlx::query(&format!(
             "SELECT {STAFF_COLUMNS} FROM staff WHERE email = $1"
         ))
         .bind(email)
         .fetch_optional(p).await.map(|row| row.as_ref().map(|r| staff_row!(r))))
-        .map_err(err)
+        .map_err(StoreError::from)
     }
 
-    pub async fn list_staff(&self) -> Result<Vec<StaffRow>, String> {
+    pub async fn list_staff(&self) -> Result<Vec<StaffRow>, StoreError> {
         on_read!(self.db, p => sqlx::query(&format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY email"))
             .fetch_all(p).await.map(|rows| rows.iter().map(|r| staff_row!(r)).collect()))
-            .map_err(err)
+            .map_err(StoreError::from)
     }
 
     /// The member's own new password: the flag to change it clears, and every other session
@@ -162,14 +158,13 @@ impl Store {
         staff_id: &str,
         hash: &str,
         keep_session: &str,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         on_write!(self.db, p => sqlx::query(
             "UPDATE staff SET password_hash = $1, must_change_password = FALSE WHERE staff_id = $2",
         )
         .bind(hash)
         .bind(staff_id)
-        .execute(p).await.map(|d| d.rows_affected()))
-        .map_err(err)?;
+        .execute(p).await.map(|d| d.rows_affected()))?;
         self.end_sessions_of(staff_id, Some(keep_session)).await
     }
 
@@ -178,7 +173,7 @@ impl Store {
         &self,
         staff_id: &str,
         except: Option<&str>,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         on_write!(self.db, p => sqlx::query(
             "DELETE FROM sessions WHERE staff_id = $1 AND session_hash <> $2",
         )
@@ -186,7 +181,7 @@ impl Store {
         .bind(except.unwrap_or(""))
         .execute(p).await.map(|d| d.rows_affected()))
         .map(|_| ())
-        .map_err(err)
+        .map_err(StoreError::from)
     }
 
     /// Whether a live enrolment code with this hash was issued to the account.
@@ -195,7 +190,7 @@ impl Store {
         staff_id: &str,
         hash: &str,
         now_ms: i64,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, StoreError> {
         let n: i64 = on_write!(self.db, p => sqlx::query_scalar(
             "SELECT COUNT(*) FROM staff WHERE staff_id = $1 AND enrol_code_hash = $2
              AND enrol_code_expires_ms > $3",
@@ -203,8 +198,7 @@ impl Store {
         .bind(staff_id)
         .bind(hash)
         .bind(now_ms)
-        .fetch_one(p).await)
-        .map_err(err)?;
+        .fetch_one(p).await)?;
         Ok(n == 1)
     }
 
@@ -216,9 +210,9 @@ impl Store {
         email: &str,
         code_hash: &str,
         expires_ms: i64,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, StoreError> {
         on_write!(self.db, pool => {
-            let mut tx = pool.begin().await.map_err(err)?;
+            let mut tx = pool.begin().await?;
             let done = sqlx::query(
                 "UPDATE staff SET totp_secret = NULL, totp_pending = NULL,
                  totp_pending_session = NULL, enrol_code_hash = $1, enrol_code_expires_ms = $2
@@ -228,18 +222,16 @@ impl Store {
             .bind(expires_ms)
             .bind(email)
             .execute(&mut *tx)
-            .await
-            .map_err(err)?;
+            .await?;
             for table in ["recovery_codes", "sessions"] {
                 sqlx::query(&format!(
                     "DELETE FROM {table} WHERE staff_id IN (SELECT staff_id FROM staff WHERE email = $1)"
                 ))
                 .bind(email)
                 .execute(&mut *tx)
-                .await
-                .map_err(err)?;
+                .await?;
             }
-            tx.commit().await.map_err(err)?;
+            tx.commit().await?;
             Ok(done.rows_affected() == 1)
         })
     }
@@ -250,7 +242,7 @@ impl Store {
         email: &str,
         hash: &str,
         expires_ms: i64,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         on_write!(self.db, p => sqlx::query(
             "UPDATE staff SET enrol_code_hash = $1, enrol_code_expires_ms = $2 WHERE email = $3",
         )
@@ -259,6 +251,6 @@ impl Store {
         .bind(email)
         .execute(p).await.map(|d| d.rows_affected()))
         .map(|_| ())
-        .map_err(err)
+        .map_err(StoreError::from)
     }
 }

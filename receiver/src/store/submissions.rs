@@ -2,8 +2,9 @@
 //! pool, writes through the single write connection, beside the intake writer), and as
 //! `export` reads them.
 
+use super::error::StoreError;
 use super::sqlite::truncate_wal;
-use super::{err, Db, Reader, Store};
+use super::{Db, Reader, Store};
 use sqlx::Row;
 
 /// The workflow statuses, in the order the inbox offers them.
@@ -92,7 +93,7 @@ pub(crate) async fn list(
     filter: &Filter,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<ListRow>, i64), String> {
+) -> Result<(Vec<ListRow>, i64), StoreError> {
     let status = filter.status.clone().unwrap_or_default();
     let search = filter
         .search
@@ -115,19 +116,17 @@ pub(crate) async fn list(
             .bind(limit)
             .bind(offset)
             .fetch_all(pool)
-            .await
-            .map_err(err)?;
+            .await?;
         let total: i64 = sqlx::query_scalar(&count_sql)
             .bind(&status)
             .bind(&search)
             .fetch_one(pool)
-            .await
-            .map_err(err)?;
+            .await?;
         Ok((rows.iter().map(|r| list_row!(r)).collect(), total))
     })
 }
 
-pub(crate) async fn full(db: &Db, id: &str) -> Result<Option<FullRow>, String> {
+pub(crate) async fn full(db: &Db, id: &str) -> Result<Option<FullRow>, StoreError> {
     let sql = format!(
         "SELECT {LIST_COLUMNS}, questionnaire_id, questionnaire_version, sent_body,
          summary_json, differed, note FROM submissions WHERE submission_id = $1"
@@ -136,8 +135,7 @@ pub(crate) async fn full(db: &Db, id: &str) -> Result<Option<FullRow>, String> {
         let row = sqlx::query(&sql)
             .bind(id)
             .fetch_optional(pool)
-            .await
-            .map_err(err)?;
+            .await?;
         Ok(row.map(|r| FullRow {
             list: list_row!(&r),
             sent_body: r.get("sent_body"),
@@ -149,15 +147,14 @@ pub(crate) async fn full(db: &Db, id: &str) -> Result<Option<FullRow>, String> {
 }
 
 /// Every submission in full, newest first (the CLI's exports).
-pub(crate) async fn all_full(db: &Db) -> Result<Vec<FullRow>, String> {
+pub(crate) async fn all_full(db: &Db) -> Result<Vec<FullRow>, StoreError> {
     let ids: Vec<String> = on_read!(db, pool => {
         sqlx::query_scalar(
             "SELECT submission_id FROM submissions ORDER BY received_at_ms DESC, submission_id DESC",
         )
         .fetch_all(pool)
         .await
-    })
-    .map_err(err)?;
+    })?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         if let Some(row) = full(db, &id).await? {
@@ -168,10 +165,10 @@ pub(crate) async fn all_full(db: &Db) -> Result<Vec<FullRow>, String> {
 }
 
 impl Reader {
-    pub async fn all_full(&self) -> Result<Vec<FullRow>, String> {
+    pub async fn all_full(&self) -> Result<Vec<FullRow>, StoreError> {
         all_full(&self.db).await
     }
-    pub async fn list_all(&self) -> Result<Vec<ListRow>, String> {
+    pub async fn list_all(&self) -> Result<Vec<ListRow>, StoreError> {
         Ok(list(&self.db, &Filter::default(), 0, i64::MAX).await?.0)
     }
 }
@@ -181,13 +178,12 @@ impl Store {
     pub async fn backfill(
         &self,
         describe: impl Fn(&str) -> (String, String, bool),
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         let rows: Vec<(String, String)> = on_write!(self.db, p => {
             sqlx::query_as("SELECT submission_id, summary_json FROM submissions WHERE NOT listed")
                 .fetch_all(p)
                 .await
-        })
-        .map_err(err)?;
+        })?;
         for (id, summary_json) in rows {
             let (name, email, spam) = describe(&summary_json);
             on_write!(self.db, p => sqlx::query(
@@ -198,8 +194,7 @@ impl Store {
             .bind(email)
             .bind(spam)
             .bind(&id)
-            .execute(p).await.map(|d| d.rows_affected()))
-            .map_err(err)?;
+            .execute(p).await.map(|d| d.rows_affected()))?;
         }
         Ok(())
     }
@@ -209,29 +204,27 @@ impl Store {
         filter: &Filter,
         offset: i64,
         limit: i64,
-    ) -> Result<(Vec<ListRow>, i64), String> {
+    ) -> Result<(Vec<ListRow>, i64), StoreError> {
         list(&self.db, filter, offset, limit).await
     }
 
-    pub async fn full(&self, id: &str) -> Result<Option<FullRow>, String> {
+    pub async fn full(&self, id: &str) -> Result<Option<FullRow>, StoreError> {
         full(&self.db, id).await
     }
 
-    pub async fn set_status(&self, id: &str, status: &str) -> Result<bool, String> {
+    pub async fn set_status(&self, id: &str, status: &str) -> Result<bool, StoreError> {
         let done = on_write!(self.db, p => sqlx::query("UPDATE submissions SET status = $1 WHERE submission_id = $2")
             .bind(status)
             .bind(id)
-            .execute(p).await.map(|d| d.rows_affected()))
-            .map_err(err)?;
+            .execute(p).await.map(|d| d.rows_affected()))?;
         Ok(done == 1)
     }
 
-    pub async fn set_note(&self, id: &str, note: &str) -> Result<bool, String> {
+    pub async fn set_note(&self, id: &str, note: &str) -> Result<bool, StoreError> {
         let done = on_write!(self.db, p => sqlx::query("UPDATE submissions SET note = $1 WHERE submission_id = $2")
             .bind(note)
             .bind(id)
-            .execute(p).await.map(|d| d.rows_affected()))
-            .map_err(err)?;
+            .execute(p).await.map(|d| d.rows_affected()))?;
         Ok(done == 1)
     }
 
@@ -240,35 +233,32 @@ impl Store {
     /// it: with `secure_delete` on, the freed pages are zeroed, so no byte of them stays in
     /// the database file or its WAL. Returns the references deleted, and whether the WAL was
     /// emptied (a reader can hold the checkpoint back: see `checkpoint`).
-    async fn erase(&self, ids: Vec<String>) -> Result<(Vec<String>, bool), String> {
+    async fn erase(&self, ids: Vec<String>) -> Result<(Vec<String>, bool), StoreError> {
         let mut refs = Vec::new();
         if ids.is_empty() {
             return Ok((refs, true));
         }
         on_write!(self.db, pool => {
-            let mut tx = pool.begin().await.map_err(err)?;
+            let mut tx = pool.begin().await?;
             for id in &ids {
                 sqlx::query("DELETE FROM notifications WHERE submission_id = $1")
                     .bind(id)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(err)?;
+                    .await?;
                 sqlx::query("DELETE FROM idempotency_keys WHERE idempotency_key = $1")
                     .bind(id)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(err)?;
+                    .await?;
                 let reference: Option<String> = sqlx::query_scalar(
                     "DELETE FROM submissions WHERE submission_id = $1 RETURNING reference",
                 )
                 .bind(id)
                 .fetch_optional(&mut *tx)
-                .await
-                .map_err(err)?;
+                .await?;
                 refs.extend(reference);
             }
-            tx.commit().await.map_err(err)?;
-            Ok::<(), String>(())
+            tx.commit().await?;
+            Ok::<(), StoreError>(())
         })?;
         let emptied = self.checkpoint().await;
         Ok((refs, emptied))
@@ -316,17 +306,15 @@ impl Store {
 
     /// The reference deleted (if there was such a submission), and whether its bytes left the
     /// WAL at once.
-    pub async fn delete_submission(&self, id: &str) -> Result<Option<(String, bool)>, String> {
+    pub async fn delete_submission(&self, id: &str) -> Result<Option<(String, bool)>, StoreError> {
         let (mut refs, emptied) = self.erase(vec![id.to_owned()]).await?;
         Ok(refs.pop().map(|r| (r, emptied)))
     }
 
-    pub async fn delete_received_before(&self, before_ms: i64) -> Result<Vec<String>, String> {
-        let ids: Vec<String> =
-            on_write!(self.db, p => sqlx::query_scalar("SELECT submission_id FROM submissions WHERE received_at_ms < $1")
+    pub async fn delete_received_before(&self, before_ms: i64) -> Result<Vec<String>, StoreError> {
+        let ids: Vec<String> = on_write!(self.db, p => sqlx::query_scalar("SELECT submission_id FROM submissions WHERE received_at_ms < $1")
                 .bind(before_ms)
-                .fetch_all(p).await)
-                .map_err(err)?;
+                .fetch_all(p).await)?;
         Ok(self.erase(ids).await?.0)
     }
 }
