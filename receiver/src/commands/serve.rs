@@ -7,11 +7,110 @@ use crate::http::{challenge, client, idempotency, rate};
 use crate::inbox::{auth, view};
 use crate::workers::{mail, outbox};
 use crate::{http, inbox, store, workers};
+use axum::http::HeaderValue;
 use std::future::IntoFuture;
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};
 
+/// What `serve` checks before it touches the database: a bad flag stops the start here.
+struct Checked {
+    questionnaires: questionnaires::Questionnaires,
+    origins: Vec<HeaderValue>,
+    mailer: Option<mail::Mailer>,
+    zone: time::Zone,
+    public_url: String,
+}
+
 pub async fn serve(args: Serve) -> Result<(), String> {
+    let Checked {
+        questionnaires,
+        origins,
+        mailer,
+        zone,
+        public_url,
+    } = check(&args)?;
+    let store = store::Store::open(&args.database).await?;
+    backfill(&store, &questionnaires).await?;
+    let totp_key = totp_key(&args, &store).await?;
+    let retention = tokio::spawn(workers::retention::retain(
+        store.clone(),
+        args.retention_days,
+        args.audit_retention_days,
+    ));
+    let wake = Arc::new(Notify::new());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let worker = mailer.map(|mailer| {
+        tokio::spawn(
+            outbox::Worker {
+                store: store.clone(),
+                mailer,
+                public_url,
+                zone: zone.clone(),
+                wake: wake.clone(),
+                stop: stop_rx,
+            }
+            .run(),
+        )
+    });
+    if worker.is_none() {
+        tracing::warn!("no --notify: staff get no email of new submissions");
+    }
+    if origins.is_empty() {
+        tracing::warn!("no --allow-origin: browsers on other sites cannot send here");
+    }
+    let app_questionnaires = questionnaires.count();
+    let proxies = Arc::new(client::TrustedProxies::new(args.trusted_proxy.clone()));
+    let inbox = inbox::Inbox {
+        store: store.clone(),
+        questionnaires: questionnaires.clone(),
+        // Secure cookies unless staff reach it over plain http on loopback (the demo, tests).
+        secure: !args.listen.ip().is_loopback()
+            || args
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://")),
+        public_origin: args.public_url.as_deref().map(origin_of),
+        throttle: Arc::new(inbox::throttle::Throttle::new()),
+        proxies: proxies.clone(),
+        dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
+        totp_key,
+        zone: zone.clone(),
+    };
+    let app = http::App {
+        store: store.clone(),
+        questionnaires,
+        inflight: idempotency::InFlight::default(),
+        recipients: Arc::new(args.notify.clone()),
+        wake,
+        proxies,
+        limiter: rate::Limiter::new(args.intake_rate),
+        proof: challenge::Issuer::open(&store, args.proof_of_work).await?,
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("--listen {}: {e}", args.listen))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(
+        %address,
+        origins = args.allow_origin.len(),
+        questionnaires = app_questionnaires,
+        time_zone = zone.name(),
+        "listening"
+    );
+    run_until_stopped(listener, http::router(app, origins, inbox)).await?;
+    retention.abort();
+    // Requests have finished; let a send in progress end, then close the database.
+    let _ = stop_tx.send(true);
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The flags checked together, in the order their errors are reported.
+fn check(args: &Serve) -> Result<Checked, String> {
     if args.audit_retention_days < args.retention_days {
         return Err(format!(
             "--audit-retention-days {} is shorter than --retention-days {}: who read a record must be kept at least as long as the record",
@@ -56,91 +155,46 @@ pub async fn serve(args: Serve) -> Result<(), String> {
             .parse::<lettre::message::Mailbox>()
             .map_err(|_| format!("--notify {address:?} is not an email address"))?;
     }
-
-    let store = store::Store::open(&args.database).await?;
-    {
-        let qs = questionnaires.clone();
-        store
-            .backfill(move |json| {
-                consultation_widget::core::summary::Summary::from_json(json)
-                    .map(|s| qs.find(&s.questionnaire, |q| view::describe(&s, q)))
-                    .unwrap_or_default()
-            })
-            .await?;
-    }
-    let totp_key = totp_key(&args, &store).await?;
-    let retention = tokio::spawn(workers::retention::retain(
-        store.clone(),
-        args.retention_days,
-        args.audit_retention_days,
-    ));
-    let wake = Arc::new(Notify::new());
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = mailer.map(|mailer| {
-        tokio::spawn(
-            outbox::Worker {
-                store: store.clone(),
-                mailer,
-                public_url,
-                zone: zone.clone(),
-                wake: wake.clone(),
-                stop: stop_rx,
-            }
-            .run(),
-        )
-    });
-    if worker.is_none() {
-        tracing::warn!("no --notify: staff get no email of new submissions");
-    }
-    if origins.is_empty() {
-        tracing::warn!("no --allow-origin: browsers on other sites cannot send here");
-    }
-    let app_questionnaires = questionnaires.count();
-    let proxies = Arc::new(client::TrustedProxies::new(args.trusted_proxy.clone()));
-    let inbox = inbox::Inbox {
-        store: store.clone(),
-        questionnaires: questionnaires.clone(),
-        // Secure cookies unless staff reach it over plain http on loopback (the demo, tests).
-        secure: !args.listen.ip().is_loopback()
-            || args
-                .public_url
-                .as_deref()
-                .is_some_and(|u| u.starts_with("https://")),
-        public_origin: args.public_url.as_deref().map(|u| {
-            let u = u.trim_end_matches('/');
-            let after = u.find("://").map(|i| i + 3).unwrap_or(0);
-            match u[after..].find('/') {
-                Some(i) => u[..after + i].to_owned(),
-                None => u.to_owned(),
-            }
-        }),
-        throttle: Arc::new(inbox::throttle::Throttle::new()),
-        proxies: proxies.clone(),
-        dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
-        totp_key,
-        zone: zone.clone(),
-    };
-    let app = http::App {
-        store: store.clone(),
+    Ok(Checked {
         questionnaires,
-        inflight: idempotency::InFlight::default(),
-        recipients: Arc::new(args.notify.clone()),
-        wake,
-        proxies,
-        limiter: rate::Limiter::new(args.intake_rate),
-        proof: challenge::Issuer::open(&store, args.proof_of_work).await?,
-    };
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .map_err(|e| format!("--listen {}: {e}", args.listen))?;
-    let address = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!(
-        %address,
-        origins = args.allow_origin.len(),
-        questionnaires = app_questionnaires,
-        time_zone = zone.name(),
-        "listening"
-    );
+        origins,
+        mailer,
+        zone,
+        public_url,
+    })
+}
+
+/// Fills name, email and the spam mark for rows stored before the inbox existed.
+async fn backfill(
+    store: &store::Store,
+    questionnaires: &questionnaires::Questionnaires,
+) -> Result<(), String> {
+    let qs = questionnaires.clone();
+    store
+        .backfill(move |json| {
+            consultation_widget::core::summary::Summary::from_json(json)
+                .map(|s| qs.find(&s.questionnaire, |q| view::describe(&s, q)))
+                .unwrap_or_default()
+        })
+        .await?;
+    Ok(())
+}
+
+/// `--public-url`'s origin: scheme, host and port, without the path.
+fn origin_of(url: &str) -> String {
+    let u = url.trim_end_matches('/');
+    let after = u.find("://").map(|i| i + 3).unwrap_or(0);
+    match u[after..].find('/') {
+        Some(i) => u[..after + i].to_owned(),
+        None => u.to_owned(),
+    }
+}
+
+/// Serves until SIGTERM or Ctrl+C, then until open requests finish (or the grace period ends).
+async fn run_until_stopped(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+) -> Result<(), String> {
     let (signalled, stopping) = watch::channel(false);
     tokio::spawn(async move {
         shutdown_signal().await;
@@ -152,8 +206,7 @@ pub async fn serve(args: Serve) -> Result<(), String> {
             let _ = stopping.wait_for(|s| *s).await;
         }
     };
-    let router = http::router(app, origins, inbox)
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let router = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, router)
         .with_graceful_shutdown(graceful)
         .into_future();
@@ -167,14 +220,6 @@ pub async fn serve(args: Serve) -> Result<(), String> {
             tokio::time::sleep(SHUTDOWN_GRACE).await;
         } => tracing::warn!("connections still open after the grace period; stopping anyway"),
     }
-    retention.abort();
-    // Requests have finished; let a send in progress end, then close the database.
-    let _ = stop_tx.send(true);
-    if let Some(worker) = worker {
-        let _ = worker.await;
-    }
-    store.close().await;
-    tracing::info!("stopped");
     Ok(())
 }
 
