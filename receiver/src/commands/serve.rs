@@ -60,22 +60,14 @@ pub async fn serve(args: Serve) -> Result<(), String> {
     }
     let app_questionnaires = questionnaires.count();
     let proxies = Arc::new(client::TrustedProxies::new(args.trusted_proxy.clone()));
-    let inbox = inbox::Inbox {
-        store: store.clone(),
-        questionnaires: questionnaires.clone(),
-        // Secure cookies unless staff reach it over plain http on loopback (the demo, tests).
-        secure: !args.listen.ip().is_loopback()
-            || args
-                .public_url
-                .as_deref()
-                .is_some_and(|u| u.starts_with("https://")),
-        public_origin: args.public_url.as_deref().map(origin_of),
-        throttle: Arc::new(inbox::throttle::Throttle::new()),
-        proxies: proxies.clone(),
-        dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
+    let inbox = inbox_state(
+        &args,
+        &store,
+        &questionnaires,
+        proxies.clone(),
         totp_key,
-        zone: zone.clone(),
-    };
+        &zone,
+    )?;
     let app = http::App {
         store: store.clone(),
         questionnaires,
@@ -178,6 +170,34 @@ async fn backfill(
         })
         .await?;
     Ok(())
+}
+
+/// The inbox's state: its cookies' settings, the sign-in throttle, the key for two-factor
+/// secrets.
+fn inbox_state(
+    args: &Serve,
+    store: &store::Store,
+    questionnaires: &questionnaires::Questionnaires,
+    proxies: Arc<client::TrustedProxies>,
+    totp_key: Option<Arc<auth::SecretBox>>,
+    zone: &time::Zone,
+) -> Result<inbox::Inbox, String> {
+    Ok(inbox::Inbox {
+        store: store.clone(),
+        questionnaires: questionnaires.clone(),
+        // Secure cookies unless staff reach it over plain http on loopback (the demo, tests).
+        secure: !args.listen.ip().is_loopback()
+            || args
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://")),
+        public_origin: args.public_url.as_deref().map(origin_of),
+        throttle: Arc::new(inbox::throttle::Throttle::new()),
+        proxies,
+        dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
+        totp_key,
+        zone: zone.clone(),
+    })
 }
 
 /// `--public-url`'s origin: scheme, host and port, without the path.
