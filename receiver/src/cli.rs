@@ -2,7 +2,7 @@
 //! environment variable (for systemd units and containers). Values are checked here, at the
 //! edge, into typed settings.
 
-use crate::store::DatabaseUrl;
+use crate::store::database_url::DatabaseUrl;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -152,7 +152,7 @@ pub struct Serve {
         long = "trusted-proxy",
         env = "CONSULTATION_TRUSTED_PROXY",
         value_delimiter = ',',
-        value_parser = crate::client::parse_range
+        value_parser = crate::http::client::parse_range
     )]
     pub trusted_proxy: Vec<ipnet::IpNet>,
     /// A file holding the key that seals two-factor secrets in the database (32 bytes as 64
@@ -168,7 +168,7 @@ pub struct Serve {
         env = "CONSULTATION_INTAKE_RATE",
         default_value = "10/minute"
     )]
-    pub intake_rate: crate::rate::Rate,
+    pub intake_rate: crate::http::rate::Rate,
     /// The proof of work asked of each submission (GET /submissions/challenge): the largest
     /// secret number, about half of which the widget hashes while the visitor types; `off`:
     /// none asked, and none missing marks a submission as likely spam.
@@ -185,9 +185,9 @@ pub struct Serve {
         long = "time-zone",
         env = "CONSULTATION_TIME_ZONE",
         value_name = "ZONE",
-        value_parser = crate::time::Zone::parse
+        value_parser = crate::domain::time::Zone::parse
     )]
-    pub time_zone: Option<crate::time::Zone>,
+    pub time_zone: Option<crate::domain::time::Zone>,
 }
 
 /// A `--proof-of-work`: a number from 1,000 to 10,000,000, or `off` (0).

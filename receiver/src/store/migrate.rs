@@ -6,7 +6,9 @@
 //! Columns are taken from the file's own schema and matched by name, so nothing is left out
 //! when a later migration adds one.
 
-use super::{connect_postgres, err, DatabaseUrl, Db, Reader, POSTGRES_MIGRATOR, SQLITE_MIGRATOR};
+use super::database_url::DatabaseUrl;
+use super::error::StoreError;
+use super::{connect_postgres, Db, Reader, POSTGRES_MIGRATOR, SQLITE_MIGRATOR};
 use sqlx::Row;
 
 /// In an order that satisfies the foreign keys.
@@ -30,9 +32,14 @@ enum Value {
 }
 
 /// What was copied: each table and its row count.
-pub async fn migrate(from: &DatabaseUrl, to: &DatabaseUrl) -> Result<Vec<(String, i64)>, String> {
+pub async fn migrate(
+    from: &DatabaseUrl,
+    to: &DatabaseUrl,
+) -> Result<Vec<(String, i64)>, StoreError> {
     let (DatabaseUrl::Sqlite(_), DatabaseUrl::Postgres(url)) = (from, to) else {
-        return Err("migrate-to copies --from sqlite://PATH into --database postgres://…".into());
+        return Err(StoreError::Refused(
+            "migrate-to copies --from sqlite://PATH into --database postgres://…".into(),
+        ));
     };
     let source = Reader::open(from).await?;
     let Db::Sqlite { read: file, .. } = &source.db else {
@@ -41,54 +48,52 @@ pub async fn migrate(from: &DatabaseUrl, to: &DatabaseUrl) -> Result<Vec<(String
     let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
         .fetch_one(file)
         .await
-        .map_err(|e| format!("{}: not a receiver database ({e})", from.shown()))?;
+        .map_err(|e| {
+            StoreError::Refused(format!("{}: not a receiver database ({e})", from.shown()))
+        })?;
     let latest = SQLITE_MIGRATOR.iter().map(|m| m.version).max();
     if applied != latest {
-        return Err(format!(
+        return Err(StoreError::Refused(format!(
             "{}: made by another version of the receiver; start this version's `serve` on it \
              once (it migrates the file), stop it, then migrate",
             from.shown()
-        ));
+        )));
     }
 
     let pool = connect_postgres(url, false).await?;
-    POSTGRES_MIGRATOR
-        .run(&pool)
-        .await
-        .map_err(|e| format!("migrations: {e}"))?;
+    POSTGRES_MIGRATOR.run(&pool).await?;
     for table in TABLES {
         let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&pool)
-            .await
-            .map_err(err)?;
+            .await?;
         if rows > 0 {
-            return Err(format!(
+            return Err(StoreError::Refused(format!(
                 "{}: not empty ({table} has {rows} rows); migrate into a new database only",
                 to.shown()
-            ));
+            )));
         }
     }
 
-    let mut tx = pool.begin().await.map_err(err)?;
+    let mut tx = pool.begin().await?;
     let mut copied = Vec::new();
     for table in TABLES {
         let columns: Vec<(String, String)> =
             sqlx::query_as("SELECT name, upper(type) FROM pragma_table_info($1) ORDER BY cid")
                 .bind(table)
                 .fetch_all(file)
-                .await
-                .map_err(err)?;
+                .await?;
         let target: Vec<String> = sqlx::query_scalar(
             "SELECT column_name::TEXT FROM information_schema.columns
              WHERE table_schema = current_schema() AND table_name = $1",
         )
         .bind(table)
         .fetch_all(&mut *tx)
-        .await
-        .map_err(err)?;
+        .await?;
         for (name, _) in &columns {
             if !target.contains(name) {
-                return Err(format!("{table}.{name} has no column in PostgreSQL"));
+                return Err(StoreError::Refused(format!(
+                    "{table}.{name} has no column in PostgreSQL"
+                )));
             }
         }
         let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
@@ -97,16 +102,19 @@ pub async fn migrate(from: &DatabaseUrl, to: &DatabaseUrl) -> Result<Vec<(String
         let insert = format!("INSERT INTO {table} ({list}) VALUES ({})", marks.join(", "));
         let rows = sqlx::query(&format!("SELECT {list} FROM {table}"))
             .fetch_all(file)
-            .await
-            .map_err(err)?;
+            .await?;
         for row in &rows {
             let mut query = sqlx::query(&insert);
             for (i, (name, kind)) in columns.iter().enumerate() {
                 let value = match kind.as_str() {
-                    "TEXT" => Value::Text(row.try_get(i).map_err(err)?),
-                    "BIGINT" | "INTEGER" => Value::Int(row.try_get(i).map_err(err)?),
-                    "BOOLEAN" => Value::Bool(row.try_get(i).map_err(err)?),
-                    other => return Err(format!("{table}.{name}: type {other} not known here")),
+                    "TEXT" => Value::Text(row.try_get(i)?),
+                    "BIGINT" | "INTEGER" => Value::Int(row.try_get(i)?),
+                    "BOOLEAN" => Value::Bool(row.try_get(i)?),
+                    other => {
+                        return Err(StoreError::Refused(format!(
+                            "{table}.{name}: type {other} not known here"
+                        )))
+                    }
                 };
                 query = match value {
                     Value::Text(v) => query.bind(v),
@@ -117,17 +125,16 @@ pub async fn migrate(from: &DatabaseUrl, to: &DatabaseUrl) -> Result<Vec<(String
             query
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| format!("{table}: {e}"))?;
+                .map_err(|e| StoreError::at(table, e))?;
         }
         let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&mut *tx)
-            .await
-            .map_err(err)?;
+            .await?;
         if count != rows.len() as i64 {
-            return Err(format!(
+            return Err(StoreError::Refused(format!(
                 "{table}: {count} rows in PostgreSQL, {} in the file",
                 rows.len()
-            ));
+            )));
         }
         copied.push((table.to_owned(), count));
     }
@@ -137,15 +144,14 @@ pub async fn migrate(from: &DatabaseUrl, to: &DatabaseUrl) -> Result<Vec<(String
          (SELECT COALESCE(MAX(entry), 0) + 1 FROM audit_log), false)",
     )
     .execute(&mut *tx)
-    .await
-    .map_err(err)?;
+    .await?;
     let at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     sqlx::query(
         "INSERT INTO audit_log (at, at_ms, actor, action, target, address)
          VALUES ($1, $2, 'command line', 'migrated from SQLite', $3, '')",
     )
     .bind(at)
-    .bind(crate::outbox::now_ms())
+    .bind(crate::workers::outbox::now_ms())
     .bind(
         copied
             .iter()
@@ -154,9 +160,8 @@ pub async fn migrate(from: &DatabaseUrl, to: &DatabaseUrl) -> Result<Vec<(String
             .join(", "),
     )
     .execute(&mut *tx)
-    .await
-    .map_err(err)?;
-    tx.commit().await.map_err(err)?;
+    .await?;
+    tx.commit().await?;
     pool.close().await;
     source.close().await;
     Ok(copied)

@@ -2,7 +2,7 @@
 //! spreadsheet would run as a formula (OWASP "CSV Injection": starting with `=`, `+`, `-`,
 //! `@`, tab or carriage return) gets a leading apostrophe, which spreadsheets show as text.
 
-use crate::store::inbox::{status_label, ListRow};
+use crate::store::submissions::{status_label, ListRow};
 
 pub const HEADER: [&str; 9] = [
     "reference",

@@ -1,5 +1,5 @@
 //! What a panic costs: the one request it happened in. The handler's panic is caught and
-//! answered 500 (tower-http's catch-panic layer, in http.rs), and neither the answer nor the log
+//! answered 500 (tower-http's catch-panic layer, in http/mod.rs), and neither the answer nor the log
 //! carries the panic's words, which could quote what the request held.
 
 use axum::response::{IntoResponse, Response};
@@ -28,7 +28,7 @@ pub fn quiet_hook() {
 /// The answer to a request whose handler panicked: intake's own 500 (the widget keeps the
 /// draft and tries again with the same key). The payload is dropped unread.
 pub fn answer(_payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    crate::error::ApiError::Internal("a request panicked; the receiver goes on".into())
+    crate::http::error::ApiError::Internal("a request panicked; the receiver goes on".into())
         .into_response()
 }
 

@@ -4,8 +4,9 @@
 //! queue; each claim is a short lease, renewed while sending). It never touches a request: SMTP being down or slow only
 //! delays the emails.
 
-use crate::mail::{self, Mailer};
-use crate::store::{DueNotification, Store};
+use crate::store::outbox::DueNotification;
+use crate::store::Store;
+use crate::workers::mail::{self, Mailer};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
@@ -26,7 +27,7 @@ pub struct Worker {
     pub mailer: Mailer,
     pub public_url: String,
     /// `--time-zone`: the zone of the email's "Received" line.
-    pub zone: crate::time::Zone,
+    pub zone: crate::domain::time::Zone,
     pub wake: Arc<Notify>,
     pub stop: watch::Receiver<bool>,
 }
@@ -182,7 +183,7 @@ impl Worker {
         }
         let mut out = Vec::new();
         for (to, rows) in by_recipient {
-            let tag = &crate::idempotency::fingerprint(&to)[..16];
+            let tag = &crate::http::idempotency::fingerprint(&to)[..16];
             if rows.len() > COALESCE_OVER {
                 out.push(Message {
                     notice: mail::digest(rows.len(), &mail::inbox_home(&self.public_url)),

@@ -5,11 +5,20 @@
 //! the rate limit, re-checks with the core, marks a submission without a valid proof of work
 //! as likely spam, applies the idempotency rules and answers 2xx only after the commit.
 
-use crate::error::{json_body, ApiError};
-use crate::idempotency::{fingerprint, Claim, InFlight, SubmissionId};
-use crate::outbox::now_ms;
-use crate::questionnaires::Questionnaires;
-use crate::store::{NewSubmission, Store, Stored};
+pub mod challenge;
+pub mod client;
+pub mod error;
+pub mod idempotency;
+pub mod panics;
+pub mod rate;
+pub mod refused;
+
+use crate::domain::questionnaires::Questionnaires;
+use crate::http::error::{json_body, ApiError};
+use crate::http::idempotency::{fingerprint, Claim, InFlight, SubmissionId};
+use crate::store::intake::{NewSubmission, Stored};
+use crate::store::Store;
+use crate::workers::outbox::now_ms;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
@@ -44,16 +53,16 @@ pub struct App {
     pub recipients: Arc<Vec<String>>,
     /// Wakes the outbox worker after a commit that queued notifications.
     pub wake: Arc<Notify>,
-    /// `--trusted-proxy`: who the client is behind a reverse proxy (crate::client).
-    pub proxies: Arc<crate::client::TrustedProxies>,
+    /// `--trusted-proxy`: who the client is behind a reverse proxy (crate::http::client).
+    pub proxies: Arc<crate::http::client::TrustedProxies>,
     /// `--intake-rate`: submissions per client address.
-    pub limiter: crate::rate::Limiter,
+    pub limiter: crate::http::rate::Limiter,
     /// `--proof-of-work`: the challenges handed out and checked.
-    pub proof: crate::challenge::Issuer,
+    pub proof: crate::http::challenge::Issuer,
 }
 
 pub fn router(app: App, origins: Vec<HeaderValue>, inbox: crate::inbox::Inbox) -> Router {
-    let refused = crate::refused::Refused::new(origins.clone());
+    let refused = crate::http::refused::Refused::new(origins.clone());
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::POST, Method::GET])
@@ -71,7 +80,7 @@ pub fn router(app: App, origins: Vec<HeaderValue>, inbox: crate::inbox::Inbox) -
         .route("/submissions/challenge", get(challenge))
         .route("/healthz", get(healthz));
     #[cfg(feature = "panic-test")]
-    let routes = routes.route("/__panic-test", post(crate::panics::on_demand));
+    let routes = routes.route("/__panic-test", post(crate::http::panics::on_demand));
     routes
         .fallback(not_found)
         .with_state(app)
@@ -86,10 +95,10 @@ pub fn router(app: App, origins: Vec<HeaderValue>, inbox: crate::inbox::Inbox) -
         // Outside CORS, so a preflight it answers itself is seen too.
         .layer(axum::middleware::from_fn_with_state(
             refused,
-            crate::refused::log_refused,
+            crate::http::refused::log_refused,
         ))
         // A handler's panic costs its own request only: 500, and the process goes on.
-        .layer(CatchPanicLayer::custom(crate::panics::answer))
+        .layer(CatchPanicLayer::custom(crate::http::panics::answer))
         // Method, path, status and time only: no headers, no query (the inbox's search holds
         // names and emails), no body, at every level; the default span shows the whole URI.
         .layer(TraceLayer::new_for_http().make_span_with(span))
@@ -202,14 +211,9 @@ async fn intake(
     // retry of a send whose answer was lost must never be refused.
     if let Err(wait) = app
         .limiter
-        .take(&crate::client::throttle_key(client), Instant::now())
+        .take(&crate::http::client::throttle_key(client), Instant::now())
     {
-        if !app
-            .store
-            .has_submission(key.as_str())
-            .await
-            .map_err(ApiError::Internal)?
-        {
+        if !app.store.has_submission(key.as_str()).await? {
             tracing::info!(outcome = "rate-limited", "submission refused");
             return Ok(too_many(wait));
         }
@@ -239,12 +243,9 @@ async fn intake(
         checked.submission.spam.push(reason.to_owned());
     }
     let own = &checked.submission;
-    let (visitor_name, visitor_email, likely_spam) = app.questionnaires.with(|all| {
-        let q = all
-            .iter()
-            .find(|q| q.id == own.questionnaire.id && q.version == own.questionnaire.version);
-        crate::view::describe(own, q)
-    });
+    let (visitor_name, visitor_email, likely_spam) = app
+        .questionnaires
+        .find(&own.questionnaire, |q| crate::inbox::view::describe(own, q));
     let received = SystemTime::now();
     let response_body = serde_json::json!({
         "ok": true,
@@ -281,7 +282,7 @@ async fn intake(
         recipients: app.recipients.to_vec(),
     };
     let (flags, differed) = (new.flags_count, new.differed.join(","));
-    match app.store.insert(new).await.map_err(ApiError::Internal)? {
+    match app.store.insert(new).await? {
         Stored::Created => {
             tracing::info!(
                 submission_id = key.as_str(),
@@ -349,9 +350,8 @@ async fn proof_of_work(
     let spent = app
         .store
         .spend_challenge(&solution.challenge, key.as_str(), expires_ms, now_ms())
-        .await
-        .map_err(ApiError::Internal)?;
-    Ok((!spent).then_some(crate::challenge::REUSED))
+        .await?;
+    Ok((!spent).then_some(crate::http::challenge::REUSED))
 }
 
 fn created(body: String) -> Response {

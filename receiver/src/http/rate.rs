@@ -1,5 +1,5 @@
 //! The intake's rate limit per client address (`--intake-rate`): a token bucket per address
-//! (crate::client::throttle_key), as full as the limit to begin with, refilled evenly over its
+//! (crate::http::client::throttle_key), as full as the limit to begin with, refilled evenly over its
 //! period. A person sends a handful of submissions; a script sending hundreds hears 429 with
 //! `Retry-After`. Held in memory, per receiver: it is a brake on volume, not a count that must
 //! be exact, so receivers sharing PostgreSQL each allow the limit (N receivers: N times it),

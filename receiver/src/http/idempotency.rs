@@ -1,7 +1,7 @@
 //! The Idempotency-Key rules (IETF httpapi draft "The Idempotency-Key HTTP Header Field"): the
 //! key must be the submission's own id; a body is fingerprinted by its SHA-256; and requests
 //! in flight are known here, so a duplicate arriving meanwhile gets 409 rather than waiting.
-//! Finished requests are remembered in the database (store.rs), which decides replays.
+//! Finished requests are remembered in the database (store/), which decides replays.
 
 use consultation_widget::core::intake::is_uuid_v4;
 use sha2::{Digest, Sha256};

@@ -5,9 +5,10 @@
 //! making their own account) and is kept; a generated one was shown to whoever ran the
 //! command, so it is *issued*: its owner must choose their own at first sign-in.
 
-use crate::auth;
 use crate::cli::{RoleArg, StaffCommand};
-use crate::store::inbox::Role;
+use crate::inbox::auth;
+use crate::store::error::StoreError;
+use crate::store::staff::Role;
 use crate::store::Store;
 use std::io::{BufRead, IsTerminal};
 
@@ -38,7 +39,7 @@ fn password() -> Result<(String, bool), String> {
 pub async fn run(command: StaffCommand) -> Result<(), String> {
     match command {
         StaffCommand::Add(args) => {
-            let email = crate::inbox::check_email(&args.email)
+            let email = crate::domain::email::check_email(&args.email)
                 .ok_or_else(|| format!("--email {:?} is not an email address", args.email))?;
             let role = match args.role {
                 RoleArg::Admin => Role::Admin,
@@ -50,14 +51,21 @@ pub async fn run(command: StaffCommand) -> Result<(), String> {
             let id = auth::random_hex(16);
             let code = auth::random_code(auth::ENROL_CODE_LEN);
             let mut added = store
-                .add_staff(&id, &email, role, &hash, generated, crate::outbox::now_ms())
+                .add_staff(
+                    &id,
+                    &email,
+                    role,
+                    &hash,
+                    generated,
+                    crate::workers::outbox::now_ms(),
+                )
                 .await;
             if let Ok(true) = added {
                 if let Err(e) = store
                     .set_enrol_code(
                         &email,
                         &auth::code_hash(&id, &code),
-                        crate::outbox::now_ms() + auth::ENROL_CODE_MS,
+                        crate::workers::outbox::now_ms() + auth::ENROL_CODE_MS,
                     )
                     .await
                 {
@@ -140,7 +148,7 @@ async fn reset_two_factor(store: &Store, email: &str) -> Result<Option<String>, 
         return Ok(None);
     };
     let code = auth::random_code(auth::ENROL_CODE_LEN);
-    let now = crate::outbox::now_ms();
+    let now = crate::workers::outbox::now_ms();
     store
         .reset_two_factor(
             email,
@@ -154,12 +162,12 @@ async fn reset_two_factor(store: &Store, email: &str) -> Result<Option<String>, 
 
 /// An audit entry for something done from the command line (who: "command line"; the
 /// address: none).
-pub async fn cli_audit(store: &Store, action: &str, target: &str) -> Result<(), String> {
+pub async fn cli_audit(store: &Store, action: &str, target: &str) -> Result<(), StoreError> {
     let at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     store
         .audit(
             &at,
-            crate::outbox::now_ms(),
+            crate::workers::outbox::now_ms(),
             "command line",
             action,
             target,

@@ -46,6 +46,13 @@ impl ApiError {
     }
 }
 
+/// A store failure is ours: logged with its message, answered 500.
+impl From<crate::store::error::StoreError> for ApiError {
+    fn from(e: crate::store::error::StoreError) -> ApiError {
+        ApiError::Internal(e.to_string())
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = match &self {

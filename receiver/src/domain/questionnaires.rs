@@ -4,6 +4,7 @@
 //! checked at start, and re-checks run synchronously on that copy.
 
 use consultation_widget::core::questionnaire::Questionnaire;
+use consultation_widget::core::summary::QuestionnaireRef;
 use std::cell::RefCell;
 use std::path::Path;
 use std::sync::Arc;
@@ -69,6 +70,20 @@ impl Questionnaires {
                 .as_ref()
                 .map(|(_, q)| q.as_slice())
                 .unwrap_or_default())
+        })
+    }
+
+    /// Runs `f` on the questionnaire a summary names (its id and version), or on `None` when
+    /// this receiver does not know it.
+    pub fn find<R>(
+        &self,
+        named: &QuestionnaireRef,
+        f: impl FnOnce(Option<&Questionnaire>) -> R,
+    ) -> R {
+        self.with(|all| {
+            f(all
+                .iter()
+                .find(|q| q.id == named.id && q.version == named.version))
         })
     }
 }

@@ -3,6 +3,9 @@
 //! tokens taken out (the widget indents its JSON), so every member, its order and every
 //! string are byte for byte as sent.
 
+pub mod csv;
+pub mod fhir;
+
 use crate::cli::{Export, ExportFormat};
 use crate::store::Reader;
 use std::io::Write;
@@ -37,7 +40,7 @@ pub fn one_line(json: &str) -> String {
 async fn audit(args: &Export) -> Result<(), String> {
     let store = crate::store::Store::open(&args.database).await?;
     let format = format!("{:?}", args.format).to_lowercase();
-    let done = crate::staff::cli_audit(
+    let done = crate::commands::staff::cli_audit(
         &store,
         &format!("exported every submission as {format}"),
         "",
@@ -48,7 +51,8 @@ async fn audit(args: &Export) -> Result<(), String> {
 }
 
 pub async fn run(args: Export) -> Result<(), String> {
-    let questionnaires = crate::questionnaires::Questionnaires::from_files(&args.questionnaire)?;
+    let questionnaires =
+        crate::domain::questionnaires::Questionnaires::from_files(&args.questionnaire)?;
     // Read-only first: a database that is not there is an error, not a new empty one.
     let store = Reader::open(&args.database).await?;
     if let Err(e) = audit(&args).await {
@@ -59,7 +63,7 @@ pub async fn run(args: Export) -> Result<(), String> {
         let rows = store.list_all().await?;
         store.close().await;
         let mut out = std::io::stdout().lock();
-        out.write_all(crate::csv::write(&rows).as_bytes())
+        out.write_all(crate::export::csv::write(&rows).as_bytes())
             .map_err(|e| e.to_string())?;
         return out.flush().map_err(|e| e.to_string());
     }
@@ -70,11 +74,8 @@ pub async fn run(args: Export) -> Result<(), String> {
         for row in rows.iter().rev() {
             let summary = consultation_widget::core::summary::Summary::from_json(&row.summary_json)
                 .map_err(|e| format!("{}: {e}", row.list.reference))?;
-            let doc = questionnaires.with(|all| {
-                let q = all.iter().find(|q| {
-                    q.id == summary.questionnaire.id && q.version == summary.questionnaire.version
-                });
-                crate::fhir::questionnaire_response(&summary, q)
+            let doc = questionnaires.find(&summary.questionnaire, |q| {
+                crate::export::fhir::questionnaire_response(&summary, q)
             });
             writeln!(out, "{doc}").map_err(|e| e.to_string())?;
         }

@@ -1,0 +1,18 @@
+//! `consultation-receiver migrate-to`: copies a clinic's SQLite file into PostgreSQL
+//! (`store::migrate` does the copying) and says what it copied.
+
+use crate::cli::MigrateTo;
+use crate::store;
+
+pub async fn run(args: MigrateTo) -> Result<(), String> {
+    let copied = store::migrate::migrate(&args.from, &args.database).await?;
+    for (table, rows) in copied {
+        println!("{table}: {rows} rows");
+    }
+    println!(
+        "Copied {} into {}. Start the receivers with --database on it.",
+        args.from.shown(),
+        args.database.shown()
+    );
+    Ok(())
+}

@@ -1,0 +1,328 @@
+//! `consultation-receiver serve`: checks the settings, opens the store, starts the workers and
+//! the HTTP server, and stops them in order on SIGTERM or Ctrl+C.
+
+use crate::cli::{self, Serve};
+use crate::domain::{questionnaires, time};
+use crate::http::{challenge, client, idempotency, rate};
+use crate::inbox::{auth, view};
+use crate::workers::{mail, outbox};
+use crate::{http, inbox, store, workers};
+use axum::http::HeaderValue;
+use std::future::IntoFuture;
+use std::sync::Arc;
+use tokio::sync::{watch, Notify};
+
+/// What `serve` checks before it touches the database: a bad flag stops the start here.
+struct Checked {
+    questionnaires: questionnaires::Questionnaires,
+    origins: Vec<HeaderValue>,
+    mailer: Option<mail::Mailer>,
+    zone: time::Zone,
+    public_url: String,
+}
+
+pub async fn serve(args: Serve) -> Result<(), String> {
+    let Checked {
+        questionnaires,
+        origins,
+        mailer,
+        zone,
+        public_url,
+    } = check(&args)?;
+    let store = store::Store::open(&args.database).await?;
+    backfill(&store, &questionnaires).await?;
+    let totp_key = totp_key(&args, &store).await?;
+    let retention = tokio::spawn(workers::retention::retain(
+        store.clone(),
+        args.retention_days,
+        args.audit_retention_days,
+    ));
+    let wake = Arc::new(Notify::new());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let worker = mailer.map(|mailer| {
+        tokio::spawn(
+            outbox::Worker {
+                store: store.clone(),
+                mailer,
+                public_url,
+                zone: zone.clone(),
+                wake: wake.clone(),
+                stop: stop_rx,
+            }
+            .run(),
+        )
+    });
+    if worker.is_none() {
+        tracing::warn!("no --notify: staff get no email of new submissions");
+    }
+    if origins.is_empty() {
+        tracing::warn!("no --allow-origin: browsers on other sites cannot send here");
+    }
+    let app_questionnaires = questionnaires.count();
+    let proxies = Arc::new(client::TrustedProxies::new(args.trusted_proxy.clone()));
+    let inbox = inbox_state(
+        &args,
+        &store,
+        &questionnaires,
+        proxies.clone(),
+        totp_key,
+        &zone,
+    )?;
+    let app = http::App {
+        store: store.clone(),
+        questionnaires,
+        inflight: idempotency::InFlight::default(),
+        recipients: Arc::new(args.notify.clone()),
+        wake,
+        proxies,
+        limiter: rate::Limiter::new(args.intake_rate),
+        proof: challenge::Issuer::open(&store, args.proof_of_work).await?,
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("--listen {}: {e}", args.listen))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(
+        %address,
+        origins = args.allow_origin.len(),
+        questionnaires = app_questionnaires,
+        time_zone = zone.name(),
+        "listening"
+    );
+    run_until_stopped(listener, http::router(app, origins, inbox)).await?;
+    retention.abort();
+    // Requests have finished; let a send in progress end, then close the database.
+    let _ = stop_tx.send(true);
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The flags checked together, in the order their errors are reported.
+fn check(args: &Serve) -> Result<Checked, String> {
+    if args.audit_retention_days < args.retention_days {
+        return Err(format!(
+            "--audit-retention-days {} is shorter than --retention-days {}: who read a record must be kept at least as long as the record",
+            args.audit_retention_days, args.retention_days
+        ));
+    }
+    let questionnaires = questionnaires::Questionnaires::from_files(&args.questionnaire)?;
+    let mut origins = Vec::new();
+    for origin in &args.allow_origin {
+        let origin = cli::check_origin(origin)?;
+        origins.push(
+            origin
+                .parse()
+                .map_err(|_| format!("--allow-origin {origin:?}"))?,
+        );
+    }
+    let password = std::env::var("CONSULTATION_SMTP_PASSWORD").ok();
+    let mailer = match (&args.smtp, args.notify.is_empty()) {
+        (None, true) => None,
+        (Some(url), false) => {
+            let from = args.from.as_deref().ok_or("--notify needs --from")?;
+            args.public_url
+                .as_deref()
+                .ok_or("--notify needs --public-url")?;
+            let smtp = mail::SmtpSettings {
+                url: url.clone(),
+                user: args.smtp_user.clone(),
+                password,
+            };
+            Some(mail::Mailer::new(&smtp, from)?)
+        }
+        (None, false) => return Err("--notify needs --smtp".into()),
+        (Some(_), true) => return Err("--smtp needs at least one --notify address".into()),
+    };
+    let zone = args.time_zone.clone().unwrap_or_else(time::Zone::system);
+    let public_url = match &args.public_url {
+        Some(url) => cli::check_public_url(url)?,
+        None => String::new(),
+    };
+    for address in &args.notify {
+        address
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|_| format!("--notify {address:?} is not an email address"))?;
+    }
+    Ok(Checked {
+        questionnaires,
+        origins,
+        mailer,
+        zone,
+        public_url,
+    })
+}
+
+/// Fills name, email and the spam mark for rows stored before the inbox existed.
+async fn backfill(
+    store: &store::Store,
+    questionnaires: &questionnaires::Questionnaires,
+) -> Result<(), String> {
+    let qs = questionnaires.clone();
+    store
+        .backfill(move |json| {
+            consultation_widget::core::summary::Summary::from_json(json)
+                .map(|s| qs.find(&s.questionnaire, |q| view::describe(&s, q)))
+                .unwrap_or_default()
+        })
+        .await?;
+    Ok(())
+}
+
+/// The inbox's state: its cookies' settings, the sign-in throttle, the key for two-factor
+/// secrets.
+fn inbox_state(
+    args: &Serve,
+    store: &store::Store,
+    questionnaires: &questionnaires::Questionnaires,
+    proxies: Arc<client::TrustedProxies>,
+    totp_key: Option<Arc<auth::SecretBox>>,
+    zone: &time::Zone,
+) -> Result<inbox::Inbox, String> {
+    Ok(inbox::Inbox {
+        store: store.clone(),
+        questionnaires: questionnaires.clone(),
+        // Secure cookies unless staff reach it over plain http on loopback (the demo, tests).
+        secure: !args.listen.ip().is_loopback()
+            || args
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://")),
+        public_origin: args.public_url.as_deref().map(origin_of),
+        throttle: Arc::new(inbox::throttle::Throttle::new()),
+        proxies,
+        dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
+        totp_key,
+        zone: zone.clone(),
+    })
+}
+
+/// `--public-url`'s origin: scheme, host and port, without the path.
+fn origin_of(url: &str) -> String {
+    let u = url.trim_end_matches('/');
+    let after = u.find("://").map(|i| i + 3).unwrap_or(0);
+    match u[after..].find('/') {
+        Some(i) => u[..after + i].to_owned(),
+        None => u.to_owned(),
+    }
+}
+
+/// Serves until SIGTERM or Ctrl+C, then until open requests finish (or the grace period ends).
+async fn run_until_stopped(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+) -> Result<(), String> {
+    let (signalled, stopping) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = signalled.send(true);
+    });
+    let graceful = {
+        let mut stopping = stopping.clone();
+        async move {
+            let _ = stopping.wait_for(|s| *s).await;
+        }
+    };
+    let router = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, router)
+        .with_graceful_shutdown(graceful)
+        .into_future();
+    // Requests finish within their 10 s timeout; a connection that never completes its
+    // headers (which no layer times out) must not hold the shutdown forever.
+    let mut stopping = stopping.clone();
+    tokio::select! {
+        result = server => result.map_err(|e| e.to_string())?,
+        _ = async {
+            let _ = stopping.wait_for(|s| *s).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => tracing::warn!("connections still open after the grace period; stopping anyway"),
+    }
+    Ok(())
+}
+
+/// How long a shutdown waits for open connections, beyond any request's own timeout.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// SIGTERM (service managers) or Ctrl+C: stop taking connections, finish what is in flight.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => return std::future::pending().await,
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    tracing::info!("shutting down");
+}
+
+/// The key sealing TOTP secrets at rest: `--totp-key-file` or CONSULTATION_TOTP_KEY (not
+/// both). With it, secrets stored in clear by an older receiver are sealed now. Without it the
+/// receiver starts only if no secret is stored (two-factor then cannot be set up): one stored
+/// could never be checked.
+async fn totp_key(
+    args: &cli::Serve,
+    store: &store::Store,
+) -> Result<Option<Arc<auth::SecretBox>>, String> {
+    let from_env = std::env::var("CONSULTATION_TOTP_KEY").ok();
+    let text =
+        match (&args.totp_key_file, from_env) {
+            (Some(_), Some(_)) => return Err(
+                "give the two-factor key once: --totp-key-file or CONSULTATION_TOTP_KEY, not both"
+                    .into(),
+            ),
+            (Some(path), None) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("--totp-key-file {}: {e}", path.display()))?,
+            ),
+            (None, text) => text,
+        };
+    let key = text.map(|t| auth::SecretBox::from_text(&t)).transpose()?;
+    let stored = store.stored_totp().await?;
+    let Some(key) = key else {
+        if !stored.is_empty() {
+            return Err(
+                "two-factor secrets are stored but no key is given to open them: pass \
+                 --totp-key-file PATH (or CONSULTATION_TOTP_KEY) with the clinic's key"
+                    .into(),
+            );
+        }
+        tracing::warn!(
+            "no --totp-key-file: staff cannot set up two-factor sign-in until one is given"
+        );
+        return Ok(None);
+    };
+    let mut sealed = 0;
+    for (id, secret, pending) in stored {
+        let seal = |v: Option<String>| {
+            v.map(|v| {
+                if auth::SecretBox::is_sealed(&v) {
+                    v
+                } else {
+                    key.seal(&id, &v)
+                }
+            })
+        };
+        let in_clear = secret
+            .iter()
+            .chain(pending.iter())
+            .any(|v| !auth::SecretBox::is_sealed(v));
+        if in_clear {
+            store
+                .rewrite_totp(&id, seal(secret).as_deref(), seal(pending).as_deref())
+                .await?;
+            sealed += 1;
+        }
+    }
+    if sealed > 0 {
+        tracing::info!(
+            accounts = sealed,
+            "sealed two-factor secrets stored in clear"
+        );
+    }
+    Ok(Some(Arc::new(key)))
+}

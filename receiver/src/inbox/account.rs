@@ -1,0 +1,399 @@
+//! The member's own account: password, two-factor sign-in, recovery codes, sessions.
+
+use super::auth;
+use super::page::{internal, message, nav, Nav};
+use super::{hash_blocking, verify_blocking, Inbox, Me};
+use crate::workers::outbox::now_ms;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account.html")]
+pub(super) struct AccountPage {
+    nav: Option<Nav>,
+    csrf: String,
+    email: String,
+    has_totp: bool,
+    required: bool,
+    /// Two-factor is required and not set up: this page shows only its enrolment.
+    restricted: bool,
+    /// The key sealing secrets is configured (else two-factor cannot be set up).
+    can_enrol: bool,
+    pending: Option<(String, String)>,
+    recovery_left: i64,
+    error: Option<String>,
+}
+
+pub(super) async fn account(
+    inbox: &Inbox,
+    me: &Me,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let staff = match inbox.store.staff_by_email(&me.email).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return internal("account gone"),
+        Err(e) => return internal(e),
+    };
+    // The pending secret shows only in the session that started the enrolment.
+    let pending = staff
+        .totp_pending
+        .as_ref()
+        .filter(|_| staff.totp_pending_session.as_deref() == Some(&me.session_hash))
+        .and_then(|stored| inbox.open_secret(&staff.staff_id, stored))
+        .map(|secret| {
+            let grouped = secret
+                .as_bytes()
+                .chunks(4)
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ");
+            (
+                grouped,
+                auth::otpauth_uri(&secret, "Consultation inbox", &me.email),
+            )
+        });
+    let required = inbox.totp_required().await;
+    let has_totp = staff.totp_secret.is_some();
+    let recovery_left = if has_totp {
+        inbox
+            .store
+            .recovery_codes_left(&staff.staff_id)
+            .await
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    (
+        status,
+        AccountPage {
+            nav: nav(Some(me)),
+            csrf: me.csrf.clone(),
+            email: me.email.clone(),
+            has_totp,
+            required,
+            restricted: required && !has_totp,
+            can_enrol: inbox.totp_key.is_some(),
+            pending,
+            recovery_left,
+            error: error.map(str::to_owned),
+        },
+    )
+        .into_response()
+}
+
+pub(super) async fn account_page(
+    State(inbox): State<Inbox>,
+    Extension(me): Extension<Me>,
+) -> Response {
+    account(&inbox, &me, None, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct StartForm {
+    #[serde(default)]
+    enrol_code: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Starts an enrolment. What it takes is what a password thief lacks: when two-factor is
+/// required, the one-time enrolment code issued with the account (or by an admin's reset),
+/// since a session without two-factor is then only as strong as the password; when it is
+/// optional, the password typed again (the session alone is not enough: a screen left open).
+pub(super) async fn totp_start(
+    State(inbox): State<Inbox>,
+    Extension(me): Extension<Me>,
+    Form(form): Form<StartForm>,
+) -> Response {
+    if me.has_totp {
+        return Redirect::to("/inbox/account").into_response();
+    }
+    let Some(key) = inbox.totp_key.clone() else {
+        return account(
+            &inbox,
+            &me,
+            Some("Two-factor sign-in cannot be set up here yet: the receiver has no key to keep it safe with. Ask your admin."),
+            StatusCode::SERVICE_UNAVAILABLE,
+        )
+        .await;
+    };
+    let required = inbox.totp_required().await;
+    let proven = if required {
+        let hash = auth::code_hash(&me.staff_id, &form.enrol_code);
+        inbox
+            .store
+            .enrol_code_ok(&me.staff_id, &hash, now_ms())
+            .await
+            .unwrap_or(false)
+    } else {
+        match inbox.store.staff_by_email(&me.email).await {
+            Ok(Some(s)) => verify_blocking(&inbox, &form.password, &s.password_hash).await,
+            _ => false,
+        }
+    };
+    if !proven {
+        inbox
+            .audit(&me.email, "two-factor set-up refused", "", &me.address)
+            .await;
+        let error = if required {
+            "That enrolment code is not right or has expired. Use the code your admin gave you with your account, or ask them for a new one."
+        } else {
+            "That password is not right. Enter the password you signed in with."
+        };
+        return account(&inbox, &me, Some(error), StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let secret = auth::new_totp_secret();
+    if let Err(e) = inbox
+        .store
+        .set_totp_pending(
+            &me.staff_id,
+            &key.seal(&me.staff_id, &secret),
+            &me.session_hash,
+        )
+        .await
+    {
+        return internal(e);
+    }
+    Redirect::to("/inbox/account").into_response()
+}
+
+#[derive(Deserialize)]
+pub(super) struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "recovery_codes.html")]
+pub(super) struct RecoveryPage {
+    nav: Option<Nav>,
+    codes: Vec<String>,
+}
+
+/// Ten new recovery codes for the account, stored hashed and shown once.
+pub(super) async fn recovery_codes(inbox: &Inbox, me: &Me) -> Response {
+    let codes: Vec<String> = (0..auth::RECOVERY_CODES)
+        .map(|_| auth::random_code(auth::RECOVERY_CODE_LEN))
+        .collect();
+    let hashes: Vec<String> = codes
+        .iter()
+        .map(|c| auth::code_hash(&me.staff_id, c))
+        .collect();
+    if let Err(e) = inbox
+        .store
+        .replace_recovery_codes(&me.staff_id, &hashes)
+        .await
+    {
+        return internal(e);
+    }
+    RecoveryPage {
+        nav: nav(Some(me)),
+        codes,
+    }
+    .into_response()
+}
+
+pub(super) async fn totp_confirm(
+    State(inbox): State<Inbox>,
+    Extension(me): Extension<Me>,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let staff = match inbox.store.staff_by_email(&me.email).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Redirect::to("/inbox/account").into_response(),
+        Err(e) => return internal(e),
+    };
+    // Only the session that started this enrolment may finish it.
+    let secret = staff
+        .totp_pending
+        .as_ref()
+        .filter(|_| staff.totp_pending_session.as_deref() == Some(&me.session_hash))
+        .and_then(|stored| inbox.open_secret(&me.staff_id, stored));
+    let Some(secret) = secret else {
+        return Redirect::to("/inbox/account").into_response();
+    };
+    let now_s = (now_ms() / 1000) as u64;
+    let Some(step) = auth::check_code(&secret, &form.code, now_s) else {
+        return account(
+            &inbox,
+            &me,
+            Some("That code is not right. Enter the 6-digit code your app shows now."),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    if let Err(e) = inbox.store.confirm_totp(&me.staff_id, step).await {
+        return internal(e);
+    }
+    // Enrolling ends every other session of the account: one a thief may hold among them.
+    if let Err(e) = inbox
+        .store
+        .end_sessions_of(&me.staff_id, Some(&me.session_hash))
+        .await
+    {
+        return internal(e);
+    }
+    inbox
+        .audit(&me.email, "two-factor sign-in set up", "", &me.address)
+        .await;
+    recovery_codes(
+        &inbox,
+        &Me {
+            has_totp: true,
+            ..me
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub(super) struct PasswordCheck {
+    #[serde(default)]
+    password: String,
+}
+
+pub(super) async fn new_recovery_codes(
+    State(inbox): State<Inbox>,
+    Extension(me): Extension<Me>,
+    Form(form): Form<PasswordCheck>,
+) -> Response {
+    let staff = match inbox.store.staff_by_email(&me.email).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return internal("account gone"),
+        Err(e) => return internal(e),
+    };
+    if staff.totp_secret.is_none() {
+        return Redirect::to("/inbox/account").into_response();
+    }
+    if !verify_blocking(&inbox, &form.password, &staff.password_hash).await {
+        return account(
+            &inbox,
+            &me,
+            Some("That password is not right. Enter the password you signed in with."),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    inbox
+        .audit(&me.email, "made new recovery codes", "", &me.address)
+        .await;
+    recovery_codes(&inbox, &me).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password.html")]
+pub(super) struct PasswordPage {
+    nav: Option<Nav>,
+    csrf: String,
+    /// Signed in with an issued password: this page comes before any other.
+    first: bool,
+    errors: Vec<String>,
+    min: usize,
+}
+
+pub(super) fn password_form(me: &Me, errors: Vec<String>, status: StatusCode) -> Response {
+    (
+        status,
+        PasswordPage {
+            nav: nav(Some(me)),
+            csrf: me.csrf.clone(),
+            first: me.must_change,
+            errors,
+            min: auth::MIN_PASSWORD,
+        },
+    )
+        .into_response()
+}
+
+pub(super) async fn password_page(Extension(me): Extension<Me>) -> Response {
+    password_form(&me, vec![], StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub(super) struct ChangePassword {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    again: String,
+}
+
+/// The member's own password, with the current one: the issued-password flag clears and every
+/// other session of the account ends.
+pub(super) async fn change_password(
+    State(inbox): State<Inbox>,
+    Extension(me): Extension<Me>,
+    Form(form): Form<ChangePassword>,
+) -> Response {
+    let staff = match inbox.store.staff_by_email(&me.email).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return internal("account gone"),
+        Err(e) => return internal(e),
+    };
+    let mut errors = vec![];
+    if !verify_blocking(&inbox, &form.current, &staff.password_hash).await {
+        errors.push("Your current password is not right.".to_owned());
+    }
+    if form.new.chars().count() < auth::MIN_PASSWORD {
+        errors.push(format!(
+            "Your new password needs at least {} characters.",
+            auth::MIN_PASSWORD
+        ));
+    } else if form.new != form.again {
+        errors.push("The new password and its repeat differ.".to_owned());
+    } else if form.new == form.current {
+        errors.push("Choose a password other than your current one.".to_owned());
+    }
+    if !errors.is_empty() {
+        return password_form(&me, errors, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let hash = match hash_blocking(&inbox, &form.new).await {
+        Ok(h) => h,
+        Err(e) => return internal(e),
+    };
+    if let Err(e) = inbox
+        .store
+        .change_own_password(&me.staff_id, &hash, &me.session_hash)
+        .await
+    {
+        return internal(e);
+    }
+    inbox
+        .audit(&me.email, "changed own password", "", &me.address)
+        .await;
+    let me = Me {
+        must_change: false,
+        ..me
+    };
+    message(
+        StatusCode::OK,
+        Some(&me),
+        "Password changed",
+        "Your password is changed, and you are signed out everywhere else.",
+    )
+}
+
+pub(super) async fn sign_out_everywhere(
+    State(inbox): State<Inbox>,
+    Extension(me): Extension<Me>,
+) -> Response {
+    if let Err(e) = inbox.store.end_sessions_of(&me.staff_id, None).await {
+        return internal(e);
+    }
+    inbox
+        .audit(&me.email, "signed out everywhere", "", &me.address)
+        .await;
+    let mut res = Redirect::to("/inbox/sign-in").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        inbox.cookie(inbox.cookie_name(), "", Some(0)),
+    );
+    res
+}

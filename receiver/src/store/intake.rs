@@ -1,0 +1,223 @@
+//! The group-commit writer: one task per process stores submissions (with their outbox rows and
+//! idempotency records) in shared transactions and answers each after the commit.
+
+use super::error::StoreError;
+use super::{Db, Store, LOCK_KEY};
+use sqlx::Row;
+use tokio::sync::{mpsc, oneshot};
+
+/// How many submissions one commit may carry. One fsync per commit is what limits SQLite
+/// here (about 2 ms on these machines), so a burst shares one instead of queueing for many;
+/// PostgreSQL's commit flushes its WAL likewise.
+pub(super) const MAX_GROUP: usize = 64;
+
+/// Everything stored for one accepted submission, and the answer its request gets (kept with
+/// the Idempotency-Key, to replay).
+#[derive(Debug, Clone)]
+pub struct NewSubmission {
+    pub submission_id: String,
+    pub reference: String,
+    pub questionnaire_id: String,
+    pub questionnaire_version: String,
+    pub completed_at: String,
+    pub received_at: String,
+    pub received_at_ms: i64,
+    pub sent_body: String,
+    pub sent_sha256: String,
+    pub summary_json: String,
+    pub summary_text: String,
+    pub flags_count: i64,
+    /// Screening questions left unanswered (the "Screening incomplete" flag's count), or 0.
+    pub screening_unanswered: i64,
+    pub flags_differed: bool,
+    pub message_differed: bool,
+    pub differed: Vec<&'static str>,
+    /// For the inbox's list and search: the visitor's name and email, and the spam mark.
+    pub visitor_name: String,
+    pub visitor_email: String,
+    pub likely_spam: bool,
+    pub response_status: u16,
+    pub response_body: String,
+    /// Staff addresses to notify: one outbox row each.
+    pub recipients: Vec<String>,
+}
+
+/// What storing a submission came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// Committed now.
+    Created,
+    /// The key was used before with the same body: the response it got then.
+    Replay { status: u16, body: String },
+    /// The key was used before with another body.
+    KeyReused,
+    /// Another receiver on the same PostgreSQL database is storing this key right now (it
+    /// holds the key's advisory lock): a 409, as for a duplicate in flight in this process.
+    InFlight,
+}
+
+/// Insert-or-replay on the key's unique constraint, inside the transaction: of two copies
+/// racing, exactly one inserts; the other finds the first's record.
+macro_rules! store_one {
+    ($conn:expr, $sub:expr) => {{
+        let sub: &NewSubmission = $sub;
+        let result: Result<Stored, sqlx::Error> = async {
+            let claimed = sqlx::query(
+                "INSERT INTO idempotency_keys
+         (idempotency_key, request_sha256, response_status, response_body, created_at_ms)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING",
+            )
+            .bind(&sub.submission_id)
+            .bind(&sub.sent_sha256)
+            .bind(i64::from(sub.response_status))
+            .bind(&sub.response_body)
+            .bind(sub.received_at_ms)
+            .execute(&mut *$conn)
+            .await?
+            .rows_affected()
+                == 1;
+            if !claimed {
+                let row = sqlx::query(
+                    "SELECT request_sha256, response_status, response_body FROM idempotency_keys
+             WHERE idempotency_key = $1",
+                )
+                .bind(&sub.submission_id)
+                .fetch_one(&mut *$conn)
+                .await?;
+                let sha: String = row.get(0);
+                if sha != sub.sent_sha256 {
+                    return Ok::<Stored, sqlx::Error>(Stored::KeyReused);
+                }
+                let status: i64 = row.get(1);
+                return Ok::<Stored, sqlx::Error>(Stored::Replay {
+                    status: u16::try_from(status).unwrap_or(200),
+                    body: row.get(2),
+                });
+            }
+            sqlx::query(
+                "INSERT INTO submissions (submission_id, reference, questionnaire_id,
+         questionnaire_version, completed_at, received_at, received_at_ms, sent_body,
+         sent_sha256, summary_json, summary_text, flags_count, flags_differed,
+         message_differed, differed, visitor_name, visitor_email, likely_spam, listed,
+         screening_unanswered)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+         $18, TRUE, $19)",
+            )
+            .bind(&sub.submission_id)
+            .bind(&sub.reference)
+            .bind(&sub.questionnaire_id)
+            .bind(&sub.questionnaire_version)
+            .bind(&sub.completed_at)
+            .bind(&sub.received_at)
+            .bind(sub.received_at_ms)
+            .bind(&sub.sent_body)
+            .bind(&sub.sent_sha256)
+            .bind(&sub.summary_json)
+            .bind(&sub.summary_text)
+            .bind(sub.flags_count)
+            .bind(sub.flags_differed)
+            .bind(sub.message_differed)
+            .bind(sub.differed.join(","))
+            .bind(&sub.visitor_name)
+            .bind(&sub.visitor_email)
+            .bind(sub.likely_spam)
+            .bind(sub.screening_unanswered)
+            .execute(&mut *$conn)
+            .await?;
+            for recipient in &sub.recipients {
+                sqlx::query(
+                    "INSERT INTO notifications (submission_id, recipient, created_at_ms,
+             next_attempt_at_ms) VALUES ($1, $2, $3, $3)",
+                )
+                .bind(&sub.submission_id)
+                .bind(recipient)
+                .bind(sub.received_at_ms)
+                .execute(&mut *$conn)
+                .await?;
+            }
+            Ok(Stored::Created)
+        }
+        .await;
+        result
+    }};
+}
+
+pub(super) type Job = (NewSubmission, oneshot::Sender<Result<Stored, StoreError>>);
+
+impl Store {
+    /// Stores a submission with its outbox rows and idempotency record; returns once the
+    /// commit is durable.
+    pub async fn insert(&self, new: NewSubmission) -> Result<Stored, StoreError> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send((new, tx))
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
+        rx.await.map_err(|_| StoreError::WriterDropped)?
+    }
+}
+
+/// The single writer: takes the first waiting submission and every other already queued (up
+/// to `MAX_GROUP`), stores them in one transaction, and answers each after the commit. A group
+/// that fails is retried one by one, so one bad row cannot fail its neighbours.
+pub(super) async fn writer(db: Db, mut queue: mpsc::Receiver<Job>) {
+    while let Some(first) = queue.recv().await {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match queue.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        let subs: Vec<&NewSubmission> = group.iter().map(|(s, _)| s).collect();
+        match store_group(&db, &subs).await {
+            Ok(results) => {
+                for ((_, reply), result) in group.into_iter().zip(results) {
+                    let _ = reply.send(Ok(result));
+                }
+            }
+            Err(e) if group.len() > 1 => {
+                tracing::warn!(error = %e, size = group.len(), "group commit failed; one by one");
+                for (sub, reply) in group {
+                    let result = store_group(&db, &[&sub]).await;
+                    let _ = reply.send(result.map(|mut r| r.remove(0)));
+                }
+            }
+            Err(e) => {
+                let (_, reply) = group.remove(0);
+                let _ = reply.send(Err(e));
+            }
+        }
+    }
+}
+
+pub(super) async fn store_group(
+    db: &Db,
+    subs: &[&NewSubmission],
+) -> Result<Vec<Stored>, StoreError> {
+    let postgres = matches!(db, Db::Postgres(_));
+    on_write!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let mut results = Vec::with_capacity(subs.len());
+        for sub in subs {
+            // PostgreSQL: the key's advisory lock, for this transaction. Held: another
+            // receiver is storing the same key now, so this copy is a duplicate in flight
+            // (409) rather than a wait on the unique index.
+            if postgres {
+                let got: bool =
+                    sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1, hashtext($2))")
+                        .bind(LOCK_KEY)
+                        .bind(&sub.submission_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if !got {
+                    results.push(Stored::InFlight);
+                    continue;
+                }
+            }
+            results.push(store_one!(&mut *tx, sub)?);
+        }
+        tx.commit().await?;
+        Ok(results)
+    })
+}

@@ -1,0 +1,256 @@
+//! Staff accounts: roles, adding and removing, passwords.
+
+use super::error::StoreError;
+use super::Store;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    Staff,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Staff => "staff",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "staff" => Some(Role::Staff),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StaffRow {
+    pub staff_id: String,
+    pub email: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub totp_secret: Option<String>,
+    pub totp_pending: Option<String>,
+    /// The password was issued (generated, or shown to an admin): replace it first.
+    pub must_change_password: bool,
+    /// The session (its hash) that started the pending enrolment.
+    pub totp_pending_session: Option<String>,
+}
+
+/// One row's account (a macro: the same code for each engine's row type).
+macro_rules! staff_row {
+    ($r:expr) => {{
+        let r = $r;
+        $crate::store::staff::StaffRow {
+            staff_id: r.get("staff_id"),
+            email: r.get("email"),
+            role: $crate::store::staff::Role::parse(r.get::<&str, _>("role"))
+                .unwrap_or($crate::store::staff::Role::Staff),
+            password_hash: r.get("password_hash"),
+            totp_secret: r.get("totp_secret"),
+            totp_pending: r.get("totp_pending"),
+            must_change_password: r.get("must_change_password"),
+            totp_pending_session: r.get("totp_pending_session"),
+        }
+    }};
+}
+
+pub(super) use staff_row;
+
+pub(super) const STAFF_COLUMNS: &str =
+    "staff_id, email, role, password_hash, totp_secret, totp_pending, \
+                             must_change_password, totp_pending_session";
+
+impl Store {
+    pub async fn add_staff(
+        &self,
+        id: &str,
+        email: &str,
+        role: Role,
+        hash: &str,
+        must_change: bool,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let done = on_write!(self.db, p => sqlx::query(
+            "INSERT INTO staff (staff_id, email, role, password_hash, must_change_password,
+             created_at_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email) DO NOTHING",
+        )
+        .bind(id)
+        .bind(email)
+        .bind(role.as_str())
+        .bind(hash)
+        .bind(must_change)
+        .bind(now_ms)
+        .execute(p).await.map(|d| d.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Removes an account and its sessions.
+    pub async fn remove_staff(&self, email: &str) -> Result<bool, StoreError> {
+        on_write!(self.db, pool => {
+        let mut tx = pool.begin().await?;
+            sqlx::query(
+                "DELETE FROM sessions WHERE staff_id IN (SELECT staff_id FROM staff WHERE email = $1)",
+            )
+            .bind(email)
+            .execute(&mut *tx)
+            .await?;
+            let done = sqlx::query("DELETE FROM staff WHERE email = $1")
+                .bind(email)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// A new password set by an admin; every session of the account ends, and its TOTP
+    /// enrolment is kept. `must_change`: it was issued, so the member replaces it first.
+    pub async fn set_password(
+        &self,
+        email: &str,
+        hash: &str,
+        must_change: bool,
+    ) -> Result<bool, StoreError> {
+        on_write!(self.db, pool => {
+        let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE staff SET password_hash = $1, must_change_password = $2 WHERE email = $3",
+            )
+                .bind(hash)
+                .bind(must_change)
+                .bind(email)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "DELETE FROM sessions WHERE staff_id IN (SELECT staff_id FROM staff WHERE email = $1)",
+            )
+            .bind(email)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    pub async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRow>, StoreError> {
+        on_write!(self.db, p => sqlx::query(&format!(
+            "SELECT {STAFF_COLUMNS} FROM staff WHERE email = $1"
+        ))
+        .bind(email)
+        .fetch_optional(p).await.map(|row| row.as_ref().map(|r| staff_row!(r))))
+        .map_err(StoreError::from)
+    }
+
+    pub async fn list_staff(&self) -> Result<Vec<StaffRow>, StoreError> {
+        on_read!(self.db, p => sqlx::query(&format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY email"))
+            .fetch_all(p).await.map(|rows| rows.iter().map(|r| staff_row!(r)).collect()))
+            .map_err(StoreError::from)
+    }
+
+    /// The member's own new password: the flag to change it clears, and every other session
+    /// of the account ends (a thief's among them).
+    pub async fn change_own_password(
+        &self,
+        staff_id: &str,
+        hash: &str,
+        keep_session: &str,
+    ) -> Result<(), StoreError> {
+        on_write!(self.db, p => sqlx::query(
+            "UPDATE staff SET password_hash = $1, must_change_password = FALSE WHERE staff_id = $2",
+        )
+        .bind(hash)
+        .bind(staff_id)
+        .execute(p).await.map(|d| d.rows_affected()))?;
+        self.end_sessions_of(staff_id, Some(keep_session)).await
+    }
+
+    /// Ends every session of an account but `except` (none: all of them).
+    pub async fn end_sessions_of(
+        &self,
+        staff_id: &str,
+        except: Option<&str>,
+    ) -> Result<(), StoreError> {
+        on_write!(self.db, p => sqlx::query(
+            "DELETE FROM sessions WHERE staff_id = $1 AND session_hash <> $2",
+        )
+        .bind(staff_id)
+        .bind(except.unwrap_or(""))
+        .execute(p).await.map(|d| d.rows_affected()))
+        .map(|_| ())
+        .map_err(StoreError::from)
+    }
+
+    /// Whether a live enrolment code with this hash was issued to the account.
+    pub async fn enrol_code_ok(
+        &self,
+        staff_id: &str,
+        hash: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let n: i64 = on_write!(self.db, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM staff WHERE staff_id = $1 AND enrol_code_hash = $2
+             AND enrol_code_expires_ms > $3",
+        )
+        .bind(staff_id)
+        .bind(hash)
+        .bind(now_ms)
+        .fetch_one(p).await)?;
+        Ok(n == 1)
+    }
+
+    /// An admin's reset of an account's two-factor sign-in: its authenticator, pending
+    /// enrolment and recovery codes go, its sessions end, and a new enrolment code (its hash)
+    /// is issued. False when there is no such account.
+    pub async fn reset_two_factor(
+        &self,
+        email: &str,
+        code_hash: &str,
+        expires_ms: i64,
+    ) -> Result<bool, StoreError> {
+        on_write!(self.db, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE staff SET totp_secret = NULL, totp_pending = NULL,
+                 totp_pending_session = NULL, enrol_code_hash = $1, enrol_code_expires_ms = $2
+                 WHERE email = $3",
+            )
+            .bind(code_hash)
+            .bind(expires_ms)
+            .bind(email)
+            .execute(&mut *tx)
+            .await?;
+            for table in ["recovery_codes", "sessions"] {
+                sqlx::query(&format!(
+                    "DELETE FROM {table} WHERE staff_id IN (SELECT staff_id FROM staff WHERE email = $1)"
+                ))
+                .bind(email)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// An enrolment code (its hash) issued with a new account.
+    pub async fn set_enrol_code(
+        &self,
+        email: &str,
+        hash: &str,
+        expires_ms: i64,
+    ) -> Result<(), StoreError> {
+        on_write!(self.db, p => sqlx::query(
+            "UPDATE staff SET enrol_code_hash = $1, enrol_code_expires_ms = $2 WHERE email = $3",
+        )
+        .bind(hash)
+        .bind(expires_ms)
+        .bind(email)
+        .execute(p).await.map(|d| d.rows_affected()))
+        .map(|_| ())
+        .map_err(StoreError::from)
+    }
+}
