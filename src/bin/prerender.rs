@@ -6,8 +6,9 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
+    use consultation_widget::core::draft::KEY_PREFIX;
     use consultation_widget::core::questionnaire::Questionnaire;
-    use consultation_widget::view::{host, prerender, DRAFT_KEY_PREFIX};
+    use consultation_widget::view::{host, prerender};
     use std::rc::Rc;
 
     let questionnaire = Rc::new(Questionnaire::builtin());
@@ -18,7 +19,7 @@ fn main() {
     let out = serde_json::json!({
         "html": html,
         "questionnaire": questionnaire.id,
-        "draftKey": DRAFT_KEY_PREFIX,
+        "draftKey": KEY_PREFIX,
         "rootClass": host::MASKED_ROOT_CLASSES,
         "rootAttributes": host::MASK_ATTRIBUTES,
     });
