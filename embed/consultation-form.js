@@ -9,7 +9,11 @@
 // anywhere, so it runs under a strict Content Security Policy.
 // The build (scripts/build-embed.mjs) fills in FILES with the hashed names of this build and
 // their SHA-384 digests: every file is checked before it runs (Subresource Integrity), so a
-// compromised or shared host cannot swap in code that reads the answers.
+// compromised or shared host cannot swap in code that reads the answers. Every name this
+// script shares with the widget (attributes, events, drafts' keys) is a key of the build's
+// table of them, taken from the widget's own code (src/bin/prerender.rs): the build writes each
+// name in place of its key as a literal (no table to download), so none is written here by
+// hand, and the two cannot drift.
 (() => {
   'use strict';
   // This script's own element, by Document.prototype's own getter, first: `document.currentScript`
@@ -36,7 +40,7 @@
   // element only: content posted into the page (a CMS comment's data- attributes) can plant a
   // widget, but cannot set these. Without one, none is trusted (fails closed).
   const pinned = (name) => (script ? script.getAttribute(name) : null);
-  const allowed = ['data-endpoints', 'data-clinic-emails', 'data-questionnaires'].map(pinned);
+  const allowed = NAMES.pinned.map(pinned);
   // A relative questionnaire address is taken from the page's own address, which nothing on
   // the page can change: a planted <base> that moves the widget's own then fails the check.
   if (allowed[2]) {
@@ -78,26 +82,27 @@
   // How to reach the clinic instead, as the widget's own crash message says it: the clinic's
   // name, and its email only if this script lists it (a planted element names no stranger's).
   const failedText = (host) => {
-    const clinic = (host.getAttribute('data-clinic-name') || '').trim() || 'the clinic';
-    const email = (host.getAttribute('data-clinic-email') || '').trim();
+    const clinic = (host.getAttribute(NAMES.clinicName) || '').trim() || 'the clinic';
+    const email = (host.getAttribute(NAMES.clinicEmail) || '').trim();
     const listed = (allowed[1] || '').toLowerCase().split(/[\s,]+/).includes(email.toLowerCase());
     return `The consultation form could not load. Please refresh the page, or contact ${clinic}${email && listed ? ` at ${email}.` : ' directly.'}`;
   };
 
   // Whether a draft waits for this widget (then the wasm restores it, on whatever step it was),
-  // by the key the widget keeps it under: the host's id, or the questionnaire and its place.
+  // by the key the widget keeps it under: the host's id, or the questionnaire and its place
+  // (core::draft::slot).
   const draftWaits = (host, place) => {
     try {
-      const local = (host.getAttribute('data-draft-storage') || '').trim() === 'local';
+      const local = (host.getAttribute(NAMES.draftStorage) || '').trim() === NAMES.local;
       const storage = local ? window.localStorage : window.sessionStorage;
-      return storage.getItem(FIRST.draftKey + (host.id || `${FIRST.questionnaire}-${place}`)) !== null;
+      return storage.getItem(NAMES.draftKey + (host.id || NAMES.placeSlot + place)) !== null;
     } catch {
       return false; // storage blocked: the widget keeps no draft there either
     }
   };
   // The first step as drawn at build time is the built-in questionnaire's on the default look.
-  const instant = (host, place) => !host.hasAttribute('data-questionnaire')
-    && !['accent', 'font', 'radius'].some((name) => host.hasAttribute(`data-theme-${name}`))
+  const instant = (host, place) => !host.hasAttribute(NAMES.questionnaire)
+    && !NAMES.theme.some((name) => host.hasAttribute(name))
     && !draftWaits(host, place);
 
   // Shows the first step in `root`. The time it appeared starts the fill time; a Continue
@@ -107,12 +112,12 @@
   const showFirstStep = (root) => {
     if (failed) return;
     root.innerHTML = FIRST.html;
-    root.setAttribute('data-prerendered', String(Date.now()));
+    root.setAttribute(NAMES.shownAt, String(Date.now()));
     const form = root.querySelector('form');
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      if (root.hasAttribute('data-continue-pressed')) return;
-      root.setAttribute('data-continue-pressed', '');
+      if (root.hasAttribute(NAMES.continuePressed)) return;
+      root.setAttribute(NAMES.continuePressed, '');
       const status = document.createElement('p');
       status.className = 'cw-body cw-readying';
       status.setAttribute('role', 'status');
@@ -126,11 +131,11 @@
   // keystroke. (An email input has no selection to read: yew leaves its caret at the end.)
   const keepFocus = (host) => {
     const active = host.shadowRoot && host.shadowRoot.activeElement;
-    if (!active || !active.id || !active.closest('[data-prerendered]')) return;
+    if (!active || !active.id || !active.closest(`[${NAMES.shownAt}]`)) return;
     const { id } = active;
     const selection = typeof active.selectionStart === 'number'
       ? [active.selectionStart, active.selectionEnd, active.selectionDirection] : null;
-    host.addEventListener('consultation-form:ready', () => {
+    host.addEventListener(NAMES.ready, () => {
       const control = host.shadowRoot.getElementById(id);
       if (!control) return;
       control.focus({ preventScroll: true });
@@ -154,7 +159,8 @@
   // Each host gets its shadow root now, styled, with the first step drawn where it can be (or
   // a loading message). `place` is the host's place among all of the page's widgets, as the
   // wasm counts them.
-  const prepare = () => [...document.querySelectorAll('[data-consultation-form]')]
+  const hosts = () => document.querySelectorAll(`[${NAMES.mount}]`);
+  const prepare = () => [...hosts()]
     .forEach((host, place) => {
       if (host.shadowRoot) return;
       const shadow = host.attachShadow({ mode: 'open' });
@@ -196,20 +202,20 @@
       // Widgets added to the page later (single-page sites) are mounted by calling it again.
       const mount = () => module.mount(...allowed);
       window.consultationForm = Object.freeze({ mount });
-      document.querySelectorAll('[data-consultation-form]').forEach(keepFocus);
+      hosts().forEach(keepFocus);
       mount();
     }))
     .catch((error) => {
       console.error(`Consultation form: could not load. ${(error && error.message) || error}`);
       failed = true;
-      for (const host of document.querySelectorAll('[data-consultation-form]')) {
+      for (const host of hosts()) {
         const root = host.shadowRoot && host.shadowRoot.querySelector('.cw-root');
         if (!root) continue;
         const loading = root.querySelector('.cw-loading');
         if (loading) {
           loading.setAttribute('role', 'alert');
           loading.textContent = failedText(host);
-        } else if (root.hasAttribute('data-prerendered')) {
+        } else if (root.hasAttribute(NAMES.shownAt)) {
           // The first step can take no more: it says so above the answers, which stay there
           // for the visitor to copy.
           const alert = document.createElement('p');

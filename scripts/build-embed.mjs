@@ -1,8 +1,8 @@
 // A trunk post-build hook (Trunk.toml) that turns trunk's output into the embeddable widget:
 // - writes consultation-form.js, the one script a clinic adds, with this build's hashed file
-//   names filled in and the built-in first step rendered natively by the widget's view
-//   (`cargo run --bin prerender`), which it shows before the wasm arrives
-//   (embed/consultation-form.js);
+//   names filled in, the built-in first step rendered natively by the widget's view, which it
+//   shows before the wasm arrives, and the names it shares with the widget (attributes, events,
+//   drafts' keys), both from `cargo run --bin prerender` (embed/consultation-form.js);
 // - takes the widget's stylesheet out of the demo page's <head> and puts it inside the embed
 //   script, which gives it to each widget's shadow root (no file of its own is left);
 // - copies the iframe embed (embed/frame.html, frame.js, frame.css, consultation-frame.js) and
@@ -57,15 +57,28 @@ if (release) {
 const sri = (name) => `sha384-${crypto.createHash('sha384').update(fs.readFileSync(path.join(stage, name))).digest('base64')}`;
 const integrity = { glue: sri(glue), wasm: sri(wasm) };
 // The built-in first step, rendered natively by the widget's own view (src/bin/prerender.rs),
-// for the loader to show before the wasm arrives. Built on the host, beside trunk's wasm build.
-const first = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--bin', 'prerender'], {
+// for the loader to show before the wasm arrives, and the names the loader shares with the
+// widget, from the widget's code (`first`, `names`). Built on the host, beside trunk's wasm
+// build.
+const { first, names } = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--bin', 'prerender'], {
   cwd: source, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
 }));
 // The widget's stylesheet goes inside the loader (adopted by each shadow root): no request to
 // wait for before the first step is drawn, and checked with the loader's own digest.
 const cssText = fs.readFileSync(path.join(stage, css), 'utf8');
 const manifest = JSON.stringify({ glue, wasm, css: cssText, integrity, first });
-write('consultation-form.js', await js(read('embed', 'consultation-form.js').replace('__FILES__', manifest)));
+// Each NAMES.key in the loader becomes the widget's name for it, written as a literal: the
+// minified loader is as small as when the names were written by hand there. A key the widget
+// does not name fails the build, as does NAMES left in any other form.
+const named = (code) => {
+  const out = code.replace(/\bNAMES\.(\w+)\b/g, (_, key) => {
+    if (!Object.hasOwn(names, key)) throw new Error(`build-embed: the widget names no NAMES.${key} (src/bin/prerender.rs)`);
+    return JSON.stringify(names[key]);
+  });
+  if (/\bNAMES\b/.test(out)) throw new Error('build-embed: consultation-form.js uses NAMES other than as NAMES.key');
+  return out;
+};
+write('consultation-form.js', await js(named(read('embed', 'consultation-form.js').replace('__FILES__', manifest))));
 write('frame.js', await js(read('embed', 'frame.js')));
 write('consultation-frame.js', await js(read('embed', 'consultation-frame.js')));
 const loaderIntegrity = sri('consultation-form.js');

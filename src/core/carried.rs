@@ -8,6 +8,13 @@ use super::dom_ids;
 use super::flow::Action;
 use super::questionnaire::{Kind, Questionnaire};
 
+/// On the widget's root, set by the embed script when it drew the first step: the time it did,
+/// in milliseconds since the Unix epoch (the fill time counts from then: `core::spam`). Named
+/// here only: the embed script gets it from the build (src/bin/prerender.rs).
+pub const SHOWN_AT: &str = "data-prerendered";
+/// On the widget's root, set by the embed script when Continue was pressed before the wasm.
+pub const CONTINUE_PRESSED: &str = "data-continue-pressed";
+
 /// How the page's controls are read, by element id: what a text input or text area holds, and
 /// whether a tick box or radio is ticked (`None`, `false`: no such control on the page).
 pub trait Controls {

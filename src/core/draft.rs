@@ -72,6 +72,33 @@ fn expires(first_saved: u64, max_age_ms: u64) -> Option<u64> {
     first_saved.checked_add(max_age_ms)
 }
 
+/// What every draft's storage key starts with; the widget's slot follows (`storage_key`).
+/// Drafts already stored are found by it, so it never changes. Named here only: the embed
+/// script gets it from the build (src/bin/prerender.rs) to tell whether a draft waits.
+pub const KEY_PREFIX: &str = "consultation-widget:draft:";
+
+/// Which widget on the page a draft belongs to, so several widgets keep apart: the host
+/// element's id, or without one, `place_slot` and the widget's place among the page's widgets.
+pub fn slot(host_id: &str, questionnaire_id: &str, place: u32) -> String {
+    match host_id {
+        // `place_slot` spelled out: one format, not two, keeps the wasm as small as before
+        // (measured); the tests hold the two equal.
+        "" => format!("{questionnaire_id}-{place}"),
+        id => id.to_owned(),
+    }
+}
+
+/// The slot of a widget without an id, up to its place: the embed script gets the built-in
+/// questionnaire's from the build and adds the place, as `slot` does.
+pub fn place_slot(questionnaire_id: &str) -> String {
+    format!("{questionnaire_id}-")
+}
+
+/// The storage key of the draft in `slot`.
+pub fn storage_key(slot: &str) -> String {
+    format!("{KEY_PREFIX}{slot}")
+}
+
 /// Names the questionnaire a draft belongs to, so a new version never reads old answers.
 pub fn key(q: &Questionnaire) -> String {
     format!("{}@{}", q.id, q.version)
@@ -100,6 +127,29 @@ mod tests {
                 completed_at: "t".into(),
                 spam: vec!["completed-too-fast".into()],
             }),
+        }
+    }
+
+    #[test]
+    fn storage_keys_are_those_already_stored() {
+        // Drafts in visitors' browsers are found by these keys: they never change.
+        let cases = [
+            (
+                "",
+                "consultation",
+                0,
+                "consultation-widget:draft:consultation-0",
+            ),
+            ("", "peel", 12, "consultation-widget:draft:peel-12"),
+            ("w", "consultation", 3, "consultation-widget:draft:w"),
+        ];
+        for (host_id, questionnaire, place, key) in cases {
+            assert_eq!(storage_key(&slot(host_id, questionnaire, place)), key);
+        }
+        // What the embed script is given (`place_slot`), then the place, is the same slot.
+        for place in [0, 1, 42, u32::MAX] {
+            let given = format!("{}{place}", place_slot("consultation"));
+            assert_eq!(given, slot("", "consultation", place));
         }
     }
 

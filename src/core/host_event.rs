@@ -5,8 +5,21 @@
 use super::delivery::Failure;
 use serde::Serialize;
 
+/// An event's name: the prefix below, written once, then what happened.
+macro_rules! event_name {
+    ($what:literal) => {
+        concat!("consultation-form:", $what)
+    };
+}
+
 /// Every event name starts with this, so a host page can tell the widget's events apart.
-pub const PREFIX: &str = "consultation-form:";
+pub const PREFIX: &str = event_name!("");
+/// The names host pages listen for: a public contract, never changed. Named here only: the
+/// embed script gets the ones it listens for from the build (src/bin/prerender.rs).
+pub const READY: &str = event_name!("ready");
+pub const STEP: &str = event_name!("step");
+pub const SUBMITTED: &str = event_name!("submitted");
+pub const FAILED: &str = event_name!("failed");
 
 /// Serialized as the event's `detail`: untagged, as the event's name already says which it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -80,13 +93,13 @@ pub fn reason(failure: Failure) -> &'static str {
 impl HostEvent {
     /// The DOM event name, such as `consultation-form:step`.
     pub fn name(&self) -> String {
-        let short = match self {
-            HostEvent::Ready { .. } => "ready",
-            HostEvent::Step(_) => "step",
-            HostEvent::Submitted { .. } => "submitted",
-            HostEvent::Failed { .. } => "failed",
+        let name = match self {
+            HostEvent::Ready { .. } => READY,
+            HostEvent::Step(_) => STEP,
+            HostEvent::Submitted { .. } => SUBMITTED,
+            HostEvent::Failed { .. } => FAILED,
         };
-        format!("{PREFIX}{short}")
+        name.to_owned()
     }
 
     /// The event's `detail`, as JSON the view parses into a plain object.
@@ -169,6 +182,7 @@ mod tests {
         ];
         for (event, name, detail) in cases {
             assert_eq!(event.name(), name);
+            assert!(name.starts_with(PREFIX), "{name}");
             assert_eq!(event.detail(), detail);
         }
     }

@@ -17,10 +17,10 @@ mod takeover;
 mod transport;
 mod widget;
 
-pub use storage::DRAFT_KEY_PREFIX;
 pub use widget::{Widget, WidgetProps};
 
 use crate::core::config::{attr, Config, RawConfig};
+use crate::core::draft;
 use crate::core::flow::{Action, Effects, Flow};
 use crate::core::host_event::HostEvent;
 use crate::core::questionnaire::Questionnaire;
@@ -240,10 +240,7 @@ pub fn mount(
     place: u32,
 ) -> Option<yew::AppHandle<Widget>> {
     let root = host::mount_point(&host)?;
-    let slot = match host.id() {
-        id if !id.is_empty() => id,
-        _ => format!("{}-{place}", questionnaire.id),
-    };
+    let slot = draft::slot(&host.id(), &questionnaire.id, place);
     // What the visitor did on the step the embed script drew, read before it is replaced.
     let carried = takeover::read(&root, &questionnaire).map(Rc::new);
     root.set_inner_html("");

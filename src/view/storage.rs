@@ -6,10 +6,7 @@
 //! (docs/size-notes.md).
 
 use crate::core::config::DraftStorage;
-
-/// What every draft's storage key starts with; the widget's slot follows. The embed script
-/// reads it from the build (src/bin/prerender.rs) to tell whether a draft waits.
-pub const DRAFT_KEY_PREFIX: &str = "consultation-widget:draft:";
+use crate::core::draft;
 
 #[derive(Clone)]
 pub struct DraftStore {
@@ -18,11 +15,11 @@ pub struct DraftStore {
 }
 
 impl DraftStore {
-    /// `slot` tells apart several widgets on one page.
+    /// `slot` tells apart several widgets on one page (`draft::slot`).
     pub fn new(mode: DraftStorage, slot: &str) -> DraftStore {
         DraftStore {
             mode,
-            key: format!("{DRAFT_KEY_PREFIX}{slot}"),
+            key: draft::storage_key(slot),
         }
     }
 

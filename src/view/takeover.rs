@@ -5,17 +5,11 @@
 //! the widget says it is ready.
 
 use super::browser;
-use crate::core::carried::{self, Controls};
+use crate::core::carried::{self, Controls, CONTINUE_PRESSED, SHOWN_AT};
 use crate::core::flow::Action;
 use crate::core::questionnaire::Questionnaire;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
-
-/// On the widget's root, set by the embed script when it drew the first step: the time it did,
-/// in milliseconds since the Unix epoch (the fill time counts from then: `core::spam`).
-const SHOWN_AT: &str = "data-prerendered";
-/// On the widget's root, set by the embed script when Continue was pressed before the wasm.
-const CONTINUE_PRESSED: &str = "data-continue-pressed";
 
 /// What the visitor did before the wasm started.
 pub struct Carried {

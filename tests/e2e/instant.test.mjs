@@ -178,27 +178,44 @@ test('a custom questionnaire, a theme or a waiting draft get the loading message
   }
 
   // A draft on step 2: the widget restores it there, so step 1 is not shown in the meantime.
-  const context = await env.browser.newContext();
-  const first = await heldBack({}, { context });
-  first.release();
-  await first.ready();
-  await first.page.getByLabel('Full name').fill('Jane Example');
-  await first.page.getByLabel('Email address').fill('name@example.com');
-  await first.page.getByLabel('I confirm I am 18 or over').check();
-  await continueButton(first.page).click();
-  await heading(first.page, 'Your skin').waitFor();
-  // The same tab (sessionStorage is per tab): reloaded with the wasm held back again.
-  let release;
-  const released = new Promise((resolve) => { release = resolve; });
-  await first.page.unroute(/_bg\.wasm$/);
-  await first.page.route(/_bg\.wasm$/, async (route) => { await released; await route.continue(); });
-  await first.page.reload();
-  await first.page.getByRole('status').filter({ hasText: 'Loading the consultation form…' }).waitFor();
-  assert.equal(await heading(first.page, 'About you').count(), 0, 'no step 1 over a draft of step 2');
-  release();
-  await heading(first.page, 'Your skin').waitFor();
-  assert.deepEqual(first.problems, []);
-  await context.close();
+  // The embed script looks for it where the widget keeps it, by the names and the rule the
+  // build gives it from the widget's code (src/bin/prerender.rs): the questionnaire and the
+  // widget's place, in sessionStorage by default; the host's id, in localStorage if the clinic
+  // says so. The keys are those of drafts already stored: a public contract.
+  for (const [settings, storage, key] of [
+    [{}, 'sessionStorage', 'consultation-widget:draft:microneedling-consultation-0'],
+    [{ id: 'intake', 'data-draft-storage': 'local' }, 'localStorage', 'consultation-widget:draft:intake'],
+  ]) {
+    const context = await env.browser.newContext();
+    const first = await heldBack(settings, { context });
+    first.release();
+    await first.ready();
+    await first.page.getByLabel('Full name').fill('Jane Example');
+    await first.page.getByLabel('Email address').fill('name@example.com');
+    await first.page.getByLabel('I confirm I am 18 or over').check();
+    await continueButton(first.page).click();
+    await heading(first.page, 'Your skin').waitFor();
+    assert.deepEqual(await first.page.evaluate((s) => Object.keys(window[s]), storage), [key]);
+    // The same tab (sessionStorage is per tab): reloaded with the wasm held back again.
+    let release;
+    const released = new Promise((resolve) => { release = resolve; });
+    await first.page.unroute(/_bg\.wasm$/);
+    await first.page.route(/_bg\.wasm$/, async (route) => { await released; await route.continue(); });
+    await first.page.reload();
+    await first.page.getByRole('status').filter({ hasText: 'Loading the consultation form…' }).waitFor();
+    assert.equal(await heading(first.page, 'About you').count(), 0, `${storage}: no step 1 over a draft of step 2`);
+    release();
+    await heading(first.page, 'Your skin').waitFor();
+    assert.deepEqual(first.problems, []);
+    if (settings.id) {
+      // Another widget's draft is not this one's: one of another id gets the first step at once.
+      const other = await heldBack({ ...settings, id: 'another' }, { context });
+      await heading(other.page, 'About you').waitFor();
+      assert.equal(await other.heardReady(), 0, 'drawn by the embed script, before the wasm');
+      assert.deepEqual(other.problems, []);
+    }
+    await context.close();
+  }
 });
 
 test('when the wasm cannot load, the drawn step says so and keeps what was typed', async () => {
