@@ -1,4 +1,4 @@
-//! The command line: `serve` and `export`, every flag also readable from a `CONSULTATION_*`
+//! The command line: `serve`, `export`, `staff` and `migrate-to`, every flag also readable from a `CONSULTATION_*`
 //! environment variable (for systemd units and containers). Values are checked here, at the
 //! edge, into typed settings.
 
@@ -12,7 +12,8 @@ use std::path::PathBuf;
     name = "consultation-receiver",
     version,
     about = "The clinic's own receiver for consultation submissions: re-checks each with the \
-             widget's core, stores it in SQLite and notifies staff without health data"
+             widget's core, stores it in SQLite (or PostgreSQL shared by several receivers) and \
+             notifies staff without health data"
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -69,7 +69,7 @@ pub fn inbox_home(public_url: &str) -> String {
     format!("{}/inbox", public_url.trim_end_matches('/'))
 }
 
-/// The inbox address of one submission (the inbox itself comes in a later issue).
+/// The inbox address of one submission, which staff open after signing in.
 pub fn inbox_link(public_url: &str, submission_id: &str) -> String {
     format!(
         "{}/inbox/submissions/{submission_id}",
