@@ -127,13 +127,17 @@ impl Flag {
         let n = unanswered.len();
         Flag {
             question_id: SCREENING_INCOMPLETE.to_owned(),
-            label: format!(
-                "Screening incomplete: {n} question{} not answered",
-                if n == 1 { "" } else { "s" }
-            ),
+            label: Flag::incomplete_label(n),
             answer: String::new(),
             details: unanswered,
         }
+    }
+
+    /// "Screening incomplete: 2 questions not answered": the flag's label, and the inbox
+    /// list's mark for it, in one wording.
+    pub fn incomplete_label(n: usize) -> String {
+        let s = if n == 1 { "" } else { "s" };
+        format!("Screening incomplete: {n} question{s} not answered")
     }
 
     /// How many screening questions went unanswered (0 for an answer's flag).

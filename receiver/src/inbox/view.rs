@@ -8,7 +8,7 @@ use consultation_widget::core::answers::Value;
 use consultation_widget::core::characters;
 use consultation_widget::core::messages::NOT_PROVIDED;
 use consultation_widget::core::questionnaire::{Kind, Questionnaire};
-use consultation_widget::core::summary::Summary;
+use consultation_widget::core::summary::{Flag, Summary};
 use consultation_widget::core::validate::email;
 
 /// Visitor text for a page: controls, reordering and hidden characters dropped, line
@@ -221,8 +221,6 @@ pub fn submission(s: &Summary, q: Option<&Questionnaire>) -> SubmissionView {
 
 /// The list's mark for unanswered screening questions, worded as the summary's flag.
 pub fn incomplete(unanswered: i64) -> Option<String> {
-    (unanswered > 0).then(|| {
-        let s = if unanswered == 1 { "" } else { "s" };
-        format!("Screening incomplete: {unanswered} question{s} not answered")
-    })
+    let n = usize::try_from(unanswered).ok().filter(|&n| n > 0)?;
+    Some(Flag::incomplete_label(n))
 }
