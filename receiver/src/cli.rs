@@ -2,6 +2,7 @@
 //! environment variable (for systemd units and containers). Values are checked here, at the
 //! edge, into typed settings.
 
+use crate::domain::role::Role;
 use crate::store::database_url::DatabaseUrl;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
@@ -67,7 +68,7 @@ pub struct StaffAdd {
     #[arg(long)]
     pub email: String,
     #[arg(long, value_enum)]
-    pub role: RoleArg,
+    pub role: Role,
 }
 
 #[derive(clap::Args, Debug)]
@@ -76,12 +77,6 @@ pub struct StaffWho {
     pub database: DatabaseUrl,
     #[arg(long)]
     pub email: String,
-}
-
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum RoleArg {
-    Admin,
-    Staff,
 }
 
 #[derive(clap::Args, Debug)]

@@ -5,10 +5,9 @@
 //! making their own account) and is kept; a generated one was shown to whoever ran the
 //! command, so it is *issued*: its owner must choose their own at first sign-in.
 
-use crate::cli::{RoleArg, StaffCommand};
+use crate::cli::StaffCommand;
 use crate::inbox::auth;
 use crate::store::error::StoreError;
-use crate::store::staff::Role;
 use crate::store::Store;
 use std::io::{BufRead, IsTerminal};
 
@@ -39,12 +38,10 @@ fn password() -> Result<(String, bool), String> {
 pub async fn run(command: StaffCommand) -> Result<(), String> {
     match command {
         StaffCommand::Add(args) => {
-            let email = crate::domain::email::check_email(&args.email)
+            let email = crate::domain::email::StaffEmail::parse(&args.email)
                 .ok_or_else(|| format!("--email {:?} is not an email address", args.email))?;
-            let role = match args.role {
-                RoleArg::Admin => Role::Admin,
-                RoleArg::Staff => Role::Staff,
-            };
+            let email = email.as_str();
+            let role = args.role;
             let (password, generated) = password()?;
             let hash = auth::hash_password(&password)?;
             let store = Store::open(&args.database).await?;
@@ -53,7 +50,7 @@ pub async fn run(command: StaffCommand) -> Result<(), String> {
             let mut added = store
                 .add_staff(
                     &id,
-                    &email,
+                    email,
                     role,
                     &hash,
                     generated,
@@ -63,7 +60,7 @@ pub async fn run(command: StaffCommand) -> Result<(), String> {
             if let Ok(true) = added {
                 if let Err(e) = store
                     .set_enrol_code(
-                        &email,
+                        email,
                         &auth::code_hash(&id, &code),
                         crate::workers::outbox::now_ms() + auth::ENROL_CODE_MS,
                     )
@@ -75,7 +72,7 @@ pub async fn run(command: StaffCommand) -> Result<(), String> {
             // Audited only when an account was added: one that exists is left as it is.
             if let Ok(true) = added {
                 if let Err(e) =
-                    cli_audit(&store, &format!("added {} account", role.as_str()), &email).await
+                    cli_audit(&store, &format!("added {} account", role.as_str()), email).await
                 {
                     added = Err(e);
                 }

@@ -2,7 +2,7 @@
 //! spreadsheet would run as a formula (OWASP "CSV Injection": starting with `=`, `+`, `-`,
 //! `@`, tab or carriage return) gets a leading apostrophe, which spreadsheets show as text.
 
-use crate::store::submissions::{status_label, ListRow};
+use crate::store::submissions::ListRow;
 
 pub const HEADER: [&str; 9] = [
     "reference",
@@ -41,7 +41,7 @@ pub fn write(rows: &[ListRow]) -> String {
                 cell(&r.visitor_email),
                 cell(&r.flags_count.to_string()),
                 cell(if r.likely_spam { "yes" } else { "no" }),
-                cell(status_label(&r.status)),
+                cell(r.status.label()),
                 cell(&r.submission_id),
                 cell(&r.screening_unanswered.to_string()),
             ],

@@ -3,27 +3,10 @@
 //! in flight are known here, so a duplicate arriving meanwhile gets 409 rather than waiting.
 //! Finished requests are remembered in the database (store/), which decides replays.
 
-use consultation_widget::core::intake::is_uuid_v4;
+use crate::domain::submission_id::SubmissionId;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-
-/// A submission id as the widget makes it: a lowercase random (version 4) UUID, as in
-/// schema/submission.schema.json. Parsed at the edge so inner code never holds a bad one.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SubmissionId(String);
-
-impl SubmissionId {
-    /// The core's own test (`core::intake::is_uuid_v4`), so the key and the body's id are
-    /// held to one rule.
-    pub fn parse(text: &str) -> Option<SubmissionId> {
-        is_uuid_v4(text).then(|| SubmissionId(text.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
 
 /// The body's fingerprint: SHA-256 of the exact bytes, in hex.
 pub fn fingerprint(body: &str) -> String {
@@ -95,23 +78,6 @@ impl Drop for Guard {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn submission_ids() {
-        // The pattern of schema/submission.schema.json: lowercase, version 4, variant 8-b.
-        assert!(SubmissionId::parse("0f3a9c1b-2d4e-4f60-8a7b-9c0d1e2f3a4b").is_some());
-        for bad in [
-            "",
-            "0F3A9C1B-2D4E-4F60-8A7B-9C0D1E2F3A4B",
-            "0f3a9c1b-2d4e-1f60-8a7b-9c0d1e2f3a4b",
-            "0f3a9c1b-2d4e-4f60-7a7b-9c0d1e2f3a4b",
-            "0f3a9c1b2d4e4f608a7b9c0d1e2f3a4b",
-            " 0f3a9c1b-2d4e-4f60-8a7b-9c0d1e2f3a4b",
-            "0f3a9c1b-2d4e-4f60-8a7b-9c0d1e2f3a4g",
-        ] {
-            assert!(SubmissionId::parse(bad).is_none(), "{bad}");
-        }
-    }
 
     #[test]
     fn claims() {

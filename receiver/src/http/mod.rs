@@ -14,8 +14,9 @@ pub mod rate;
 pub mod refused;
 
 use crate::domain::questionnaires::Questionnaires;
+use crate::domain::submission_id::SubmissionId;
 use crate::http::error::{json_body, ApiError};
-use crate::http::idempotency::{fingerprint, Claim, InFlight, SubmissionId};
+use crate::http::idempotency::{fingerprint, Claim, InFlight};
 use crate::store::intake::{NewSubmission, Stored};
 use crate::store::Store;
 use crate::workers::outbox::now_ms;

@@ -3,9 +3,10 @@
 use super::page::{internal, nav, Nav};
 use super::view;
 use super::{Inbox, Me, PAGE};
+use crate::domain::status::Status;
 use crate::domain::time::When;
 use crate::export::csv;
-use crate::store::submissions::{status_label, Filter, STATUSES};
+use crate::store::submissions::Filter;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -59,10 +60,7 @@ pub(super) struct ListQuery {
 impl ListQuery {
     fn filter(&self) -> Filter {
         Filter {
-            status: STATUSES
-                .iter()
-                .any(|(v, _)| *v == self.status)
-                .then(|| self.status.clone()),
+            status: Status::parse(&self.status),
             search: Some(self.q.chars().take(200).collect()),
         }
     }
@@ -113,10 +111,10 @@ pub(super) async fn list_page(
         label: "Any status".into(),
         selected: filter.status.is_none(),
     }];
-    statuses.extend(STATUSES.iter().map(|(v, l)| Opt {
-        value: (*v).into(),
-        label: (*l).into(),
-        selected: filter.status.as_deref() == Some(*v),
+    statuses.extend(Status::ALL.into_iter().map(|s| Opt {
+        value: s.as_str().into(),
+        label: s.label().into(),
+        selected: filter.status == Some(s),
     }));
     ListPage {
         nav: nav(Some(&me)),
@@ -137,7 +135,7 @@ pub(super) async fn list_page(
                 flags: r.flags_count - i64::from(r.screening_unanswered > 0),
                 incomplete: view::incomplete(r.screening_unanswered),
                 spam: r.likely_spam,
-                status: status_label(&r.status).into(),
+                status: r.status.label().into(),
             })
             .collect(),
         showing,

@@ -3,7 +3,7 @@
 use super::auth;
 use super::page::{internal, nav, Nav};
 use super::{hash_blocking, Inbox, Me, REQUIRE_TOTP};
-use crate::domain::email::check_email;
+use crate::domain::email::StaffEmail;
 use crate::store::staff::Role;
 use crate::workers::outbox::now_ms;
 use askama::Template;
@@ -98,7 +98,8 @@ pub(super) async fn staff_add(
     Extension(me): Extension<Me>,
     Form(form): Form<AddStaff>,
 ) -> Response {
-    let (Some(email), Some(role)) = (check_email(&form.email), Role::parse(&form.role)) else {
+    let (Some(email), Some(role)) = (StaffEmail::parse(&form.email), Role::parse(&form.role))
+    else {
         return staff_error(
             &inbox,
             &me,
@@ -106,6 +107,7 @@ pub(super) async fn staff_add(
         )
         .await;
     };
+    let email = email.as_str();
     let password = auth::generate_password();
     let hash = match hash_blocking(&inbox, &password).await {
         Ok(h) => h,
@@ -115,7 +117,7 @@ pub(super) async fn staff_add(
     // The password is issued (the admin sees it): the member replaces it at first sign-in.
     match inbox
         .store
-        .add_staff(&id, &email, role, &hash, true, now_ms())
+        .add_staff(&id, email, role, &hash, true, now_ms())
         .await
     {
         Ok(true) => {
@@ -123,7 +125,7 @@ pub(super) async fn staff_add(
             if let Err(e) = inbox
                 .store
                 .set_enrol_code(
-                    &email,
+                    email,
                     &auth::code_hash(&id, &code),
                     now_ms() + auth::ENROL_CODE_MS,
                 )
@@ -135,11 +137,18 @@ pub(super) async fn staff_add(
                 .audit(
                     &me.email,
                     &format!("added {} account", role.as_str()),
-                    &email,
+                    email,
                     &me.address,
                 )
                 .await;
-            staff_list(&inbox, &me, Some((email, password, code)), None, None).await
+            staff_list(
+                &inbox,
+                &me,
+                Some((email.to_owned(), password, code)),
+                None,
+                None,
+            )
+            .await
         }
         Ok(false) => {
             staff_error(

@@ -4,9 +4,10 @@ use super::list::Opt;
 use super::page::{internal, message, nav, not_found, Nav};
 use super::view;
 use super::{Inbox, Me, NOTE_MAX};
+use crate::domain::status::Status;
+use crate::domain::submission_id::SubmissionId;
 use crate::domain::time::When;
 use crate::export::fhir;
-use crate::store::submissions::{status_label, STATUSES};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -58,7 +59,7 @@ pub(super) fn summarise<R>(
 }
 
 pub(super) fn valid_id(id: &str) -> bool {
-    id.len() == 36 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+    SubmissionId::parse(id).is_some()
 }
 
 pub(super) async fn submission_page(
@@ -94,13 +95,13 @@ pub(super) async fn submission_page(
         reference: row.list.reference.clone(),
         received: inbox.zone.when(&row.list.received_at),
         completed: inbox.zone.when(&v.completed_at),
-        status: status_label(&row.list.status).into(),
-        statuses: STATUSES
-            .iter()
-            .map(|(v, l)| Opt {
-                value: (*v).into(),
-                label: (*l).into(),
-                selected: *v == row.list.status,
+        status: row.list.status.label().into(),
+        statuses: Status::ALL
+            .into_iter()
+            .map(|s| Opt {
+                value: s.as_str().into(),
+                label: s.label().into(),
+                selected: s == row.list.status,
             })
             .collect(),
         note: row.note,
@@ -129,26 +130,26 @@ pub(super) async fn change_status(
     Path(id): Path<String>,
     Form(form): Form<StatusForm>,
 ) -> Response {
-    if !STATUSES.iter().any(|(v, _)| *v == form.status) {
+    let Some(status) = Status::parse(&form.status) else {
         return message(
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(&me),
             "Not a status",
             "Choose New, Reviewed, Contacted or Archived.",
         );
-    }
+    };
     let reference = match inbox.store.full(&id).await {
         Ok(Some(r)) => r.list.reference,
         Ok(None) => return not_found(&me),
         Err(e) => return internal(e),
     };
-    if let Err(e) = inbox.store.set_status(&id, &form.status).await {
+    if let Err(e) = inbox.store.set_status(&id, status).await {
         return internal(e);
     }
     inbox
         .audit(
             &me.email,
-            &format!("status changed to {}", status_label(&form.status)),
+            &format!("status changed to {}", status.label()),
             &reference,
             &me.address,
         )

@@ -4,27 +4,7 @@ use super::error::StoreError;
 use super::Store;
 use sqlx::Row;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Admin,
-    Staff,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Staff => "staff",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "admin" => Some(Role::Admin),
-            "staff" => Some(Role::Staff),
-            _ => None,
-        }
-    }
-}
+pub use crate::domain::role::Role;
 
 #[derive(Debug, Clone)]
 pub struct StaffRow {

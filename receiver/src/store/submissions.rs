@@ -5,28 +5,13 @@
 use super::error::StoreError;
 use super::sqlite::truncate_wal;
 use super::{Db, Reader, Store};
+use crate::domain::status::Status;
 use sqlx::Row;
-
-/// The workflow statuses, in the order the inbox offers them.
-pub const STATUSES: [(&str, &str); 4] = [
-    ("new", "New"),
-    ("reviewed", "Reviewed"),
-    ("contacted", "Contacted"),
-    ("archived", "Archived"),
-];
-
-pub fn status_label(status: &str) -> &'static str {
-    STATUSES
-        .iter()
-        .find(|(v, _)| *v == status)
-        .map(|(_, l)| *l)
-        .unwrap_or("New")
-}
 
 /// What narrows the list: a status and a search over name, email and reference.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub status: Option<String>,
+    pub status: Option<Status>,
     pub search: Option<String>,
 }
 
@@ -41,7 +26,7 @@ pub struct ListRow {
     pub flags_count: i64,
     pub screening_unanswered: i64,
     pub likely_spam: bool,
-    pub status: String,
+    pub status: Status,
 }
 
 #[derive(Debug, Clone)]
@@ -82,7 +67,7 @@ macro_rules! list_row {
             flags_count: r.get("flags_count"),
             screening_unanswered: r.get("screening_unanswered"),
             likely_spam: r.get("likely_spam"),
-            status: r.get("status"),
+            status: Status::parse(r.get::<&str, _>("status")).unwrap_or(Status::New),
         }
     }};
 }
@@ -94,7 +79,7 @@ pub(crate) async fn list(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<ListRow>, i64), StoreError> {
-    let status = filter.status.clone().unwrap_or_default();
+    let status = filter.status.map_or("", Status::as_str);
     let search = filter
         .search
         .as_deref()
@@ -111,14 +96,14 @@ pub(crate) async fn list(
     let count_sql = format!("SELECT COUNT(*) FROM submissions WHERE {condition}");
     on_read!(db, pool => {
         let rows = sqlx::query(&rows_sql)
-            .bind(&status)
+            .bind(status)
             .bind(&search)
             .bind(limit)
             .bind(offset)
             .fetch_all(pool)
             .await?;
         let total: i64 = sqlx::query_scalar(&count_sql)
-            .bind(&status)
+            .bind(status)
             .bind(&search)
             .fetch_one(pool)
             .await?;
@@ -212,9 +197,9 @@ impl Store {
         full(&self.db, id).await
     }
 
-    pub async fn set_status(&self, id: &str, status: &str) -> Result<bool, StoreError> {
+    pub async fn set_status(&self, id: &str, status: Status) -> Result<bool, StoreError> {
         let done = on_write!(self.db, p => sqlx::query("UPDATE submissions SET status = $1 WHERE submission_id = $2")
-            .bind(status)
+            .bind(status.as_str())
             .bind(id)
             .execute(p).await.map(|d| d.rows_affected()))?;
         Ok(done == 1)

@@ -32,12 +32,7 @@ pub struct Worker {
     pub stop: watch::Receiver<bool>,
 }
 
-pub fn now_ms() -> i64 {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
-}
+pub use crate::domain::moment::now_ms;
 
 impl Worker {
     pub async fn run(mut self) {
