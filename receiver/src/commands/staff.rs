@@ -160,11 +160,9 @@ async fn reset_two_factor(store: &Store, email: &str) -> Result<Option<String>, 
 /// An audit entry for something done from the command line (who: "command line"; the
 /// address: none).
 pub async fn cli_audit(store: &Store, action: &str, target: &str) -> Result<(), StoreError> {
-    let at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     store
         .audit(
-            &at,
-            crate::workers::outbox::now_ms(),
+            &crate::domain::moment::Moment::now(),
             "command line",
             action,
             target,

@@ -19,15 +19,15 @@ mod sign_in;
 mod staff;
 mod submission;
 
+use crate::domain::moment::Moment;
 use crate::domain::questionnaires::Questionnaires;
 use crate::store::Store;
-use crate::workers::outbox::now_ms;
 use axum::http::HeaderValue;
 use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 use throttle::Throttle;
 
 pub const IDLE: Duration = Duration::from_secs(30 * 60);
@@ -90,10 +90,9 @@ impl Inbox {
     }
 
     async fn audit(&self, actor: &str, action: &str, target: &str, address: &str) {
-        let at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
         if let Err(e) = self
             .store
-            .audit(&at, now_ms(), actor, action, target, address)
+            .audit(&Moment::now(), actor, action, target, address)
             .await
         {
             tracing::error!(error = %e, "audit entry not written");

@@ -2,6 +2,7 @@
 
 use super::error::StoreError;
 use super::Store;
+use crate::domain::moment::Moment;
 
 #[derive(Debug, Clone)]
 pub struct AuditEntry {
@@ -17,10 +18,11 @@ pub struct AuditEntry {
 pub const AUDIT_CUTOFF: &str = "audit_retention_cutoff_ms";
 
 impl Store {
+    /// The one writer of the audit log: every entry, from the inbox, the command line, the
+    /// retention run and `migrate-to`, comes through here.
     pub async fn audit(
         &self,
-        at: &str,
-        at_ms: i64,
+        at: &Moment,
         actor: &str,
         action: &str,
         target: &str,
@@ -36,8 +38,8 @@ impl Store {
              VALUES ((SELECT COALESCE(MAX(entry), 0) + 1 FROM audit_log), $1, $2, $3, $4, $5, $6)"
         };
         on_write!(self.db, p => sqlx::query(sql)
-        .bind(at)
-        .bind(at_ms)
+        .bind(&at.rfc3339)
+        .bind(at.ms)
         .bind(actor)
         .bind(action)
         .bind(target)

@@ -30,13 +30,11 @@ pub async fn retain(store: store::Store, days: u32, audit_days: u32) {
                     days,
                     "retention: old submissions deleted"
                 );
-                let at =
-                    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+                let at = crate::domain::moment::Moment::now();
                 for reference in gone {
                     let _ = store
                         .audit(
                             &at,
-                            outbox::now_ms(),
                             "retention",
                             "deleted (retention period)",
                             &reference,
