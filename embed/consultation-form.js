@@ -201,7 +201,7 @@
     .then(([, module]) => module.default({ module_or_path: wasm }).then(() => {
       // Widgets added to the page later (single-page sites) are mounted by calling it again.
       const mount = () => module.mount(...allowed);
-      window.consultationForm = Object.freeze({ mount });
+      window[NAMES.global] = Object.freeze({ mount });
       hosts().forEach(keepFocus);
       mount();
     }))

@@ -67,7 +67,7 @@ const { first, names } = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--
 // wait for before the first step is drawn, and checked with the loader's own digest.
 const cssText = fs.readFileSync(path.join(stage, css), 'utf8');
 const manifest = JSON.stringify({ glue, wasm, css: cssText, integrity, first });
-// Each NAMES.key in the loader becomes the widget's name for it, written as a literal: the
+// Each NAMES.key in an embed script becomes the widget's name for it, written as a literal: the
 // minified loader is as small as when the names were written by hand there. A key the widget
 // does not name fails the build, as does NAMES left in any other form.
 const named = (code) => {
@@ -75,12 +75,12 @@ const named = (code) => {
     if (!Object.hasOwn(names, key)) throw new Error(`build-embed: the widget names no NAMES.${key} (src/bin/prerender.rs)`);
     return JSON.stringify(names[key]);
   });
-  if (/\bNAMES\b/.test(out)) throw new Error('build-embed: consultation-form.js uses NAMES other than as NAMES.key');
+  if (/\bNAMES\b/.test(out)) throw new Error('build-embed: an embed script uses NAMES other than as NAMES.key');
   return out;
 };
 write('consultation-form.js', await js(named(read('embed', 'consultation-form.js').replace('__FILES__', manifest))));
-write('frame.js', await js(read('embed', 'frame.js')));
-write('consultation-frame.js', await js(read('embed', 'consultation-frame.js')));
+write('frame.js', await js(named(read('embed', 'frame.js'))));
+write('consultation-frame.js', await js(named(read('embed', 'consultation-frame.js'))));
 const loaderIntegrity = sri('consultation-form.js');
 write('frame.css', read('embed', 'frame.css'));
 // `text` with `from` replaced, which must be there: a page that lost it would ship unchecked.

@@ -1,8 +1,8 @@
 //! `cargo run --bin prerender`: prints, as JSON, the built-in questionnaire's first step as the
-//! widget draws it (`view::prerender`), and every name the embed script shares with the widget
-//! (`names`: attributes, the event it listens for, the drafts' storage keys), taken from the
-//! code that uses them so the script cannot drift from it. Run by the build
-//! (scripts/build-embed.mjs), which writes it into embed/consultation-form.js.
+//! widget draws it (`view::prerender`), and every name the embed scripts share with the widget
+//! (`names`: attributes, the events, the drafts' storage keys, the iframe embed's messages),
+//! taken from the code that uses them so the scripts cannot drift from it. Run by the build
+//! (scripts/build-embed.mjs), which writes them into the scripts in embed/.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
@@ -15,15 +15,15 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use consultation_widget::core::config::{attr, DraftStorage};
+    use consultation_widget::core::config::{self, attr, DraftStorage};
     use consultation_widget::core::questionnaire::Questionnaire;
-    use consultation_widget::core::{carried, draft, host_event};
+    use consultation_widget::core::{carried, draft, frame, host_event};
     use consultation_widget::view::{host, prerender};
     use serde_json::{json, Value};
     use std::rc::Rc;
 
-    /// What the build gives the embed script: `first`, the first step and the root it goes in;
-    /// `names`, read by the script under these keys (its only copy of them).
+    /// What the build gives the embed scripts: `first`, the first step and the root it goes in;
+    /// `names`, read by the scripts under these keys (their only copy of them).
     pub fn manifest() -> Result<Value, String> {
         let questionnaire = Rc::new(Questionnaire::builtin());
         let html = prerender::first_step(Rc::clone(&questionnaire))?;
@@ -52,6 +52,17 @@ mod native {
                 "shownAt": carried::SHOWN_AT,
                 "continuePressed": carried::CONTINUE_PRESSED,
                 "ready": host_event::READY,
+                "global": config::GLOBAL,
+                // The iframe embed (embed/frame.js, embed/consultation-frame.js).
+                "frame": frame::FRAME,
+                "frameReady": frame::FRAME_READY,
+                "hostOrigins": frame::HOST_ORIGINS,
+                "message": frame::MARKER,
+                "hello": frame::HELLO,
+                "height": frame::HEIGHT,
+                "event": frame::EVENT,
+                "eventPrefix": host_event::PREFIX,
+                "events": host_event::ALL.map(|name| &name[host_event::PREFIX.len()..]),
             },
         }))
     }
@@ -60,9 +71,26 @@ mod native {
     mod tests {
         use super::*;
 
-        /// The embed script as written, its comments left out (they may name what they like).
+        /// The embed scripts, each as written, its comments left out (they may name what
+        /// they like).
+        const SCRIPTS: [(&str, &str); 3] = [
+            (
+                "consultation-form.js",
+                include_str!("../../embed/consultation-form.js"),
+            ),
+            ("frame.js", include_str!("../../embed/frame.js")),
+            (
+                "consultation-frame.js",
+                include_str!("../../embed/consultation-frame.js"),
+            ),
+        ];
+
         fn loader_code() -> String {
-            include_str!("../../embed/consultation-form.js")
+            code(SCRIPTS[0].1)
+        }
+
+        fn code(script: &str) -> String {
+            script
                 .lines()
                 .map(|line| match line.find("// ") {
                     Some(at) if line[..at].trim().is_empty() || line[..at].ends_with(' ') => {
@@ -98,6 +126,16 @@ mod native {
                 "shownAt": "data-prerendered",
                 "continuePressed": "data-continue-pressed",
                 "ready": "consultation-form:ready",
+                "global": "consultationForm",
+                "frame": "data-consultation-frame",
+                "frameReady": "data-consultation-frame-ready",
+                "hostOrigins": "data-host-origins",
+                "message": "consultationForm",
+                "hello": "hello",
+                "height": "height",
+                "event": "event",
+                "eventPrefix": "consultation-form:",
+                "events": ["ready", "step", "submitted", "failed"],
             });
             // Public names (clinics' pages, drafts in visitors' browsers): spelled out here,
             // so a change to one fails until it is meant.
@@ -135,16 +173,13 @@ mod native {
             );
         }
 
-        #[test]
-        fn the_loader_writes_no_name_by_hand() {
-            // Each name only from the manifest, so the two sides cannot drift: the script's
-            // code (comments aside) spells none of them, and reads every one.
-            let code = loader_code();
-            let (mut spelled, mut unread) = (Vec::new(), Vec::new());
-            for (key, value) in names() {
+        /// The names `code` spells by hand: values of `names`, or any name of their kinds.
+        fn spelled_by_hand(code: &str, names: &serde_json::Map<String, Value>) -> Vec<String> {
+            let mut spelled = Vec::new();
+            for value in names.values() {
                 let values = match value {
-                    Value::Array(list) => list,
-                    single => vec![single],
+                    Value::Array(list) => list.clone(),
+                    single => vec![single.clone()],
                 };
                 for value in values {
                     let value = value.as_str().expect("a name").to_owned();
@@ -160,20 +195,51 @@ mod native {
                         spelled.push(value);
                     }
                 }
-                if !code.contains(&format!("NAMES.{key}")) {
-                    unread.push(key);
-                }
             }
             // Nor a name of its own kind that the manifest lacks.
-            for kind in ["data-", "consultation-form:", "consultation-widget:"] {
+            for kind in [
+                "data-",
+                "consultation-form:",
+                "consultation-widget:",
+                "dataset",
+            ] {
                 if code.contains(kind) {
                     spelled.push(kind.to_owned());
                 }
             }
-            assert!(
-                spelled.is_empty() && unread.is_empty(),
-                "embed/consultation-form.js writes {spelled:?} by hand, and reads no NAMES.{unread:?}"
-            );
+            spelled
+        }
+
+        /// `NAMES.key` stands in `code` as a whole name (`NAMES.frame` is not `NAMES.frameReady`).
+        fn reads(code: &str, key: &str) -> bool {
+            let read = format!("NAMES.{key}");
+            code.match_indices(&read).any(|(at, _)| {
+                let next = code[at + read.len()..].chars().next();
+                !next.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        }
+
+        #[test]
+        fn the_scripts_write_no_name_by_hand() {
+            // Each name only from the manifest, so the sides cannot drift: no script's code
+            // (comments aside) spells one, and each is read by some script.
+            let names = names();
+            let codes: Vec<(&str, String)> = SCRIPTS
+                .iter()
+                .map(|(file, text)| (*file, code(text)))
+                .collect();
+            for (file, code) in &codes {
+                let spelled = spelled_by_hand(code, &names);
+                assert!(
+                    spelled.is_empty(),
+                    "embed/{file} writes {spelled:?} by hand"
+                );
+            }
+            let unread: Vec<&String> = names
+                .keys()
+                .filter(|key| !codes.iter().any(|(_, code)| reads(code, key)))
+                .collect();
+            assert!(unread.is_empty(), "no embed script reads NAMES.{unread:?}");
         }
     }
 }

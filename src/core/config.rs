@@ -8,6 +8,10 @@ use std::fmt;
 
 /// The names of the host element's `data-` attributes: the only place they are written, for
 /// reading the settings and for naming them in messages to the site owner.
+/// The page's global the embed script sets once the widget has loaded: `mount()` for widgets
+/// added later (README, "single-page sites").
+pub const GLOBAL: &str = "consultationForm";
+
 pub mod attr {
     /// The attribute that marks an element to hold a widget.
     pub const MOUNT: &str = "data-consultation-form";

@@ -20,6 +20,8 @@ pub const READY: &str = event_name!("ready");
 pub const STEP: &str = event_name!("step");
 pub const SUBMITTED: &str = event_name!("submitted");
 pub const FAILED: &str = event_name!("failed");
+/// Every event, in the order a visit meets them: what the iframe embed passes on.
+pub const ALL: [&str; 4] = [READY, STEP, SUBMITTED, FAILED];
 
 /// Serialized as the event's `detail`: untagged, as the event's name already says which it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod dom_ids;
 pub mod draft;
 pub mod flow;
+pub mod frame;
 pub mod host_event;
 pub mod intake;
 pub mod mailto;
