@@ -57,18 +57,21 @@ macro_rules! sql {
 }
 
 /// A statement on the write pool: the rows it touched (each engine's own result type goes no
-/// further than here).
+/// further than here), or the database's error as a `StoreError`.
 macro_rules! execute {
     ($db:expr, $sql:expr $(, $arg:expr)* $(,)?) => {
         on_write!($db, p => sql!(query($sql $(, $arg)*).execute(p)).map(|d| d.rows_affected()))
+            .map_err($crate::store::error::StoreError::from)
     };
 }
 
 /// A query on the pool `$on` picks (`on_read` or `on_write`), fetched by `$fetch`; rows of
-/// `sqlx::query` go through `=> $map` here, since each engine has its own row type.
+/// `sqlx::query` go through `=> $map` here, since each engine has its own row type. Errors come
+/// as a `StoreError`.
 macro_rules! fetch {
     ($on:ident($db:expr) $make:ident($($query:tt)*).$fetch:ident $(=> $map:expr)?) => {
         $on!($db, p => sql!($make($($query)*).$fetch(p)) $(.map($map))?)
+            .map_err($crate::store::error::StoreError::from)
     };
 }
 
@@ -262,7 +265,7 @@ impl Reader {
     }
 
     async fn column(&self, sql: &'static str) -> Result<Vec<String>, StoreError> {
-        Ok(fetch!(on_read(self.db) query_scalar(sql).fetch_all)?)
+        fetch!(on_read(self.db) query_scalar(sql).fetch_all)
     }
 
     pub async fn close(self) {

@@ -77,20 +77,19 @@ impl Store {
     async fn next_attempt(&self, id: &str, recipient: &str, at_ms: i64) -> Result<(), StoreError> {
         let sql = "UPDATE notifications SET next_attempt_at_ms = $1
                      WHERE submission_id = $2 AND recipient = $3 AND sent_at_ms IS NULL";
-        execute!(self.db, sql, at_ms, id, recipient)?;
-        Ok(())
+        execute!(self.db, sql, at_ms, id, recipient).map(drop)
     }
 
     /// When the last email to `recipient` went, if one did (the outbox's window: workers/outbox.rs).
     pub async fn last_sent_ms(&self, recipient: &str) -> Result<Option<i64>, StoreError> {
         let sql = "SELECT MAX(sent_at_ms) FROM notifications WHERE recipient = $1";
-        Ok(fetch!(on_read(self.db) query_scalar(sql, recipient).fetch_one)?)
+        fetch!(on_read(self.db) query_scalar(sql, recipient).fetch_one)
     }
 
     /// When the next unsent notification is due, if any.
     pub async fn next_due_ms(&self) -> Result<Option<i64>, StoreError> {
         let sql = "SELECT MIN(next_attempt_at_ms) FROM notifications WHERE sent_at_ms IS NULL";
-        Ok(fetch!(on_read(self.db) query_scalar(sql).fetch_one)?)
+        fetch!(on_read(self.db) query_scalar(sql).fetch_one)
     }
 
     pub async fn mark_sent(
@@ -101,8 +100,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let sql = "UPDATE notifications SET sent_at_ms = $1, attempts = attempts + 1,
                  last_error = NULL WHERE submission_id = $2 AND recipient = $3";
-        execute!(self.db, sql, now_ms, id, recipient)?;
-        Ok(())
+        execute!(self.db, sql, now_ms, id, recipient).map(drop)
     }
 
     /// Records a failed attempt and when to try again. `error` names the kind of failure only.
@@ -115,7 +113,6 @@ impl Store {
     ) -> Result<(), StoreError> {
         let sql = "UPDATE notifications SET attempts = attempts + 1, next_attempt_at_ms = $1,
                  last_error = $2 WHERE submission_id = $3 AND recipient = $4";
-        execute!(self.db, sql, next_ms, error, id, recipient)?;
-        Ok(())
+        execute!(self.db, sql, next_ms, error, id, recipient).map(drop)
     }
 }

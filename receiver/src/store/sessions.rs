@@ -35,8 +35,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let sql = "INSERT INTO sessions (session_hash, staff_id, csrf, created_at_ms, last_seen_ms)
              VALUES ($1, $2, $3, $4, $4)";
-        execute!(self.db, sql, hash, staff_id, csrf, now_ms)?;
-        Ok(())
+        execute!(self.db, sql, hash, staff_id, csrf, now_ms).map(drop)
     }
 
     /// The session and its account, read on the write connection so a session made a moment
@@ -46,27 +45,24 @@ impl Store {
              t.password_hash, t.totp_secret, t.totp_pending, t.must_change_password,
              t.totp_pending_session
              FROM sessions s JOIN staff t ON t.staff_id = s.staff_id WHERE s.session_hash = $1";
-        let session = fetch!(on_write(self.db) query(sql, hash).fetch_optional => |row| {
+        fetch!(on_write(self.db) query(sql, hash).fetch_optional => |row| {
             row.map(|r| SessionRow {
                 staff: staff_row!(&r),
                 csrf: r.get("csrf"),
                 created_at_ms: r.get("created_at_ms"),
                 last_seen_ms: r.get("last_seen_ms"),
             })
-        })?;
-        Ok(session)
+        })
     }
 
     pub async fn touch_session(&self, hash: &str, now_ms: i64) -> Result<(), StoreError> {
         let sql = "UPDATE sessions SET last_seen_ms = $1 WHERE session_hash = $2";
-        execute!(self.db, sql, now_ms, hash)?;
-        Ok(())
+        execute!(self.db, sql, now_ms, hash).map(drop)
     }
 
     pub async fn end_session(&self, hash: &str) -> Result<(), StoreError> {
         let sql = "DELETE FROM sessions WHERE session_hash = $1";
-        execute!(self.db, sql, hash)?;
-        Ok(())
+        execute!(self.db, sql, hash).map(drop)
     }
 
     /// Removes sessions past their idle or absolute limit.
@@ -76,8 +72,7 @@ impl Store {
         created_before_ms: i64,
     ) -> Result<(), StoreError> {
         let sql = "DELETE FROM sessions WHERE last_seen_ms < $1 OR created_at_ms < $2";
-        execute!(self.db, sql, idle_before_ms, created_before_ms)?;
-        Ok(())
+        execute!(self.db, sql, idle_before_ms, created_before_ms).map(drop)
     }
 
     // ---- the sign-in throttle ----
@@ -121,14 +116,13 @@ impl Store {
         let [a, b, c] = keys;
         let sql = "SELECT DISTINCT throttle_key FROM sign_in_lockouts
              WHERE throttle_key IN ($1, $2, $3) AND last_ms >= $4";
-        Ok(fetch!(on_write(self.db) query_scalar(sql, a, b, c, since_ms).fetch_all)?)
+        fetch!(on_write(self.db) query_scalar(sql, a, b, c, since_ms).fetch_all)
     }
 
     /// Takes back an attempt's rows: it succeeded, or it was refused (and counted in a lockout).
     pub async fn release_sign_in(&self, attempt: &str) -> Result<(), StoreError> {
         let sql = "DELETE FROM sign_in_failures WHERE attempt = $1";
-        execute!(self.db, sql, attempt)?;
-        Ok(())
+        execute!(self.db, sql, attempt).map(drop)
     }
 
     /// Counts a refused attempt in the lockout under `key` that is still going (its last

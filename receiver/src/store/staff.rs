@@ -107,14 +107,14 @@ impl Store {
 
     pub async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRow>, StoreError> {
         let sql = format!("SELECT {STAFF_COLUMNS} FROM staff WHERE email = $1");
-        Ok(fetch!(on_write(self.db) query(&sql, email).fetch_optional
-            => |row| row.as_ref().map(|r| staff_row!(r)))?)
+        fetch!(on_write(self.db) query(&sql, email).fetch_optional
+            => |row| row.as_ref().map(|r| staff_row!(r)))
     }
 
     pub async fn list_staff(&self) -> Result<Vec<StaffRow>, StoreError> {
         let sql = format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY email");
-        Ok(fetch!(on_read(self.db) query(&sql).fetch_all
-            => |rows| rows.iter().map(|r| staff_row!(r)).collect())?)
+        fetch!(on_read(self.db) query(&sql).fetch_all
+            => |rows| rows.iter().map(|r| staff_row!(r)).collect())
     }
 
     /// The member's own new password: the flag to change it clears, and every other session
@@ -138,8 +138,7 @@ impl Store {
         except: Option<&str>,
     ) -> Result<(), StoreError> {
         let sql = "DELETE FROM sessions WHERE staff_id = $1 AND session_hash <> $2";
-        execute!(self.db, sql, staff_id, except.unwrap_or(""))?;
-        Ok(())
+        execute!(self.db, sql, staff_id, except.unwrap_or("")).map(drop)
     }
 
     /// Whether a live enrolment code with this hash was issued to the account.
@@ -180,7 +179,6 @@ impl Store {
     ) -> Result<(), StoreError> {
         let sql =
             "UPDATE staff SET enrol_code_hash = $1, enrol_code_expires_ms = $2 WHERE email = $3";
-        execute!(self.db, sql, hash, expires_ms, email)?;
-        Ok(())
+        execute!(self.db, sql, hash, expires_ms, email).map(drop)
     }
 }

@@ -105,7 +105,7 @@ pub(crate) async fn full(db: &Db, id: &str) -> Result<Option<FullRow>, StoreErro
         "SELECT {LIST_COLUMNS}, questionnaire_id, questionnaire_version, sent_body,
          summary_json, differed, note FROM submissions WHERE submission_id = $1"
     );
-    let row = fetch!(on_read(db) query(&sql, id).fetch_optional => |row| {
+    fetch!(on_read(db) query(&sql, id).fetch_optional => |row| {
         row.map(|r| FullRow {
             list: list_row!(&r),
             sent_body: r.get("sent_body"),
@@ -113,8 +113,7 @@ pub(crate) async fn full(db: &Db, id: &str) -> Result<Option<FullRow>, StoreErro
             differed: r.get("differed"),
             note: r.get("note"),
         })
-    })?;
-    Ok(row)
+    })
 }
 
 /// Every submission in full, newest first (the CLI's exports).

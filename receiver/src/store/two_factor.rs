@@ -33,7 +33,7 @@ impl Store {
 
     pub async fn recovery_codes_left(&self, staff_id: &str) -> Result<i64, StoreError> {
         let sql = "SELECT COUNT(*) FROM recovery_codes WHERE staff_id = $1";
-        Ok(fetch!(on_write(self.db) query_scalar(sql, staff_id).fetch_one)?)
+        fetch!(on_write(self.db) query_scalar(sql, staff_id).fetch_one)
     }
 
     // ---- TOTP secrets at rest ----
@@ -44,7 +44,7 @@ impl Store {
     ) -> Result<Vec<(String, Option<String>, Option<String>)>, StoreError> {
         let sql = "SELECT staff_id, totp_secret, totp_pending FROM staff
              WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL";
-        Ok(fetch!(on_write(self.db) query_as(sql).fetch_all)?)
+        fetch!(on_write(self.db) query_as(sql).fetch_all)
     }
 
     /// Writes an account's secrets back (sealed, at start, when they were stored in clear).
@@ -55,8 +55,7 @@ impl Store {
         pending: Option<&str>,
     ) -> Result<(), StoreError> {
         let sql = "UPDATE staff SET totp_secret = $1, totp_pending = $2 WHERE staff_id = $3";
-        execute!(self.db, sql, secret, pending, staff_id)?;
-        Ok(())
+        execute!(self.db, sql, secret, pending, staff_id).map(drop)
     }
 
     /// A pending secret (sealed) and the session that may see and confirm it.
@@ -68,16 +67,14 @@ impl Store {
     ) -> Result<(), StoreError> {
         let sql =
             "UPDATE staff SET totp_pending = $1, totp_pending_session = $2 WHERE staff_id = $3";
-        execute!(self.db, sql, secret, session_hash, staff_id)?;
-        Ok(())
+        execute!(self.db, sql, secret, session_hash, staff_id).map(drop)
     }
 
     pub async fn confirm_totp(&self, staff_id: &str, step: i64) -> Result<(), StoreError> {
         let sql = "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL,
              totp_pending_session = NULL, totp_last_step = $1, enrol_code_hash = NULL
              WHERE staff_id = $2 AND totp_pending IS NOT NULL";
-        execute!(self.db, sql, step, staff_id)?;
-        Ok(())
+        execute!(self.db, sql, step, staff_id).map(drop)
     }
 
     /// Records the time step of an accepted code; false when it (or a later one) was used
