@@ -13,25 +13,38 @@ pub enum DatabaseUrl {
     Postgres(String),
 }
 
+/// Why a `--database` address was refused (clap shows it after the address).
+#[derive(Debug, thiserror::Error)]
+pub enum BadDatabaseUrl {
+    #[error("{0}: give a file, such as sqlite://data/receiver.db")]
+    NotAFile(String),
+    /// A `postgres://` address libpq's rules do not read (shown without its password).
+    #[error("{shown}: {source}")]
+    Postgres { shown: String, source: sqlx::Error },
+    #[error(
+        "{0}: the database must be sqlite://PATH (such as sqlite://data/receiver.db) or \
+         postgres://USER@HOST:PORT/DATABASE"
+    )]
+    Scheme(String),
+}
+
 impl FromStr for DatabaseUrl {
-    type Err = String;
-    fn from_str(url: &str) -> Result<DatabaseUrl, String> {
+    type Err = BadDatabaseUrl;
+    fn from_str(url: &str) -> Result<DatabaseUrl, BadDatabaseUrl> {
         if let Some(path) = url.strip_prefix("sqlite://") {
             if path.is_empty() || path.contains('?') || path == ":memory:" {
-                return Err(format!(
-                    "{url}: give a file, such as sqlite://data/receiver.db"
-                ));
+                return Err(BadDatabaseUrl::NotAFile(url.to_owned()));
             }
             return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            PgConnectOptions::from_str(url).map_err(|e| format!("{}: {e}", redact(url)))?;
+            PgConnectOptions::from_str(url).map_err(|source| BadDatabaseUrl::Postgres {
+                shown: redact(url),
+                source,
+            })?;
             return Ok(DatabaseUrl::Postgres(url.to_owned()));
         }
-        Err(format!(
-            "{url}: the database must be sqlite://PATH (such as sqlite://data/receiver.db) or \
-             postgres://USER@HOST:PORT/DATABASE"
-        ))
+        Err(BadDatabaseUrl::Scheme(url.to_owned()))
     }
 }
 
@@ -67,10 +80,10 @@ mod tests {
 
     #[test]
     fn database_urls() {
-        let ok = DatabaseUrl::from_str("sqlite://.data/receiver.db");
-        assert_eq!(ok, Ok(DatabaseUrl::Sqlite(".data/receiver.db".into())));
-        let abs = DatabaseUrl::from_str("sqlite:///var/lib/x.db");
-        assert_eq!(abs, Ok(DatabaseUrl::Sqlite("/var/lib/x.db".into())));
+        let ok = DatabaseUrl::from_str("sqlite://.data/receiver.db").ok();
+        assert_eq!(ok, Some(DatabaseUrl::Sqlite(".data/receiver.db".into())));
+        let abs = DatabaseUrl::from_str("sqlite:///var/lib/x.db").ok();
+        assert_eq!(abs, Some(DatabaseUrl::Sqlite("/var/lib/x.db".into())));
         for bad in [
             "sqlite://",
             "sqlite://:memory:",

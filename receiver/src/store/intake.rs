@@ -61,29 +61,19 @@ pub enum Stored {
 macro_rules! store_one {
     ($conn:expr, $sub:expr) => {{
         let sub: &NewSubmission = $sub;
+        let id = &sub.submission_id;
         let result: Result<Stored, sqlx::Error> = async {
-            let claimed = sqlx::query(
-                "INSERT INTO idempotency_keys
+            let claim = "INSERT INTO idempotency_keys
          (idempotency_key, request_sha256, response_status, response_body, created_at_ms)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING",
-            )
-            .bind(&sub.submission_id)
-            .bind(&sub.sent_sha256)
-            .bind(i64::from(sub.response_status))
-            .bind(&sub.response_body)
-            .bind(sub.received_at_ms)
-            .execute(&mut *$conn)
-            .await?
-            .rows_affected()
-                == 1;
-            if !claimed {
-                let row = sqlx::query(
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING";
+            let status = i64::from(sub.response_status);
+            let (sha, body, at_ms) = (&sub.sent_sha256, &sub.response_body, sub.received_at_ms);
+            let claimed = sql!(query(claim, id, sha, status, body, at_ms).execute(&mut *$conn))?;
+            if claimed.rows_affected() != 1 {
+                let earlier =
                     "SELECT request_sha256, response_status, response_body FROM idempotency_keys
-             WHERE idempotency_key = $1",
-                )
-                .bind(&sub.submission_id)
-                .fetch_one(&mut *$conn)
-                .await?;
+             WHERE idempotency_key = $1";
+                let row = sql!(query(earlier, id).fetch_one(&mut *$conn))?;
                 let sha: String = row.get(0);
                 if sha != sub.sent_sha256 {
                     return Ok::<Stored, sqlx::Error>(Stored::KeyReused);
@@ -94,46 +84,40 @@ macro_rules! store_one {
                     body: row.get(2),
                 });
             }
-            sqlx::query(
-                "INSERT INTO submissions (submission_id, reference, questionnaire_id,
+            let insert = "INSERT INTO submissions (submission_id, reference, questionnaire_id,
          questionnaire_version, completed_at, received_at, received_at_ms, sent_body,
          sent_sha256, summary_json, summary_text, flags_count, flags_differed,
          message_differed, differed, visitor_name, visitor_email, likely_spam, listed,
          screening_unanswered)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-         $18, TRUE, $19)",
+         $18, TRUE, $19)";
+            sql!(query(
+                insert,
+                id,
+                &sub.reference,
+                &sub.questionnaire_id,
+                &sub.questionnaire_version,
+                &sub.completed_at,
+                &sub.received_at,
+                sub.received_at_ms,
+                &sub.sent_body,
+                &sub.sent_sha256,
+                &sub.summary_json,
+                &sub.summary_text,
+                sub.flags_count,
+                sub.flags_differed,
+                sub.message_differed,
+                sub.differed.join(","),
+                &sub.visitor_name,
+                &sub.visitor_email,
+                sub.likely_spam,
+                sub.screening_unanswered,
             )
-            .bind(&sub.submission_id)
-            .bind(&sub.reference)
-            .bind(&sub.questionnaire_id)
-            .bind(&sub.questionnaire_version)
-            .bind(&sub.completed_at)
-            .bind(&sub.received_at)
-            .bind(sub.received_at_ms)
-            .bind(&sub.sent_body)
-            .bind(&sub.sent_sha256)
-            .bind(&sub.summary_json)
-            .bind(&sub.summary_text)
-            .bind(sub.flags_count)
-            .bind(sub.flags_differed)
-            .bind(sub.message_differed)
-            .bind(sub.differed.join(","))
-            .bind(&sub.visitor_name)
-            .bind(&sub.visitor_email)
-            .bind(sub.likely_spam)
-            .bind(sub.screening_unanswered)
-            .execute(&mut *$conn)
-            .await?;
+            .execute(&mut *$conn))?;
             for recipient in &sub.recipients {
-                sqlx::query(
-                    "INSERT INTO notifications (submission_id, recipient, created_at_ms,
-             next_attempt_at_ms) VALUES ($1, $2, $3, $3)",
-                )
-                .bind(&sub.submission_id)
-                .bind(recipient)
-                .bind(sub.received_at_ms)
-                .execute(&mut *$conn)
-                .await?;
+                let notify = "INSERT INTO notifications (submission_id, recipient, created_at_ms,
+             next_attempt_at_ms) VALUES ($1, $2, $3, $3)";
+                sql!(query(notify, id, recipient, at_ms).execute(&mut *$conn))?;
             }
             Ok(Stored::Created)
         }

@@ -6,10 +6,14 @@
 //! Columns are taken from the file's own schema and matched by name, so nothing is left out
 //! when a later migration adds one.
 
+use super::audit::{write_entry, Entry};
 use super::database_url::DatabaseUrl;
 use super::error::StoreError;
 use super::{connect_postgres, Db, Reader, POSTGRES_MIGRATOR, SQLITE_MIGRATOR};
-use sqlx::Row;
+use crate::domain::moment::Moment;
+use sqlx::{PgPool, Row, SqlitePool};
+
+type PgTx = sqlx::Transaction<'static, sqlx::Postgres>;
 
 /// In an order that satisfies the foreign keys.
 pub const TABLES: [&str; 10] = [
@@ -25,12 +29,6 @@ pub const TABLES: [&str; 10] = [
     "sign_in_lockouts",
 ];
 
-enum Value {
-    Text(Option<String>),
-    Int(Option<i64>),
-    Bool(Option<bool>),
-}
-
 /// What was copied: each table and its row count.
 pub async fn migrate(
     from: &DatabaseUrl,
@@ -41,6 +39,26 @@ pub async fn migrate(
             "migrate-to copies --from sqlite://PATH into --database postgres://…".into(),
         ));
     };
+    let source = open_source(from).await?;
+    let Db::Sqlite { read: file, .. } = &source.db else {
+        unreachable!("opened as SQLite")
+    };
+    let pool = open_target(url, to).await?;
+    let mut tx = pool.begin().await?;
+    let mut copied = Vec::new();
+    for table in TABLES {
+        let count = copy_table(file, &mut tx, table).await?;
+        copied.push((table.to_owned(), count));
+    }
+    record(&mut tx, &copied).await?;
+    tx.commit().await?;
+    pool.close().await;
+    source.close().await;
+    Ok(copied)
+}
+
+/// The SQLite file, read-only, once its migrations are this receiver's.
+async fn open_source(from: &DatabaseUrl) -> Result<Reader, StoreError> {
     let source = Reader::open(from).await?;
     let Db::Sqlite { read: file, .. } = &source.db else {
         unreachable!("opened as SQLite")
@@ -59,7 +77,11 @@ pub async fn migrate(
             from.shown()
         )));
     }
+    Ok(source)
+}
 
+/// The PostgreSQL database, migrated, once every table is found empty.
+async fn open_target(url: &str, to: &DatabaseUrl) -> Result<PgPool, StoreError> {
     let pool = connect_postgres(url, false).await?;
     POSTGRES_MIGRATOR.run(&pool).await?;
     for table in TABLES {
@@ -73,96 +95,95 @@ pub async fn migrate(
             )));
         }
     }
+    Ok(pool)
+}
 
-    let mut tx = pool.begin().await?;
-    let mut copied = Vec::new();
-    for table in TABLES {
-        let columns: Vec<(String, String)> =
-            sqlx::query_as("SELECT name, upper(type) FROM pragma_table_info($1) ORDER BY cid")
-                .bind(table)
-                .fetch_all(file)
-                .await?;
-        let target: Vec<String> = sqlx::query_scalar(
-            "SELECT column_name::TEXT FROM information_schema.columns
-             WHERE table_schema = current_schema() AND table_name = $1",
-        )
-        .bind(table)
-        .fetch_all(&mut *tx)
+/// Copies one table's rows, and checks that PostgreSQL then holds as many as the file.
+async fn copy_table(file: &SqlitePool, tx: &mut PgTx, table: &str) -> Result<i64, StoreError> {
+    let columns = columns(file, tx, table).await?;
+    let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
+    let list = names.join(", ");
+    let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+    let insert = format!("INSERT INTO {table} ({list}) VALUES ({})", marks.join(", "));
+    let rows = sqlx::query(&format!("SELECT {list} FROM {table}"))
+        .fetch_all(file)
         .await?;
-        for (name, _) in &columns {
-            if !target.contains(name) {
-                return Err(StoreError::Refused(format!(
-                    "{table}.{name} has no column in PostgreSQL"
-                )));
-            }
+    for row in &rows {
+        let mut query = sqlx::query(&insert);
+        for (i, (name, kind)) in columns.iter().enumerate() {
+            query = match kind.as_str() {
+                "TEXT" => query.bind(row.try_get::<Option<String>, _>(i)?),
+                "BIGINT" | "INTEGER" => query.bind(row.try_get::<Option<i64>, _>(i)?),
+                "BOOLEAN" => query.bind(row.try_get::<Option<bool>, _>(i)?),
+                other => {
+                    return Err(StoreError::Refused(format!(
+                        "{table}.{name}: type {other} not known here"
+                    )))
+                }
+            };
         }
-        let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
-        let list = names.join(", ");
-        let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
-        let insert = format!("INSERT INTO {table} ({list}) VALUES ({})", marks.join(", "));
-        let rows = sqlx::query(&format!("SELECT {list} FROM {table}"))
+        query
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| StoreError::at(table, e))?;
+    }
+    let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&mut **tx)
+        .await?;
+    if count != rows.len() as i64 {
+        return Err(StoreError::Refused(format!(
+            "{table}: {count} rows in PostgreSQL, {} in the file",
+            rows.len()
+        )));
+    }
+    Ok(count)
+}
+
+/// The file's columns of `table` (name, declared type), each checked to have a PostgreSQL
+/// column of the same name.
+async fn columns(
+    file: &SqlitePool,
+    tx: &mut PgTx,
+    table: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let columns: Vec<(String, String)> =
+        sqlx::query_as("SELECT name, upper(type) FROM pragma_table_info($1) ORDER BY cid")
+            .bind(table)
             .fetch_all(file)
             .await?;
-        for row in &rows {
-            let mut query = sqlx::query(&insert);
-            for (i, (name, kind)) in columns.iter().enumerate() {
-                let value = match kind.as_str() {
-                    "TEXT" => Value::Text(row.try_get(i)?),
-                    "BIGINT" | "INTEGER" => Value::Int(row.try_get(i)?),
-                    "BOOLEAN" => Value::Bool(row.try_get(i)?),
-                    other => {
-                        return Err(StoreError::Refused(format!(
-                            "{table}.{name}: type {other} not known here"
-                        )))
-                    }
-                };
-                query = match value {
-                    Value::Text(v) => query.bind(v),
-                    Value::Int(v) => query.bind(v),
-                    Value::Bool(v) => query.bind(v),
-                };
-            }
-            query
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::at(table, e))?;
-        }
-        let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(&mut *tx)
-            .await?;
-        if count != rows.len() as i64 {
+    let target: Vec<String> = sqlx::query_scalar(
+        "SELECT column_name::TEXT FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = $1",
+    )
+    .bind(table)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (name, _) in &columns {
+        if !target.contains(name) {
             return Err(StoreError::Refused(format!(
-                "{table}: {count} rows in PostgreSQL, {} in the file",
-                rows.len()
+                "{table}.{name} has no column in PostgreSQL"
             )));
         }
-        copied.push((table.to_owned(), count));
     }
-    // New audit entries continue after the copied ones.
+    Ok(columns)
+}
+
+/// New audit entries continue after the copied ones, the first of them this copy's own.
+async fn record(tx: &mut PgTx, copied: &[(String, i64)]) -> Result<(), StoreError> {
     sqlx::query(
         "SELECT setval(pg_get_serial_sequence('audit_log', 'entry'),
          (SELECT COALESCE(MAX(entry), 0) + 1 FROM audit_log), false)",
     )
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    let at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-    sqlx::query(
-        "INSERT INTO audit_log (at, at_ms, actor, action, target, address)
-         VALUES ($1, $2, 'command line', 'migrated from SQLite', $3, '')",
-    )
-    .bind(at)
-    .bind(crate::workers::outbox::now_ms())
-    .bind(
-        copied
-            .iter()
-            .map(|(t, n)| format!("{t} {n}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    pool.close().await;
-    source.close().await;
-    Ok(copied)
+    let counts: Vec<String> = copied.iter().map(|(t, n)| format!("{t} {n}")).collect();
+    let entry = Entry {
+        at: &Moment::now(),
+        actor: "command line",
+        action: "migrated from SQLite",
+        target: &counts.join(", "),
+        address: "",
+    };
+    write_entry(&mut **tx, entry).await?;
+    Ok(())
 }

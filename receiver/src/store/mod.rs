@@ -1,8 +1,10 @@
 //! Storage: the only module that speaks SQL, on SQLite (one file, WAL, synchronous=FULL, one
 //! process) or PostgreSQL (one database shared by several receivers, issue 13). The SQL is
 //! the same text for both (`$N` placeholders, portable types); `on_write!`/`on_read!` compile
-//! each use once per engine, and the few engine-only statements are named where they are
-//! (advisory locks, `FOR UPDATE SKIP LOCKED`, the WAL checkpoint, the audit log's numbering).
+//! each use once per engine. A statement is written once, its SQL beside its arguments:
+//! `execute!`/`fetch!` on a pool, `sql!` inside a transaction. The few engine-only statements
+//! are named where they are (advisory locks, `FOR UPDATE SKIP LOCKED`, the WAL checkpoint, the
+//! audit log's numbering).
 //! Writes of submissions go through one writer task per process that commits in groups.
 
 use database_url::{redact, DatabaseUrl};
@@ -43,6 +45,33 @@ macro_rules! on_read {
             $crate::store::Db::Sqlite { read: $pool, .. } => $body,
             $crate::store::Db::Postgres($pool) => $body,
         }
+    };
+}
+
+/// `sqlx::$make($sql)` with each argument bound in turn, run by `$run` on `$on` (a pool, a
+/// connection or `&mut *tx`): one statement, its SQL and arguments side by side.
+macro_rules! sql {
+    ($make:ident($sql:expr $(, $arg:expr)* $(,)?).$run:ident($on:expr)) => {
+        sqlx::$make($sql)$(.bind($arg))*.$run($on).await
+    };
+}
+
+/// A statement on the write pool: the rows it touched (each engine's own result type goes no
+/// further than here), or the database's error as a `StoreError`.
+macro_rules! execute {
+    ($db:expr, $sql:expr $(, $arg:expr)* $(,)?) => {
+        on_write!($db, p => sql!(query($sql $(, $arg)*).execute(p)).map(|d| d.rows_affected()))
+            .map_err($crate::store::error::StoreError::from)
+    };
+}
+
+/// A query on the pool `$on` picks (`on_read` or `on_write`), fetched by `$fetch`; rows of
+/// `sqlx::query` go through `=> $map` here, since each engine has its own row type. Errors come
+/// as a `StoreError`.
+macro_rules! fetch {
+    ($on:ident($db:expr) $make:ident($($query:tt)*).$fetch:ident $(=> $map:expr)?) => {
+        $on!($db, p => sql!($make($($query)*).$fetch(p)) $(.map($map))?)
+            .map_err($crate::store::error::StoreError::from)
     };
 }
 
@@ -225,26 +254,18 @@ impl Reader {
 
     /// The bodies exactly as sent, oldest first.
     pub async fn sent_bodies(&self) -> Result<Vec<String>, StoreError> {
-        on_read!(self.db, p => {
-            sqlx::query_scalar(
-                "SELECT sent_body FROM submissions ORDER BY received_at_ms, submission_id",
-            )
-            .fetch_all(p)
+        self.column("SELECT sent_body FROM submissions ORDER BY received_at_ms, submission_id")
             .await
-        })
-        .map_err(StoreError::from)
     }
 
     /// The receiver's own plain-text summaries, oldest first.
     pub async fn summaries(&self) -> Result<Vec<String>, StoreError> {
-        on_read!(self.db, p => {
-            sqlx::query_scalar(
-                "SELECT summary_text FROM submissions ORDER BY received_at_ms, submission_id",
-            )
-            .fetch_all(p)
+        self.column("SELECT summary_text FROM submissions ORDER BY received_at_ms, submission_id")
             .await
-        })
-        .map_err(StoreError::from)
+    }
+
+    async fn column(&self, sql: &'static str) -> Result<Vec<String>, StoreError> {
+        fetch!(on_read(self.db) query_scalar(sql).fetch_all)
     }
 
     pub async fn close(self) {

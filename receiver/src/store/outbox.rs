@@ -38,24 +38,13 @@ impl Store {
                ORDER BY next_attempt_at_ms, created_at_ms LIMIT $3{skip_locked})
              RETURNING submission_id, recipient, attempts"
         );
-        let claimed: Vec<(String, String, i64)> = on_write!(self.db, p => {
-            sqlx::query_as(&sql)
-                .bind(now_ms)
-                .bind(now_ms + lease_ms)
-                .bind(limit)
-                .fetch_all(p)
-                .await
-        })?;
+        let claimed: Vec<(String, String, i64)> = fetch!(on_write(self.db)
+            query_as(&sql, now_ms, now_ms + lease_ms, limit).fetch_all)?;
         let mut due = Vec::with_capacity(claimed.len());
         for (submission_id, recipient, attempts) in claimed {
-            let row: Option<(String, String)> = on_read!(self.db, p => {
-                sqlx::query_as(
-                    "SELECT reference, received_at FROM submissions WHERE submission_id = $1",
-                )
-                .bind(&submission_id)
-                .fetch_optional(p)
-                .await
-            })?;
+            let sql = "SELECT reference, received_at FROM submissions WHERE submission_id = $1";
+            let row: Option<(String, String)> =
+                fetch!(on_read(self.db) query_as(sql, &submission_id).fetch_optional)?;
             if let Some((reference, received_at)) = row {
                 due.push(DueNotification {
                     submission_id,
@@ -74,62 +63,33 @@ impl Store {
     /// none lapses while this process is alive to send it.
     pub async fn renew(&self, held: &[(String, String)], until_ms: i64) -> Result<(), StoreError> {
         for (id, recipient) in held {
-            on_write!(self.db, p => {
-                sqlx::query(
-                    "UPDATE notifications SET next_attempt_at_ms = $1
-                     WHERE submission_id = $2 AND recipient = $3 AND sent_at_ms IS NULL",
-                )
-                .bind(until_ms)
-                .bind(id)
-                .bind(recipient)
-                .execute(p)
-                .await
-                .map(|_| ())
-            })?;
+            self.next_attempt(id, recipient, until_ms).await?;
         }
         Ok(())
     }
 
     /// Gives back a claimed notification unsent (this process is stopping).
     pub async fn unclaim(&self, id: &str, recipient: &str, now_ms: i64) -> Result<(), StoreError> {
-        on_write!(self.db, p => {
-            sqlx::query(
-                "UPDATE notifications SET next_attempt_at_ms = $1
-                 WHERE submission_id = $2 AND recipient = $3 AND sent_at_ms IS NULL",
-            )
-            .bind(now_ms)
-            .bind(id)
-            .bind(recipient)
-            .execute(p)
-            .await
-            .map(|_| ())
-        })
-        .map_err(StoreError::from)
+        self.next_attempt(id, recipient, now_ms).await
+    }
+
+    /// Moves an unsent notification's next attempt (its claim's end) to `at_ms`.
+    async fn next_attempt(&self, id: &str, recipient: &str, at_ms: i64) -> Result<(), StoreError> {
+        let sql = "UPDATE notifications SET next_attempt_at_ms = $1
+                     WHERE submission_id = $2 AND recipient = $3 AND sent_at_ms IS NULL";
+        execute!(self.db, sql, at_ms, id, recipient).map(drop)
     }
 
     /// When the last email to `recipient` went, if one did (the outbox's window: workers/outbox.rs).
     pub async fn last_sent_ms(&self, recipient: &str) -> Result<Option<i64>, StoreError> {
-        on_read!(self.db, p => {
-            sqlx::query_scalar(
-                "SELECT MAX(sent_at_ms) FROM notifications WHERE recipient = $1",
-            )
-            .bind(recipient)
-            .fetch_one(p)
-            .await
-        })
-        .map_err(StoreError::from)
+        let sql = "SELECT MAX(sent_at_ms) FROM notifications WHERE recipient = $1";
+        fetch!(on_read(self.db) query_scalar(sql, recipient).fetch_one)
     }
 
     /// When the next unsent notification is due, if any.
     pub async fn next_due_ms(&self) -> Result<Option<i64>, StoreError> {
-        on_read!(self.db, p => {
-            sqlx::query_scalar(
-                "SELECT MIN(next_attempt_at_ms) FROM notifications WHERE sent_at_ms IS NULL",
-            )
-            .fetch_one(p)
-            .await
-        })
-        .map_err(StoreError::from)
+        let sql = "SELECT MIN(next_attempt_at_ms) FROM notifications WHERE sent_at_ms IS NULL";
+        fetch!(on_read(self.db) query_scalar(sql).fetch_one)
     }
 
     pub async fn mark_sent(
@@ -138,19 +98,9 @@ impl Store {
         recipient: &str,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        on_write!(self.db, p => {
-            sqlx::query(
-                "UPDATE notifications SET sent_at_ms = $1, attempts = attempts + 1,
-                 last_error = NULL WHERE submission_id = $2 AND recipient = $3",
-            )
-            .bind(now_ms)
-            .bind(id)
-            .bind(recipient)
-            .execute(p)
-            .await
-            .map(|_| ())
-        })
-        .map_err(StoreError::from)
+        let sql = "UPDATE notifications SET sent_at_ms = $1, attempts = attempts + 1,
+                 last_error = NULL WHERE submission_id = $2 AND recipient = $3";
+        execute!(self.db, sql, now_ms, id, recipient).map(drop)
     }
 
     /// Records a failed attempt and when to try again. `error` names the kind of failure only.
@@ -161,19 +111,8 @@ impl Store {
         next_ms: i64,
         error: &str,
     ) -> Result<(), StoreError> {
-        on_write!(self.db, p => {
-            sqlx::query(
-                "UPDATE notifications SET attempts = attempts + 1, next_attempt_at_ms = $1,
-                 last_error = $2 WHERE submission_id = $3 AND recipient = $4",
-            )
-            .bind(next_ms)
-            .bind(error)
-            .bind(id)
-            .bind(recipient)
-            .execute(p)
-            .await
-            .map(|_| ())
-        })
-        .map_err(StoreError::from)
+        let sql = "UPDATE notifications SET attempts = attempts + 1, next_attempt_at_ms = $1,
+                 last_error = $2 WHERE submission_id = $3 AND recipient = $4";
+        execute!(self.db, sql, next_ms, error, id, recipient).map(drop)
     }
 }

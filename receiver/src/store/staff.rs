@@ -44,6 +44,28 @@ pub(super) const STAFF_COLUMNS: &str =
     "staff_id, email, role, password_hash, totp_secret, totp_pending, \
                              must_change_password, totp_pending_session";
 
+/// Deletes the rows of `table` that belong to the account with the email `$1`.
+fn of_email(table: &str) -> String {
+    format!("DELETE FROM {table} WHERE staff_id IN (SELECT staff_id FROM staff WHERE email = $1)")
+}
+
+/// `$update` (its arguments `$a`, `$b`, `$email`) on the account with that email, then that
+/// account's rows of each of `$tables` deleted, in one transaction: whether there was such an
+/// account.
+macro_rules! update_clearing {
+    ($db:expr, $tables:expr, $update:expr, $a:expr, $b:expr, $email:expr) => {
+        on_write!($db, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sql!(query($update, $a, $b, $email).execute(&mut *tx))?;
+            for table in $tables {
+                sql!(query(&of_email(table), $email).execute(&mut *tx))?;
+            }
+            tx.commit().await?;
+            Ok(done.rows_affected() == 1)
+        })
+    };
+}
+
 impl Store {
     pub async fn add_staff(
         &self,
@@ -54,34 +76,18 @@ impl Store {
         must_change: bool,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let done = on_write!(self.db, p => sqlx::query(
-            "INSERT INTO staff (staff_id, email, role, password_hash, must_change_password,
-             created_at_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email) DO NOTHING",
-        )
-        .bind(id)
-        .bind(email)
-        .bind(role.as_str())
-        .bind(hash)
-        .bind(must_change)
-        .bind(now_ms)
-        .execute(p).await.map(|d| d.rows_affected()))?;
-        Ok(done == 1)
+        let sql = "INSERT INTO staff (staff_id, email, role, password_hash, must_change_password,
+             created_at_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email) DO NOTHING";
+        let role = role.as_str();
+        Ok(execute!(self.db, sql, id, email, role, hash, must_change, now_ms)? == 1)
     }
 
     /// Removes an account and its sessions.
     pub async fn remove_staff(&self, email: &str) -> Result<bool, StoreError> {
         on_write!(self.db, pool => {
-        let mut tx = pool.begin().await?;
-            sqlx::query(
-                "DELETE FROM sessions WHERE staff_id IN (SELECT staff_id FROM staff WHERE email = $1)",
-            )
-            .bind(email)
-            .execute(&mut *tx)
-            .await?;
-            let done = sqlx::query("DELETE FROM staff WHERE email = $1")
-                .bind(email)
-                .execute(&mut *tx)
-                .await?;
+            let mut tx = pool.begin().await?;
+            sql!(query(&of_email("sessions"), email).execute(&mut *tx))?;
+            let done = sql!(query("DELETE FROM staff WHERE email = $1", email).execute(&mut *tx))?;
             tx.commit().await?;
             Ok(done.rows_affected() == 1)
         })
@@ -95,40 +101,20 @@ impl Store {
         hash: &str,
         must_change: bool,
     ) -> Result<bool, StoreError> {
-        on_write!(self.db, pool => {
-        let mut tx = pool.begin().await?;
-            let done = sqlx::query(
-                "UPDATE staff SET password_hash = $1, must_change_password = $2 WHERE email = $3",
-            )
-                .bind(hash)
-                .bind(must_change)
-                .bind(email)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "DELETE FROM sessions WHERE staff_id IN (SELECT staff_id FROM staff WHERE email = $1)",
-            )
-            .bind(email)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok(done.rows_affected() == 1)
-        })
+        let sql = "UPDATE staff SET password_hash = $1, must_change_password = $2 WHERE email = $3";
+        update_clearing!(self.db, ["sessions"], sql, hash, must_change, email)
     }
 
     pub async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRow>, StoreError> {
-        on_write!(self.db, p => sqlx::query(&format!(
-            "SELECT {STAFF_COLUMNS} FROM staff WHERE email = $1"
-        ))
-        .bind(email)
-        .fetch_optional(p).await.map(|row| row.as_ref().map(|r| staff_row!(r))))
-        .map_err(StoreError::from)
+        let sql = format!("SELECT {STAFF_COLUMNS} FROM staff WHERE email = $1");
+        fetch!(on_write(self.db) query(&sql, email).fetch_optional
+            => |row| row.as_ref().map(|r| staff_row!(r)))
     }
 
     pub async fn list_staff(&self) -> Result<Vec<StaffRow>, StoreError> {
-        on_read!(self.db, p => sqlx::query(&format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY email"))
-            .fetch_all(p).await.map(|rows| rows.iter().map(|r| staff_row!(r)).collect()))
-            .map_err(StoreError::from)
+        let sql = format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY email");
+        fetch!(on_read(self.db) query(&sql).fetch_all
+            => |rows| rows.iter().map(|r| staff_row!(r)).collect())
     }
 
     /// The member's own new password: the flag to change it clears, and every other session
@@ -139,12 +125,9 @@ impl Store {
         hash: &str,
         keep_session: &str,
     ) -> Result<(), StoreError> {
-        on_write!(self.db, p => sqlx::query(
-            "UPDATE staff SET password_hash = $1, must_change_password = FALSE WHERE staff_id = $2",
-        )
-        .bind(hash)
-        .bind(staff_id)
-        .execute(p).await.map(|d| d.rows_affected()))?;
+        let sql = "UPDATE staff SET password_hash = $1, must_change_password = FALSE \
+                   WHERE staff_id = $2";
+        execute!(self.db, sql, hash, staff_id)?;
         self.end_sessions_of(staff_id, Some(keep_session)).await
     }
 
@@ -154,14 +137,8 @@ impl Store {
         staff_id: &str,
         except: Option<&str>,
     ) -> Result<(), StoreError> {
-        on_write!(self.db, p => sqlx::query(
-            "DELETE FROM sessions WHERE staff_id = $1 AND session_hash <> $2",
-        )
-        .bind(staff_id)
-        .bind(except.unwrap_or(""))
-        .execute(p).await.map(|d| d.rows_affected()))
-        .map(|_| ())
-        .map_err(StoreError::from)
+        let sql = "DELETE FROM sessions WHERE staff_id = $1 AND session_hash <> $2";
+        execute!(self.db, sql, staff_id, except.unwrap_or("")).map(drop)
     }
 
     /// Whether a live enrolment code with this hash was issued to the account.
@@ -171,14 +148,9 @@ impl Store {
         hash: &str,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let n: i64 = on_write!(self.db, p => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM staff WHERE staff_id = $1 AND enrol_code_hash = $2
-             AND enrol_code_expires_ms > $3",
-        )
-        .bind(staff_id)
-        .bind(hash)
-        .bind(now_ms)
-        .fetch_one(p).await)?;
+        let sql = "SELECT COUNT(*) FROM staff WHERE staff_id = $1 AND enrol_code_hash = $2
+             AND enrol_code_expires_ms > $3";
+        let n: i64 = fetch!(on_write(self.db) query_scalar(sql, staff_id, hash, now_ms).fetch_one)?;
         Ok(n == 1)
     }
 
@@ -191,29 +163,11 @@ impl Store {
         code_hash: &str,
         expires_ms: i64,
     ) -> Result<bool, StoreError> {
-        on_write!(self.db, pool => {
-            let mut tx = pool.begin().await?;
-            let done = sqlx::query(
-                "UPDATE staff SET totp_secret = NULL, totp_pending = NULL,
+        let sql = "UPDATE staff SET totp_secret = NULL, totp_pending = NULL,
                  totp_pending_session = NULL, enrol_code_hash = $1, enrol_code_expires_ms = $2
-                 WHERE email = $3",
-            )
-            .bind(code_hash)
-            .bind(expires_ms)
-            .bind(email)
-            .execute(&mut *tx)
-            .await?;
-            for table in ["recovery_codes", "sessions"] {
-                sqlx::query(&format!(
-                    "DELETE FROM {table} WHERE staff_id IN (SELECT staff_id FROM staff WHERE email = $1)"
-                ))
-                .bind(email)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(done.rows_affected() == 1)
-        })
+                 WHERE email = $3";
+        let tables = ["recovery_codes", "sessions"];
+        update_clearing!(self.db, tables, sql, code_hash, expires_ms, email)
     }
 
     /// An enrolment code (its hash) issued with a new account.
@@ -223,14 +177,8 @@ impl Store {
         hash: &str,
         expires_ms: i64,
     ) -> Result<(), StoreError> {
-        on_write!(self.db, p => sqlx::query(
-            "UPDATE staff SET enrol_code_hash = $1, enrol_code_expires_ms = $2 WHERE email = $3",
-        )
-        .bind(hash)
-        .bind(expires_ms)
-        .bind(email)
-        .execute(p).await.map(|d| d.rows_affected()))
-        .map(|_| ())
-        .map_err(StoreError::from)
+        let sql =
+            "UPDATE staff SET enrol_code_hash = $1, enrol_code_expires_ms = $2 WHERE email = $3";
+        execute!(self.db, sql, hash, expires_ms, email).map(drop)
     }
 }

@@ -94,21 +94,10 @@ pub(crate) async fn list(
          ORDER BY received_at_ms DESC, submission_id DESC LIMIT $3 OFFSET $4"
     );
     let count_sql = format!("SELECT COUNT(*) FROM submissions WHERE {condition}");
-    on_read!(db, pool => {
-        let rows = sqlx::query(&rows_sql)
-            .bind(status)
-            .bind(&search)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(pool)
-            .await?;
-        let total: i64 = sqlx::query_scalar(&count_sql)
-            .bind(status)
-            .bind(&search)
-            .fetch_one(pool)
-            .await?;
-        Ok((rows.iter().map(|r| list_row!(r)).collect(), total))
-    })
+    let rows = fetch!(on_read(db) query(&rows_sql, status, &search, limit, offset).fetch_all
+        => |rows| rows.iter().map(|r| list_row!(r)).collect())?;
+    let total: i64 = fetch!(on_read(db) query_scalar(&count_sql, status, &search).fetch_one)?;
+    Ok((rows, total))
 }
 
 pub(crate) async fn full(db: &Db, id: &str) -> Result<Option<FullRow>, StoreError> {
@@ -116,30 +105,22 @@ pub(crate) async fn full(db: &Db, id: &str) -> Result<Option<FullRow>, StoreErro
         "SELECT {LIST_COLUMNS}, questionnaire_id, questionnaire_version, sent_body,
          summary_json, differed, note FROM submissions WHERE submission_id = $1"
     );
-    on_read!(db, pool => {
-        let row = sqlx::query(&sql)
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
-        Ok(row.map(|r| FullRow {
+    fetch!(on_read(db) query(&sql, id).fetch_optional => |row| {
+        row.map(|r| FullRow {
             list: list_row!(&r),
             sent_body: r.get("sent_body"),
             summary_json: r.get("summary_json"),
             differed: r.get("differed"),
             note: r.get("note"),
-        }))
+        })
     })
 }
 
 /// Every submission in full, newest first (the CLI's exports).
 pub(crate) async fn all_full(db: &Db) -> Result<Vec<FullRow>, StoreError> {
-    let ids: Vec<String> = on_read!(db, pool => {
-        sqlx::query_scalar(
-            "SELECT submission_id FROM submissions ORDER BY received_at_ms DESC, submission_id DESC",
-        )
-        .fetch_all(pool)
-        .await
-    })?;
+    let sql =
+        "SELECT submission_id FROM submissions ORDER BY received_at_ms DESC, submission_id DESC";
+    let ids: Vec<String> = fetch!(on_read(db) query_scalar(sql).fetch_all)?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         if let Some(row) = full(db, &id).await? {
@@ -164,22 +145,14 @@ impl Store {
         &self,
         describe: impl Fn(&str) -> (String, String, bool),
     ) -> Result<(), StoreError> {
-        let rows: Vec<(String, String)> = on_write!(self.db, p => {
-            sqlx::query_as("SELECT submission_id, summary_json FROM submissions WHERE NOT listed")
-                .fetch_all(p)
-                .await
-        })?;
+        let sql = "SELECT submission_id, summary_json FROM submissions WHERE NOT listed";
+        let rows: Vec<(String, String)> = fetch!(on_write(self.db) query_as(sql).fetch_all)?;
         for (id, summary_json) in rows {
             let (name, email, spam) = describe(&summary_json);
-            on_write!(self.db, p => sqlx::query(
+            let sql =
                 "UPDATE submissions SET visitor_name = $1, visitor_email = $2, likely_spam = $3,
-                 listed = TRUE WHERE submission_id = $4",
-            )
-            .bind(name)
-            .bind(email)
-            .bind(spam)
-            .bind(&id)
-            .execute(p).await.map(|d| d.rows_affected()))?;
+                 listed = TRUE WHERE submission_id = $4";
+            execute!(self.db, sql, name, email, spam, &id)?;
         }
         Ok(())
     }
@@ -198,19 +171,13 @@ impl Store {
     }
 
     pub async fn set_status(&self, id: &str, status: Status) -> Result<bool, StoreError> {
-        let done = on_write!(self.db, p => sqlx::query("UPDATE submissions SET status = $1 WHERE submission_id = $2")
-            .bind(status.as_str())
-            .bind(id)
-            .execute(p).await.map(|d| d.rows_affected()))?;
-        Ok(done == 1)
+        let sql = "UPDATE submissions SET status = $1 WHERE submission_id = $2";
+        Ok(execute!(self.db, sql, status.as_str(), id)? == 1)
     }
 
     pub async fn set_note(&self, id: &str, note: &str) -> Result<bool, StoreError> {
-        let done = on_write!(self.db, p => sqlx::query("UPDATE submissions SET note = $1 WHERE submission_id = $2")
-            .bind(note)
-            .bind(id)
-            .execute(p).await.map(|d| d.rows_affected()))?;
-        Ok(done == 1)
+        let sql = "UPDATE submissions SET note = $1 WHERE submission_id = $2";
+        Ok(execute!(self.db, sql, note, id)? == 1)
     }
 
     /// Erases submissions (by id, or all received before a time) with every row that names
@@ -226,20 +193,13 @@ impl Store {
         on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             for id in &ids {
-                sqlx::query("DELETE FROM notifications WHERE submission_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("DELETE FROM idempotency_keys WHERE idempotency_key = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                let reference: Option<String> = sqlx::query_scalar(
-                    "DELETE FROM submissions WHERE submission_id = $1 RETURNING reference",
-                )
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
+                let sql = "DELETE FROM notifications WHERE submission_id = $1";
+                sql!(query(sql, id).execute(&mut *tx))?;
+                let sql = "DELETE FROM idempotency_keys WHERE idempotency_key = $1";
+                sql!(query(sql, id).execute(&mut *tx))?;
+                let sql = "DELETE FROM submissions WHERE submission_id = $1 RETURNING reference";
+                let reference: Option<String> =
+                    sql!(query_scalar(sql, id).fetch_optional(&mut *tx))?;
                 refs.extend(reference);
             }
             tx.commit().await?;
@@ -297,9 +257,8 @@ impl Store {
     }
 
     pub async fn delete_received_before(&self, before_ms: i64) -> Result<Vec<String>, StoreError> {
-        let ids: Vec<String> = on_write!(self.db, p => sqlx::query_scalar("SELECT submission_id FROM submissions WHERE received_at_ms < $1")
-                .bind(before_ms)
-                .fetch_all(p).await)?;
+        let sql = "SELECT submission_id FROM submissions WHERE received_at_ms < $1";
+        let ids: Vec<String> = fetch!(on_write(self.db) query_scalar(sql, before_ms).fetch_all)?;
         Ok(self.erase(ids).await?.0)
     }
 }

@@ -2,7 +2,6 @@
 
 use super::error::StoreError;
 use super::Store;
-use sqlx::Row;
 
 impl Store {
     // ---- recovery codes ----
@@ -15,37 +14,26 @@ impl Store {
     ) -> Result<(), StoreError> {
         on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM recovery_codes WHERE staff_id = $1")
-                .bind(staff_id)
-                .execute(&mut *tx)
-                .await?;
+            let sql = "DELETE FROM recovery_codes WHERE staff_id = $1";
+            sql!(query(sql, staff_id).execute(&mut *tx))?;
             for hash in hashes {
-                sqlx::query("INSERT INTO recovery_codes (staff_id, code_hash) VALUES ($1, $2)")
-                    .bind(staff_id)
-                    .bind(hash)
-                    .execute(&mut *tx)
-                    .await?;
+                let sql = "INSERT INTO recovery_codes (staff_id, code_hash) VALUES ($1, $2)";
+                sql!(query(sql, staff_id, hash).execute(&mut *tx))?;
             }
-            tx.commit().await.map_err(StoreError::from)
+            Ok(tx.commit().await?)
         })
     }
 
     /// Uses up a recovery code: true once, when it was one of the account's.
     pub async fn use_recovery_code(&self, staff_id: &str, hash: &str) -> Result<bool, StoreError> {
-        let done = on_write!(self.db, p => sqlx::query(
-            "DELETE FROM recovery_codes WHERE staff_id = $1 AND code_hash = $2",
-        )
-        .bind(staff_id)
-        .bind(hash)
-        .execute(p).await.map(|d| d.rows_affected()))?;
+        let sql = "DELETE FROM recovery_codes WHERE staff_id = $1 AND code_hash = $2";
+        let done = execute!(self.db, sql, staff_id, hash)?;
         Ok(done == 1)
     }
 
     pub async fn recovery_codes_left(&self, staff_id: &str) -> Result<i64, StoreError> {
-        on_write!(self.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE staff_id = $1")
-            .bind(staff_id)
-            .fetch_one(p).await)
-            .map_err(StoreError::from)
+        let sql = "SELECT COUNT(*) FROM recovery_codes WHERE staff_id = $1";
+        fetch!(on_write(self.db) query_scalar(sql, staff_id).fetch_one)
     }
 
     // ---- TOTP secrets at rest ----
@@ -54,14 +42,9 @@ impl Store {
     pub async fn stored_totp(
         &self,
     ) -> Result<Vec<(String, Option<String>, Option<String>)>, StoreError> {
-        on_write!(self.db, p => sqlx::query(
-            "SELECT staff_id, totp_secret, totp_pending FROM staff
-             WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL",
-        )
-        .fetch_all(p).await.map(|rows| rows.iter().map(|r| (
-            r.get("staff_id"), r.get("totp_secret"), r.get("totp_pending"),
-        )).collect()))
-        .map_err(StoreError::from)
+        let sql = "SELECT staff_id, totp_secret, totp_pending FROM staff
+             WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL";
+        fetch!(on_write(self.db) query_as(sql).fetch_all)
     }
 
     /// Writes an account's secrets back (sealed, at start, when they were stored in clear).
@@ -71,15 +54,8 @@ impl Store {
         secret: Option<&str>,
         pending: Option<&str>,
     ) -> Result<(), StoreError> {
-        on_write!(self.db, p => sqlx::query(
-            "UPDATE staff SET totp_secret = $1, totp_pending = $2 WHERE staff_id = $3",
-        )
-        .bind(secret)
-        .bind(pending)
-        .bind(staff_id)
-        .execute(p).await.map(|d| d.rows_affected()))
-        .map(|_| ())
-        .map_err(StoreError::from)
+        let sql = "UPDATE staff SET totp_secret = $1, totp_pending = $2 WHERE staff_id = $3";
+        execute!(self.db, sql, secret, pending, staff_id).map(drop)
     }
 
     /// A pending secret (sealed) and the session that may see and confirm it.
@@ -89,39 +65,24 @@ impl Store {
         secret: &str,
         session_hash: &str,
     ) -> Result<(), StoreError> {
-        on_write!(self.db, p => sqlx::query(
-            "UPDATE staff SET totp_pending = $1, totp_pending_session = $2 WHERE staff_id = $3",
-        )
-            .bind(secret)
-            .bind(session_hash)
-            .bind(staff_id)
-            .execute(p).await.map(|d| d.rows_affected()))
-        .map(|_| ())
-        .map_err(StoreError::from)
+        let sql =
+            "UPDATE staff SET totp_pending = $1, totp_pending_session = $2 WHERE staff_id = $3";
+        execute!(self.db, sql, secret, session_hash, staff_id).map(drop)
     }
 
     pub async fn confirm_totp(&self, staff_id: &str, step: i64) -> Result<(), StoreError> {
-        on_write!(self.db, p => sqlx::query(
-            "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL,
+        let sql = "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL,
              totp_pending_session = NULL, totp_last_step = $1, enrol_code_hash = NULL
-             WHERE staff_id = $2 AND totp_pending IS NOT NULL",
-        )
-        .bind(step)
-        .bind(staff_id)
-        .execute(p).await.map(|d| d.rows_affected()))
-        .map(|_| ())
-        .map_err(StoreError::from)
+             WHERE staff_id = $2 AND totp_pending IS NOT NULL";
+        execute!(self.db, sql, step, staff_id).map(drop)
     }
 
     /// Records the time step of an accepted code; false when it (or a later one) was used
     /// already, so each code signs in once.
     pub async fn use_totp_step(&self, staff_id: &str, step: i64) -> Result<bool, StoreError> {
-        let done = on_write!(self.db, p => sqlx::query(
-            "UPDATE staff SET totp_last_step = $1 WHERE staff_id = $2 AND totp_last_step < $1",
-        )
-        .bind(step)
-        .bind(staff_id)
-        .execute(p).await.map(|d| d.rows_affected()))?;
+        let sql =
+            "UPDATE staff SET totp_last_step = $1 WHERE staff_id = $2 AND totp_last_step < $1";
+        let done = execute!(self.db, sql, step, staff_id)?;
         Ok(done == 1)
     }
 }
