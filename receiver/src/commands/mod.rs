@@ -9,6 +9,7 @@ use crate::domain::email::StaffEmail;
 use crate::domain::questionnaires::QuestionnaireError;
 use crate::store::error::StoreError;
 use crate::workers::mail::SmtpError;
+use consultation_widget::core::reading::ReadError;
 
 /// Another module's reason, carried as it is (its words are the message).
 pub type Reason = Box<dyn std::error::Error + Send + Sync>;
@@ -71,5 +72,8 @@ pub enum CommandError {
     ExportNotAudited(StoreError),
     /// A stored submission the core cannot read back, by its reference.
     #[error("{reference}: {reason}")]
-    Unreadable { reference: String, reason: Reason },
+    Unreadable {
+        reference: String,
+        reason: ReadError,
+    },
 }

@@ -106,7 +106,7 @@ async fn lines(
 fn fhir_line(row: &FullRow, questionnaires: &Questionnaires) -> Result<String, CommandError> {
     let summary = Summary::from_json(&row.summary_json).map_err(|e| CommandError::Unreadable {
         reference: row.list.reference.clone(),
-        reason: e.to_string().into(),
+        reason: e,
     })?;
     let doc = questionnaires.find(&summary.questionnaire, |q| {
         fhir::questionnaire_response(&summary, q)
