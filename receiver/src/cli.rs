@@ -2,9 +2,17 @@
 //! environment variable (for systemd units and containers). Values are checked here, at the
 //! edge, into typed settings.
 
+use crate::domain::days::Days;
+use crate::domain::email::StaffEmail;
+// `check_origin` is also how the intake tells a mistyped origin from one no flag can allow.
+pub use crate::domain::origin::{check_origin, Origin};
+use crate::domain::public_url::PublicUrl;
 use crate::domain::role::Role;
+use crate::domain::time::Zone;
 use crate::store::database_url::DatabaseUrl;
+use crate::workers::mail::SmtpPassword;
 use clap::{Parser, Subcommand, ValueEnum};
+use lettre::message::Mailbox;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -63,10 +71,8 @@ pub enum StaffCommand {
 
 #[derive(clap::Args, Debug)]
 pub struct StaffAdd {
-    #[arg(long, env = "CONSULTATION_DATABASE")]
-    pub database: DatabaseUrl,
-    #[arg(long)]
-    pub email: String,
+    #[command(flatten)]
+    pub who: StaffWho,
     #[arg(long, value_enum)]
     pub role: Role,
 }
@@ -76,7 +82,7 @@ pub struct StaffWho {
     #[arg(long, env = "CONSULTATION_DATABASE")]
     pub database: DatabaseUrl,
     #[arg(long)]
-    pub email: String,
+    pub email: StaffEmail,
 }
 
 #[derive(clap::Args, Debug)]
@@ -90,12 +96,8 @@ pub struct Serve {
     pub database: DatabaseUrl,
     /// An origin whose pages may send submissions, such as https://glow.example (repeat for
     /// more; comma-separated in the environment).
-    #[arg(
-        long = "allow-origin",
-        env = "CONSULTATION_ALLOW_ORIGIN",
-        value_delimiter = ','
-    )]
-    pub allow_origin: Vec<String>,
+    #[arg(long, env = "CONSULTATION_ALLOW_ORIGIN", value_delimiter = ',')]
+    pub allow_origin: Vec<Origin>,
     /// A questionnaire JSON file besides the built-in one (repeat for more;
     /// comma-separated in the environment).
     #[arg(long, env = "CONSULTATION_QUESTIONNAIRE", value_delimiter = ',')]
@@ -107,45 +109,48 @@ pub struct Serve {
     /// The SMTP user name; the password is read from CONSULTATION_SMTP_PASSWORD only.
     #[arg(long, env = "CONSULTATION_SMTP_USER")]
     pub smtp_user: Option<String>,
+    // From the environment only: clap's `env` needs a flag, and a password given as one
+    // would show in `ps`.
+    #[arg(skip = std::env::var("CONSULTATION_SMTP_PASSWORD").ok().map(SmtpPassword))]
+    pub smtp_password: Option<SmtpPassword>,
     /// A staff address to notify of each new submission (repeat for more; comma-separated in
     /// the environment).
-    #[arg(long, env = "CONSULTATION_NOTIFY", value_delimiter = ',')]
-    pub notify: Vec<String>,
+    #[arg(
+        long,
+        env = "CONSULTATION_NOTIFY",
+        value_delimiter = ',',
+        value_parser = parse_notify
+    )]
+    pub notify: Vec<Mailbox>,
     /// The sender of the notifications, such as "Glow Clinic <receiver@glow.example>".
-    #[arg(long, env = "CONSULTATION_FROM")]
-    pub from: Option<String>,
+    #[arg(long, env = "CONSULTATION_FROM", value_parser = parse_from)]
+    pub from: Option<Mailbox>,
     /// The address staff reach this receiver at, for the links in notifications, such as
     /// https://intake.glow.example.
-    #[arg(long, env = "CONSULTATION_PUBLIC_URL")]
-    pub public_url: Option<String>,
+    #[arg(long, env = "CONSULTATION_PUBLIC_URL", value_parser = PublicUrl::parse)]
+    pub public_url: Option<PublicUrl>,
     /// Submissions older than this many days are deleted, checked at start and once a day
     /// (an enquiry is not a clinical record: the clinic copies what it keeps into its own).
-    #[arg(
-        long = "retention-days",
-        env = "CONSULTATION_RETENTION_DAYS",
-        default_value_t = 180,
-        value_parser = clap::value_parser!(u32).range(1..=36500)
-    )]
-    pub retention_days: u32,
+    #[arg(long, env = "CONSULTATION_RETENTION_DAYS", default_value = "180")]
+    pub retention_days: Days,
     /// Audit log entries (who read, changed, exported or deleted what, sign-ins) older than
     /// this many days are deleted, as submissions are. At least --retention-days: who read a
     /// record must outlive the record. The default, six years, is the limitation period for
     /// claims in England and Wales (Limitation Act 1980, ss. 2 and 5) and HIPAA's retention of
     /// documentation (45 CFR 164.316(b)(2)(i)).
     #[arg(
-        long = "audit-retention-days",
+        long,
         env = "CONSULTATION_AUDIT_RETENTION_DAYS",
-        default_value_t = 2190,
-        value_parser = clap::value_parser!(u32).range(1..=36500)
+        default_value = "2190"
     )]
-    pub audit_retention_days: u32,
+    pub audit_retention_days: Days,
     /// A reverse proxy in front of this receiver: an address or a range such as 10.0.0.0/8
     /// (repeat for more; comma-separated in the environment). Only for connections from these
     /// is the client's address read from `Forwarded` or `X-Forwarded-For` (the rightmost
     /// address there that is not a trusted proxy): the sign-in throttle, the intake's rate
     /// limit and the audit log then count the real client, not the proxy.
     #[arg(
-        long = "trusted-proxy",
+        long,
         env = "CONSULTATION_TRUSTED_PROXY",
         value_delimiter = ',',
         value_parser = crate::http::client::parse_range
@@ -156,20 +161,19 @@ pub struct Serve {
     /// itself in CONSULTATION_TOTP_KEY. Without either, two-factor sign-in cannot be set up.
     #[arg(long, env = "CONSULTATION_TOTP_KEY_FILE")]
     pub totp_key_file: Option<PathBuf>,
+    // The key itself: from the environment only, as the SMTP password.
+    #[arg(skip = std::env::var("CONSULTATION_TOTP_KEY").ok().map(TotpKeyText))]
+    pub totp_key: Option<TotpKeyText>,
     /// Submissions taken from one client address (IPv6: its /64), such as 10/minute or
     /// 100/hour, with bursts up to the count; more are answered 429 with Retry-After. Counted
     /// by each receiver in memory. `off`: no limit.
-    #[arg(
-        long = "intake-rate",
-        env = "CONSULTATION_INTAKE_RATE",
-        default_value = "10/minute"
-    )]
+    #[arg(long, env = "CONSULTATION_INTAKE_RATE", default_value = "10/minute")]
     pub intake_rate: crate::http::rate::Rate,
     /// The proof of work asked of each submission (GET /submissions/challenge): the largest
     /// secret number, about half of which the widget hashes while the visitor types; `off`:
     /// none asked, and none missing marks a submission as likely spam.
     #[arg(
-        long = "proof-of-work",
+        long,
         env = "CONSULTATION_PROOF_OF_WORK",
         default_value = "50000",
         value_parser = parse_work
@@ -178,25 +182,52 @@ pub struct Serve {
     /// The time zone staff pages and notification emails show times in: an IANA name such as
     /// Europe/London (default: the system's). What is stored and exported stays UTC.
     #[arg(
-        long = "time-zone",
+        long,
         env = "CONSULTATION_TIME_ZONE",
         value_name = "ZONE",
-        value_parser = crate::domain::time::Zone::parse
+        value_parser = Zone::parse
     )]
-    pub time_zone: Option<crate::domain::time::Zone>,
+    pub time_zone: Option<Zone>,
 }
 
+/// A `--proof-of-work` that is neither a number in range nor `off`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?}: give a number from 1000 to 10000000, or off")]
+pub struct WorkError(String);
+
 /// A `--proof-of-work`: a number from 1,000 to 10,000,000, or `off` (0).
-fn parse_work(text: &str) -> Result<u64, String> {
+fn parse_work(text: &str) -> Result<u64, WorkError> {
     if text.trim().eq_ignore_ascii_case("off") {
         return Ok(0);
     }
     match text.trim().parse::<u64>() {
         Ok(n) if (1_000..=10_000_000).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "{text:?}: give a number from 1000 to 10000000, or off"
-        )),
+        _ => Err(WorkError(text.to_owned())),
     }
+}
+
+/// A `--notify` address that lettre cannot send to.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--notify {0:?} is not an email address")]
+pub struct NotifyError(String);
+
+fn parse_notify(address: &str) -> Result<Mailbox, NotifyError> {
+    address.parse().map_err(|_| NotifyError(address.to_owned()))
+}
+
+/// A `--from` that is not a mailbox, with lettre's reason.
+#[derive(Debug, thiserror::Error)]
+#[error("--from {text:?}: {source}")]
+pub struct FromError {
+    text: String,
+    source: lettre::address::AddressError,
+}
+
+fn parse_from(text: &str) -> Result<Mailbox, FromError> {
+    text.parse().map_err(|source| FromError {
+        text: text.to_owned(),
+        source,
+    })
 }
 
 #[derive(clap::Args, Debug)]
@@ -231,37 +262,13 @@ pub enum ExportFormat {
     Fhir,
 }
 
-/// An `--allow-origin` value: scheme, host and optional port, nothing else, as browsers send
-/// it in the Origin header.
-pub fn check_origin(origin: &str) -> Result<String, String> {
-    let bad = || {
-        format!("--allow-origin {origin:?}: give an origin such as https://glow.example (no path)")
-    };
-    let rest = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"))
-        .ok_or_else(bad)?;
-    let ok = !rest.is_empty()
-        && rest
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    if ok {
-        Ok(origin.to_owned())
-    } else {
-        Err(bad())
-    }
-}
+/// The two-factor key as given in CONSULTATION_TOTP_KEY, kept out of `Debug`.
+#[derive(Clone)]
+pub struct TotpKeyText(pub String);
 
-/// A `--public-url`: http(s), without a trailing slash.
-pub fn check_public_url(url: &str) -> Result<String, String> {
-    let ok = (url.starts_with("https://") || url.starts_with("http://"))
-        && !url.contains(char::is_whitespace);
-    if ok {
-        Ok(url.trim_end_matches('/').to_owned())
-    } else {
-        Err(format!(
-            "--public-url {url:?}: give the receiver's address, such as https://intake.glow.example"
-        ))
+impl std::fmt::Debug for TotpKeyText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TotpKeyText(…)")
     }
 }
 
@@ -270,32 +277,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn origins() {
-        for ok in [
-            "https://glow.example",
-            "http://127.0.0.1:8080",
-            "http://[::1]:8080",
-        ] {
-            assert_eq!(check_origin(ok).as_deref(), Ok(ok));
-        }
-        for bad in [
-            "glow.example",
-            "https://glow.example/",
-            "https://",
-            "*",
-            "https://a b",
-        ] {
-            assert!(check_origin(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
     fn public_urls() {
         assert_eq!(
-            check_public_url("https://intake.glow.example/").as_deref(),
-            Ok("https://intake.glow.example")
+            PublicUrl::parse("https://intake.glow.example/").map(|u| u.as_str().to_owned()),
+            Ok("https://intake.glow.example".to_owned())
         );
-        assert!(check_public_url("intake.glow.example").is_err());
+        assert!(PublicUrl::parse("intake.glow.example").is_err());
     }
 
     #[test]
@@ -318,5 +305,45 @@ mod tests {
         };
         assert_eq!(s.allow_origin.len(), 2);
         assert_eq!(s.listen.to_string(), "127.0.0.1:8787");
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_their_reasons() {
+        let refused = |flag: &str, value: &str| {
+            let args = [
+                "consultation-receiver",
+                "serve",
+                "--database",
+                "sqlite://d/r.db",
+            ];
+            Cli::try_parse_from(args.into_iter().chain([flag, value]))
+                .unwrap_err()
+                .to_string()
+        };
+        let cases = [
+            ("--allow-origin", "https://a.example/path", "--allow-origin \"https://a.example/path\": give an origin such as https://glow.example (no path)"),
+            ("--notify", "staff", "--notify \"staff\" is not an email address"),
+            ("--from", "not an address", "--from \"not an address\": "),
+            ("--public-url", "intake.glow.example", "--public-url \"intake.glow.example\": give the receiver's address, such as https://intake.glow.example"),
+            ("--proof-of-work", "12", "\"12\": give a number from 1000 to 10000000, or off"),
+            ("--time-zone", "Mars/Olympus_Mons", "\"Mars/Olympus_Mons\" is not a time zone"),
+        ];
+        for (flag, value, words) in cases {
+            let e = refused(flag, value);
+            assert!(e.contains(words), "{flag} {value}: {e}");
+        }
+        let staff = Cli::try_parse_from([
+            "consultation-receiver",
+            "staff",
+            "remove",
+            "--database",
+            "sqlite://d/r.db",
+            "--email",
+            "nobody",
+        ]);
+        assert!(staff
+            .unwrap_err()
+            .to_string()
+            .contains("not an email address"));
     }
 }

@@ -1,6 +1,79 @@
 //! The subcommands `main` dispatches to: `serve`, `staff`, `migrate-to` (`export` is in
-//! `export`).
+//! `export`), and the one error they stop with.
 
 pub mod migrate_to;
 pub mod serve;
 pub mod staff;
+
+use crate::domain::email::StaffEmail;
+use crate::domain::questionnaires::QuestionnaireError;
+use crate::store::error::StoreError;
+use crate::workers::mail::SmtpError;
+use consultation_widget::core::reading::ReadError;
+
+/// Another module's reason, carried as it is (its words are the message).
+pub type Reason = Box<dyn std::error::Error + Send + Sync>;
+
+/// Why a command stopped: `main` prints it after `consultation-receiver: ` and exits with 1.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Questionnaire(#[from] QuestionnaireError),
+    #[error(transparent)]
+    Smtp(#[from] SmtpError),
+    /// Reading standard input or writing standard output failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// Hashing a password, or reading the two-factor key, failed (`inbox::auth`'s words).
+    #[error("{0}")]
+    Auth(Reason),
+    /// The proof-of-work issuer could not start (`http::challenge`'s words).
+    #[error("{0}")]
+    Challenge(Reason),
+    #[error(
+        "--audit-retention-days {audit_days} is shorter than --retention-days {days}: who read \
+         a record must be kept at least as long as the record"
+    )]
+    AuditShorter { audit_days: u32, days: u32 },
+    #[error("--notify needs --smtp")]
+    NotifyNeedsSmtp,
+    #[error("--notify needs --from")]
+    NotifyNeedsFrom,
+    #[error("--notify needs --public-url")]
+    NotifyNeedsPublicUrl,
+    #[error("--smtp needs at least one --notify address")]
+    SmtpNeedsNotify,
+    #[error("--listen {address}: {source}")]
+    Listen {
+        address: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("give the two-factor key once: --totp-key-file or CONSULTATION_TOTP_KEY, not both")]
+    TotpKeyTwice,
+    #[error("--totp-key-file {}: {source}", path.display())]
+    TotpKeyFile {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "two-factor secrets are stored but no key is given to open them: pass \
+         --totp-key-file PATH (or CONSULTATION_TOTP_KEY) with the clinic's key"
+    )]
+    TotpKeyMissing,
+    #[error("a password needs at least {0} characters")]
+    ShortPassword(usize),
+    #[error("there is already an account for {0}")]
+    AccountExists(StaffEmail),
+    #[error("there is no account for {0}")]
+    NoAccount(StaffEmail),
+    #[error("the export was not audited, so nothing is printed: {0}")]
+    ExportNotAudited(StoreError),
+    /// A stored submission the core cannot read back, by its reference.
+    #[error("{reference}: {reason}")]
+    Unreadable {
+        reference: String,
+        reason: ReadError,
+    },
+}

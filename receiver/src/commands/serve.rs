@@ -1,13 +1,14 @@
 //! `consultation-receiver serve`: checks the settings, opens the store, starts the workers and
 //! the HTTP server, and stops them in order on SIGTERM or Ctrl+C.
 
-use crate::cli::{self, Serve};
+use super::CommandError;
+use crate::cli::Serve;
+use crate::domain::public_url::PublicUrl;
 use crate::domain::{questionnaires, time};
 use crate::http::{challenge, client, idempotency, rate};
 use crate::inbox::{auth, view};
 use crate::workers::{mail, outbox};
 use crate::{http, inbox, store, workers};
-use axum::http::HeaderValue;
 use std::future::IntoFuture;
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};
@@ -15,19 +16,16 @@ use tokio::sync::{watch, Notify};
 /// What `serve` checks before it touches the database: a bad flag stops the start here.
 struct Checked {
     questionnaires: questionnaires::Questionnaires,
-    origins: Vec<HeaderValue>,
-    mailer: Option<mail::Mailer>,
+    /// The notification mailer and the address its links point at; none without `--notify`.
+    notify: Option<(mail::Mailer, PublicUrl)>,
     zone: time::Zone,
-    public_url: String,
 }
 
-pub async fn serve(args: Serve) -> Result<(), String> {
+pub async fn serve(args: Serve) -> Result<(), CommandError> {
     let Checked {
         questionnaires,
-        origins,
-        mailer,
+        notify,
         zone,
-        public_url,
     } = check(&args)?;
     let store = store::Store::open(&args.database).await?;
     backfill(&store, &questionnaires).await?;
@@ -39,7 +37,7 @@ pub async fn serve(args: Serve) -> Result<(), String> {
     ));
     let wake = Arc::new(Notify::new());
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = mailer.map(|mailer| {
+    let worker = notify.map(|(mailer, public_url)| {
         tokio::spawn(
             outbox::Worker {
                 store: store.clone(),
@@ -55,7 +53,7 @@ pub async fn serve(args: Serve) -> Result<(), String> {
     if worker.is_none() {
         tracing::warn!("no --notify: staff get no email of new submissions");
     }
-    if origins.is_empty() {
+    if args.allow_origin.is_empty() {
         tracing::warn!("no --allow-origin: browsers on other sites cannot send here");
     }
     let app_questionnaires = questionnaires.count();
@@ -72,24 +70,18 @@ pub async fn serve(args: Serve) -> Result<(), String> {
         store: store.clone(),
         questionnaires,
         inflight: idempotency::InFlight::default(),
-        recipients: Arc::new(args.notify.clone()),
+        recipients: Arc::new(args.notify.iter().map(ToString::to_string).collect()),
         wake,
         proxies,
         limiter: rate::Limiter::new(args.intake_rate),
-        proof: challenge::Issuer::open(&store, args.proof_of_work).await?,
+        proof: challenge::Issuer::open(&store, args.proof_of_work)
+            .await
+            .map_err(|e| CommandError::Challenge(e.into()))?,
     };
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .map_err(|e| format!("--listen {}: {e}", args.listen))?;
-    let address = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!(
-        %address,
-        origins = args.allow_origin.len(),
-        questionnaires = app_questionnaires,
-        time_zone = zone.name(),
-        "listening"
-    );
-    run_until_stopped(listener, http::router(app, origins, inbox)).await?;
+    let listener = listen(&args, app_questionnaires, &zone).await?;
+    let origins = args.allow_origin.iter().map(|o| o.0.clone()).collect();
+    let router = http::router(app, origins, inbox);
+    run_until_stopped(listener, router).await?;
     retention.abort();
     // Requests have finished; let a send in progress end, then close the database.
     let _ = stop_tx.send(true);
@@ -101,66 +93,72 @@ pub async fn serve(args: Serve) -> Result<(), String> {
     Ok(())
 }
 
+/// Binds `--listen` and logs where it listens (port 0 takes any free one) and with what.
+async fn listen(
+    args: &Serve,
+    questionnaires: usize,
+    zone: &time::Zone,
+) -> Result<tokio::net::TcpListener, CommandError> {
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|source| CommandError::Listen {
+            address: args.listen,
+            source,
+        })?;
+    let address = listener.local_addr()?;
+    tracing::info!(
+        %address,
+        origins = args.allow_origin.len(),
+        questionnaires,
+        time_zone = zone.name(),
+        "listening"
+    );
+    Ok(listener)
+}
+
 /// The flags checked together, in the order their errors are reported.
-fn check(args: &Serve) -> Result<Checked, String> {
+fn check(args: &Serve) -> Result<Checked, CommandError> {
     if args.audit_retention_days < args.retention_days {
-        return Err(format!(
-            "--audit-retention-days {} is shorter than --retention-days {}: who read a record must be kept at least as long as the record",
-            args.audit_retention_days, args.retention_days
-        ));
+        return Err(CommandError::AuditShorter {
+            audit_days: args.audit_retention_days.get(),
+            days: args.retention_days.get(),
+        });
     }
-    let questionnaires = questionnaires::Questionnaires::from_files(&args.questionnaire)?;
-    let mut origins = Vec::new();
-    for origin in &args.allow_origin {
-        let origin = cli::check_origin(origin)?;
-        origins.push(
-            origin
-                .parse()
-                .map_err(|_| format!("--allow-origin {origin:?}"))?,
-        );
-    }
-    let password = std::env::var("CONSULTATION_SMTP_PASSWORD").ok();
-    let mailer = match (&args.smtp, args.notify.is_empty()) {
-        (None, true) => None,
+    Ok(Checked {
+        questionnaires: questionnaires::Questionnaires::from_files(&args.questionnaire)?,
+        notify: notify(args)?,
+        zone: args.time_zone.clone().unwrap_or_else(time::Zone::system),
+    })
+}
+
+/// The mailer for `--notify`, which needs an SMTP server, a sender and the address for links;
+/// SMTP without anyone to notify is a mistake too.
+fn notify(args: &Serve) -> Result<Option<(mail::Mailer, PublicUrl)>, CommandError> {
+    match (&args.smtp, args.notify.is_empty()) {
+        (None, true) => Ok(None),
         (Some(url), false) => {
-            let from = args.from.as_deref().ok_or("--notify needs --from")?;
-            args.public_url
-                .as_deref()
-                .ok_or("--notify needs --public-url")?;
+            let from = args.from.clone().ok_or(CommandError::NotifyNeedsFrom)?;
+            let public_url = args
+                .public_url
+                .clone()
+                .ok_or(CommandError::NotifyNeedsPublicUrl)?;
             let smtp = mail::SmtpSettings {
                 url: url.clone(),
                 user: args.smtp_user.clone(),
-                password,
+                password: args.smtp_password.clone(),
             };
-            Some(mail::Mailer::new(&smtp, from)?)
+            Ok(Some((mail::Mailer::new(&smtp, from)?, public_url)))
         }
-        (None, false) => return Err("--notify needs --smtp".into()),
-        (Some(_), true) => return Err("--smtp needs at least one --notify address".into()),
-    };
-    let zone = args.time_zone.clone().unwrap_or_else(time::Zone::system);
-    let public_url = match &args.public_url {
-        Some(url) => cli::check_public_url(url)?,
-        None => String::new(),
-    };
-    for address in &args.notify {
-        address
-            .parse::<lettre::message::Mailbox>()
-            .map_err(|_| format!("--notify {address:?} is not an email address"))?;
+        (None, false) => Err(CommandError::NotifyNeedsSmtp),
+        (Some(_), true) => Err(CommandError::SmtpNeedsNotify),
     }
-    Ok(Checked {
-        questionnaires,
-        origins,
-        mailer,
-        zone,
-        public_url,
-    })
 }
 
 /// Fills name, email and the spam mark for rows stored before the inbox existed.
 async fn backfill(
     store: &store::Store,
     questionnaires: &questionnaires::Questionnaires,
-) -> Result<(), String> {
+) -> Result<(), CommandError> {
     let qs = questionnaires.clone();
     store
         .backfill(move |json| {
@@ -181,40 +179,29 @@ fn inbox_state(
     proxies: Arc<client::TrustedProxies>,
     totp_key: Option<Arc<auth::SecretBox>>,
     zone: &time::Zone,
-) -> Result<inbox::Inbox, String> {
+) -> Result<inbox::Inbox, CommandError> {
     Ok(inbox::Inbox {
         store: store.clone(),
         questionnaires: questionnaires.clone(),
         // Secure cookies unless staff reach it over plain http on loopback (the demo, tests).
         secure: !args.listen.ip().is_loopback()
-            || args
-                .public_url
-                .as_deref()
-                .is_some_and(|u| u.starts_with("https://")),
-        public_origin: args.public_url.as_deref().map(origin_of),
+            || args.public_url.as_ref().is_some_and(PublicUrl::is_https),
+        public_origin: args.public_url.as_ref().map(|u| u.origin().to_owned()),
         throttle: Arc::new(inbox::throttle::Throttle::new()),
         proxies,
-        dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
+        dummy_hash: Arc::new(
+            auth::hash_password(&auth::random_hex(16)).map_err(|e| CommandError::Auth(e.into()))?,
+        ),
         totp_key,
         zone: zone.clone(),
     })
-}
-
-/// `--public-url`'s origin: scheme, host and port, without the path.
-fn origin_of(url: &str) -> String {
-    let u = url.trim_end_matches('/');
-    let after = u.find("://").map(|i| i + 3).unwrap_or(0);
-    match u[after..].find('/') {
-        Some(i) => u[..after + i].to_owned(),
-        None => u.to_owned(),
-    }
 }
 
 /// Serves until SIGTERM or Ctrl+C, then until open requests finish (or the grace period ends).
 async fn run_until_stopped(
     listener: tokio::net::TcpListener,
     router: axum::Router,
-) -> Result<(), String> {
+) -> Result<(), std::io::Error> {
     let (signalled, stopping) = watch::channel(false);
     tokio::spawn(async move {
         shutdown_signal().await;
@@ -234,7 +221,7 @@ async fn run_until_stopped(
     // headers (which no layer times out) must not hold the shutdown forever.
     let mut stopping = stopping.clone();
     tokio::select! {
-        result = server => result.map_err(|e| e.to_string())?,
+        result = server => result?,
         _ = async {
             let _ = stopping.wait_for(|s| *s).await;
             tokio::time::sleep(SHUTDOWN_GRACE).await;
@@ -265,37 +252,45 @@ async fn shutdown_signal() {
 /// receiver starts only if no secret is stored (two-factor then cannot be set up): one stored
 /// could never be checked.
 async fn totp_key(
-    args: &cli::Serve,
+    args: &Serve,
     store: &store::Store,
-) -> Result<Option<Arc<auth::SecretBox>>, String> {
-    let from_env = std::env::var("CONSULTATION_TOTP_KEY").ok();
-    let text =
-        match (&args.totp_key_file, from_env) {
-            (Some(_), Some(_)) => return Err(
-                "give the two-factor key once: --totp-key-file or CONSULTATION_TOTP_KEY, not both"
-                    .into(),
-            ),
-            (Some(path), None) => Some(
-                std::fs::read_to_string(path)
-                    .map_err(|e| format!("--totp-key-file {}: {e}", path.display()))?,
-            ),
-            (None, text) => text,
-        };
-    let key = text.map(|t| auth::SecretBox::from_text(&t)).transpose()?;
+) -> Result<Option<Arc<auth::SecretBox>>, CommandError> {
+    let text = match (&args.totp_key_file, &args.totp_key) {
+        (Some(_), Some(_)) => return Err(CommandError::TotpKeyTwice),
+        (Some(path), None) => {
+            Some(
+                std::fs::read_to_string(path).map_err(|source| CommandError::TotpKeyFile {
+                    path: path.clone(),
+                    source,
+                })?,
+            )
+        }
+        (None, text) => text.as_ref().map(|t| t.0.clone()),
+    };
+    let key = text
+        .map(|t| auth::SecretBox::from_text(&t))
+        .transpose()
+        .map_err(|e| CommandError::Auth(e.into()))?;
     let stored = store.stored_totp().await?;
     let Some(key) = key else {
         if !stored.is_empty() {
-            return Err(
-                "two-factor secrets are stored but no key is given to open them: pass \
-                 --totp-key-file PATH (or CONSULTATION_TOTP_KEY) with the clinic's key"
-                    .into(),
-            );
+            return Err(CommandError::TotpKeyMissing);
         }
         tracing::warn!(
             "no --totp-key-file: staff cannot set up two-factor sign-in until one is given"
         );
         return Ok(None);
     };
+    seal_in_clear(store, &key, stored).await?;
+    Ok(Some(Arc::new(key)))
+}
+
+/// Seals the two-factor secrets an older receiver stored in clear.
+async fn seal_in_clear(
+    store: &store::Store,
+    key: &auth::SecretBox,
+    stored: Vec<(String, Option<String>, Option<String>)>,
+) -> Result<(), CommandError> {
     let mut sealed = 0;
     for (id, secret, pending) in stored {
         let seal = |v: Option<String>| {
@@ -324,5 +319,5 @@ async fn totp_key(
             "sealed two-factor secrets stored in clear"
         );
     }
-    Ok(Some(Arc::new(key)))
+    Ok(())
 }

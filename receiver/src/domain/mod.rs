@@ -1,9 +1,13 @@
 //! What crosses the edges, parsed once: submission ids, staff email addresses, roles,
-//! workflow statuses, the questionnaires the receiver knows, and times (one clock reading
-//! as stored; a stored time as staff read it).
+//! workflow statuses, retention periods, allowed origins, the receiver's public address, the
+//! questionnaires it knows, and times (one clock reading as stored; a stored time as staff
+//! read it).
 
+pub mod days;
 pub mod email;
 pub mod moment;
+pub mod origin;
+pub mod public_url;
 pub mod questionnaires;
 pub mod role;
 pub mod status;

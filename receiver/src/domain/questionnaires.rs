@@ -3,10 +3,10 @@
 //! cannot cross threads: each runtime thread reads its own copy once, from the sources
 //! checked at start, and re-checks run synchronously on that copy.
 
-use consultation_widget::core::questionnaire::Questionnaire;
+use consultation_widget::core::questionnaire::{LoadError, Questionnaire};
 use consultation_widget::core::summary::QuestionnaireRef;
 use std::cell::RefCell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -20,15 +20,34 @@ thread_local! {
     static LOADED: RefCell<Option<(usize, Vec<Questionnaire>)>> = const { RefCell::new(None) };
 }
 
-fn load(files: &[String]) -> Result<Vec<Questionnaire>, String> {
+/// Why a questionnaire cannot be used; a file's name comes first.
+#[derive(Debug, thiserror::Error)]
+pub enum QuestionnaireError {
+    #[error("{0}")]
+    Invalid(LoadError),
+    #[error("questionnaire {id} version {version} is given twice")]
+    Twice { id: String, version: String },
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {reason}", path.display())]
+    File {
+        path: PathBuf,
+        reason: Box<QuestionnaireError>,
+    },
+}
+
+fn load(files: &[String]) -> Result<Vec<Questionnaire>, QuestionnaireError> {
     let mut all = vec![Questionnaire::builtin()];
     for text in files {
-        let q = Questionnaire::from_json(text).map_err(|e| e.to_string())?;
+        let q = Questionnaire::from_json(text).map_err(QuestionnaireError::Invalid)?;
         if all.iter().any(|o| o.id == q.id && o.version == q.version) {
-            return Err(format!(
-                "questionnaire {} version {} is given twice",
-                q.id, q.version
-            ));
+            return Err(QuestionnaireError::Twice {
+                id: q.id,
+                version: q.version,
+            });
         }
         all.push(q);
     }
@@ -37,15 +56,21 @@ fn load(files: &[String]) -> Result<Vec<Questionnaire>, String> {
 
 impl Questionnaires {
     /// Reads and checks every file now, so a bad one stops the start with its reason.
-    pub fn from_files(paths: &[impl AsRef<Path>]) -> Result<Questionnaires, String> {
+    pub fn from_files(paths: &[impl AsRef<Path>]) -> Result<Questionnaires, QuestionnaireError> {
         let mut files = Vec::new();
         for path in paths {
             let path = path.as_ref();
             let text =
-                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            Questionnaire::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+                std::fs::read_to_string(path).map_err(|source| QuestionnaireError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
             files.push(text);
-            load(&files).map_err(|e| format!("{}: {e}", path.display()))?;
+            // The files before it passed, so a fault is this one's: its own, or a clash.
+            load(&files).map_err(|reason| QuestionnaireError::File {
+                path: path.to_owned(),
+                reason: Box::new(reason),
+            })?;
         }
         Ok(Questionnaires {
             files: Arc::new(files),

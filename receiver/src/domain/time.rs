@@ -15,6 +15,11 @@ const FORMAT: &str = "%-d %b %Y, %H:%M %Z";
 #[derive(Clone, Debug)]
 pub struct Zone(TimeZone);
 
+/// A `--time-zone` the tz database does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a time zone: give an IANA name such as Europe/London or America/New_York")]
+pub struct ZoneError(String);
+
 /// One time on a page: `iso` for `<time datetime>` (UTC, for machines), `shown` for people.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct When {
@@ -30,13 +35,10 @@ impl Zone {
 
     /// A `--time-zone`: an IANA name such as Europe/London. (clap names the flag in front of
     /// the error.)
-    pub fn parse(name: &str) -> Result<Zone, String> {
-        TimeZone::get(name.trim()).map(Zone).map_err(|_| {
-            format!(
-                "{name:?} is not a time zone: give an IANA name such as Europe/London or \
-                 America/New_York"
-            )
-        })
+    pub fn parse(name: &str) -> Result<Zone, ZoneError> {
+        TimeZone::get(name.trim())
+            .map(Zone)
+            .map_err(|_| ZoneError(name.to_owned()))
     }
 
     /// The zone's IANA name, for the log (`system` where the system's has none).
@@ -105,7 +107,7 @@ mod tests {
 
     #[test]
     fn unknown_zones_are_refused() {
-        let e = Zone::parse("Mars/Olympus_Mons").unwrap_err();
+        let e = Zone::parse("Mars/Olympus_Mons").unwrap_err().to_string();
         assert!(e.contains("Europe/London"), "{e}");
         assert!(Zone::parse("").is_err());
     }

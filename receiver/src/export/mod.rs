@@ -7,7 +7,11 @@ pub mod csv;
 pub mod fhir;
 
 use crate::cli::{Export, ExportFormat};
+use crate::commands::CommandError;
+use crate::domain::questionnaires::Questionnaires;
+use crate::store::submissions::FullRow;
 use crate::store::Reader;
+use consultation_widget::core::summary::Summary;
 use std::io::Write;
 
 /// Removes the whitespace between JSON tokens, leaving strings untouched. Only used on bodies
@@ -37,7 +41,7 @@ pub fn one_line(json: &str) -> String {
 
 /// An export from the command line is audited before anything is printed: one that cannot be
 /// recorded does not happen.
-async fn audit(args: &Export) -> Result<(), String> {
+async fn audit(args: &Export) -> Result<(), CommandError> {
     let store = crate::store::Store::open(&args.database).await?;
     let format = format!("{:?}", args.format).to_lowercase();
     let done = crate::commands::staff::cli_audit(
@@ -47,59 +51,67 @@ async fn audit(args: &Export) -> Result<(), String> {
     )
     .await;
     store.close().await;
-    done.map_err(|e| format!("the export was not audited, so nothing is printed: {e}"))
+    done.map_err(CommandError::ExportNotAudited)
 }
 
-pub async fn run(args: Export) -> Result<(), String> {
-    let questionnaires =
-        crate::domain::questionnaires::Questionnaires::from_files(&args.questionnaire)?;
+pub async fn run(args: Export) -> Result<(), CommandError> {
+    let questionnaires = Questionnaires::from_files(&args.questionnaire)?;
     // Read-only first: a database that is not there is an error, not a new empty one.
     let store = Reader::open(&args.database).await?;
     if let Err(e) = audit(&args).await {
         store.close().await;
         return Err(e);
     }
-    if args.format == ExportFormat::Csv {
-        let rows = store.list_all().await?;
-        store.close().await;
-        let mut out = std::io::stdout().lock();
-        out.write_all(crate::export::csv::write(&rows).as_bytes())
-            .map_err(|e| e.to_string())?;
-        return out.flush().map_err(|e| e.to_string());
+    let lines = lines(&store, args.format, &questionnaires).await;
+    store.close().await;
+    let mut out = std::io::stdout().lock();
+    // A line that cannot be made stops the export there, after the lines before it.
+    for line in lines? {
+        out.write_all(line?.as_bytes())?;
     }
-    if args.format == ExportFormat::Fhir {
-        let rows = store.all_full().await?;
-        store.close().await;
-        let mut out = std::io::stdout().lock();
-        for row in rows.iter().rev() {
-            let summary = consultation_widget::core::summary::Summary::from_json(&row.summary_json)
-                .map_err(|e| format!("{}: {e}", row.list.reference))?;
-            let doc = questionnaires.find(&summary.questionnaire, |q| {
-                crate::export::fhir::questionnaire_response(&summary, q)
-            });
-            writeln!(out, "{doc}").map_err(|e| e.to_string())?;
-        }
-        return out.flush().map_err(|e| e.to_string());
-    }
-    let lines = match args.format {
+    Ok(out.flush()?)
+}
+
+/// What `format` prints, each piece with its line ends.
+async fn lines(
+    store: &Reader,
+    format: ExportFormat,
+    questionnaires: &Questionnaires,
+) -> Result<Vec<Result<String, CommandError>>, CommandError> {
+    Ok(match format {
+        ExportFormat::Csv => vec![Ok(csv::write(&store.list_all().await?))],
+        ExportFormat::Fhir => store
+            .all_full()
+            .await?
+            .iter()
+            .rev()
+            .map(|row| fhir_line(row, questionnaires))
+            .collect(),
         ExportFormat::Json => store
             .sent_bodies()
             .await?
             .iter()
-            .map(|b| one_line(b))
+            .map(|b| Ok(one_line(b) + "\n"))
             .collect(),
-        _ => store.summaries().await?,
-    };
-    store.close().await;
-    let mut out = std::io::stdout().lock();
-    for line in lines {
-        let line = match args.format {
-            ExportFormat::Json => line,
-            _ => format!("{line}\n{}", "-".repeat(72)),
-        };
-        writeln!(out, "{line}").map_err(|e| e.to_string())?;
-    }
-    out.flush().map_err(|e| e.to_string())
+        ExportFormat::Text => store
+            .summaries()
+            .await?
+            .into_iter()
+            .map(|s| Ok(format!("{s}\n{}\n", "-".repeat(72))))
+            .collect(),
+    })
+}
+
+/// One submission as a FHIR QuestionnaireResponse, on one line.
+fn fhir_line(row: &FullRow, questionnaires: &Questionnaires) -> Result<String, CommandError> {
+    let summary = Summary::from_json(&row.summary_json).map_err(|e| CommandError::Unreadable {
+        reference: row.list.reference.clone(),
+        reason: e,
+    })?;
+    let doc = questionnaires.find(&summary.questionnaire, |q| {
+        fhir::questionnaire_response(&summary, q)
+    });
+    Ok(format!("{doc}\n"))
 }
 
 #[cfg(test)]

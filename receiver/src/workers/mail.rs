@@ -16,7 +16,36 @@ use std::time::Duration;
 pub struct SmtpSettings {
     pub url: String,
     pub user: Option<String>,
-    pub password: Option<String>,
+    pub password: Option<SmtpPassword>,
+}
+
+/// The SMTP password (CONSULTATION_SMTP_PASSWORD), kept out of `Debug`.
+#[derive(Clone)]
+pub struct SmtpPassword(pub String);
+
+impl std::fmt::Debug for SmtpPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SmtpPassword(…)")
+    }
+}
+
+/// Why the SMTP settings cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SmtpError {
+    #[error("--smtp {url}: {source}")]
+    Url {
+        url: String,
+        source: lettre::transport::smtp::Error,
+    },
+    #[error(
+        "--smtp: put the user in --smtp-user and the password in \
+         CONSULTATION_SMTP_PASSWORD, not in the address"
+    )]
+    CredentialsInUrl,
+    #[error("--smtp-user needs TLS: use smtps://HOST:465 or smtp://HOST:587?tls=required")]
+    CredentialsNeedTls,
+    #[error("--smtp-user and CONSULTATION_SMTP_PASSWORD go together")]
+    UserWithoutPassword,
 }
 
 /// One message's content, before it is addressed.
@@ -31,17 +60,15 @@ pub struct Notice {
 pub fn notice(reference: &str, received_at: &str, link: &str) -> Notice {
     Notice {
         subject: format!("New consultation request {reference}"),
-        body: format!(
-            "A new consultation request has arrived.\n\
-             \n\
-             Reference: {reference}\n\
-             Received: {received_at}\n\
-             \n\
-             Read it in the staff inbox (sign-in required):\n\
-             {link}\n\
-             \n\
-             This email holds no answers on purpose: health information stays\n\
-             in the clinic's receiver, behind the sign-in.\n"
+        body: body(
+            &format!(
+                "A new consultation request has arrived.\n\
+                 \n\
+                 Reference: {reference}\n\
+                 Received: {received_at}\n"
+            ),
+            "it",
+            link,
         ),
     }
 }
@@ -52,28 +79,23 @@ pub fn notice(reference: &str, received_at: &str, link: &str) -> Notice {
 pub fn digest(count: usize, inbox: &str) -> Notice {
     Notice {
         subject: format!("{count} new consultation requests are waiting"),
-        body: format!(
-            "{count} new consultation requests have arrived.\n\
-             \n\
-             Read them in the staff inbox (sign-in required):\n\
-             {inbox}\n\
-             \n\
-             This email holds no answers on purpose: health information stays\n\
-             in the clinic's receiver, behind the sign-in.\n"
+        body: body(
+            &format!("{count} new consultation requests have arrived.\n"),
+            "them",
+            inbox,
         ),
     }
 }
 
-/// The inbox's own address (its list of submissions, newest first).
-pub fn inbox_home(public_url: &str) -> String {
-    format!("{}/inbox", public_url.trim_end_matches('/'))
-}
-
-/// The inbox address of one submission, which staff open after signing in.
-pub fn inbox_link(public_url: &str, submission_id: &str) -> String {
+/// A notification's text: what arrived, where to read `it` or `them`, and why no more is said.
+fn body(arrived: &str, them: &str, link: &str) -> String {
     format!(
-        "{}/inbox/submissions/{submission_id}",
-        public_url.trim_end_matches('/')
+        "{arrived}\n\
+         Read {them} in the staff inbox (sign-in required):\n\
+         {link}\n\
+         \n\
+         This email holds no answers on purpose: health information stays\n\
+         in the clinic's receiver, behind the sign-in.\n"
     )
 }
 
@@ -105,29 +127,26 @@ impl std::fmt::Display for SendError {
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Mailer {
-    pub fn new(smtp: &SmtpSettings, from: &str) -> Result<Mailer, String> {
-        let from: Mailbox = from.parse().map_err(|e| format!("--from {from:?}: {e}"))?;
+    pub fn new(smtp: &SmtpSettings, from: Mailbox) -> Result<Mailer, SmtpError> {
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&smtp.url)
-            .map_err(|e| format!("--smtp {}: {e}", smtp.url))?
+            .map_err(|source| SmtpError::Url {
+                url: smtp.url.clone(),
+                source,
+            })?
             .timeout(Some(Duration::from_secs(10)));
         if smtp.url.contains('@') {
-            return Err("--smtp: put the user in --smtp-user and the password in \
-                 CONSULTATION_SMTP_PASSWORD, not in the address"
-                .into());
+            return Err(SmtpError::CredentialsInUrl);
         }
         match (&smtp.user, &smtp.password) {
             (Some(user), Some(password)) => {
                 let plain = smtp.url.starts_with("smtp://") && !smtp.url.contains("tls=required");
                 if plain {
-                    return Err(
-                        "--smtp-user needs TLS: use smtps://HOST:465 or smtp://HOST:587?tls=required"
-                            .into(),
-                    );
+                    return Err(SmtpError::CredentialsNeedTls);
                 }
-                builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+                builder = builder.credentials(Credentials::new(user.clone(), password.0.clone()));
             }
             (None, None) => {}
-            _ => return Err("--smtp-user and CONSULTATION_SMTP_PASSWORD go together".into()),
+            _ => return Err(SmtpError::UserWithoutPassword),
         }
         Ok(Mailer {
             transport: builder.build(),
@@ -181,13 +200,13 @@ fn describe(e: &lettre::transport::smtp::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::public_url::PublicUrl;
 
     #[test]
     fn the_notice_names_only_the_reference_time_and_link() {
-        let link = inbox_link(
-            "https://clinic.example/",
-            "0f3a9c1b-2d4e-4f60-8a7b-9c0d1e2f3a4b",
-        );
+        let link = PublicUrl::parse("https://clinic.example/")
+            .unwrap()
+            .inbox_link("0f3a9c1b-2d4e-4f60-8a7b-9c0d1e2f3a4b");
         assert_eq!(
             link,
             "https://clinic.example/inbox/submissions/0f3a9c1b-2d4e-4f60-8a7b-9c0d1e2f3a4b"
@@ -198,11 +217,20 @@ mod tests {
             .body
             .contains("Reference: 0F3A-9C1B\nReceived: 2026-12-02T10:15:03Z\n"));
         assert!(n.body.contains(&link));
+        assert_eq!(
+            notice("R", "T", "L").body,
+            "A new consultation request has arrived.\n\nReference: R\nReceived: T\n\n\
+             Read it in the staff inbox (sign-in required):\nL\n\n\
+             This email holds no answers on purpose: health information stays\n\
+             in the clinic's receiver, behind the sign-in.\n"
+        );
     }
 
     #[test]
     fn the_digest_names_only_the_count_and_the_inbox() {
-        let inbox = inbox_home("https://clinic.example/");
+        let inbox = PublicUrl::parse("https://clinic.example/")
+            .unwrap()
+            .inbox_home();
         assert_eq!(inbox, "https://clinic.example/inbox");
         let n = digest(12, &inbox);
         assert_eq!(n.subject, "12 new consultation requests are waiting");
@@ -210,6 +238,13 @@ mod tests {
             .body
             .starts_with("12 new consultation requests have arrived.\n"));
         assert!(n.body.contains("\nhttps://clinic.example/inbox\n"));
+        assert_eq!(
+            digest(2, "L").body,
+            "2 new consultation requests have arrived.\n\n\
+             Read them in the staff inbox (sign-in required):\nL\n\n\
+             This email holds no answers on purpose: health information stays\n\
+             in the clinic's receiver, behind the sign-in.\n"
+        );
     }
 
     #[test]
@@ -217,18 +252,14 @@ mod tests {
         let with = |url: &str, user: Option<&str>| SmtpSettings {
             url: url.into(),
             user: user.map(Into::into),
-            password: user.map(|_| "secret".into()),
+            password: user.map(|_| SmtpPassword("secret".into())),
         };
-        let from = "receiver@clinic.example";
-        assert!(Mailer::new(&with("smtp://127.0.0.1:2525", None), from).is_ok());
-        assert!(Mailer::new(&with("smtps://mail.example:465", Some("u")), from).is_ok());
-        assert!(Mailer::new(
-            &with("smtp://mail.example:587?tls=required", Some("u")),
-            from
-        )
-        .is_ok());
-        assert!(Mailer::new(&with("smtp://mail.example:25", Some("u")), from).is_err());
-        assert!(Mailer::new(&with("smtps://u:p@mail.example:465", None), from).is_err());
-        assert!(Mailer::new(&with("smtp://127.0.0.1:2525", None), "not an address").is_err());
+        let from: Mailbox = "receiver@clinic.example".parse().unwrap();
+        let new = |smtp: &SmtpSettings| Mailer::new(smtp, from.clone());
+        assert!(new(&with("smtp://127.0.0.1:2525", None)).is_ok());
+        assert!(new(&with("smtps://mail.example:465", Some("u"))).is_ok());
+        assert!(new(&with("smtp://mail.example:587?tls=required", Some("u"))).is_ok());
+        assert!(new(&with("smtp://mail.example:25", Some("u"))).is_err());
+        assert!(new(&with("smtps://u:p@mail.example:465", None)).is_err());
     }
 }

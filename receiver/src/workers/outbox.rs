@@ -4,6 +4,8 @@
 //! queue; each claim is a short lease, renewed while sending). It never touches a request: SMTP being down or slow only
 //! delays the emails.
 
+use crate::domain::public_url::PublicUrl;
+use crate::store::error::StoreError;
 use crate::store::outbox::DueNotification;
 use crate::store::Store;
 use crate::workers::mail::{self, Mailer};
@@ -25,7 +27,7 @@ const IDLE: Duration = Duration::from_secs(60);
 pub struct Worker {
     pub store: Store,
     pub mailer: Mailer,
-    pub public_url: String,
+    pub public_url: PublicUrl,
     /// `--time-zone`: the zone of the email's "Received" line.
     pub zone: crate::domain::time::Zone,
     pub wake: Arc<Notify>,
@@ -67,7 +69,7 @@ impl Worker {
     /// to one address at once go as one digest. A send in progress finishes (or times out)
     /// before a stop is honoured, so a sent message is always marked, and the rest of the
     /// batch is given back.
-    async fn send_due(&mut self) -> Result<(), String> {
+    async fn send_due(&mut self) -> Result<(), StoreError> {
         loop {
             let due = self
                 .store
@@ -138,7 +140,10 @@ impl Worker {
     /// notifications to an address that had one less than `WINDOW` ago: they then go together
     /// (as a digest when more than `COALESCE_OVER`), so a flood of submissions makes about one
     /// email per address per window, while a lone submission's email goes at once.
-    async fn hold_back(&self, due: Vec<DueNotification>) -> Result<Vec<DueNotification>, String> {
+    async fn hold_back(
+        &self,
+        due: Vec<DueNotification>,
+    ) -> Result<Vec<DueNotification>, StoreError> {
         let now = now_ms();
         let mut last: Vec<(String, Option<i64>)> = Vec::new();
         let mut send_now = Vec::new();
@@ -181,7 +186,7 @@ impl Worker {
             let tag = &crate::http::idempotency::fingerprint(&to)[..16];
             if rows.len() > COALESCE_OVER {
                 out.push(Message {
-                    notice: mail::digest(rows.len(), &mail::inbox_home(&self.public_url)),
+                    notice: mail::digest(rows.len(), &self.public_url.inbox_home()),
                     // The same rows give the same id, should this digest be sent again.
                     message_id: format!(
                         "<digest.{}.{}.{tag}@consultation-receiver>",
@@ -194,7 +199,7 @@ impl Worker {
                 continue;
             }
             for n in rows {
-                let link = mail::inbox_link(&self.public_url, &n.submission_id);
+                let link = self.public_url.inbox_link(&n.submission_id);
                 out.push(Message {
                     notice: mail::notice(
                         &n.reference,

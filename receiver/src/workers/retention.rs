@@ -1,11 +1,12 @@
 //! The retention worker: submissions and audit entries older than their periods are deleted.
 
+use crate::domain::days::Days;
+use crate::domain::moment::Moment;
 use crate::store;
-use crate::workers::outbox;
 
 /// Deletes submissions older than the retention period, and audit entries older than theirs,
 /// now and then once a day.
-pub async fn retain(store: store::Store, days: u32, audit_days: u32) {
+pub async fn retain(store: store::Store, days: Days, audit_days: Days) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
     loop {
         tick.tick().await;
@@ -22,15 +23,15 @@ pub async fn retain(store: store::Store, days: u32, audit_days: u32) {
                 continue;
             }
         };
-        let before = outbox::now_ms() - i64::from(days) * 24 * 60 * 60 * 1000;
+        let before = days.ago();
         match store.delete_received_before(before).await {
             Ok(gone) if !gone.is_empty() => {
                 tracing::info!(
                     count = gone.len(),
-                    days,
+                    days = days.get(),
                     "retention: old submissions deleted"
                 );
-                let at = crate::domain::moment::Moment::now();
+                let at = Moment::now();
                 for reference in gone {
                     let _ = store
                         .audit(
@@ -46,12 +47,12 @@ pub async fn retain(store: store::Store, days: u32, audit_days: u32) {
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "retention run failed"),
         }
-        let audit_before = outbox::now_ms() - i64::from(audit_days) * 24 * 60 * 60 * 1000;
+        let audit_before = audit_days.ago();
         match store.delete_audit_before(audit_before).await {
             Ok(0) => {}
             Ok(gone) => tracing::info!(
                 count = gone,
-                audit_days,
+                audit_days = audit_days.get(),
                 "retention: old audit entries deleted"
             ),
             Err(e) => tracing::error!(error = %e, "audit retention run failed"),
