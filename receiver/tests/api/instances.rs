@@ -5,10 +5,8 @@
 //! the audit log work across both; retention runs once; and `migrate-to` moves a clinic
 //! from its SQLite file.
 
-mod common;
-
-use common::web::*;
-use common::*;
+use crate::helpers::web::*;
+use crate::helpers::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

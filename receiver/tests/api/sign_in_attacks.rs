@@ -4,10 +4,8 @@
 //! process's memory), strangers behind the clinic's reverse proxy trying to lock staff out, and
 //! huge or endless attempts trying to grow the audit log.
 
-mod common;
-
-use common::web::*;
-use common::*;
+use crate::helpers::web::*;
+use crate::helpers::*;
 use std::time::Duration;
 
 on_both_engines!(

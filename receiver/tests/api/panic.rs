@@ -4,9 +4,7 @@
 //! answering intake and /healthz. (The release profile unwinds too: src/panics.rs refuses to
 //! build with panic = "abort".)
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 
 #[tokio::test]
 async fn a_panic_costs_its_own_request_only() {

@@ -2,9 +2,7 @@
 //! the reference, the time and the inbox link, and nothing the visitor typed; SMTP down, slow
 //! or gone across a restart never delays an answer, and the email then arrives once.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 
 on_both_engines!(smtp_down_then_up_across_a_restart_the_notice_arrives_once,);
 use std::time::{Duration, Instant};

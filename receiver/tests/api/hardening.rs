@@ -2,10 +2,8 @@
 //! the inbox's search (names, emails) kept out of the logs at every level, even with
 //! `RUST_LOG=trace`.
 
-mod common;
-
-use common::web::*;
-use common::*;
+use crate::helpers::web::*;
+use crate::helpers::*;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};

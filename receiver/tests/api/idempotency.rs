@@ -3,9 +3,7 @@
 //! body under a used key is 422, a duplicate while the first is in flight is 409, and copies
 //! fired at the same moment store exactly one.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 
 on_both_engines!(
     a_repeat_gets_the_stored_answer_and_stores_nothing_more,

@@ -3,10 +3,8 @@
 //! zone (`--time-zone`) while the exports stay UTC; the visitor's email and phone are links;
 //! removing an account asks first; the note's form and its print copy have names of their own.
 
-mod common;
-
-use common::web::*;
-use common::*;
+use crate::helpers::web::*;
+use crate::helpers::*;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 

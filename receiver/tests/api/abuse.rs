@@ -4,10 +4,8 @@
 //! header) missing, solved, reused, forged and expired; and a padded `message`. The real
 //! process, real HTTP on loopback, bursts bounded in count.
 
-mod common;
-
+use crate::helpers::*;
 use base64::Engine as _;
-use common::*;
 use consultation_widget::core::answers::Value;
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value as J};

@@ -2,9 +2,7 @@
 //! restart, finds every acknowledged submission exactly once; SIGTERM lets a request in
 //! flight finish before the process exits; and the data folder is the service user's only.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 
 on_both_engines!(
     kill_9_under_load_then_restart_keeps_every_acknowledged_submission_once,

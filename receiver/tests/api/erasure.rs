@@ -3,10 +3,8 @@
 //! remain until the next checkpoint; once the reader lets go, the receiver's retry empties it
 //! and no byte of the submission is left in the file or its WAL.
 
-mod common;
-
-use common::web::*;
-use common::*;
+use crate::helpers::web::*;
+use crate::helpers::*;
 use consultation_widget::core::answers::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};

@@ -4,10 +4,8 @@
 //! read by an independent FHIR R4 parser (fhirbolt, strict mode), and erasure down to the
 //! file's bytes.
 
-mod common;
-
-use common::web::*;
-use common::*;
+use crate::helpers::web::*;
+use crate::helpers::*;
 use consultation_widget::core::answers::Value;
 use consultation_widget::core::intake::recheck;
 use consultation_widget::core::questionnaire::Questionnaire;
@@ -470,7 +468,7 @@ async fn the_hostile_corpus_shows_as_text_on_every_page_and_is_neutral_in_the_cs
     }
     // The CSV: every name that starts like a formula is neutralised.
     let csv = admin.get("/inbox/export.csv").await.body;
-    let cli = common::export(&r.db_url(), "csv").join("\n");
+    let cli = crate::helpers::export(&r.db_url(), "csv").join("\n");
     for (_, _, short) in &stored {
         let cleaned: String = short
             .chars()
@@ -593,7 +591,7 @@ async fn fhir_export_reads_as_an_r4_questionnaire_response() {
         }
     }
     assert_eq!(kinds.len(), 3, "{kinds:?}");
-    let fhir = common::export(&r.db_url(), "fhir");
+    let fhir = crate::helpers::export(&r.db_url(), "fhir");
     assert_eq!(fhir.len(), 1);
     let _: QuestionnaireResponse =
         fhirbolt::json::from_str(&fhir[0], None).expect("CLI export valid R4");
@@ -638,10 +636,10 @@ async fn an_admin_deletes_a_submission_and_no_byte_of_it_stays() {
     );
     assert!(!admin.get("/inbox").await.body.contains(&id));
     assert!(!admin.get("/inbox/export.csv").await.body.contains(&id));
-    assert!(common::export(&r.db_url(), "json")
+    assert!(crate::helpers::export(&r.db_url(), "json")
         .iter()
         .all(|l| !l.contains(&marker)));
-    assert_eq!(common::export(&r.db_url(), "fhir").len(), 1);
+    assert_eq!(crate::helpers::export(&r.db_url(), "fhir").len(), 1);
     let bytes = files(&r);
     assert!(
         !has(&bytes, &marker),
@@ -675,7 +673,7 @@ async fn retention_deletes_old_submissions_at_start() {
     }
     r.launch().await;
     wait_for("retention", std::time::Duration::from_secs(10), || async {
-        common::export(&r.db_url(), "json").is_empty()
+        crate::helpers::export(&r.db_url(), "json").is_empty()
     })
     .await;
 }

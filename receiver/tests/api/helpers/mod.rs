@@ -7,7 +7,6 @@
 //! PostgreSQL: `CONSULTATION_TEST_POSTGRES` names a cluster (`postgres://USER@HOST:PORT/`,
 //! which scripts/test.sh and scripts/test-receiver.sh start and stop); each test creates a
 //! database of its own there. Without it the PostgreSQL tests fail, saying how to run them.
-#![allow(dead_code)]
 
 pub mod web;
 
@@ -131,18 +130,17 @@ pub enum Engine {
 }
 
 /// Runs `async fn $name(engine: Engine)` as two tests, `$name::sqlite` and `$name::postgres`.
-#[macro_export]
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         $(
             mod $name {
                 #[tokio::test]
                 async fn sqlite() {
-                    super::$name($crate::common::Engine::Sqlite).await
+                    super::$name($crate::helpers::Engine::Sqlite).await
                 }
                 #[tokio::test]
                 async fn postgres() {
-                    super::$name($crate::common::Engine::Postgres).await
+                    super::$name($crate::helpers::Engine::Postgres).await
                 }
             }
         )*

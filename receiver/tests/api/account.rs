@@ -4,10 +4,8 @@
 //! everywhere" end other sessions, recovery codes work once, an admin's two-factor reset is
 //! audited, and a copied database file with another key yields no codes.
 
-mod common;
-
-use common::web::*;
-use common::*;
+use crate::helpers::web::*;
+use crate::helpers::*;
 use std::process::{Command, Stdio};
 
 async fn signed_in(r: &Receiver, email: &str, password: &str) -> Web {

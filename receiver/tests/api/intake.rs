@@ -2,9 +2,7 @@
 //! message replaced by the receiver's own, bad input refused with nothing stored, the hostile
 //! corpus, CORS, and no typed text in the logs.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 
 on_both_engines!(what_the_widget_sends_is_stored_exactly_and_tampering_is_recorded,);
 use consultation_widget::core::intake::recheck;

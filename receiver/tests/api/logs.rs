@@ -2,9 +2,7 @@
 //! file (colours only on a terminal), and one line per refused browser origin an hour, naming
 //! the flag that allows it and nothing of the request.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
