@@ -21,6 +21,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// The body as `export` prints it: the product's own whitespace removal (pinned by its unit
+/// test in src/export/mod.rs), so what the tests check is that nothing else of a body changes.
+pub use consultation_receiver::export::one_line;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_consultation-receiver");
 pub const ORIGIN: &str = "http://127.0.0.1:8080";
 
@@ -522,30 +526,6 @@ pub async fn read_pool(path: &Path) -> sqlx::SqlitePool {
         .connect_with(options)
         .await
         .unwrap()
-}
-
-/// The exact body, as `export` prints it: on one line, nothing else changed.
-pub fn one_line(json: &str) -> String {
-    let mut out = String::new();
-    let (mut in_string, mut escaped) = (false, false);
-    for c in json.chars() {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-            out.push(c);
-        } else if !c.is_ascii_whitespace() {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// A free port on 127.0.0.1 for a server that must be told its port (aiosmtpd).
