@@ -79,7 +79,7 @@ async fn staff_get_a_notice_with_the_reference_time_and_link_only() {
             "{m}"
         );
         assert!(m.contains(&format!("Reference: {reference}")), "{m}");
-        // In the receiver's zone (tests/pages.rs checks it with --time-zone).
+        // In the receiver's zone (pages.rs checks it with --time-zone).
         assert!(m.contains("Received: "), "{m}");
         assert!(m.contains(&link), "{m}");
         assert!(

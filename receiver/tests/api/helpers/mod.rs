@@ -8,16 +8,16 @@
 //! which scripts/test.sh and scripts/test-receiver.sh start and stop); each test creates a
 //! database of its own there. Without it the PostgreSQL tests fail, saying how to run them.
 
+pub mod visitor;
 pub mod web;
 
+pub use visitor::{body_with, new_id};
+
 use consultation_widget::core::answers::{Answers, Value};
-use consultation_widget::core::questionnaire::Questionnaire;
-use consultation_widget::core::summary::Summary;
 use sqlx::{Connection, Row};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -41,38 +41,14 @@ where
     }
 }
 
-/// A random-looking version 4 UUID, different on every call (and across test processes).
-pub fn new_id() -> String {
-    static COUNT: AtomicU64 = AtomicU64::new(0);
-    let n = COUNT.fetch_add(1, Ordering::Relaxed);
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        ^ u64::from(std::process::id()).rotate_left(32);
-    let a = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(n);
-    let b = n.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ seed;
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
-        (a >> 32) as u32,
-        (a >> 16) as u16,
-        a & 0xfff,
-        8 + (b & 3),
-        (b >> 4) & 0xfff,
-        (b >> 16) & 0xffff_ffff_ffff
-    )
-}
-
-/// The answers a visitor gives in the end-to-end happy path: two screening flags
-/// (pregnant, allergies with its detail), every required answer, one optional consent unticked.
+/// The answers a visitor gives in the end-to-end happy path: the typical visitor's, the
+/// optional contact and skin questions answered too, and a second screening flag (pregnant);
+/// one optional consent left unticked.
 pub fn answers() -> Answers {
-    let mut a = Answers::default();
+    let mut a = visitor::typical_answers();
     let text = |s: &str| Value::Text(s.into());
     let many = |v: &[&str]| Value::Many(v.iter().map(|s| s.to_string()).collect());
-    a.set("full_name", text("Jane Example"));
-    a.set("email", text("jane@example.com"));
     a.set("phone", text("01632 960 001"));
-    a.set("age_confirmed", Value::Checked(true));
     a.set("contact_method", text("email"));
     a.set("areas", many(&["face", "neck"]));
     a.set("concerns", many(&["acne_scars", "other"]));
@@ -80,46 +56,8 @@ pub fn answers() -> Answers {
     a.set("skin_type", text("combination"));
     a.set("goals", text("Smoother skin before a wedding"));
     a.set("had_before", text("no"));
-    for id in [
-        "skin_condition",
-        "active_infection",
-        "cold_sores",
-        "keloid",
-        "isotretinoin",
-        "retinoids",
-        "blood_thinners",
-        "diabetes",
-        "immune",
-        "recent_skin_treatment",
-    ] {
-        a.set(id, text("no"));
-    }
     a.set("pregnant", text("yes"));
-    a.set("allergies", text("yes"));
-    a.set("allergies_detail", text("Lidocaine"));
-    for id in [
-        "risks_acknowledged",
-        "aftercare_acknowledged",
-        "information_accurate",
-        "data_consent",
-    ] {
-        a.set(id, Value::Checked(true));
-    }
     a
-}
-
-/// What the widget sends for `answers`, with a fresh id: the core's own `Summary::json()`.
-pub fn body_with(answers: &Answers) -> (String, String) {
-    let id = new_id();
-    let q = Questionnaire::builtin();
-    let s = Summary::build(
-        &q,
-        answers,
-        "Glow Clinic",
-        id.clone(),
-        "2026-12-02T09:30:00.000Z".into(),
-    );
-    (id, s.json())
 }
 
 pub fn submission() -> (String, String) {
@@ -319,7 +257,7 @@ impl Receiver {
             })
             // Tests of other things send bursts of bare requests from one address: the rate
             // limit and the proof of work are off unless a test's own flags turn them on
-            // (flags beat the environment); tests/abuse.rs attacks both.
+            // (flags beat the environment); tests/api/abuse.rs attacks both.
             .env("CONSULTATION_INTAKE_RATE", "off")
             .env("CONSULTATION_PROOF_OF_WORK", "off")
             .stdin(Stdio::null())
