@@ -6,7 +6,7 @@
 
 use crate::helpers::web::*;
 use crate::helpers::*;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 async fn signed_in(r: &Receiver, email: &str, password: &str) -> Web {
     let mut web = Web::new(r);
@@ -262,12 +262,17 @@ async fn an_issued_password_is_replaced_before_anything_else() {
 
     // The command line: a generated password is issued too; one given on standard input is
     // the clinic's own choice (as the tests' `add_staff`), kept.
-    let out = Command::new(BIN)
-        .args(["staff", "add", "--database", &r.db_url()])
-        .args(["--email", "cli@glow.example", "--role", "staff"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = r.cli(
+        &[
+            "staff",
+            "add",
+            "--email",
+            "cli@glow.example",
+            "--role",
+            "staff",
+        ],
+        "",
+    );
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let generated = text_between(&stdout, "Password (shown once): ", "\n");
@@ -337,14 +342,9 @@ async fn a_recovery_code_signs_in_once_and_an_admin_reset_is_audited() {
         10
     );
     // Stored hashed: no code is in the file.
-    let bytes = [
-        std::fs::read(r.db_path()).unwrap_or_default(),
-        std::fs::read(r.db_path().with_extension("db-wal")).unwrap_or_default(),
-    ]
-    .concat();
+    let bytes = r.file_bytes();
     for c in &codes {
-        let c = c.as_bytes();
-        assert!(!bytes.windows(c.len()).any(|w| w == c));
+        assert!(!holds(&bytes, c));
     }
 
     // A recovery code in place of the 6-digit code: once.
@@ -401,11 +401,10 @@ async fn a_recovery_code_signs_in_once_and_an_admin_reset_is_audited() {
     assert!(p.body.contains("You cannot reset your own"));
 
     // The command line does the same, audited as the command line, with a code that enrols.
-    let out = Command::new(BIN)
-        .args(["staff", "reset-two-factor", "--database", &r.db_url()])
-        .args(["--email", "nurse@glow.example"])
-        .output()
-        .unwrap();
+    let out = r.cli(
+        &["staff", "reset-two-factor", "--email", "nurse@glow.example"],
+        "",
+    );
     assert!(out.status.success(), "{out:?}");
     let enrol_code = enrolment_code(&String::from_utf8_lossy(&out.stdout));
     let log = audit(&mut admin).await;
@@ -420,11 +419,15 @@ async fn a_recovery_code_signs_in_once_and_an_admin_reset_is_audited() {
         .post("/inbox/account/two-factor", &[("enrol_code", &enrol_code)])
         .await;
     assert_eq!(p.status, 303);
-    let out = Command::new(BIN)
-        .args(["staff", "reset-two-factor", "--database", &r.db_url()])
-        .args(["--email", "nobody@glow.example"])
-        .output()
-        .unwrap();
+    let out = r.cli(
+        &[
+            "staff",
+            "reset-two-factor",
+            "--email",
+            "nobody@glow.example",
+        ],
+        "",
+    );
     assert!(!out.status.success());
 }
 
@@ -448,18 +451,8 @@ async fn a_copied_database_file_with_another_key_yields_no_codes() {
 
     // No byte of the setup key in the file (nor its WAL), and the column holds sealed text.
     let db = r.db_path();
-    let bytes = [
-        std::fs::read(&db).unwrap(),
-        std::fs::read(db.with_extension("db-wal")).unwrap_or_default(),
-    ]
-    .concat();
-    assert!(!bytes.windows(plain.len()).any(|w| w == plain.as_bytes()));
-    let pool = read_pool(&db).await;
-    let stored: String = sqlx::query_scalar("SELECT totp_secret FROM staff")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    assert!(!holds(&r.file_bytes(), &plain));
+    let stored = r.text("SELECT totp_secret FROM staff").await;
     assert!(stored.starts_with("v1:") && !stored.contains(&plain));
 
     // The copy, opened by a receiver with another key: the right code does not sign in, and
@@ -520,12 +513,7 @@ async fn secrets_stored_in_clear_before_are_sealed_at_start() {
     .await;
     assert!(r.terminate());
     r.launch().await;
-    let pool = read_pool(&r.db_path()).await;
-    let stored: String = sqlx::query_scalar("SELECT totp_secret FROM staff")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    let stored = r.text("SELECT totp_secret FROM staff").await;
     assert!(stored.starts_with("v1:"), "{stored}");
     let p = Web::new(&r)
         .sign_in("nurse@glow.example", PASSWORD, &code(plain, now_s()))

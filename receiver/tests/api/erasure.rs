@@ -55,20 +55,6 @@ impl Drop for Reader {
     }
 }
 
-fn files(r: &Receiver) -> Vec<u8> {
-    let mut all = Vec::new();
-    for suffix in ["", "-wal"] {
-        let mut p = r.db_path().into_os_string();
-        p.push(suffix);
-        all.extend(std::fs::read(&p).unwrap_or_default());
-    }
-    all
-}
-
-fn has(bytes: &[u8], needle: &str) -> bool {
-    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
-}
-
 #[tokio::test]
 async fn a_reader_holding_the_wal_is_told_and_the_bytes_go_once_it_lets_go() {
     let r = Receiver::start(&[]).await;
@@ -98,10 +84,13 @@ async fn a_reader_holding_the_wal_is_told_and_the_bytes_go_once_it_lets_go() {
         "{}",
         r.log_text()
     );
-    assert!(has(&files(&r), &marker), "the bytes do remain meanwhile");
+    assert!(
+        holds(&r.file_bytes(), &marker),
+        "the bytes do remain meanwhile"
+    );
     reader.release();
     wait_for("the retried checkpoint", Duration::from_secs(30), || {
-        let gone = !has(&files(&r), &marker) && !has(&files(&r), &id);
+        let gone = !holds(&r.file_bytes(), &marker) && !holds(&r.file_bytes(), &id);
         async move { gone }
     })
     .await;
@@ -122,5 +111,5 @@ async fn a_reader_holding_the_wal_is_told_and_the_bytes_go_once_it_lets_go() {
         .await;
     assert!(p.body.contains("Submission deleted"));
     assert!(!p.body.contains("remain"), "{}", p.body);
-    assert!(!has(&files(&r), &id2));
+    assert!(!holds(&r.file_bytes(), &id2));
 }

@@ -607,18 +607,7 @@ async fn an_admin_deletes_a_submission_and_no_byte_of_it_stays() {
     assert_eq!(r.post(Some(&id), &body).await.0, 201);
     let (other, other_body) = submission();
     assert_eq!(r.post(Some(&other), &other_body).await.0, 201);
-    let files = |r: &Receiver| {
-        let mut all = Vec::new();
-        for suffix in ["", "-wal"] {
-            let mut p = r.db_path().into_os_string();
-            p.push(suffix);
-            all.extend(std::fs::read(&p).unwrap_or_default());
-        }
-        all
-    };
-    let has =
-        |bytes: &[u8], needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
-    assert!(has(&files(&r), &marker), "stored first");
+    assert!(holds(&r.file_bytes(), &marker), "stored first");
     // Asked, then confirmed.
     let confirm = admin.get(&format!("/inbox/submissions/{id}/delete")).await;
     assert!(confirm.body.contains("cannot be undone"));
@@ -640,16 +629,16 @@ async fn an_admin_deletes_a_submission_and_no_byte_of_it_stays() {
         .iter()
         .all(|l| !l.contains(&marker)));
     assert_eq!(crate::helpers::export(&r.db_url(), "fhir").len(), 1);
-    let bytes = files(&r);
+    let bytes = r.file_bytes();
     assert!(
-        !has(&bytes, &marker),
+        !holds(&bytes, &marker),
         "the marker is gone from the database file and its WAL"
     );
     assert!(
-        !has(&bytes, &id),
+        !holds(&bytes, &id),
         "and the id: no outbox row, no idempotency key"
     );
-    assert!(has(&bytes, &other), "the other submission stays");
+    assert!(holds(&bytes, &other), "the other submission stays");
     assert!(admin.get("/inbox/audit").await.body.contains("deleted"));
 }
 

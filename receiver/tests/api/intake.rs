@@ -500,12 +500,8 @@ async fn cors_allows_the_configured_origins_only_without_credentials() {
 
     // The answer to a real POST names the origin too, so the browser lets the widget read it.
     let (id, body) = submission();
-    let res = client()
-        .post(format!("{}/submissions", r.url))
-        .header("content-type", "application/json")
+    let res = submission_post(&client(), &format!("{}/submissions", r.url), &id, &body)
         .header("origin", ORIGIN)
-        .header("idempotency-key", &id)
-        .body(body)
         .send()
         .await
         .unwrap();

@@ -27,13 +27,6 @@ fn mail_flags(port: u16) -> Vec<String> {
     .collect()
 }
 
-fn reference(body: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(body).unwrap()["reference"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 /// Nothing a visitor typed or chose, and no health word, is in an email.
 fn assert_no_health_data(message: &str) {
     for typed in [
@@ -65,11 +58,7 @@ async fn staff_get_a_notice_with_the_reference_time_and_link_only() {
     let mut r = Receiver::start(&flags).await;
     let (id, body) = submission();
     assert_eq!(r.post(Some(&id), &body).await.0, 201);
-    wait_for("two emails", Duration::from_secs(20), || {
-        let n = smtp.received().len();
-        async move { n >= 2 }
-    })
-    .await;
+    smtp.wait_for_messages(2, Duration::from_secs(20)).await;
     let reference = reference(&body);
     let link = format!("{PUBLIC}/inbox/submissions/{id}");
     let mut to = Vec::new();
@@ -131,11 +120,7 @@ async fn smtp_down_then_up_across_a_restart_the_notice_arrives_once(engine: Engi
     r.kill9();
     let smtp = Smtp::start(port).await;
     r.launch().await;
-    wait_for("the email", Duration::from_secs(30), || {
-        let n = smtp.received().len();
-        async move { n >= 1 }
-    })
-    .await;
+    smtp.wait_for_messages(1, Duration::from_secs(30)).await;
     assert!(r.terminate());
     let received = smtp.received();
     assert_eq!(received.len(), 1, "once");
@@ -145,27 +130,15 @@ async fn smtp_down_then_up_across_a_restart_the_notice_arrives_once(engine: Engi
     r.launch().await;
     let (id2, body2) = submission();
     assert_eq!(r.post(Some(&id2), &body2).await.0, 201);
-    wait_for("the second email", Duration::from_secs(60), || {
-        let n = smtp.received().len();
-        async move { n >= 2 }
-    })
-    .await;
+    smtp.wait_for_messages(2, Duration::from_secs(60)).await;
     assert!(r.terminate());
     assert_eq!(smtp.received().len(), 2);
 }
 
 #[tokio::test]
 async fn an_smtp_server_that_never_answers_does_not_delay_intake() {
-    // Accepts connections and says nothing, as a wedged mail server does.
-    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = silent.local_addr().unwrap().port();
-    let held = tokio::spawn(async move {
-        let mut open = Vec::new();
-        while let Ok((socket, _)) = silent.accept().await {
-            open.push(socket);
-        }
-    });
-    let flags = mail_flags(port);
+    let silent = SilentSmtp::start().await;
+    let flags = mail_flags(silent.port);
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let mut r = Receiver::start(&flags).await;
     for _ in 0..5 {
@@ -176,7 +149,6 @@ async fn an_smtp_server_that_never_answers_does_not_delay_intake() {
     }
     assert_eq!(r.export().len(), 5);
     r.kill9();
-    held.abort();
 }
 
 /// How many submissions one email stands for: a digest says, a single notice is one.
@@ -212,15 +184,7 @@ async fn a_burst_of_submissions_comes_as_a_handful_of_emails() {
         clients.push(tokio::spawn(async move {
             for _ in 0..5 {
                 let (id, body) = submission();
-                let res = client()
-                    .post(format!("{url}/submissions"))
-                    .header("content-type", "application/json")
-                    .header("idempotency-key", &id)
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(res.status(), 201);
+                assert_eq!(post_submission(&url, &id, &body).await.unwrap().0, 201);
             }
         }));
     }

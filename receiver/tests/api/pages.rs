@@ -133,11 +133,7 @@ async fn times_are_shown_in_the_time_zone_and_exported_in_utc() {
     }
 
     // The email's "Received" line, the same.
-    wait_for("the email", Duration::from_secs(20), || {
-        let n = smtp.received().len();
-        async move { n >= 1 }
-    })
-    .await;
+    smtp.wait_for_messages(1, Duration::from_secs(20)).await;
     let mail = &smtp.received()[0];
     assert!(mail.contains(&format!("Received: {received}\n")), "{mail}");
 

@@ -40,16 +40,7 @@ async fn a_panic_costs_its_own_request_only() {
         let (id, body) = submission();
         let url = r.url.clone();
         submissions.push(tokio::spawn(async move {
-            client()
-                .post(format!("{url}/submissions"))
-                .header("content-type", "application/json")
-                .header("idempotency-key", &id)
-                .body(body)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
+            post_submission(&url, &id, &body).await.unwrap().0
         }));
     }
     for p in panics {

@@ -1,7 +1,8 @@
-//! Submissions as the tests send them: the happy path's answers and body, and a submission
-//! shown to be in flight before the test sends the next.
+//! Submissions as the tests send them: the happy path's answers and body, a POST as the
+//! widget makes it, a submission shown to be in flight before the test sends the next, and
+//! what copies sent at once must leave stored.
 
-use super::{body_with, client, visitor, Receiver};
+use super::{body_with, client, one_line, visitor, Receiver};
 use consultation_widget::core::answers::{Answers, Value};
 use std::time::Duration;
 
@@ -38,17 +39,7 @@ pub async fn send_and_wait_in_flight(
     let url = r.url.clone();
     let spawn = || {
         let (url, id, body) = (url.clone(), id.to_owned(), body.to_owned());
-        tokio::spawn(async move {
-            let res = client()
-                .post(format!("{url}/submissions"))
-                .header("content-type", "application/json")
-                .header("idempotency-key", id)
-                .body(body)
-                .send()
-                .await
-                .unwrap();
-            (res.status().as_u16(), res.text().await.unwrap())
-        })
+        tokio::spawn(async move { post_submission(&url, &id, &body).await.unwrap() })
     };
     let mut first = spawn();
     for _ in 0..500 {
@@ -63,4 +54,68 @@ pub async fn send_and_wait_in_flight(
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     panic!("the first request never showed as in flight");
+}
+
+/// `POST target` as the widget sends a submission: its JSON `body` under its `id` as the
+/// idempotency key. The caller adds what a test varies (an Origin, a proxy's header).
+pub fn submission_post(
+    http: &reqwest::Client,
+    target: &str,
+    id: &str,
+    body: &str,
+) -> reqwest::RequestBuilder {
+    http.post(target)
+        .header("content-type", "application/json")
+        .header("idempotency-key", id)
+        .body(body.to_owned())
+}
+
+/// A submission posted to the receiver at `url` from outside a browser (no Origin): the status
+/// and the answer, or the error of a receiver that is gone.
+pub async fn post_submission(url: &str, id: &str, body: &str) -> reqwest::Result<(u16, String)> {
+    let res = submission_post(&client(), &format!("{url}/submissions"), id, body)
+        .send()
+        .await?;
+    let status = res.status().as_u16();
+    Ok((status, res.text().await?))
+}
+
+/// The code of the first error in a refusal's answer (`errors[0].code`), or "".
+pub fn error_code(answer: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(answer).unwrap()["errors"][0]["code"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// The reference a submission's staff see (in the body the widget sent).
+pub fn reference(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body).unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Copies of each of `subs` sent at once, answered with `results` (id, status, answer), and
+/// `stored` what export printed after: each copy 201 or 409, one answer for all the accepted
+/// copies of a submission, and each submission stored exactly once.
+pub fn assert_each_stored_once(
+    subs: &[(String, String)],
+    results: &[(String, u16, String)],
+    stored: &[String],
+) {
+    for (id, _) in subs {
+        let mine: Vec<_> = results.iter().filter(|(i, _, _)| i == id).collect();
+        assert!(
+            mine.iter().all(|(_, s, _)| *s == 201 || *s == 409),
+            "only 201 or 409: {mine:?}"
+        );
+        let ok: Vec<_> = mine.iter().filter(|(_, s, _)| *s == 201).collect();
+        assert!(!ok.is_empty(), "at least one accepted");
+        assert!(ok.iter().all(|(_, _, b)| *b == ok[0].2), "one answer");
+    }
+    assert_eq!(stored.len(), subs.len(), "exactly one of each");
+    for (_, body) in subs {
+        assert_eq!(stored.iter().filter(|s| **s == one_line(body)).count(), 1);
+    }
 }

@@ -4,7 +4,7 @@
 
 use super::{client, fresh_postgres, pg_connect, read_pool, wait_for, Engine, BIN, ORIGIN};
 use sqlx::Row;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
@@ -120,7 +120,8 @@ impl Receiver {
 
     /// Starts the process (again, on the same database), and waits for /healthz.
     pub async fn launch(&mut self) {
-        let mut child = Command::new(BIN)
+        let mut serve = Command::new(BIN);
+        serve
             .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
             .args(["--database", &self.db_url(), "--allow-origin", ORIGIN])
             .args(&self.args)
@@ -140,29 +141,8 @@ impl Receiver {
             // limit and the proof of work are off unless a test's own flags turn them on
             // (flags beat the environment); tests/api/abuse.rs attacks both.
             .env("CONSULTATION_INTAKE_RATE", "off")
-            .env("CONSULTATION_PROOF_OF_WORK", "off")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start the receiver");
-        let stderr = child.stderr.take().unwrap();
-        let logs = self.logs.clone();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if let Ok(doc) = serde_json::from_str::<serde_json::Value>(&line) {
-                    if doc["message"] == "listening" {
-                        let _ = tx.send(doc["address"].as_str().unwrap_or("").to_owned());
-                    }
-                }
-                logs.lock().unwrap().push(line);
-            }
-        });
-        let address = rx
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("no listening line; logs: {:?}", self.logs.lock()));
+            .env("CONSULTATION_PROOF_OF_WORK", "off");
+        let (child, address) = spawn_serving(serve, &self.logs);
         self.url = format!("http://{address}");
         self.child = Some(child);
         let health = format!("{}/healthz", self.url);
@@ -291,18 +271,95 @@ impl Receiver {
 
     /// One number from the database (a `SELECT COUNT(*) …`), on either engine.
     pub async fn scalar(&self, sql: &str) -> i64 {
+        self.one(sql).await
+    }
+
+    /// One text value from the database (a setting, a stored secret), on either engine.
+    pub async fn text(&self, sql: &str) -> String {
+        self.one(sql).await
+    }
+
+    async fn one<T>(&self, sql: &str) -> T
+    where
+        T: Send + Unpin,
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+        T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+    {
         match self.engine() {
             Engine::Sqlite => {
                 let pool = read_pool(&self.db_path()).await;
-                let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+                let value = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
                 pool.close().await;
-                n
+                value
             }
             Engine::Postgres => {
                 let mut c = pg_connect(&self.database).await;
                 sqlx::query_scalar(sql).fetch_one(&mut c).await.unwrap()
             }
         }
+    }
+
+    /// Every byte of the SQLite file and its WAL, to search for what must (not) be there.
+    pub fn file_bytes(&self) -> Vec<u8> {
+        let mut all = std::fs::read(self.db_path()).expect("the database file");
+        all.extend(std::fs::read(self.db_path().with_extension("db-wal")).unwrap_or_default());
+        all
+    }
+
+    /// Under load from `clients` (tasks that stop once the receiver is gone, each noting the ids
+    /// answered 201 in `acknowledged`): waits until `n` are acknowledged, kills the process with
+    /// SIGKILL mid-load, and waits for every client to stop. The ids acknowledged by then.
+    pub async fn kill9_under_load<T>(
+        &mut self,
+        acknowledged: &Mutex<Vec<String>>,
+        n: usize,
+        clients: Vec<tokio::task::JoinHandle<T>>,
+    ) -> Vec<String> {
+        wait_for(
+            &format!("{n} acknowledged"),
+            Duration::from_secs(60),
+            || {
+                let so_far = acknowledged.lock().unwrap().len();
+                async move { so_far >= n }
+            },
+        )
+        .await;
+        self.kill9();
+        for c in clients {
+            c.await.unwrap();
+        }
+        acknowledged.lock().unwrap().clone()
+    }
+
+    /// The submission ids `export` prints, in its order (one line a stored submission).
+    pub fn exported_ids(&self) -> Vec<String> {
+        self.export()
+            .iter()
+            .map(|line| {
+                let doc: serde_json::Value = serde_json::from_str(line).unwrap();
+                doc["submission_id"].as_str().unwrap().to_owned()
+            })
+            .collect()
+    }
+
+    /// `consultation-receiver ARGS… --database DB` on this receiver's database, `stdin` typed
+    /// in: a command line run beside the serving process, as the clinic's admin would.
+    pub fn cli(&self, args: &[&str], stdin: &str) -> std::process::Output {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .args(["--database", &self.db_url()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
     }
 }
 
@@ -327,4 +384,39 @@ pub fn export(db: &str, format: &str) -> Vec<String> {
         .lines()
         .map(str::to_owned)
         .collect()
+}
+
+/// Whether `needle` stands anywhere in `bytes` (a file searched for what must be gone).
+pub fn holds(bytes: &[u8], needle: &str) -> bool {
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// Spawns `serve` (a `consultation-receiver serve … --log-format json`) with its stderr
+/// collected line by line into `logs` from a thread of its own, and waits for its "listening"
+/// line: the process and the address it listens on.
+pub fn spawn_serving(mut serve: Command, logs: &Arc<Mutex<Vec<String>>>) -> (Child, String) {
+    let mut child = serve
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the receiver");
+    let stderr = child.stderr.take().unwrap();
+    let kept = logs.clone();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if let Ok(doc) = serde_json::from_str::<serde_json::Value>(&line) {
+                if doc["message"] == "listening" {
+                    let _ = tx.send(doc["address"].as_str().unwrap_or("").to_owned());
+                }
+            }
+            kept.lock().unwrap().push(line);
+        }
+    });
+    let address = rx
+        .recv_timeout(Duration::from_secs(30))
+        .unwrap_or_else(|_| panic!("no listening line; logs: {:?}", logs.lock()));
+    (child, address)
 }

@@ -1,9 +1,10 @@
-//! A real SMTP server for the notification tests (aiosmtpd), and the messages it received as a
-//! mail client shows them.
+//! The SMTP servers the notification tests send to: a real one (aiosmtpd) whose messages are
+//! read as a mail client shows them, and a silent one that accepts and never answers.
 
 use super::wait_for;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -74,6 +75,15 @@ impl Smtp {
     pub fn received(&self) -> Vec<String> {
         self.messages.lock().unwrap().clone()
     }
+
+    /// Waits until `n` messages have arrived, for at most `limit`.
+    pub async fn wait_for_messages(&self, n: usize, limit: Duration) {
+        wait_for(&format!("{n} message(s) at aiosmtpd"), limit, || {
+            let arrived = self.received().len();
+            async move { arrived >= n }
+        })
+        .await;
+    }
 }
 
 impl Drop for Smtp {
@@ -106,4 +116,44 @@ pub fn quoted_printable(raw: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// An SMTP server that accepts connections and then says nothing, as a wedged mail server
+/// does: every connection is held open until this is dropped.
+pub struct SilentSmtp {
+    pub port: u16,
+    connected: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SilentSmtp {
+    pub async fn start() -> SilentSmtp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let connected = Arc::new(AtomicUsize::new(0));
+        let count = connected.clone();
+        let task = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                count.fetch_add(1, Ordering::SeqCst);
+                open.push(socket);
+            }
+        });
+        SilentSmtp {
+            port,
+            connected,
+            task,
+        }
+    }
+
+    /// How many connections it has accepted so far.
+    pub fn connected(&self) -> usize {
+        self.connected.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for SilentSmtp {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
