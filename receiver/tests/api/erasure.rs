@@ -5,7 +5,6 @@
 
 use crate::helpers::web::*;
 use crate::helpers::*;
-use consultation_widget::core::answers::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -59,18 +58,9 @@ impl Drop for Reader {
 async fn a_reader_holding_the_wal_is_told_and_the_bytes_go_once_it_lets_go() {
     let r = Receiver::start(&[]).await;
     let mut admin = signed_in(&r, "admin@glow.example", "admin").await;
-    let marker = format!("ERASE-ME-{}", new_id());
-    let mut a = answers();
-    a.set("goals", Value::Text(marker.clone()));
-    let (id, body) = body_with(&a);
-    assert_eq!(r.post(Some(&id), &body).await.0, 201);
+    let (id, marker) = store_marked(&r).await;
     let mut reader = Reader::start(&r.db_path());
-    let p = admin
-        .post(
-            &format!("/inbox/submissions/{id}/delete"),
-            &[("confirm", "yes")],
-        )
-        .await;
+    let p = admin.delete_submission(&id).await;
     assert_eq!(p.status, 200);
     assert!(p.body.contains("Submission deleted"), "{}", p.body);
     assert!(
@@ -103,12 +93,7 @@ async fn a_reader_holding_the_wal_is_told_and_the_bytes_go_once_it_lets_go() {
     // With no reader, a deletion empties the WAL at once and says nothing more.
     let (id2, body2) = submission();
     assert_eq!(r.post(Some(&id2), &body2).await.0, 201);
-    let p = admin
-        .post(
-            &format!("/inbox/submissions/{id2}/delete"),
-            &[("confirm", "yes")],
-        )
-        .await;
+    let p = admin.delete_submission(&id2).await;
     assert!(p.body.contains("Submission deleted"));
     assert!(!p.body.contains("remain"), "{}", p.body);
     assert!(!holds(&r.file_bytes(), &id2));

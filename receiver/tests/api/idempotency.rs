@@ -74,19 +74,6 @@ async fn copies_fired_at_the_same_moment_store_exactly_one(engine: Engine) {
     let r = Receiver::start_on(engine, &[]).await;
     // 10 submissions, 8 copies each, all at once.
     let subs: Vec<(String, String)> = (0..10).map(|_| submission()).collect();
-    let mut tasks = Vec::new();
-    for (id, body) in &subs {
-        for _ in 0..8 {
-            let (url, id, body) = (r.url.clone(), id.clone(), body.clone());
-            tasks.push(tokio::spawn(async move {
-                let (status, answer) = post_submission(&url, &id, &body).await.unwrap();
-                (id, status, answer)
-            }));
-        }
-    }
-    let mut results = Vec::new();
-    for t in tasks {
-        results.push(t.await.unwrap());
-    }
+    let results = send_copies_at_once(&[&r.url], &subs, 8).await;
     assert_each_stored_once(&subs, &results, &r.export());
 }

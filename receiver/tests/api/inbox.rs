@@ -12,24 +12,8 @@ use consultation_widget::core::questionnaire::Questionnaire;
 
 async fn staff_receiver() -> (Receiver, Web, Web) {
     let r = Receiver::start(&[]).await;
-    add_staff(&r, "admin@glow.example", "admin");
-    add_staff(&r, "staff@glow.example", "staff");
-    let mut admin = Web::new(&r);
-    assert_eq!(
-        admin
-            .sign_in("admin@glow.example", PASSWORD, "")
-            .await
-            .location,
-        "/inbox"
-    );
-    let mut staff = Web::new(&r);
-    assert_eq!(
-        staff
-            .sign_in("staff@glow.example", PASSWORD, "")
-            .await
-            .location,
-        "/inbox"
-    );
+    let admin = signed_in(&r, "admin@glow.example", "admin").await;
+    let staff = signed_in(&r, "staff@glow.example", "staff").await;
     (r, admin, staff)
 }
 
@@ -600,23 +584,14 @@ async fn fhir_export_reads_as_an_r4_questionnaire_response() {
 #[tokio::test]
 async fn an_admin_deletes_a_submission_and_no_byte_of_it_stays() {
     let (r, mut admin, _) = staff_receiver().await;
-    let marker = format!("ERASE-ME-{}", new_id());
-    let mut a = answers();
-    a.set("goals", Value::Text(marker.clone()));
-    let (id, body) = body_with(&a);
-    assert_eq!(r.post(Some(&id), &body).await.0, 201);
+    let (id, marker) = store_marked(&r).await;
     let (other, other_body) = submission();
     assert_eq!(r.post(Some(&other), &other_body).await.0, 201);
     assert!(holds(&r.file_bytes(), &marker), "stored first");
     // Asked, then confirmed.
     let confirm = admin.get(&format!("/inbox/submissions/{id}/delete")).await;
     assert!(confirm.body.contains("cannot be undone"));
-    let p = admin
-        .post(
-            &format!("/inbox/submissions/{id}/delete"),
-            &[("confirm", "yes")],
-        )
-        .await;
+    let p = admin.delete_submission(&id).await;
     assert_eq!(p.status, 200);
     assert!(p.body.contains("Submission deleted"));
     assert_eq!(
@@ -649,17 +624,8 @@ async fn retention_deletes_old_submissions_at_start() {
     assert_eq!(r.post(Some(&id), &body).await.0, 201);
     r.kill9();
     // Backdate it 200 days, past the default 180.
-    {
-        use sqlx::Connection;
-        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", r.db_path().display()))
-            .await
-            .unwrap();
-        sqlx::query("UPDATE submissions SET received_at_ms = received_at_ms - 200 * 86400000")
-            .execute(&mut c)
-            .await
-            .unwrap();
-        c.close().await.unwrap();
-    }
+    r.execute("UPDATE submissions SET received_at_ms = received_at_ms - 200 * 86400000")
+        .await;
     r.launch().await;
     wait_for("retention", std::time::Duration::from_secs(10), || async {
         crate::helpers::export(&r.db_url(), "json").is_empty()

@@ -22,21 +22,7 @@ async fn copies_spread_over_two_instances_store_exactly_one_each() {
     let (a, b) = two(&[]).await;
     // 12 submissions, 8 copies each, half to each receiver, all at once.
     let subs: Vec<(String, String)> = (0..12).map(|_| submission()).collect();
-    let mut tasks = Vec::new();
-    for (id, body) in &subs {
-        for copy in 0..8 {
-            let url = if copy % 2 == 0 { &a.url } else { &b.url }.clone();
-            let (id, body) = (id.clone(), body.clone());
-            tasks.push(tokio::spawn(async move {
-                let (status, answer) = post_submission(&url, &id, &body).await.unwrap();
-                (id, status, answer)
-            }));
-        }
-    }
-    let mut results = Vec::new();
-    for t in tasks {
-        results.push(t.await.unwrap());
-    }
+    let results = send_copies_at_once(&[&a.url, &b.url], &subs, 8).await;
     assert_each_stored_once(&subs, &results, &a.export());
     assert_eq!(a.scalar("SELECT COUNT(*) FROM idempotency_keys").await, 12);
     // A repeat now, on either, is the stored answer.
@@ -133,19 +119,8 @@ async fn kill_9_of_one_instance_under_load_loses_nothing_and_the_other_keeps_ans
 #[tokio::test]
 async fn each_notification_is_sent_once_by_one_of_the_instances() {
     let smtp = Smtp::start(free_port()).await;
-    let smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
-    let flags = [
-        "--smtp",
-        &smtp_url,
-        "--notify",
-        "staff@glow.example",
-        "--notify",
-        "practitioner@glow.example",
-        "--from",
-        "Glow Clinic receiver <receiver@glow.example>",
-        "--public-url",
-        "https://intake.glow.example",
-    ];
+    let flags = mail_flags(smtp.port);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let (a, b) = two(&flags).await;
     let mut refs = Vec::new();
     for n in 0..20 {
@@ -156,16 +131,8 @@ async fn each_notification_is_sent_once_by_one_of_the_instances() {
     }
     // Twenty in a few seconds: to each address the first goes alone, the rest together once
     // the outbox's 30 s window has passed (a digest when more than three).
-    wait_for(
-        "every notification sent",
-        Duration::from_secs(90),
-        || async {
-            a.scalar("SELECT COUNT(*) FROM notifications WHERE sent_at_ms IS NULL")
-                .await
-                == 0
-        },
-    )
-    .await;
+    let unsent = "SELECT COUNT(*) FROM notifications WHERE sent_at_ms IS NULL";
+    a.wait_for_scalar(unsent, 0, Duration::from_secs(90)).await;
     // Long enough for a second copy of any, were one coming.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let messages = smtp.received();
@@ -305,13 +272,10 @@ async fn retention_runs_once_across_instances() {
         assert_eq!(a.post(Some(&id), &body).await.0, 201);
     }
     a.kill9();
-    {
-        let mut c = pg_connect(&a.database).await;
-        sqlx::query("UPDATE submissions SET received_at_ms = received_at_ms - CAST(200 AS BIGINT) * 86400000")
-            .execute(&mut c)
-            .await
-            .unwrap();
-    }
+    a.execute(
+        "UPDATE submissions SET received_at_ms = received_at_ms - CAST(200 AS BIGINT) * 86400000",
+    )
+    .await;
     // Both start (and run retention) at about the same moment.
     let database = a.database.clone();
     let (_, b) = tokio::join!(a.launch(), Receiver::start_with(database, &[]));

@@ -7,24 +7,20 @@ use crate::helpers::*;
 on_both_engines!(smtp_down_then_up_across_a_restart_the_notice_arrives_once,);
 use std::time::{Duration, Instant};
 
-const PUBLIC: &str = "https://intake.glow.example";
-
-fn mail_flags(port: u16) -> Vec<String> {
-    [
-        "--smtp",
-        &format!("smtp://127.0.0.1:{port}"),
-        "--notify",
-        "staff@glow.example",
-        "--notify",
-        "practitioner@glow.example",
-        "--from",
-        "Glow Clinic receiver <receiver@glow.example>",
-        "--public-url",
-        PUBLIC,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+/// `mail_flags` with one address to notify and a bare sender.
+fn one_address(port: u16) -> Vec<String> {
+    let mut flags = mail_flags(port);
+    flags.truncate(4);
+    flags.extend(
+        [
+            "--from",
+            "receiver@glow.example",
+            "--public-url",
+            PUBLIC_URL,
+        ]
+        .map(String::from),
+    );
+    flags
 }
 
 /// Nothing a visitor typed or chose, and no health word, is in an email.
@@ -60,7 +56,7 @@ async fn staff_get_a_notice_with_the_reference_time_and_link_only() {
     assert_eq!(r.post(Some(&id), &body).await.0, 201);
     smtp.wait_for_messages(2, Duration::from_secs(20)).await;
     let reference = reference(&body);
-    let link = format!("{PUBLIC}/inbox/submissions/{id}");
+    let link = format!("{PUBLIC_URL}/inbox/submissions/{id}");
     let mut to = Vec::new();
     for m in smtp.received() {
         assert!(
@@ -99,10 +95,8 @@ async fn staff_get_a_notice_with_the_reference_time_and_link_only() {
 
 async fn smtp_down_then_up_across_a_restart_the_notice_arrives_once(engine: Engine) {
     let port = free_port();
-    let flags = mail_flags(port);
-    let mut flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    flags.truncate(4); // one address
-    flags.extend(["--from", "receiver@glow.example", "--public-url", PUBLIC]);
+    let flags = one_address(port);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let mut r = Receiver::start_on(engine, &flags).await;
     let (id, body) = submission();
     let started = Instant::now();
@@ -172,10 +166,8 @@ fn covers(message: &str) -> usize {
 #[tokio::test]
 async fn a_burst_of_submissions_comes_as_a_handful_of_emails() {
     let smtp = Smtp::start(free_port()).await;
-    let flags = mail_flags(smtp.port);
-    let mut flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    flags.truncate(4); // one address
-    flags.extend(["--from", "receiver@glow.example", "--public-url", PUBLIC]);
+    let flags = one_address(smtp.port);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let r = Receiver::start(&flags).await;
     // 50 submissions from 10 clients at once.
     let mut clients = Vec::new();
@@ -191,16 +183,8 @@ async fn a_burst_of_submissions_comes_as_a_handful_of_emails() {
     for c in clients {
         c.await.unwrap();
     }
-    wait_for(
-        "every notification sent",
-        Duration::from_secs(60),
-        || async {
-            r.scalar("SELECT COUNT(*) FROM notifications WHERE sent_at_ms IS NOT NULL")
-                .await
-                == 50
-        },
-    )
-    .await;
+    let sent = "SELECT COUNT(*) FROM notifications WHERE sent_at_ms IS NOT NULL";
+    r.wait_for_scalar(sent, 50, Duration::from_secs(60)).await;
     let received = smtp.received();
     let covered: usize = received.iter().map(|m| covers(m)).sum();
     println!(
@@ -210,7 +194,7 @@ async fn a_burst_of_submissions_comes_as_a_handful_of_emails() {
     );
     assert_eq!(covered, 50, "every submission told once");
     assert!(received.len() <= 10, "{} emails for 50", received.len());
-    let inbox = format!("{PUBLIC}/inbox\n");
+    let inbox = format!("{PUBLIC_URL}/inbox\n");
     let mut digests = 0;
     for m in &received {
         assert_no_health_data(m);

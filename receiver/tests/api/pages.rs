@@ -26,13 +26,9 @@ async fn sign_in_admin(r: &Receiver) -> Web {
 #[tokio::test]
 async fn the_home_page_says_what_this_server_is_with_the_inbox_headers() {
     let r = Receiver::start(&[]).await;
-    let home = client().get(format!("{}/", r.url)).send().await.unwrap();
+    let home = r.get("/").await;
     assert_eq!(home.status(), 200);
-    let sign_in = client()
-        .get(format!("{}/inbox/sign-in", r.url))
-        .send()
-        .await
-        .unwrap();
+    let sign_in = r.get("/inbox/sign-in").await;
     assert!(home.headers()["content-type"]
         .to_str()
         .unwrap()

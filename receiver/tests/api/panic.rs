@@ -11,7 +11,7 @@ async fn a_panic_costs_its_own_request_only() {
     if !cfg!(feature = "panic-test") {
         panic!(
             "this test needs the hidden panic route: run it with --features panic-test \
-             (bash scripts/test-receiver.sh --test panic does)"
+             (bash scripts/test-receiver.sh --test api -- panic:: does)"
         );
     }
     let mut r = Receiver::start(&[]).await;

@@ -96,6 +96,42 @@ pub fn reference(body: &str) -> String {
         .to_owned()
 }
 
+/// `copies` copies of each of `subs`, all sent at once, copy k to `urls[k % urls.len()]` (the
+/// receivers a load balancer would spread them over): (id, status, answer) for every copy.
+pub async fn send_copies_at_once(
+    urls: &[&str],
+    subs: &[(String, String)],
+    copies: usize,
+) -> Vec<(String, u16, String)> {
+    let mut tasks = Vec::new();
+    for (id, body) in subs {
+        for copy in 0..copies {
+            let url = urls[copy % urls.len()].to_owned();
+            let (id, body) = (id.clone(), body.clone());
+            tasks.push(tokio::spawn(async move {
+                let (status, answer) = post_submission(&url, &id, &body).await.unwrap();
+                (id, status, answer)
+            }));
+        }
+    }
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.unwrap());
+    }
+    results
+}
+
+/// Stores a submission whose typed goals are a marker found nowhere else, to search the
+/// database's bytes for once it is deleted: its id and the marker.
+pub async fn store_marked(r: &Receiver) -> (String, String) {
+    let marker = format!("ERASE-ME-{}", super::new_id());
+    let mut a = answers();
+    a.set("goals", Value::Text(marker.clone()));
+    let (id, body) = body_with(&a);
+    assert_eq!(r.post(Some(&id), &body).await.0, 201);
+    (id, marker)
+}
+
 /// Copies of each of `subs` sent at once, answered with `results` (id, status, answer), and
 /// `stored` what export printed after: each copy 201 or 409, one answer for all the accepted
 /// copies of a submission, and each submission stored exactly once.

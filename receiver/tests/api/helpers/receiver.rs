@@ -188,6 +188,15 @@ impl Receiver {
         }
     }
 
+    /// `GET path` as any HTTP client would (no cookie, no Origin).
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        client()
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn post(&self, key: Option<&str>, body: &str) -> (u16, String) {
         self.post_as("application/json", key, body).await
     }
@@ -272,6 +281,14 @@ impl Receiver {
     /// One number from the database (a `SELECT COUNT(*) …`), on either engine.
     pub async fn scalar(&self, sql: &str) -> i64 {
         self.one(sql).await
+    }
+
+    /// Waits until `sql` (a `SELECT COUNT(*) …`) gives `value`, for at most `limit`.
+    pub async fn wait_for_scalar(&self, sql: &str, value: i64, limit: Duration) {
+        wait_for(&format!("{value} from {sql}"), limit, || async {
+            self.scalar(sql).await == value
+        })
+        .await;
     }
 
     /// One text value from the database (a setting, a stored secret), on either engine.

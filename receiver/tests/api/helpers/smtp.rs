@@ -17,6 +17,28 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// The address staff reach the receiver at, in the notices' links.
+pub const PUBLIC_URL: &str = "https://intake.glow.example";
+
+/// The flags of a receiver that notifies two addresses through the SMTP server on `port`.
+pub fn mail_flags(port: u16) -> Vec<String> {
+    [
+        "--smtp",
+        &format!("smtp://127.0.0.1:{port}"),
+        "--notify",
+        "staff@glow.example",
+        "--notify",
+        "practitioner@glow.example",
+        "--from",
+        "Glow Clinic receiver <receiver@glow.example>",
+        "--public-url",
+        PUBLIC_URL,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
 /// A real SMTP server (aiosmtpd's Debugging handler), printing each message it receives.
 pub struct Smtp {
     child: Child,

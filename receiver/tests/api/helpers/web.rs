@@ -170,6 +170,14 @@ impl Web {
         let origin = self.url.clone();
         self.post_raw(path, Some(&origin), &all).await
     }
+    /// Deletes submission `id` as its confirmation page's button does.
+    pub async fn delete_submission(&mut self, id: &str) -> Page {
+        self.post(
+            &format!("/inbox/submissions/{id}/delete"),
+            &[("confirm", "yes")],
+        )
+        .await
+    }
     pub async fn sign_in(&mut self, email: &str, password: &str, code: &str) -> Page {
         let page = self.get("/inbox/sign-in").await;
         let csrf = csrf_of(&page.body);
