@@ -1,5 +1,6 @@
-//! A browser of one for the staff inbox, shared by the inbox tests and the several-instance
-//! tests (a session made on one receiver, used on another).
+//! A browser of one for the staff inbox (its own cookie, the forms' tokens), and staff added
+//! with the command line: for every area that signs in, among them the several-instance tests
+//! (a session made on one receiver, used on another).
 
 use super::Receiver;
 
