@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The receiver's tests alone, as the test command runs them: a throwaway PostgreSQL cluster
 # (stopped at the end), aiosmtpd, then cargo test -p consultation-receiver --features panic-test with any arguments
-# given here (a test name to filter, `-- --nocapture`, …).
+# given here (a test name to filter, `-- --nocapture`, …). The API tests are one binary, `api`
+# (receiver/tests/api/), one module an area: pick an area or a test by name.
 #
 #   bash scripts/test-receiver.sh
-#   bash scripts/test-receiver.sh --test instances
+#   bash scripts/test-receiver.sh --test api -- instances::
+#   bash scripts/test-receiver.sh --test api -- sign_in_attacks::parallel_guesses
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/tools.sh
 ensure_smtp_server
 trap stop_test_postgres EXIT
 start_test_postgres
-# panic-test: the hidden route tests/panic.rs panics on demand (never in a normal build).
+# panic-test: the hidden route tests/api/panic.rs panics on demand (never in a normal build).
 cargo test --quiet -p consultation-receiver --features panic-test "$@"

@@ -22,7 +22,7 @@ ensure_smtp_server
 # A throwaway PostgreSQL cluster for the receiver's PostgreSQL tests, stopped on any exit.
 trap stop_test_postgres EXIT
 start_test_postgres
-# panic-test: the hidden route tests/panic.rs panics on demand (never in a normal build).
+# panic-test: the hidden route receiver/tests/api/panic.rs panics on demand (never in a normal build).
 cargo test --quiet -p consultation-receiver --features panic-test
 stop_test_postgres
 # The end-to-end tests below run this build (tests/e2e/support/receiver.mjs).

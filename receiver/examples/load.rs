@@ -8,79 +8,21 @@
 //!
 //!   [LOAD_DATABASE=postgres://…] [LOAD_INSTANCES=2] load RECEIVER_BIN [RATE_PER_S] [SECONDS] [CONCURRENCY] [COUNT]
 
-use consultation_widget::core::answers::{Answers, Value};
-use consultation_widget::core::questionnaire::Questionnaire;
-use consultation_widget::core::summary::Summary;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn id(n: u64, seed: u64) -> String {
-    let a = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ n.wrapping_mul(0xD6E8_FEB8_6659_FD93);
-    let b = a.rotate_left(29) ^ n;
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
-        (a >> 32) as u32,
-        (a >> 16) as u16,
-        a & 0xfff,
-        8 + (b & 3),
-        (b >> 4) & 0xfff,
-        (n << 20 ^ b) & 0xffff_ffff_ffff
-    )
-}
+// The tests' own visitor (ids, answers, the body the widget sends), so the benchmark and the
+// tests send one kind of submission from one definition; by path, as an example cannot import
+// from a test crate.
+#[path = "../tests/api/helpers/visitor.rs"]
+mod visitor;
 
-/// A typical visitor: every required answer, one flag with its detail, some typed text.
-fn answers() -> Answers {
-    let mut a = Answers::default();
-    let text = |s: &str| Value::Text(s.into());
-    a.set("full_name", text("Jane Example"));
-    a.set("email", text("jane@example.com"));
-    a.set("age_confirmed", Value::Checked(true));
-    a.set("areas", Value::Many(vec!["face".into()]));
-    a.set("concerns", Value::Many(vec!["acne_scars".into()]));
-    a.set(
-        "goals",
-        text("Smoother skin; fewer marks from old acne on both cheeks."),
-    );
-    // Every screening question needs an answer (issue 20): "no", but for the allergy.
-    let q = consultation_widget::core::questionnaire::Questionnaire::builtin();
-    for question in q.questions().filter(|q| q.flag_if.is_some()) {
-        a.set(&question.id, text("no"));
-    }
-    a.set("allergies", text("yes"));
-    a.set("allergies_detail", text("Lidocaine"));
-    for c in [
-        "risks_acknowledged",
-        "aftercare_acknowledged",
-        "information_accurate",
-        "data_consent",
-    ] {
-        a.set(c, Value::Checked(true));
-    }
-    a
-}
-
+/// `count` submissions of a typical visitor, each under its own id: (id, body).
 fn bodies(count: usize) -> Vec<(String, String)> {
-    let q = Questionnaire::builtin();
-    let a = answers();
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64;
-    (0..count as u64)
-        .map(|n| {
-            let id = id(n, seed);
-            let s = Summary::build(
-                &q,
-                &a,
-                "Glow Clinic",
-                id.clone(),
-                "2026-12-02T09:30:00.000Z".into(),
-            );
-            (id, s.json())
-        })
-        .collect()
+    let a = visitor::typical_answers();
+    (0..count).map(|_| visitor::body_with(&a)).collect()
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -156,7 +98,7 @@ fn start(bin: &str, db: &str) -> (std::process::Child, String) {
             db,
         ])
         .env("RUST_LOG", "warn,consultation_receiver=info")
-        // Throughput, not the brakes on one address (tests/abuse.rs attacks those).
+        // Throughput, not the brakes on one address (tests/api/abuse.rs attacks those).
         .env("CONSULTATION_INTAKE_RATE", "off")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())

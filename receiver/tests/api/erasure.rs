@@ -3,11 +3,8 @@
 //! remain until the next checkpoint; once the reader lets go, the receiver's retry empties it
 //! and no byte of the submission is left in the file or its WAL.
 
-mod common;
-
-use common::web::*;
-use common::*;
-use consultation_widget::core::answers::Value;
+use crate::helpers::web::*;
+use crate::helpers::*;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -57,36 +54,13 @@ impl Drop for Reader {
     }
 }
 
-fn files(r: &Receiver) -> Vec<u8> {
-    let mut all = Vec::new();
-    for suffix in ["", "-wal"] {
-        let mut p = r.db_path().into_os_string();
-        p.push(suffix);
-        all.extend(std::fs::read(&p).unwrap_or_default());
-    }
-    all
-}
-
-fn has(bytes: &[u8], needle: &str) -> bool {
-    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
-}
-
 #[tokio::test]
 async fn a_reader_holding_the_wal_is_told_and_the_bytes_go_once_it_lets_go() {
     let r = Receiver::start(&[]).await;
     let mut admin = signed_in(&r, "admin@glow.example", "admin").await;
-    let marker = format!("ERASE-ME-{}", new_id());
-    let mut a = answers();
-    a.set("goals", Value::Text(marker.clone()));
-    let (id, body) = body_with(&a);
-    assert_eq!(r.post(Some(&id), &body).await.0, 201);
+    let (id, marker) = store_marked(&r).await;
     let mut reader = Reader::start(&r.db_path());
-    let p = admin
-        .post(
-            &format!("/inbox/submissions/{id}/delete"),
-            &[("confirm", "yes")],
-        )
-        .await;
+    let p = admin.delete_submission(&id).await;
     assert_eq!(p.status, 200);
     assert!(p.body.contains("Submission deleted"), "{}", p.body);
     assert!(
@@ -100,10 +74,13 @@ async fn a_reader_holding_the_wal_is_told_and_the_bytes_go_once_it_lets_go() {
         "{}",
         r.log_text()
     );
-    assert!(has(&files(&r), &marker), "the bytes do remain meanwhile");
+    assert!(
+        holds(&r.file_bytes(), &marker),
+        "the bytes do remain meanwhile"
+    );
     reader.release();
     wait_for("the retried checkpoint", Duration::from_secs(30), || {
-        let gone = !has(&files(&r), &marker) && !has(&files(&r), &id);
+        let gone = !holds(&r.file_bytes(), &marker) && !holds(&r.file_bytes(), &id);
         async move { gone }
     })
     .await;
@@ -116,13 +93,8 @@ async fn a_reader_holding_the_wal_is_told_and_the_bytes_go_once_it_lets_go() {
     // With no reader, a deletion empties the WAL at once and says nothing more.
     let (id2, body2) = submission();
     assert_eq!(r.post(Some(&id2), &body2).await.0, 201);
-    let p = admin
-        .post(
-            &format!("/inbox/submissions/{id2}/delete"),
-            &[("confirm", "yes")],
-        )
-        .await;
+    let p = admin.delete_submission(&id2).await;
     assert!(p.body.contains("Submission deleted"));
     assert!(!p.body.contains("remain"), "{}", p.body);
-    assert!(!has(&files(&r), &id2));
+    assert!(!holds(&r.file_bytes(), &id2));
 }

@@ -2,9 +2,7 @@
 //! restart, finds every acknowledged submission exactly once; SIGTERM lets a request in
 //! flight finish before the process exits; and the data folder is the service user's only.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 
 on_both_engines!(
     kill_9_under_load_then_restart_keeps_every_acknowledged_submission_once,
@@ -13,7 +11,6 @@ on_both_engines!(
 );
 use std::collections::HashSet;
 use std::os::unix::fs::PermissionsExt;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -31,11 +28,7 @@ async fn kill_9_under_load_then_restart_keeps_every_acknowledged_submission_once
             for _ in 0..60 {
                 let (id, body) = submission();
                 attempted.lock().unwrap().push((id.clone(), body.clone()));
-                let res = http
-                    .post(format!("{url}/submissions"))
-                    .header("content-type", "application/json")
-                    .header("idempotency-key", &id)
-                    .body(body)
+                let res = submission_post(&http, &format!("{url}/submissions"), &id, &body)
                     .send()
                     .await;
                 match res {
@@ -46,27 +39,11 @@ async fn kill_9_under_load_then_restart_keeps_every_acknowledged_submission_once
             }
         }));
     }
-    wait_for("40 acknowledged", Duration::from_secs(60), || {
-        let n = acknowledged.lock().unwrap().len();
-        async move { n >= 40 }
-    })
-    .await;
-    r.kill9();
-    for c in clients {
-        c.await.unwrap();
-    }
-    let acknowledged = acknowledged.lock().unwrap().clone();
+    let acknowledged = r.kill9_under_load(&acknowledged, 40, clients).await;
     assert!(acknowledged.len() >= 40);
 
     r.launch().await;
-    let stored: Vec<String> = r
-        .export()
-        .iter()
-        .map(|line| {
-            let doc: serde_json::Value = serde_json::from_str(line).unwrap();
-            doc["submission_id"].as_str().unwrap().to_owned()
-        })
-        .collect();
+    let stored = r.exported_ids();
     let unique: HashSet<&String> = stored.iter().collect();
     assert_eq!(unique.len(), stored.len(), "none twice");
     for id in &acknowledged {
@@ -117,19 +94,7 @@ async fn sigterm_lets_a_request_in_flight_finish(engine: Engine) {
 /// SMTP server, sends it once A's claim has lapsed: a per-message lease of 30 s, where the
 /// whole batch's six minutes used to be.
 async fn a_receiver_killed_while_sending_delays_its_notice_under_a_minute(engine: Engine) {
-    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let silent_port = silent.local_addr().unwrap().port();
-    let connected = Arc::new(AtomicUsize::new(0));
-    let held = {
-        let connected = connected.clone();
-        tokio::spawn(async move {
-            let mut open = Vec::new();
-            while let Ok((socket, _)) = silent.accept().await {
-                connected.fetch_add(1, Ordering::SeqCst);
-                open.push(socket);
-            }
-        })
-    };
+    let silent = SilentSmtp::start().await;
     let smtp = Smtp::start(free_port()).await;
     let flags = |port: u16| {
         [
@@ -143,13 +108,13 @@ async fn a_receiver_killed_while_sending_delays_its_notice_under_a_minute(engine
             "https://intake.glow.example".into(),
         ]
     };
-    let flags_a = flags(silent_port);
+    let flags_a = flags(silent.port);
     let flags_a: Vec<&str> = flags_a.iter().map(String::as_str).collect();
     let mut a = Receiver::start_on(engine, &flags_a).await;
     let (id, body) = submission();
     assert_eq!(a.post(Some(&id), &body).await.0, 201);
     wait_for("A to start sending", Duration::from_secs(20), || {
-        let n = connected.load(Ordering::SeqCst);
+        let n = silent.connected();
         async move { n >= 1 }
     })
     .await;
@@ -158,11 +123,7 @@ async fn a_receiver_killed_while_sending_delays_its_notice_under_a_minute(engine
     let flags_b = flags(smtp.port);
     let flags_b: Vec<&str> = flags_b.iter().map(String::as_str).collect();
     let mut b = Receiver::start_with(a.db_url(), &flags_b).await;
-    wait_for("B to send A's notice", Duration::from_secs(60), || {
-        let n = smtp.received().len();
-        async move { n >= 1 }
-    })
-    .await;
+    smtp.wait_for_messages(1, Duration::from_secs(60)).await;
     println!(
         "{engine:?}: the notice went {:.1} s after A was killed",
         killed.elapsed().as_secs_f64()
@@ -170,9 +131,7 @@ async fn a_receiver_killed_while_sending_delays_its_notice_under_a_minute(engine
     assert!(b.terminate());
     let received = smtp.received();
     assert_eq!(received.len(), 1, "once");
-    let reference: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert!(received[0].contains(reference["reference"].as_str().unwrap()));
-    held.abort();
+    assert!(received[0].contains(&reference(&body)));
 }
 
 /// The lease is renewed while the worker is still sending: one submission to three addresses,
@@ -181,19 +140,8 @@ async fn a_receiver_killed_while_sending_delays_its_notice_under_a_minute(engine
 /// worker is sending is not due for anyone else, though the first lease (30 s) has passed.
 #[tokio::test]
 async fn the_lease_is_renewed_while_the_worker_is_sending() {
-    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = silent.local_addr().unwrap().port();
-    let connected = Arc::new(AtomicUsize::new(0));
-    let held = {
-        let connected = connected.clone();
-        tokio::spawn(async move {
-            let mut open = Vec::new();
-            while let Ok((socket, _)) = silent.accept().await {
-                connected.fetch_add(1, Ordering::SeqCst);
-                open.push(socket);
-            }
-        })
-    };
+    let silent = SilentSmtp::start().await;
+    let port = silent.port;
     let smtp = format!("smtp://127.0.0.1:{port}");
     let mut flags = vec!["--smtp", &smtp, "--from", "receiver@glow.example"];
     flags.extend(["--public-url", "https://intake.glow.example"]);
@@ -205,7 +153,7 @@ async fn the_lease_is_renewed_while_the_worker_is_sending() {
     let (id, body) = submission();
     assert_eq!(r.post(Some(&id), &body).await.0, 201);
     wait_for("the third attempt", Duration::from_secs(100), || {
-        let n = connected.load(Ordering::SeqCst);
+        let n = silent.connected();
         async move { n >= 3 }
     })
     .await;
@@ -223,7 +171,6 @@ async fn the_lease_is_renewed_while_the_worker_is_sending() {
         .scalar("SELECT COUNT(*) FROM notifications WHERE attempts = 0")
         .await;
     assert_eq!(waiting, 1, "the third is being sent");
-    held.abort();
 }
 
 #[tokio::test]

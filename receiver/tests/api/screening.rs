@@ -4,10 +4,8 @@
 //! "Screening incomplete" flag on the inbox list, the submission page, the plain-text summary
 //! and the exports.
 
-mod common;
-
-use common::web::*;
-use common::*;
+use crate::helpers::web::*;
+use crate::helpers::*;
 use consultation_widget::core::answers::{Answers, Value};
 use consultation_widget::core::questionnaire::Questionnaire;
 use consultation_widget::core::summary::Summary;

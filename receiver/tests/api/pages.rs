@@ -3,10 +3,8 @@
 //! zone (`--time-zone`) while the exports stay UTC; the visitor's email and phone are links;
 //! removing an account asks first; the note's form and its print copy have names of their own.
 
-mod common;
-
-use common::web::*;
-use common::*;
+use crate::helpers::web::*;
+use crate::helpers::*;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -28,13 +26,9 @@ async fn sign_in_admin(r: &Receiver) -> Web {
 #[tokio::test]
 async fn the_home_page_says_what_this_server_is_with_the_inbox_headers() {
     let r = Receiver::start(&[]).await;
-    let home = client().get(format!("{}/", r.url)).send().await.unwrap();
+    let home = r.get("/").await;
     assert_eq!(home.status(), 200);
-    let sign_in = client()
-        .get(format!("{}/inbox/sign-in", r.url))
-        .send()
-        .await
-        .unwrap();
+    let sign_in = r.get("/inbox/sign-in").await;
     assert!(home.headers()["content-type"]
         .to_str()
         .unwrap()
@@ -135,11 +129,7 @@ async fn times_are_shown_in_the_time_zone_and_exported_in_utc() {
     }
 
     // The email's "Received" line, the same.
-    wait_for("the email", Duration::from_secs(20), || {
-        let n = smtp.received().len();
-        async move { n >= 1 }
-    })
-    .await;
+    smtp.wait_for_messages(1, Duration::from_secs(20)).await;
     let mail = &smtp.received()[0];
     assert!(mail.contains(&format!("Received: {received}\n")), "{mail}");
 

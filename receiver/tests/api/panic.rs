@@ -4,16 +4,14 @@
 //! answering intake and /healthz. (The release profile unwinds too: src/panics.rs refuses to
 //! build with panic = "abort".)
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 
 #[tokio::test]
 async fn a_panic_costs_its_own_request_only() {
     if !cfg!(feature = "panic-test") {
         panic!(
             "this test needs the hidden panic route: run it with --features panic-test \
-             (bash scripts/test-receiver.sh --test panic does)"
+             (bash scripts/test-receiver.sh --test api -- panic:: does)"
         );
     }
     let mut r = Receiver::start(&[]).await;
@@ -42,16 +40,7 @@ async fn a_panic_costs_its_own_request_only() {
         let (id, body) = submission();
         let url = r.url.clone();
         submissions.push(tokio::spawn(async move {
-            client()
-                .post(format!("{url}/submissions"))
-                .header("content-type", "application/json")
-                .header("idempotency-key", &id)
-                .body(body)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
+            post_submission(&url, &id, &body).await.unwrap().0
         }));
     }
     for p in panics {

@@ -4,10 +4,8 @@
 //! process's memory), strangers behind the clinic's reverse proxy trying to lock staff out, and
 //! huge or endless attempts trying to grow the audit log.
 
-mod common;
-
-use common::web::*;
-use common::*;
+use crate::helpers::web::*;
+use crate::helpers::*;
 use std::time::Duration;
 
 on_both_engines!(
@@ -342,11 +340,8 @@ async fn the_audit_log_has_its_own_retention_and_stays_append_only(engine: Engin
         .await
         .is_err());
     r.launch().await;
-    let gone = || r.scalar("SELECT COUNT(*) FROM audit_log WHERE target = 'too old'");
-    wait_for("the old entry deleted", Duration::from_secs(20), || async {
-        gone().await == 0
-    })
-    .await;
+    let too_old = "SELECT COUNT(*) FROM audit_log WHERE target = 'too old'";
+    r.wait_for_scalar(too_old, 0, Duration::from_secs(20)).await;
     assert_eq!(
         r.scalar("SELECT COUNT(*) FROM audit_log WHERE target = 'kept'")
             .await,
@@ -378,26 +373,6 @@ async fn the_audit_log_has_its_own_retention_and_stays_append_only(engine: Engin
     );
 }
 
-/// `consultation-receiver ARGS… --database` on the receiver's database, with `stdin`.
-fn cli(r: &Receiver, args: &[&str], stdin: &str) -> std::process::Output {
-    use std::io::Write;
-    let mut child = std::process::Command::new(BIN)
-        .args(args)
-        .args(["--database", &r.db_url()])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 /// Issue 19, item 7: removing an account that does not exist was audited as removed, adding
 /// one that exists as added, and the command line's reset-password, remove and export wrote
 /// nothing at all.
@@ -409,8 +384,7 @@ async fn the_audit_log_says_only_what_happened(engine: Engine) {
         format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND target = '{target}'")
     };
     // Adding an account that exists: refused, and not audited as added again.
-    let again = cli(
-        &r,
+    let again = r.cli(
         &[
             "staff",
             "add",
@@ -429,11 +403,7 @@ async fn the_audit_log_says_only_what_happened(engine: Engine) {
     );
     // Removing one that does not exist, from the command line and from the inbox: refused, and
     // nothing audited.
-    let ghost = cli(
-        &r,
-        &["staff", "remove", "--email", "ghost@glow.example"],
-        "",
-    );
+    let ghost = r.cli(&["staff", "remove", "--email", "ghost@glow.example"], "");
     assert!(!ghost.status.success());
     let mut admin = Web::new(&r);
     admin.sign_in("admin@glow.example", PASSWORD, "").await;
@@ -449,8 +419,7 @@ async fn the_audit_log_says_only_what_happened(engine: Engine) {
         0
     );
     // What the command line does is audited, by "command line".
-    let reset = cli(
-        &r,
+    let reset = r.cli(
         &["staff", "reset-password", "--email", "member@glow.example"],
         "another long password\n",
     );
@@ -460,18 +429,14 @@ async fn the_audit_log_says_only_what_happened(engine: Engine) {
             .await,
         1
     );
-    let export = cli(&r, &["export", "--format", "csv"], "");
+    let export = r.cli(&["export", "--format", "csv"], "");
     assert!(export.status.success());
     assert_eq!(
         r.scalar(&count("exported every submission as csv", ""))
             .await,
         1
     );
-    let removed = cli(
-        &r,
-        &["staff", "remove", "--email", "member@glow.example"],
-        "",
-    );
+    let removed = r.cli(&["staff", "remove", "--email", "member@glow.example"], "");
     assert!(removed.status.success());
     assert_eq!(
         r.scalar(&count("removed account", "member@glow.example"))

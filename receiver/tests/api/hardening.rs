@@ -2,14 +2,10 @@
 //! the inbox's search (names, emails) kept out of the logs at every level, even with
 //! `RUST_LOG=trace`.
 
-mod common;
-
-use common::web::*;
-use common::*;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use crate::helpers::web::*;
+use crate::helpers::*;
+use std::process::Command;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 #[tokio::test]
 async fn hsts_when_the_public_url_is_https_only() {
@@ -38,33 +34,13 @@ struct Traced {
 
 impl Traced {
     fn start(database: &str, rust_log: &str) -> Traced {
-        let mut child = Command::new(BIN)
+        let mut serve = Command::new(BIN);
+        serve
             .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
             .args(["--database", database])
-            .env("RUST_LOG", rust_log)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
+            .env("RUST_LOG", rust_log);
         let logs: Arc<Mutex<Vec<String>>> = Arc::default();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let kept = logs.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if let Ok(doc) = serde_json::from_str::<serde_json::Value>(&line) {
-                    if doc["message"] == "listening" {
-                        let _ = tx.send(doc["address"].as_str().unwrap_or("").to_owned());
-                    }
-                }
-                kept.lock().unwrap().push(line);
-            }
-        });
-        let address = rx
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("no listening line; logs: {:?}", logs.lock()));
+        let (child, address) = spawn_serving(serve, &logs);
         Traced {
             child,
             url: format!("http://{address}"),

@@ -5,10 +5,8 @@
 //! the audit log work across both; retention runs once; and `migrate-to` moves a clinic
 //! from its SQLite file.
 
-mod common;
-
-use common::web::*;
-use common::*;
+use crate::helpers::web::*;
+use crate::helpers::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,73 +17,19 @@ async fn two(extra: &[&str]) -> (Receiver, Receiver) {
     (a, b)
 }
 
-async fn post_to(url: &str, id: &str, body: &str) -> Result<(u16, String), reqwest::Error> {
-    let res = client()
-        .post(format!("{url}/submissions"))
-        .header("content-type", "application/json")
-        .header("idempotency-key", id)
-        .body(body.to_owned())
-        .send()
-        .await?;
-    let status = res.status().as_u16();
-    Ok((status, res.text().await?))
-}
-
-fn code(answer: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(answer).unwrap()["errors"][0]["code"]
-        .as_str()
-        .unwrap_or("")
-        .to_owned()
-}
-
-fn reference(body: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(body).unwrap()["reference"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 #[tokio::test]
 async fn copies_spread_over_two_instances_store_exactly_one_each() {
     let (a, b) = two(&[]).await;
     // 12 submissions, 8 copies each, half to each receiver, all at once.
     let subs: Vec<(String, String)> = (0..12).map(|_| submission()).collect();
-    let mut tasks = Vec::new();
-    for (id, body) in &subs {
-        for copy in 0..8 {
-            let url = if copy % 2 == 0 { &a.url } else { &b.url }.clone();
-            let (id, body) = (id.clone(), body.clone());
-            tasks.push(tokio::spawn(async move {
-                let (status, answer) = post_to(&url, &id, &body).await.unwrap();
-                (id, status, answer)
-            }));
-        }
-    }
-    let mut results = Vec::new();
-    for t in tasks {
-        results.push(t.await.unwrap());
-    }
-    for (id, _) in &subs {
-        let mine: Vec<_> = results.iter().filter(|(i, _, _)| i == id).collect();
-        assert!(
-            mine.iter().all(|(_, s, _)| *s == 201 || *s == 409),
-            "only 201 or 409: {mine:?}"
-        );
-        let ok: Vec<_> = mine.iter().filter(|(_, s, _)| *s == 201).collect();
-        assert!(!ok.is_empty(), "at least one accepted");
-        assert!(ok.iter().all(|(_, _, b)| *b == ok[0].2), "one answer");
-    }
-    let stored = a.export();
-    assert_eq!(stored.len(), subs.len(), "exactly one of each");
-    for (_, body) in &subs {
-        assert_eq!(stored.iter().filter(|s| **s == one_line(body)).count(), 1);
-    }
+    let results = send_copies_at_once(&[&a.url, &b.url], &subs, 8).await;
+    assert_each_stored_once(&subs, &results, &a.export());
     assert_eq!(a.scalar("SELECT COUNT(*) FROM idempotency_keys").await, 12);
     // A repeat now, on either, is the stored answer.
     let (id, body) = &subs[0];
-    let first = post_to(&a.url, id, body).await.unwrap();
+    let first = post_submission(&a.url, id, body).await.unwrap();
     assert_eq!(first.0, 201);
-    assert_eq!(post_to(&b.url, id, body).await.unwrap(), first);
+    assert_eq!(post_submission(&b.url, id, body).await.unwrap(), first);
 }
 
 #[tokio::test]
@@ -95,22 +39,27 @@ async fn a_duplicate_on_the_other_instance_while_the_first_is_stored_is_409() {
     let lock = hold_write_lock(&a).await;
     let first = {
         let (url, id, body) = (a.url.clone(), id.clone(), body.clone());
-        tokio::spawn(async move { post_to(&url, &id, &body).await.unwrap() })
+        tokio::spawn(async move { post_submission(&url, &id, &body).await.unwrap() })
     };
     // A's transaction holds the key's lock and waits for the tables.
     wait_for_key_lock(&a, &id).await;
-    let (status, answer) = post_to(&b.url, &id, &body).await.unwrap();
-    assert_eq!((status, code(&answer).as_str()), (409, "IN_PROGRESS"));
+    let (status, answer) = post_submission(&b.url, &id, &body).await.unwrap();
+    assert_eq!((status, error_code(&answer).as_str()), (409, "IN_PROGRESS"));
     assert!(!first.is_finished(), "answered before its commit");
     lock.release().await;
     let (status, answer) = first.await.unwrap();
     assert_eq!(status, 201);
     // The widget's retry after the 409, on the other receiver: the first's answer.
-    assert_eq!(post_to(&b.url, &id, &body).await.unwrap(), (201, answer));
-    // Another body under the key, on either: 422.
-    let (status, answer) = post_to(&b.url, &id, &one_line(&body)).await.unwrap();
     assert_eq!(
-        (status, code(&answer).as_str()),
+        post_submission(&b.url, &id, &body).await.unwrap(),
+        (201, answer)
+    );
+    // Another body under the key, on either: 422.
+    let (status, answer) = post_submission(&b.url, &id, &one_line(&body))
+        .await
+        .unwrap();
+    assert_eq!(
+        (status, error_code(&answer).as_str()),
         (422, "IDEMPOTENCY_KEY_REUSED")
     );
     assert_eq!(a.export(), [one_line(&body)]);
@@ -129,7 +78,7 @@ async fn kill_9_of_one_instance_under_load_loses_nothing_and_the_other_keeps_ans
         clients.push(tokio::spawn(async move {
             for _ in 0..50 {
                 let (id, body) = submission();
-                match post_to(&url, &id, &body).await {
+                match post_submission(&url, &id, &body).await {
                     Ok((201, _)) => acknowledged.lock().unwrap().push(id),
                     Ok((status, answer)) => panic!("unexpected {status} {answer}"),
                     Err(_) => {
@@ -141,16 +90,7 @@ async fn kill_9_of_one_instance_under_load_loses_nothing_and_the_other_keeps_ans
             n
         }));
     }
-    wait_for("60 acknowledged", Duration::from_secs(60), || {
-        let n = acknowledged.lock().unwrap().len();
-        async move { n >= 60 }
-    })
-    .await;
-    a.kill9();
-    for c in clients {
-        c.await.unwrap();
-    }
-    let acknowledged = acknowledged.lock().unwrap().clone();
+    let acknowledged = a.kill9_under_load(&acknowledged, 60, clients).await;
     let unanswered = unanswered.lock().unwrap().clone();
     assert!(
         unanswered.len() <= 4,
@@ -159,18 +99,11 @@ async fn kill_9_of_one_instance_under_load_loses_nothing_and_the_other_keeps_ans
     // The survivor answers, and the widget's retries of what the dead one never answered
     // land there: stored once whether the dead one had committed them or not.
     let (id, body) = submission();
-    assert_eq!(post_to(&b.url, &id, &body).await.unwrap().0, 201);
+    assert_eq!(post_submission(&b.url, &id, &body).await.unwrap().0, 201);
     for (id, body) in &unanswered {
-        assert_eq!(post_to(&b.url, id, body).await.unwrap().0, 201);
+        assert_eq!(post_submission(&b.url, id, body).await.unwrap().0, 201);
     }
-    let stored: Vec<String> = b
-        .export()
-        .iter()
-        .map(|line| {
-            let doc: serde_json::Value = serde_json::from_str(line).unwrap();
-            doc["submission_id"].as_str().unwrap().to_owned()
-        })
-        .collect();
+    let stored = b.exported_ids();
     let unique: HashSet<&String> = stored.iter().collect();
     assert_eq!(unique.len(), stored.len(), "each stored once");
     for id in acknowledged
@@ -186,39 +119,20 @@ async fn kill_9_of_one_instance_under_load_loses_nothing_and_the_other_keeps_ans
 #[tokio::test]
 async fn each_notification_is_sent_once_by_one_of_the_instances() {
     let smtp = Smtp::start(free_port()).await;
-    let smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
-    let flags = [
-        "--smtp",
-        &smtp_url,
-        "--notify",
-        "staff@glow.example",
-        "--notify",
-        "practitioner@glow.example",
-        "--from",
-        "Glow Clinic receiver <receiver@glow.example>",
-        "--public-url",
-        "https://intake.glow.example",
-    ];
+    let flags = mail_flags(smtp.port);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let (a, b) = two(&flags).await;
     let mut refs = Vec::new();
     for n in 0..20 {
         let (id, body) = submission();
         let url = if n % 2 == 0 { &a.url } else { &b.url };
-        assert_eq!(post_to(url, &id, &body).await.unwrap().0, 201);
+        assert_eq!(post_submission(url, &id, &body).await.unwrap().0, 201);
         refs.push(reference(&body));
     }
     // Twenty in a few seconds: to each address the first goes alone, the rest together once
     // the outbox's 30 s window has passed (a digest when more than three).
-    wait_for(
-        "every notification sent",
-        Duration::from_secs(90),
-        || async {
-            a.scalar("SELECT COUNT(*) FROM notifications WHERE sent_at_ms IS NULL")
-                .await
-                == 0
-        },
-    )
-    .await;
+    let unsent = "SELECT COUNT(*) FROM notifications WHERE sent_at_ms IS NULL";
+    a.wait_for_scalar(unsent, 0, Duration::from_secs(90)).await;
     // Long enough for a second copy of any, were one coming.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let messages = smtp.received();
@@ -358,13 +272,10 @@ async fn retention_runs_once_across_instances() {
         assert_eq!(a.post(Some(&id), &body).await.0, 201);
     }
     a.kill9();
-    {
-        let mut c = pg_connect(&a.database).await;
-        sqlx::query("UPDATE submissions SET received_at_ms = received_at_ms - CAST(200 AS BIGINT) * 86400000")
-            .execute(&mut c)
-            .await
-            .unwrap();
-    }
+    a.execute(
+        "UPDATE submissions SET received_at_ms = received_at_ms - CAST(200 AS BIGINT) * 86400000",
+    )
+    .await;
     // Both start (and run retention) at about the same moment.
     let database = a.database.clone();
     let (_, b) = tokio::join!(a.launch(), Receiver::start_with(database, &[]));

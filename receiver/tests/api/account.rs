@@ -4,17 +4,56 @@
 //! everywhere" end other sessions, recovery codes work once, an admin's two-factor reset is
 //! audited, and a copied database file with another key yields no codes.
 
-mod common;
+use crate::helpers::web::*;
+use crate::helpers::*;
+use std::process::Command;
 
-use common::web::*;
-use common::*;
-use std::process::{Command, Stdio};
+on_both_engines!(
+    a_password_alone_neither_reaches_the_list_nor_enrols_when_two_factor_is_required,
+    changing_the_password_and_signing_out_everywhere_end_other_sessions,
+);
 
-async fn signed_in(r: &Receiver, email: &str, password: &str) -> Web {
+async fn sign_in_as(r: &Receiver, email: &str, password: &str) -> Web {
     let mut web = Web::new(r);
     let p = web.sign_in(email, password, "").await;
     assert_eq!(p.status, 303, "{email} signs in: {}", p.body);
     web
+}
+
+/// The password form posted with `csrf` from the page that asks for it: while an issued
+/// password waits to be replaced, the account page (where `Web::post` takes its token) is
+/// closed to the session.
+async fn post_password(
+    member: &mut Web,
+    csrf: &str,
+    current: &str,
+    new: &str,
+    again: &str,
+) -> Page {
+    let origin = member.url.clone();
+    member
+        .post_raw(
+            "/inbox/account/password",
+            Some(&origin),
+            &[
+                ("csrf", csrf),
+                ("current", current),
+                ("new", new),
+                ("again", again),
+            ],
+        )
+        .await
+}
+
+/// The admin adds new@glow.example (staff) on the staff page: the page that shows the issued
+/// password and enrolment code once.
+async fn add_new_member(admin: &mut Web) -> Page {
+    admin
+        .post(
+            "/inbox/staff",
+            &[("email", "new@glow.example"), ("role", "staff")],
+        )
+        .await
 }
 
 /// Sets up two-factor sign-in when it is optional (the password again), confirms it with a
@@ -49,28 +88,20 @@ async fn audit(admin: &mut Web) -> String {
     admin.get("/inbox/audit").await.body
 }
 
-#[tokio::test]
-async fn a_password_alone_neither_reaches_the_list_nor_enrols_when_two_factor_is_required() {
-    password_alone(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn a_password_alone_does_not_take_over_two_factor_on_postgres_either() {
-    password_alone(Engine::Postgres).await;
-}
-
-async fn password_alone(engine: Engine) {
+async fn a_password_alone_neither_reaches_the_list_nor_enrols_when_two_factor_is_required(
+    engine: Engine,
+) {
     let r = Receiver::start_on(engine, &[]).await;
     add_staff(&r, "admin@glow.example", "admin");
     let enrol_code = add_staff(&r, "nurse@glow.example", "staff");
-    let mut admin = signed_in(&r, "admin@glow.example", PASSWORD).await;
+    let mut admin = sign_in_as(&r, "admin@glow.example", PASSWORD).await;
     let p = admin
         .post("/inbox/settings/two-factor", &[("required", "yes")])
         .await;
     assert_eq!(p.status, 303);
 
     // The thief holds the nurse's password, nothing else.
-    let mut thief = signed_in(&r, "nurse@glow.example", PASSWORD).await;
+    let mut thief = sign_in_as(&r, "nurse@glow.example", PASSWORD).await;
     for path in ["/inbox", "/inbox/export.csv", "/inbox/account/password"] {
         let p = thief.get(path).await;
         assert_eq!((p.status, p.location.as_str()), (303, "/inbox/account"));
@@ -102,7 +133,7 @@ async fn password_alone(engine: Engine) {
 
     // The owner, with the enrolment code, sets it up; the thief never sees the setup key,
     // cannot confirm it, and is signed out by the enrolment.
-    let mut owner = signed_in(&r, "nurse@glow.example", PASSWORD).await;
+    let mut owner = sign_in_as(&r, "nurse@glow.example", PASSWORD).await;
     let p = owner
         .post("/inbox/account/two-factor", &[("enrol_code", &enrol_code)])
         .await;
@@ -149,13 +180,8 @@ async fn password_alone(engine: Engine) {
 async fn an_issued_password_is_replaced_before_anything_else() {
     let r = Receiver::start(&[]).await;
     add_staff(&r, "admin@glow.example", "admin");
-    let mut admin = signed_in(&r, "admin@glow.example", PASSWORD).await;
-    let p = admin
-        .post(
-            "/inbox/staff",
-            &[("email", "new@glow.example"), ("role", "staff")],
-        )
-        .await;
+    let mut admin = sign_in_as(&r, "admin@glow.example", PASSWORD).await;
+    let p = add_new_member(&mut admin).await;
     assert_eq!(p.status, 200);
     let issued = text_between(&p.body, "id=\"new-password\">", "<").to_owned();
     assert!(p.body.contains("id=\"new-enrol-code\""));
@@ -215,33 +241,11 @@ async fn an_issued_password_is_replaced_before_anything_else() {
         (issued.as_str(), mine, "something else entirely"),
         (issued.as_str(), issued.as_str(), issued.as_str()),
     ] {
-        let p = member
-            .post_raw(
-                "/inbox/account/password",
-                Some(&origin),
-                &[
-                    ("csrf", &csrf),
-                    ("current", current),
-                    ("new", new),
-                    ("again", again),
-                ],
-            )
-            .await;
+        let p = post_password(&mut member, &csrf, current, new, again).await;
         assert_eq!(p.status, 422);
         assert!(p.body.contains("role=\"alert\""));
     }
-    let p = member
-        .post_raw(
-            "/inbox/account/password",
-            Some(&origin),
-            &[
-                ("csrf", &csrf),
-                ("current", &issued),
-                ("new", mine),
-                ("again", mine),
-            ],
-        )
-        .await;
+    let p = post_password(&mut member, &csrf, &issued, mine, mine).await;
     assert_eq!(p.status, 200);
     assert!(p.body.contains("Password changed"));
     assert_eq!(member.get("/inbox").await.status, 200);
@@ -264,12 +268,17 @@ async fn an_issued_password_is_replaced_before_anything_else() {
 
     // The command line: a generated password is issued too; one given on standard input is
     // the clinic's own choice (as the tests' `add_staff`), kept.
-    let out = Command::new(BIN)
-        .args(["staff", "add", "--database", &r.db_url()])
-        .args(["--email", "cli@glow.example", "--role", "staff"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = r.cli(
+        &[
+            "staff",
+            "add",
+            "--email",
+            "cli@glow.example",
+            "--role",
+            "staff",
+        ],
+        "",
+    );
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let generated = text_between(&stdout, "Password (shown once): ", "\n");
@@ -282,21 +291,11 @@ async fn an_issued_password_is_replaced_before_anything_else() {
     );
 }
 
-#[tokio::test]
-async fn changing_the_password_and_signing_out_everywhere_end_other_sessions() {
-    other_sessions_end(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn changing_the_password_and_signing_out_everywhere_on_postgres() {
-    other_sessions_end(Engine::Postgres).await;
-}
-
-async fn other_sessions_end(engine: Engine) {
+async fn changing_the_password_and_signing_out_everywhere_end_other_sessions(engine: Engine) {
     let r = Receiver::start_on(engine, &[]).await;
     add_staff(&r, "nurse@glow.example", "staff");
-    let mut here = signed_in(&r, "nurse@glow.example", PASSWORD).await;
-    let mut there = signed_in(&r, "nurse@glow.example", PASSWORD).await;
+    let mut here = sign_in_as(&r, "nurse@glow.example", PASSWORD).await;
+    let mut there = sign_in_as(&r, "nurse@glow.example", PASSWORD).await;
     let new = "a brand new password here";
     let p = here
         .post(
@@ -308,7 +307,7 @@ async fn other_sessions_end(engine: Engine) {
     assert_eq!(here.get("/inbox").await.status, 200, "this session stays");
     assert_eq!(there.get("/inbox").await.location, "/inbox/sign-in");
 
-    let mut there = signed_in(&r, "nurse@glow.example", new).await;
+    let mut there = sign_in_as(&r, "nurse@glow.example", new).await;
     assert_eq!(there.get("/inbox").await.status, 200);
     let p = here.post("/inbox/account/sign-out-everywhere", &[]).await;
     assert_eq!((p.status, p.location.as_str()), (303, "/inbox/sign-in"));
@@ -322,8 +321,8 @@ async fn a_recovery_code_signs_in_once_and_an_admin_reset_is_audited() {
     let r = Receiver::start(&[]).await;
     add_staff(&r, "admin@glow.example", "admin");
     add_staff(&r, "nurse@glow.example", "staff");
-    let mut admin = signed_in(&r, "admin@glow.example", PASSWORD).await;
-    let mut nurse = signed_in(&r, "nurse@glow.example", PASSWORD).await;
+    let mut admin = sign_in_as(&r, "admin@glow.example", PASSWORD).await;
+    let mut nurse = sign_in_as(&r, "nurse@glow.example", PASSWORD).await;
     // Voluntary enrolment needs the password again.
     let p = nurse
         .post(
@@ -339,14 +338,9 @@ async fn a_recovery_code_signs_in_once_and_an_admin_reset_is_audited() {
         10
     );
     // Stored hashed: no code is in the file.
-    let bytes = [
-        std::fs::read(r.db_path()).unwrap_or_default(),
-        std::fs::read(r.db_path().with_extension("db-wal")).unwrap_or_default(),
-    ]
-    .concat();
+    let bytes = r.file_bytes();
     for c in &codes {
-        let c = c.as_bytes();
-        assert!(!bytes.windows(c.len()).any(|w| w == c));
+        assert!(!holds(&bytes, c));
     }
 
     // A recovery code in place of the 6-digit code: once.
@@ -403,11 +397,10 @@ async fn a_recovery_code_signs_in_once_and_an_admin_reset_is_audited() {
     assert!(p.body.contains("You cannot reset your own"));
 
     // The command line does the same, audited as the command line, with a code that enrols.
-    let out = Command::new(BIN)
-        .args(["staff", "reset-two-factor", "--database", &r.db_url()])
-        .args(["--email", "nurse@glow.example"])
-        .output()
-        .unwrap();
+    let out = r.cli(
+        &["staff", "reset-two-factor", "--email", "nurse@glow.example"],
+        "",
+    );
     assert!(out.status.success(), "{out:?}");
     let enrol_code = enrolment_code(&String::from_utf8_lossy(&out.stdout));
     let log = audit(&mut admin).await;
@@ -417,16 +410,20 @@ async fn a_recovery_code_signs_in_once_and_an_admin_reset_is_audited() {
     admin
         .post("/inbox/settings/two-factor", &[("required", "yes")])
         .await;
-    let mut nurse = signed_in(&r, "nurse@glow.example", PASSWORD).await;
+    let mut nurse = sign_in_as(&r, "nurse@glow.example", PASSWORD).await;
     let p = nurse
         .post("/inbox/account/two-factor", &[("enrol_code", &enrol_code)])
         .await;
     assert_eq!(p.status, 303);
-    let out = Command::new(BIN)
-        .args(["staff", "reset-two-factor", "--database", &r.db_url()])
-        .args(["--email", "nobody@glow.example"])
-        .output()
-        .unwrap();
+    let out = r.cli(
+        &[
+            "staff",
+            "reset-two-factor",
+            "--email",
+            "nobody@glow.example",
+        ],
+        "",
+    );
     assert!(!out.status.success());
 }
 
@@ -443,25 +440,15 @@ async fn a_copied_database_file_with_another_key_yields_no_codes() {
     let other_key = key_file(keys.path(), "other.key", &"3c".repeat(32));
     let mut r = Receiver::start(&["--totp-key-file", &clinic_key]).await;
     add_staff(&r, "nurse@glow.example", "staff");
-    let mut nurse = signed_in(&r, "nurse@glow.example", PASSWORD).await;
+    let mut nurse = sign_in_as(&r, "nurse@glow.example", PASSWORD).await;
     let (secret, _) = enrol(&mut nurse).await;
     let plain: String = secret.split_whitespace().collect();
     assert!(r.terminate());
 
     // No byte of the setup key in the file (nor its WAL), and the column holds sealed text.
     let db = r.db_path();
-    let bytes = [
-        std::fs::read(&db).unwrap(),
-        std::fs::read(db.with_extension("db-wal")).unwrap_or_default(),
-    ]
-    .concat();
-    assert!(!bytes.windows(plain.len()).any(|w| w == plain.as_bytes()));
-    let pool = read_pool(&db).await;
-    let stored: String = sqlx::query_scalar("SELECT totp_secret FROM staff")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    assert!(!holds(&r.file_bytes(), &plain));
+    let stored = r.text("SELECT totp_secret FROM staff").await;
     assert!(stored.starts_with("v1:") && !stored.contains(&plain));
 
     // The copy, opened by a receiver with another key: the right code does not sign in, and
@@ -522,12 +509,7 @@ async fn secrets_stored_in_clear_before_are_sealed_at_start() {
     .await;
     assert!(r.terminate());
     r.launch().await;
-    let pool = read_pool(&r.db_path()).await;
-    let stored: String = sqlx::query_scalar("SELECT totp_secret FROM staff")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    let stored = r.text("SELECT totp_secret FROM staff").await;
     assert!(stored.starts_with("v1:"), "{stored}");
     let p = Web::new(&r)
         .sign_in("nurse@glow.example", PASSWORD, &code(plain, now_s()))
@@ -539,13 +521,8 @@ async fn secrets_stored_in_clear_before_are_sealed_at_start() {
 async fn with_two_factor_required_a_new_member_enrols_with_the_code_then_chooses_a_password() {
     let r = Receiver::start(&[]).await;
     add_staff(&r, "admin@glow.example", "admin");
-    let mut admin = signed_in(&r, "admin@glow.example", PASSWORD).await;
-    let p = admin
-        .post(
-            "/inbox/staff",
-            &[("email", "new@glow.example"), ("role", "staff")],
-        )
-        .await;
+    let mut admin = sign_in_as(&r, "admin@glow.example", PASSWORD).await;
+    let p = add_new_member(&mut admin).await;
     let issued = text_between(&p.body, "id=\"new-password\">", "<").to_owned();
     let enrol_code = text_between(&p.body, "id=\"new-enrol-code\">", "<").to_owned();
     admin
@@ -577,20 +554,8 @@ async fn with_two_factor_required_a_new_member_enrols_with_the_code_then_chooses
         "/inbox/account/password"
     );
     let csrf = csrf_of(&member.get("/inbox/account/password").await.body);
-    let origin = r.url.clone();
     let mine = "my very own password now";
-    let p = member
-        .post_raw(
-            "/inbox/account/password",
-            Some(&origin),
-            &[
-                ("csrf", &csrf),
-                ("current", &issued),
-                ("new", mine),
-                ("again", mine),
-            ],
-        )
-        .await;
+    let p = post_password(&mut member, &csrf, &issued, mine, mine).await;
     assert_eq!(p.status, 200);
     assert_eq!(member.get("/inbox").await.status, 200);
     // The enrolment code was used up.

@@ -4,10 +4,8 @@
 //! header) missing, solved, reused, forged and expired; and a padded `message`. The real
 //! process, real HTTP on loopback, bursts bounded in count.
 
-mod common;
-
+use crate::helpers::*;
 use base64::Engine as _;
-use common::*;
 use consultation_widget::core::answers::Value;
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value as J};
@@ -22,12 +20,8 @@ async fn post_to(
     sub: &(String, String),
     headers: &[(&str, String)],
 ) -> (u16, Option<String>) {
-    let mut req = client()
-        .post(format!("{url}/submissions"))
-        .header("content-type", "application/json")
-        .header("origin", ORIGIN)
-        .header("idempotency-key", &sub.0)
-        .body(sub.1.clone());
+    let mut req = submission_post(&client(), &format!("{url}/submissions"), &sub.0, &sub.1)
+        .header("origin", ORIGIN);
     for (name, value) in headers {
         req = req.header(*name, value);
     }
@@ -230,15 +224,9 @@ async fn submissions_without_a_valid_proof_of_work_are_stored_and_marked() {
 
     // Expired: a challenge signed with the receiver's own key (read from its database, as
     // only the receiver could) whose time has passed.
-    let key: String = {
-        let pool = read_pool(&r.db_path()).await;
-        let k = sqlx::query_scalar("SELECT value FROM settings WHERE name = 'proof_of_work_key'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-        k
-    };
+    let key = r
+        .text("SELECT value FROM settings WHERE name = 'proof_of_work_key'")
+        .await;
     let salt = "00ff?expires=1000000000";
     let challenge = sha_hex(&format!("{salt}7"));
     let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).unwrap();

@@ -3,9 +3,7 @@
 //! body under a used key is 422, a duplicate while the first is in flight is 409, and copies
 //! fired at the same moment store exactly one.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 
 on_both_engines!(
     a_repeat_gets_the_stored_answer_and_stores_nothing_more,
@@ -14,13 +12,6 @@ on_both_engines!(
     copies_fired_at_the_same_moment_store_exactly_one,
 );
 use serde_json::Value as J;
-
-fn code(answer: &str) -> String {
-    serde_json::from_str::<J>(answer).unwrap()["errors"][0]["code"]
-        .as_str()
-        .unwrap_or("")
-        .to_owned()
-}
 
 async fn a_repeat_gets_the_stored_answer_and_stores_nothing_more(engine: Engine) {
     let r = Receiver::start_on(engine, &[]).await;
@@ -46,7 +37,7 @@ async fn the_same_key_with_another_body_is_422(engine: Engine) {
     }
     let (status, answer) = r.post(Some(&id), &doc.to_string()).await;
     assert_eq!(
-        (status, code(&answer).as_str()),
+        (status, error_code(&answer).as_str()),
         (422, "IDEMPOTENCY_KEY_REUSED")
     );
     // Even the same document re-indented is another body: the draft fingerprints the bytes.
@@ -62,17 +53,13 @@ async fn a_duplicate_while_the_first_is_in_flight_is_409_and_the_first_then_succ
     let (id, body) = submission();
     let lock = hold_write_lock(&r).await;
     let first = send_and_wait_in_flight(&r, &id, &body).await;
-    let res = client()
-        .post(format!("{}/submissions", r.url))
-        .header("content-type", "application/json")
-        .header("idempotency-key", &id)
-        .body(body.clone())
+    let res = submission_post(&client(), &format!("{}/submissions", r.url), &id, &body)
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 409);
     assert_eq!(res.headers()["retry-after"], "1");
-    assert_eq!(code(&res.text().await.unwrap()), "IN_PROGRESS");
+    assert_eq!(error_code(&res.text().await.unwrap()), "IN_PROGRESS");
     // Durable before acknowledged: no answer while the commit cannot happen.
     assert!(!first.is_finished(), "answered before its commit");
     lock.release().await;
@@ -87,40 +74,6 @@ async fn copies_fired_at_the_same_moment_store_exactly_one(engine: Engine) {
     let r = Receiver::start_on(engine, &[]).await;
     // 10 submissions, 8 copies each, all at once.
     let subs: Vec<(String, String)> = (0..10).map(|_| submission()).collect();
-    let mut tasks = Vec::new();
-    for (id, body) in &subs {
-        for _ in 0..8 {
-            let (url, id, body) = (r.url.clone(), id.clone(), body.clone());
-            tasks.push(tokio::spawn(async move {
-                let res = client()
-                    .post(format!("{url}/submissions"))
-                    .header("content-type", "application/json")
-                    .header("idempotency-key", &id)
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap();
-                (id, res.status().as_u16(), res.text().await.unwrap())
-            }));
-        }
-    }
-    let mut results = Vec::new();
-    for t in tasks {
-        results.push(t.await.unwrap());
-    }
-    for (id, _) in &subs {
-        let mine: Vec<_> = results.iter().filter(|(i, _, _)| i == id).collect();
-        assert!(
-            mine.iter().all(|(_, s, _)| *s == 201 || *s == 409),
-            "only 201 or 409: {mine:?}"
-        );
-        let ok: Vec<_> = mine.iter().filter(|(_, s, _)| *s == 201).collect();
-        assert!(!ok.is_empty(), "at least one accepted");
-        assert!(ok.iter().all(|(_, _, b)| *b == ok[0].2), "one answer");
-    }
-    let stored = r.export();
-    assert_eq!(stored.len(), subs.len(), "exactly one of each");
-    for (_, body) in &subs {
-        assert_eq!(stored.iter().filter(|s| **s == one_line(body)).count(), 1);
-    }
+    let results = send_copies_at_once(&[&r.url], &subs, 8).await;
+    assert_each_stored_once(&subs, &results, &r.export());
 }

@@ -2,9 +2,7 @@
 //! file (colours only on a terminal), and one line per refused browser origin an hour, naming
 //! the flag that allows it and nothing of the request.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -86,12 +84,8 @@ async fn a_refused_origin_is_logged_once_naming_the_flag_and_nothing_of_the_requ
         .get("access-control-allow-origin")
         .is_none());
     let (id, body) = submission();
-    let post = client()
-        .post(&url)
+    let post = submission_post(&client(), &url, &id, &body)
         .header("origin", REFUSED)
-        .header("content-type", "application/json")
-        .header("idempotency-key", &id)
-        .body(body)
         .send()
         .await
         .unwrap();

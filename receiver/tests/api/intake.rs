@@ -2,9 +2,7 @@
 //! message replaced by the receiver's own, bad input refused with nothing stored, the hostile
 //! corpus, CORS, and no typed text in the logs.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 
 on_both_engines!(what_the_widget_sends_is_stored_exactly_and_tampering_is_recorded,);
 use consultation_widget::core::intake::recheck;
@@ -502,28 +500,14 @@ async fn cors_allows_the_configured_origins_only_without_credentials() {
 
     // The answer to a real POST names the origin too, so the browser lets the widget read it.
     let (id, body) = submission();
-    let res = client()
-        .post(format!("{}/submissions", r.url))
-        .header("content-type", "application/json")
+    let res = submission_post(&client(), &format!("{}/submissions", r.url), &id, &body)
         .header("origin", ORIGIN)
-        .header("idempotency-key", &id)
-        .body(body)
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 201);
     assert_eq!(res.headers()["access-control-allow-origin"], ORIGIN);
     // Unknown paths and methods: clear answers, not a crash.
-    let res = client()
-        .get(format!("{}/submissions", r.url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 405);
-    let res = client()
-        .get(format!("{}/nothing", r.url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 404);
+    assert_eq!(r.get("/submissions").await.status(), 405);
+    assert_eq!(r.get("/nothing").await.status(), 404);
 }

@@ -2,38 +2,25 @@
 //! the reference, the time and the inbox link, and nothing the visitor typed; SMTP down, slow
 //! or gone across a restart never delays an answer, and the email then arrives once.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 
 on_both_engines!(smtp_down_then_up_across_a_restart_the_notice_arrives_once,);
 use std::time::{Duration, Instant};
 
-const PUBLIC: &str = "https://intake.glow.example";
-
-fn mail_flags(port: u16) -> Vec<String> {
-    [
-        "--smtp",
-        &format!("smtp://127.0.0.1:{port}"),
-        "--notify",
-        "staff@glow.example",
-        "--notify",
-        "practitioner@glow.example",
-        "--from",
-        "Glow Clinic receiver <receiver@glow.example>",
-        "--public-url",
-        PUBLIC,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
-
-fn reference(body: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(body).unwrap()["reference"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+/// `mail_flags` with one address to notify and a bare sender.
+fn one_address(port: u16) -> Vec<String> {
+    let mut flags = mail_flags(port);
+    flags.truncate(4);
+    flags.extend(
+        [
+            "--from",
+            "receiver@glow.example",
+            "--public-url",
+            PUBLIC_URL,
+        ]
+        .map(String::from),
+    );
+    flags
 }
 
 /// Nothing a visitor typed or chose, and no health word, is in an email.
@@ -67,13 +54,9 @@ async fn staff_get_a_notice_with_the_reference_time_and_link_only() {
     let mut r = Receiver::start(&flags).await;
     let (id, body) = submission();
     assert_eq!(r.post(Some(&id), &body).await.0, 201);
-    wait_for("two emails", Duration::from_secs(20), || {
-        let n = smtp.received().len();
-        async move { n >= 2 }
-    })
-    .await;
+    smtp.wait_for_messages(2, Duration::from_secs(20)).await;
     let reference = reference(&body);
-    let link = format!("{PUBLIC}/inbox/submissions/{id}");
+    let link = format!("{PUBLIC_URL}/inbox/submissions/{id}");
     let mut to = Vec::new();
     for m in smtp.received() {
         assert!(
@@ -81,7 +64,7 @@ async fn staff_get_a_notice_with_the_reference_time_and_link_only() {
             "{m}"
         );
         assert!(m.contains(&format!("Reference: {reference}")), "{m}");
-        // In the receiver's zone (tests/pages.rs checks it with --time-zone).
+        // In the receiver's zone (pages.rs checks it with --time-zone).
         assert!(m.contains("Received: "), "{m}");
         assert!(m.contains(&link), "{m}");
         assert!(
@@ -112,10 +95,8 @@ async fn staff_get_a_notice_with_the_reference_time_and_link_only() {
 
 async fn smtp_down_then_up_across_a_restart_the_notice_arrives_once(engine: Engine) {
     let port = free_port();
-    let flags = mail_flags(port);
-    let mut flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    flags.truncate(4); // one address
-    flags.extend(["--from", "receiver@glow.example", "--public-url", PUBLIC]);
+    let flags = one_address(port);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let mut r = Receiver::start_on(engine, &flags).await;
     let (id, body) = submission();
     let started = Instant::now();
@@ -133,11 +114,7 @@ async fn smtp_down_then_up_across_a_restart_the_notice_arrives_once(engine: Engi
     r.kill9();
     let smtp = Smtp::start(port).await;
     r.launch().await;
-    wait_for("the email", Duration::from_secs(30), || {
-        let n = smtp.received().len();
-        async move { n >= 1 }
-    })
-    .await;
+    smtp.wait_for_messages(1, Duration::from_secs(30)).await;
     assert!(r.terminate());
     let received = smtp.received();
     assert_eq!(received.len(), 1, "once");
@@ -147,27 +124,15 @@ async fn smtp_down_then_up_across_a_restart_the_notice_arrives_once(engine: Engi
     r.launch().await;
     let (id2, body2) = submission();
     assert_eq!(r.post(Some(&id2), &body2).await.0, 201);
-    wait_for("the second email", Duration::from_secs(60), || {
-        let n = smtp.received().len();
-        async move { n >= 2 }
-    })
-    .await;
+    smtp.wait_for_messages(2, Duration::from_secs(60)).await;
     assert!(r.terminate());
     assert_eq!(smtp.received().len(), 2);
 }
 
 #[tokio::test]
 async fn an_smtp_server_that_never_answers_does_not_delay_intake() {
-    // Accepts connections and says nothing, as a wedged mail server does.
-    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = silent.local_addr().unwrap().port();
-    let held = tokio::spawn(async move {
-        let mut open = Vec::new();
-        while let Ok((socket, _)) = silent.accept().await {
-            open.push(socket);
-        }
-    });
-    let flags = mail_flags(port);
+    let silent = SilentSmtp::start().await;
+    let flags = mail_flags(silent.port);
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let mut r = Receiver::start(&flags).await;
     for _ in 0..5 {
@@ -178,7 +143,6 @@ async fn an_smtp_server_that_never_answers_does_not_delay_intake() {
     }
     assert_eq!(r.export().len(), 5);
     r.kill9();
-    held.abort();
 }
 
 /// How many submissions one email stands for: a digest says, a single notice is one.
@@ -202,10 +166,8 @@ fn covers(message: &str) -> usize {
 #[tokio::test]
 async fn a_burst_of_submissions_comes_as_a_handful_of_emails() {
     let smtp = Smtp::start(free_port()).await;
-    let flags = mail_flags(smtp.port);
-    let mut flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    flags.truncate(4); // one address
-    flags.extend(["--from", "receiver@glow.example", "--public-url", PUBLIC]);
+    let flags = one_address(smtp.port);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let r = Receiver::start(&flags).await;
     // 50 submissions from 10 clients at once.
     let mut clients = Vec::new();
@@ -214,31 +176,15 @@ async fn a_burst_of_submissions_comes_as_a_handful_of_emails() {
         clients.push(tokio::spawn(async move {
             for _ in 0..5 {
                 let (id, body) = submission();
-                let res = client()
-                    .post(format!("{url}/submissions"))
-                    .header("content-type", "application/json")
-                    .header("idempotency-key", &id)
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(res.status(), 201);
+                assert_eq!(post_submission(&url, &id, &body).await.unwrap().0, 201);
             }
         }));
     }
     for c in clients {
         c.await.unwrap();
     }
-    wait_for(
-        "every notification sent",
-        Duration::from_secs(60),
-        || async {
-            r.scalar("SELECT COUNT(*) FROM notifications WHERE sent_at_ms IS NOT NULL")
-                .await
-                == 50
-        },
-    )
-    .await;
+    let sent = "SELECT COUNT(*) FROM notifications WHERE sent_at_ms IS NOT NULL";
+    r.wait_for_scalar(sent, 50, Duration::from_secs(60)).await;
     let received = smtp.received();
     let covered: usize = received.iter().map(|m| covers(m)).sum();
     println!(
@@ -248,7 +194,7 @@ async fn a_burst_of_submissions_comes_as_a_handful_of_emails() {
     );
     assert_eq!(covered, 50, "every submission told once");
     assert!(received.len() <= 10, "{} emails for 50", received.len());
-    let inbox = format!("{PUBLIC}/inbox\n");
+    let inbox = format!("{PUBLIC_URL}/inbox\n");
     let mut digests = 0;
     for m in &received {
         assert_no_health_data(m);

@@ -4,34 +4,16 @@
 //! read by an independent FHIR R4 parser (fhirbolt, strict mode), and erasure down to the
 //! file's bytes.
 
-mod common;
-
-use common::web::*;
-use common::*;
+use crate::helpers::web::*;
+use crate::helpers::*;
 use consultation_widget::core::answers::Value;
 use consultation_widget::core::intake::recheck;
 use consultation_widget::core::questionnaire::Questionnaire;
 
 async fn staff_receiver() -> (Receiver, Web, Web) {
     let r = Receiver::start(&[]).await;
-    add_staff(&r, "admin@glow.example", "admin");
-    add_staff(&r, "staff@glow.example", "staff");
-    let mut admin = Web::new(&r);
-    assert_eq!(
-        admin
-            .sign_in("admin@glow.example", PASSWORD, "")
-            .await
-            .location,
-        "/inbox"
-    );
-    let mut staff = Web::new(&r);
-    assert_eq!(
-        staff
-            .sign_in("staff@glow.example", PASSWORD, "")
-            .await
-            .location,
-        "/inbox"
-    );
+    let admin = signed_in(&r, "admin@glow.example", "admin").await;
+    let staff = signed_in(&r, "staff@glow.example", "staff").await;
     (r, admin, staff)
 }
 
@@ -470,7 +452,7 @@ async fn the_hostile_corpus_shows_as_text_on_every_page_and_is_neutral_in_the_cs
     }
     // The CSV: every name that starts like a formula is neutralised.
     let csv = admin.get("/inbox/export.csv").await.body;
-    let cli = common::export(&r.db_url(), "csv").join("\n");
+    let cli = crate::helpers::export(&r.db_url(), "csv").join("\n");
     for (_, _, short) in &stored {
         let cleaned: String = short
             .chars()
@@ -593,7 +575,7 @@ async fn fhir_export_reads_as_an_r4_questionnaire_response() {
         }
     }
     assert_eq!(kinds.len(), 3, "{kinds:?}");
-    let fhir = common::export(&r.db_url(), "fhir");
+    let fhir = crate::helpers::export(&r.db_url(), "fhir");
     assert_eq!(fhir.len(), 1);
     let _: QuestionnaireResponse =
         fhirbolt::json::from_str(&fhir[0], None).expect("CLI export valid R4");
@@ -602,34 +584,14 @@ async fn fhir_export_reads_as_an_r4_questionnaire_response() {
 #[tokio::test]
 async fn an_admin_deletes_a_submission_and_no_byte_of_it_stays() {
     let (r, mut admin, _) = staff_receiver().await;
-    let marker = format!("ERASE-ME-{}", new_id());
-    let mut a = answers();
-    a.set("goals", Value::Text(marker.clone()));
-    let (id, body) = body_with(&a);
-    assert_eq!(r.post(Some(&id), &body).await.0, 201);
+    let (id, marker) = store_marked(&r).await;
     let (other, other_body) = submission();
     assert_eq!(r.post(Some(&other), &other_body).await.0, 201);
-    let files = |r: &Receiver| {
-        let mut all = Vec::new();
-        for suffix in ["", "-wal"] {
-            let mut p = r.db_path().into_os_string();
-            p.push(suffix);
-            all.extend(std::fs::read(&p).unwrap_or_default());
-        }
-        all
-    };
-    let has =
-        |bytes: &[u8], needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
-    assert!(has(&files(&r), &marker), "stored first");
+    assert!(holds(&r.file_bytes(), &marker), "stored first");
     // Asked, then confirmed.
     let confirm = admin.get(&format!("/inbox/submissions/{id}/delete")).await;
     assert!(confirm.body.contains("cannot be undone"));
-    let p = admin
-        .post(
-            &format!("/inbox/submissions/{id}/delete"),
-            &[("confirm", "yes")],
-        )
-        .await;
+    let p = admin.delete_submission(&id).await;
     assert_eq!(p.status, 200);
     assert!(p.body.contains("Submission deleted"));
     assert_eq!(
@@ -638,20 +600,20 @@ async fn an_admin_deletes_a_submission_and_no_byte_of_it_stays() {
     );
     assert!(!admin.get("/inbox").await.body.contains(&id));
     assert!(!admin.get("/inbox/export.csv").await.body.contains(&id));
-    assert!(common::export(&r.db_url(), "json")
+    assert!(crate::helpers::export(&r.db_url(), "json")
         .iter()
         .all(|l| !l.contains(&marker)));
-    assert_eq!(common::export(&r.db_url(), "fhir").len(), 1);
-    let bytes = files(&r);
+    assert_eq!(crate::helpers::export(&r.db_url(), "fhir").len(), 1);
+    let bytes = r.file_bytes();
     assert!(
-        !has(&bytes, &marker),
+        !holds(&bytes, &marker),
         "the marker is gone from the database file and its WAL"
     );
     assert!(
-        !has(&bytes, &id),
+        !holds(&bytes, &id),
         "and the id: no outbox row, no idempotency key"
     );
-    assert!(has(&bytes, &other), "the other submission stays");
+    assert!(holds(&bytes, &other), "the other submission stays");
     assert!(admin.get("/inbox/audit").await.body.contains("deleted"));
 }
 
@@ -662,20 +624,11 @@ async fn retention_deletes_old_submissions_at_start() {
     assert_eq!(r.post(Some(&id), &body).await.0, 201);
     r.kill9();
     // Backdate it 200 days, past the default 180.
-    {
-        use sqlx::Connection;
-        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", r.db_path().display()))
-            .await
-            .unwrap();
-        sqlx::query("UPDATE submissions SET received_at_ms = received_at_ms - 200 * 86400000")
-            .execute(&mut c)
-            .await
-            .unwrap();
-        c.close().await.unwrap();
-    }
+    r.execute("UPDATE submissions SET received_at_ms = received_at_ms - 200 * 86400000")
+        .await;
     r.launch().await;
     wait_for("retention", std::time::Duration::from_secs(10), || async {
-        common::export(&r.db_url(), "json").is_empty()
+        crate::helpers::export(&r.db_url(), "json").is_empty()
     })
     .await;
 }

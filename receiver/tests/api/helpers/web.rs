@@ -1,9 +1,8 @@
-//! A browser of one for the staff inbox, shared by the inbox tests and the several-instance
-//! tests (a session made on one receiver, used on another).
+//! A browser of one for the staff inbox (its own cookie, the forms' tokens), and staff added
+//! with the command line: for every area that signs in, among them the several-instance tests
+//! (a session made on one receiver, used on another).
 
-use super::{Receiver, BIN};
-use std::io::Write;
-use std::process::{Command, Stdio};
+use super::Receiver;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
@@ -18,29 +17,10 @@ pub async fn signed_in(r: &Receiver, email: &str, role: &str) -> Web {
 /// `consultation-receiver staff add` on the receiver's database, with `PASSWORD`; the
 /// two-factor enrolment code it prints.
 pub fn add_staff(r: &Receiver, email: &str, role: &str) -> String {
-    let mut child = Command::new(BIN)
-        .args([
-            "staff",
-            "add",
-            "--database",
-            &r.db_url(),
-            "--email",
-            email,
-            "--role",
-            role,
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = r.cli(
+        &["staff", "add", "--email", email, "--role", role],
+        &format!("{PASSWORD}\n"),
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -190,6 +170,14 @@ impl Web {
         all.extend_from_slice(fields);
         let origin = self.url.clone();
         self.post_raw(path, Some(&origin), &all).await
+    }
+    /// Deletes submission `id` as its confirmation page's button does.
+    pub async fn delete_submission(&mut self, id: &str) -> Page {
+        self.post(
+            &format!("/inbox/submissions/{id}/delete"),
+            &[("confirm", "yes")],
+        )
+        .await
     }
     pub async fn sign_in(&mut self, email: &str, password: &str, code: &str) -> Page {
         let page = self.get("/inbox/sign-in").await;
