@@ -13,12 +13,17 @@ use std::net::{IpAddr, Ipv6Addr};
 pub struct TrustedProxies(Vec<IpNet>);
 
 /// Parses one `--trusted-proxy` value: `10.0.0.0/8`, `fd00::/8`, or a single address.
-pub fn parse_range(text: &str) -> Result<IpNet, String> {
+pub fn parse_range(text: &str) -> Result<IpNet, NotARange> {
     let text = text.trim();
     text.parse::<IpNet>()
         .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
-        .map_err(|_| format!("{text:?} is not an address or a range such as 10.0.0.0/8"))
+        .map_err(|_| NotARange(text.to_owned()))
 }
+
+/// A `--trusted-proxy` value that is neither an address nor a range (clap prints it).
+#[derive(Debug, thiserror::Error)]
+#[error("{0:?} is not an address or a range such as 10.0.0.0/8")]
+pub struct NotARange(String);
 
 impl TrustedProxies {
     pub fn new(ranges: Vec<IpNet>) -> TrustedProxies {

@@ -2,9 +2,11 @@
 //! and a body in the Formspree shape the widget reads (`{"errors":[{"code"|"field", "message"}]}`)
 //! in one `IntoResponse`. Internal errors are logged and never shown.
 
+use crate::store::error::StoreError;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use consultation_widget::core::intake::Rejection;
+use std::time::Duration;
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -22,8 +24,16 @@ pub enum ApiError {
     KeyReused,
     /// A request with this key is still being handled (the draft's 409).
     InFlight,
+    /// Over `--intake-rate` for this client address: wait this long.
+    RateLimited(Duration),
+    /// The browser's `message` is far longer than the core's own for these answers.
+    MessageTooLong,
+    /// No such route.
+    NotFound,
     /// Something on our side; the detail goes to the log only.
-    Internal(String),
+    Internal(StoreError),
+    /// A handler panicked (http/panics.rs): answered as any failure on our side.
+    Panicked,
 }
 
 fn errors(code: &str, message: &str) -> String {
@@ -41,15 +51,18 @@ impl ApiError {
             ApiError::Rejected(_) => "rejected",
             ApiError::KeyReused => "key-reused",
             ApiError::InFlight => "in-flight",
-            ApiError::Internal(_) => "internal",
+            ApiError::RateLimited(_) => "rate-limited",
+            ApiError::MessageTooLong => "message-too-long",
+            ApiError::NotFound => "not-found",
+            ApiError::Internal(_) | ApiError::Panicked => "internal",
         }
     }
 }
 
 /// A store failure is ours: logged with its message, answered 500.
-impl From<crate::store::error::StoreError> for ApiError {
-    fn from(e: crate::store::error::StoreError) -> ApiError {
-        ApiError::Internal(e.to_string())
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        ApiError::Internal(e)
     }
 }
 
@@ -99,7 +112,30 @@ impl IntoResponse for ApiError {
                     "This submission is still being received: try again in a moment",
                 ),
             ),
-            ApiError::Internal(detail) => {
+            ApiError::RateLimited(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                errors(
+                    "rate-limited",
+                    "Too many submissions from this address just now: try again shortly",
+                ),
+            ),
+            // In the Formspree shape, as the core's other form-level refusals.
+            ApiError::MessageTooLong => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors(
+                    "message-too-long",
+                    "The message is far longer than a summary of these answers",
+                ),
+            ),
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                errors("NOT_FOUND", "Submissions go to POST /submissions"),
+            ),
+            ApiError::Internal(_) | ApiError::Panicked => {
+                let detail = match &self {
+                    ApiError::Internal(e) => e.to_string(),
+                    _ => "a request panicked; the receiver goes on".to_owned(),
+                };
                 tracing::error!(error = %detail, "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -111,11 +147,19 @@ impl IntoResponse for ApiError {
             }
         };
         let mut response = (status, json_body(body)).into_response();
-        if matches!(self, ApiError::InFlight) {
+        let retry_after = match self {
             // The draft's advice: tell the client when to try again.
+            ApiError::InFlight => Some(1),
+            // In whole seconds, rounded up.
+            ApiError::RateLimited(wait) => {
+                Some((wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1))
+            }
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
