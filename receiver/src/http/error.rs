@@ -66,88 +66,64 @@ impl From<StoreError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, body) = match &self {
+impl ApiError {
+    /// The status, code and words of a refusal the receiver writes itself.
+    fn words(&self) -> (StatusCode, &'static str, &'static str) {
+        use StatusCode as S;
+        match self {
             ApiError::UnsupportedMediaType => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                errors(
-                    "UNSUPPORTED_MEDIA_TYPE",
-                    "Send the submission as application/json",
-                ),
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "Send the submission as application/json",
             ),
-            ApiError::NotText => (
-                StatusCode::BAD_REQUEST,
-                errors("NOT_UTF8", "The body is not UTF-8 text"),
-            ),
+            ApiError::NotText => (S::BAD_REQUEST, "NOT_UTF8", "The body is not UTF-8 text"),
             ApiError::MissingKey => (
-                StatusCode::BAD_REQUEST,
-                errors(
-                    "IDEMPOTENCY_KEY_MISSING",
-                    "Send an Idempotency-Key header holding the submission_id",
-                ),
+                S::BAD_REQUEST,
+                "IDEMPOTENCY_KEY_MISSING",
+                "Send an Idempotency-Key header holding the submission_id",
             ),
             ApiError::KeyMismatch => (
-                StatusCode::BAD_REQUEST,
-                errors(
-                    "IDEMPOTENCY_KEY_MISMATCH",
-                    "The Idempotency-Key header must equal the submission_id",
-                ),
-            ),
-            ApiError::Rejected(r) => (
-                StatusCode::from_u16(r.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-                r.body(),
+                S::BAD_REQUEST,
+                "IDEMPOTENCY_KEY_MISMATCH",
+                "The Idempotency-Key header must equal the submission_id",
             ),
             ApiError::KeyReused => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors(
-                    "IDEMPOTENCY_KEY_REUSED",
-                    "This Idempotency-Key was already used for another submission",
-                ),
+                S::UNPROCESSABLE_ENTITY,
+                "IDEMPOTENCY_KEY_REUSED",
+                "This Idempotency-Key was already used for another submission",
             ),
             ApiError::InFlight => (
-                StatusCode::CONFLICT,
-                errors(
-                    "IN_PROGRESS",
-                    "This submission is still being received: try again in a moment",
-                ),
+                S::CONFLICT,
+                "IN_PROGRESS",
+                "This submission is still being received: try again in a moment",
             ),
             ApiError::RateLimited(_) => (
-                StatusCode::TOO_MANY_REQUESTS,
-                errors(
-                    "rate-limited",
-                    "Too many submissions from this address just now: try again shortly",
-                ),
+                S::TOO_MANY_REQUESTS,
+                "rate-limited",
+                "Too many submissions from this address just now: try again shortly",
             ),
             // In the Formspree shape, as the core's other form-level refusals.
             ApiError::MessageTooLong => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors(
-                    "message-too-long",
-                    "The message is far longer than a summary of these answers",
-                ),
+                S::UNPROCESSABLE_ENTITY,
+                "message-too-long",
+                "The message is far longer than a summary of these answers",
             ),
             ApiError::NotFound => (
-                StatusCode::NOT_FOUND,
-                errors("NOT_FOUND", "Submissions go to POST /submissions"),
+                S::NOT_FOUND,
+                "NOT_FOUND",
+                "Submissions go to POST /submissions",
             ),
-            ApiError::Internal(_) | ApiError::Panicked => {
-                let detail = match &self {
-                    ApiError::Internal(e) => e.to_string(),
-                    _ => "a request panicked; the receiver goes on".to_owned(),
-                };
-                tracing::error!(error = %detail, "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    errors(
-                        "INTERNAL",
-                        "The clinic's receiver could not store this; try again",
-                    ),
-                )
-            }
-        };
-        let mut response = (status, json_body(body)).into_response();
-        let retry_after = match self {
+            ApiError::Rejected(_) | ApiError::Internal(_) | ApiError::Panicked => (
+                S::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "The clinic's receiver could not store this; try again",
+            ),
+        }
+    }
+
+    /// Seconds a client is asked to wait before trying again.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
             // The draft's advice: tell the client when to try again.
             ApiError::InFlight => Some(1),
             // In whole seconds, rounded up.
@@ -155,8 +131,32 @@ impl IntoResponse for ApiError {
                 Some((wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1))
             }
             _ => None,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match &self {
+            ApiError::Internal(e) => tracing::error!(error = %e, "internal error"),
+            ApiError::Panicked => tracing::error!(
+                error = %"a request panicked; the receiver goes on",
+                "internal error"
+            ),
+            _ => {}
+        }
+        let (status, body) = match &self {
+            ApiError::Rejected(r) => (
+                StatusCode::from_u16(r.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+                r.body(),
+            ),
+            other => {
+                let (status, code, message) = other.words();
+                (status, errors(code, message))
+            }
         };
-        if let Some(secs) = retry_after {
+        let mut response = (status, json_body(body)).into_response();
+        if let Some(secs) = self.retry_after() {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));

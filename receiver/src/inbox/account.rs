@@ -3,12 +3,11 @@
 use super::auth;
 use super::error::{Answer, InboxError};
 use super::page::{message, nav, Nav};
-use super::{hash_blocking, verify_blocking, Inbox, Me};
+use super::{hash_blocking, verify_blocking, Inbox, Me, SignedIn};
 use crate::store::staff::StaffRow;
 use crate::workers::outbox::now_ms;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
@@ -95,19 +94,23 @@ pub(super) async fn account(
     Ok((status, page).into_response())
 }
 
-pub(super) async fn account_page(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-) -> Answer {
-    account(&inbox, &me, None, StatusCode::OK).await
+/// What the account page's forms send (each its own fields; the rest stay empty).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct AccountForm {
+    /// Starting two-factor: the enrolment code, or the password again.
+    enrol_code: String,
+    password: String,
+    /// Confirming two-factor: the authenticator's code.
+    code: String,
+    /// Changing the password.
+    current: String,
+    new: String,
+    again: String,
 }
 
-#[derive(Deserialize)]
-pub(super) struct StartForm {
-    #[serde(default)]
-    enrol_code: String,
-    #[serde(default)]
-    password: String,
+pub(super) async fn account_page(SignedIn(inbox, me): SignedIn) -> Answer {
+    account(&inbox, &me, None, StatusCode::OK).await
 }
 
 /// Starts an enrolment. What it takes is what a password thief lacks: when two-factor is
@@ -115,9 +118,8 @@ pub(super) struct StartForm {
 /// since a session without two-factor is then only as strong as the password; when it is
 /// optional, the password typed again (the session alone is not enough: a screen left open).
 pub(super) async fn totp_start(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Form(form): Form<StartForm>,
+    SignedIn(inbox, me): SignedIn,
+    Form(form): Form<AccountForm>,
 ) -> Answer {
     if me.has_totp {
         return Ok(Redirect::to("/inbox/account").into_response());
@@ -162,12 +164,6 @@ pub(super) async fn totp_start(
     Ok(Redirect::to("/inbox/account").into_response())
 }
 
-#[derive(Deserialize)]
-pub(super) struct CodeForm {
-    #[serde(default)]
-    code: String,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "recovery_codes.html")]
 pub(super) struct RecoveryPage {
@@ -196,9 +192,8 @@ pub(super) async fn recovery_codes(inbox: &Inbox, me: &Me) -> Answer {
 }
 
 pub(super) async fn totp_confirm(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Form(form): Form<CodeForm>,
+    SignedIn(inbox, me): SignedIn,
+    Form(form): Form<AccountForm>,
 ) -> Answer {
     let staff = inbox.store.staff_by_email(&me.email).await?;
     let Some(secret) = staff.and_then(|staff| pending_secret(&inbox, &staff, &me)) else {
@@ -231,16 +226,10 @@ pub(super) async fn totp_confirm(
     .await
 }
 
-#[derive(Deserialize)]
-pub(super) struct PasswordCheck {
-    #[serde(default)]
-    password: String,
-}
-
+/// New recovery codes, with the password typed again; the old ones stop working.
 pub(super) async fn new_recovery_codes(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Form(form): Form<PasswordCheck>,
+    SignedIn(inbox, me): SignedIn,
+    Form(form): Form<AccountForm>,
 ) -> Answer {
     let staff = own(&inbox, &me).await?;
     if staff.totp_secret.is_none() {
@@ -288,22 +277,11 @@ pub(super) async fn password_page(Extension(me): Extension<Me>) -> Response {
     password_form(&me, vec![], StatusCode::OK)
 }
 
-#[derive(Deserialize)]
-pub(super) struct ChangePassword {
-    #[serde(default)]
-    current: String,
-    #[serde(default)]
-    new: String,
-    #[serde(default)]
-    again: String,
-}
-
 /// The member's own password, with the current one: the issued-password flag clears and every
 /// other session of the account ends.
 pub(super) async fn change_password(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Form(form): Form<ChangePassword>,
+    SignedIn(inbox, me): SignedIn,
+    Form(form): Form<AccountForm>,
 ) -> Answer {
     let staff = own(&inbox, &me).await?;
     let mut errors = vec![];
@@ -341,10 +319,7 @@ pub(super) async fn change_password(
     ))
 }
 
-pub(super) async fn sign_out_everywhere(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-) -> Answer {
+pub(super) async fn sign_out_everywhere(SignedIn(inbox, me): SignedIn) -> Answer {
     inbox.store.end_sessions_of(&me.staff_id, None).await?;
     inbox.record(&me, "signed out everywhere", "").await;
     let mut res = Redirect::to("/inbox/sign-in").into_response();

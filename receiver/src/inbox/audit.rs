@@ -4,13 +4,12 @@ use super::error::Answer;
 use super::list::ListQuery;
 use super::page::{nav, Nav};
 use super::view;
-use super::{Inbox, Me};
+use super::SignedIn;
 use crate::domain::time::When;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::IntoResponse;
-use axum::Extension;
 
 pub struct AuditView {
     pub at: When,
@@ -57,8 +56,7 @@ pub(super) struct AuditPage {
 }
 
 pub(super) async fn audit_page(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
+    SignedIn(inbox, me): SignedIn,
     Query(query): Query<ListQuery>,
 ) -> Answer {
     let page = query.page();

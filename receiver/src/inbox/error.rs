@@ -21,6 +21,9 @@ pub enum InboxError {
     /// No such submission (a bad id included): the page keeps the member's navigation.
     #[error("not found")]
     NotFound(Option<Nav>),
+    /// A refusal already made into its page (the staff page with its error above it).
+    #[error("refused")]
+    Refused(Response),
 }
 
 impl InboxError {
@@ -38,6 +41,7 @@ impl IntoResponse for InboxError {
                 "Not found",
                 "There is no submission here. It may have been deleted.",
             ),
+            InboxError::Refused(page) => page,
             e => {
                 tracing::error!(error = %e, "inbox");
                 message_with(

@@ -4,17 +4,16 @@ use super::error::Answer;
 use super::page::{nav, Nav};
 use super::submission::status_options;
 use super::view;
-use super::{Inbox, Me, PAGE};
+use super::{SignedIn, PAGE};
 use crate::domain::status::Status;
 use crate::domain::time::When;
 use crate::export::csv;
 use crate::store::submissions::Filter;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::Extension;
 use serde::Deserialize;
 
 pub struct Opt {
@@ -91,8 +90,7 @@ impl ListQuery {
 }
 
 pub(super) async fn list_page(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
+    SignedIn(inbox, me): SignedIn,
     Query(query): Query<ListQuery>,
 ) -> Answer {
     let page = query.page();
@@ -147,8 +145,7 @@ pub(super) async fn list_page(
 }
 
 pub(super) async fn export_csv(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
+    SignedIn(inbox, me): SignedIn,
     Query(query): Query<ListQuery>,
 ) -> Answer {
     let (rows, total) = inbox.store.list(&query.filter(), 0, i64::MAX).await?;

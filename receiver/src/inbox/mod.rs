@@ -23,7 +23,8 @@ mod submission;
 use crate::domain::moment::Moment;
 use crate::domain::questionnaires::Questionnaires;
 use crate::store::Store;
-use axum::extract::FromRef;
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
 use axum::http::HeaderValue;
 use axum::middleware;
 use axum::routing::{get, post};
@@ -140,6 +141,26 @@ async fn verify_blocking(inbox: &Inbox, password: &str, hash: &str) -> bool {
         .throttle
         .check(password.to_owned(), hash.to_owned())
         .await
+}
+
+/// What a signed-in route's handler takes: the inbox's state and who is signed in (put there
+/// by `require_session`).
+pub(crate) struct SignedIn(Inbox, Me);
+
+impl<S> FromRequestParts<S> for SignedIn
+where
+    Inbox: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = error::InboxError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let me = parts.extensions.get::<Me>().cloned();
+        let me = me.ok_or(error::InboxError::Broken(
+            "a signed-in route without the gate",
+        ))?;
+        Ok(SignedIn(Inbox::from_ref(state), me))
+    }
 }
 
 /// Who is signed in, for handlers and templates.

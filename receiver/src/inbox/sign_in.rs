@@ -4,7 +4,7 @@ use super::error::Answer;
 use super::gate::{address, cookie_value, same_origin};
 use super::page::{message, Nav};
 use super::{auth, throttle};
-use super::{Inbox, Me, ABSOLUTE, IDLE};
+use super::{Inbox, SignedIn, ABSOLUTE, IDLE};
 use crate::domain::email::MAX_EMAIL;
 use crate::store::staff::StaffRow;
 use crate::workers::outbox::now_ms;
@@ -13,7 +13,7 @@ use askama_web::WebTemplate;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -55,15 +55,12 @@ pub(super) fn sign_in_form(
     res
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(super) struct SignIn {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     code: String,
 }
 
@@ -114,28 +111,14 @@ pub(super) async fn sign_in(
                 Ok(false) => {}
                 Err(e) => tracing::error!(error = %e, "could not count a refused sign-in"),
             }
-            let wait = "Too many attempts to sign in. Wait 15 minutes, then try again.";
-            return Ok(try_later(
-                &inbox,
-                StatusCode::TOO_MANY_REQUESTS,
-                wait,
-                form.email,
-                "900",
-            ));
+            return Ok(try_later(&inbox, THROTTLED, form.email));
         }
     };
     let (account, used_recovery_code) = match checked(&inbox, &form, &email, now).await {
         Outcome::Passed(account, used_recovery_code) => (account, used_recovery_code),
         Outcome::Busy => {
             reservation.release(&inbox.store).await;
-            let busy = "The inbox is busy signing others in. Try again in a moment.";
-            return Ok(try_later(
-                &inbox,
-                StatusCode::SERVICE_UNAVAILABLE,
-                busy,
-                form.email,
-                "2",
-            ));
+            return Ok(try_later(&inbox, BUSY, form.email));
         }
         Outcome::Failed => {
             // The reservation stays: this attempt counts as a failure.
@@ -149,14 +132,23 @@ pub(super) async fn sign_in(
     reservation.release(&inbox.store).await;
     signed_in(&inbox, &headers, &account, now, &addr, used_recovery_code).await
 }
-/// The sign-in form again, with a `Retry-After` (seconds).
-fn try_later(
-    inbox: &Inbox,
-    status: StatusCode,
-    error: &str,
-    email: String,
-    retry_after: &'static str,
-) -> Response {
+/// A refusal for now: its status, its words, and its `Retry-After` in seconds.
+struct Later(StatusCode, &'static str, &'static str);
+
+const THROTTLED: Later = Later(
+    StatusCode::TOO_MANY_REQUESTS,
+    "Too many attempts to sign in. Wait 15 minutes, then try again.",
+    "900",
+);
+
+const BUSY: Later = Later(
+    StatusCode::SERVICE_UNAVAILABLE,
+    "The inbox is busy signing others in. Try again in a moment.",
+    "2",
+);
+
+/// The sign-in form again, saying when to try again.
+fn try_later(inbox: &Inbox, Later(status, error, retry_after): Later, email: String) -> Response {
     let mut res = sign_in_form(inbox, status, Some(error), email);
     res.headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static(retry_after));
@@ -268,7 +260,7 @@ async fn signed_in(
     Ok(res)
 }
 
-pub(super) async fn sign_out(State(inbox): State<Inbox>, Extension(me): Extension<Me>) -> Response {
+pub(super) async fn sign_out(SignedIn(inbox, me): SignedIn) -> Response {
     let _ = inbox.store.end_session(&me.session_hash).await;
     inbox.audit(&me.email, "signed out", "", &me.address).await;
     let mut res = Redirect::to("/inbox/sign-in").into_response();

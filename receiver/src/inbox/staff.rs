@@ -1,17 +1,16 @@
 //! Admin: the staff accounts and the clinic's settings.
 
 use super::auth;
-use super::error::Answer;
+use super::error::{Answer, InboxError};
 use super::page::{nav, Nav};
-use super::{hash_blocking, Inbox, Me, REQUIRE_TOTP};
+use super::{hash_blocking, Inbox, Me, SignedIn, REQUIRE_TOTP};
 use crate::domain::email::StaffEmail;
-use crate::store::staff::Role;
+use crate::store::staff::{Role, StaffRow};
 use crate::workers::outbox::now_ms;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
-use axum::{Extension, Form};
+use axum::Form;
 use serde::Deserialize;
 
 pub struct StaffView {
@@ -77,24 +76,19 @@ fn role_name(role: Role, admin: &'static str, staff: &'static str) -> &'static s
     }
 }
 
-pub(super) async fn staff_page(State(inbox): State<Inbox>, Extension(me): Extension<Me>) -> Answer {
+pub(super) async fn staff_page(SignedIn(inbox, me): SignedIn) -> Answer {
     inbox.record(&me, "read the staff list", "").await;
     staff_list(&inbox, &me, None, None, None).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(super) struct AddStaff {
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     role: String,
 }
 
-pub(super) async fn staff_add(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Form(form): Form<AddStaff>,
-) -> Answer {
+pub(super) async fn staff_add(SignedIn(inbox, me): SignedIn, Form(form): Form<AddStaff>) -> Answer {
     let (Some(email), Some(role)) = (StaffEmail::parse(&form.email), Role::parse(&form.role))
     else {
         let error = "Give an email address such as name@clinic.example, and a role.";
@@ -135,37 +129,47 @@ pub(super) struct RemoveStaffPage {
     role: &'static str,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(super) struct RemoveStaff {
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     confirm: String,
+}
+
+/// The account a form names, when it is another member's; else the staff page saying
+/// `unknown` (no such account) or `own` (the member's own).
+async fn other_member(
+    inbox: &Inbox,
+    me: &Me,
+    text: &str,
+    [unknown, own]: [&str; 2],
+) -> Result<StaffRow, InboxError> {
+    let error = match StaffEmail::parse(text) {
+        Some(email) if email.as_str() == me.email => own,
+        Some(email) => match inbox.store.staff_by_email(email.as_str()).await? {
+            Some(staff) => return Ok(staff),
+            None => unknown,
+        },
+        None => unknown,
+    };
+    Err(InboxError::Refused(staff_error(inbox, me, error).await?))
 }
 
 /// Removing an account asks first, as deleting a submission does: the staff page's button
 /// shows what will happen, and only the confirmation's own post (`confirm=yes`) removes.
 pub(super) async fn staff_remove(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
+    SignedIn(inbox, me): SignedIn,
     Form(form): Form<RemoveStaff>,
 ) -> Answer {
     const NO_ACCOUNT: &str = "There is no account with that email address.";
-    let Some(email) = StaffEmail::parse(&form.email) else {
-        return staff_error(&inbox, &me, NO_ACCOUNT).await;
-    };
-    let email = email.as_str();
-    if email == me.email {
-        return staff_error(&inbox, &me, "You cannot remove your own account.").await;
-    }
+    let own = "You cannot remove your own account.";
+    let staff = other_member(&inbox, &me, &form.email, [NO_ACCOUNT, own]).await?;
+    let email = staff.email.as_str();
     if form.confirm != "yes" {
-        let Some(staff) = inbox.store.staff_by_email(email).await? else {
-            return staff_error(&inbox, &me, NO_ACCOUNT).await;
-        };
         return Ok(RemoveStaffPage {
             nav: nav(Some(&me)),
             csrf: me.csrf.clone(),
-            email: staff.email,
+            email: staff.email.clone(),
             role: role_name(staff.role, "An admin", "A staff"),
         }
         .into_response());
@@ -182,22 +186,15 @@ pub(super) async fn staff_remove(
 /// authenticator, pending enrolment and recovery codes go, their sessions end, and a new
 /// enrolment code is shown once for them to set it up again.
 pub(super) async fn staff_reset_two_factor(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
+    SignedIn(inbox, me): SignedIn,
     Form(form): Form<AddStaff>,
 ) -> Answer {
-    const NO_ACCOUNT: &str = "There is no such account.";
-    let Some(email) = StaffEmail::parse(&form.email) else {
-        return staff_error(&inbox, &me, NO_ACCOUNT).await;
-    };
-    let email = email.as_str();
-    if email == me.email {
-        let error = "You cannot reset your own two-factor sign-in. Ask another admin.";
-        return staff_error(&inbox, &me, error).await;
-    }
-    let Some(staff) = inbox.store.staff_by_email(email).await? else {
-        return staff_error(&inbox, &me, NO_ACCOUNT).await;
-    };
+    let errors = [
+        "There is no such account.",
+        "You cannot reset your own two-factor sign-in. Ask another admin.",
+    ];
+    let staff = other_member(&inbox, &me, &form.email, errors).await?;
+    let email = staff.email.as_str();
     let code = auth::random_code(auth::ENROL_CODE_LEN);
     let hash = auth::code_hash(&staff.staff_id, &code);
     let expires = now_ms() + auth::ENROL_CODE_MS;
@@ -206,15 +203,14 @@ pub(super) async fn staff_reset_two_factor(
     staff_list(&inbox, &me, None, Some((email.to_owned(), code)), None).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(super) struct RequireForm {
-    #[serde(default)]
     required: String,
 }
 
 pub(super) async fn require_two_factor(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
+    SignedIn(inbox, me): SignedIn,
     Form(form): Form<RequireForm>,
 ) -> Answer {
     let on = form.required == "yes";

@@ -4,7 +4,7 @@ use super::error::{Answer, InboxError};
 use super::list::Opt;
 use super::page::{message, nav, Nav};
 use super::view;
-use super::{Inbox, Me, NOTE_MAX};
+use super::{Inbox, Me, SignedIn, NOTE_MAX};
 use crate::domain::status::Status;
 use crate::domain::submission_id::SubmissionId;
 use crate::domain::time::When;
@@ -12,10 +12,10 @@ use crate::export::fhir;
 use crate::store::submissions::FullRow;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use consultation_widget::core::summary::Summary;
 use serde::Deserialize;
 
@@ -84,8 +84,7 @@ pub(super) fn status_options(selected: Option<Status>) -> Vec<Opt> {
 }
 
 pub(super) async fn submission_page(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
+    SignedIn(inbox, me): SignedIn,
     Path(id): Path<String>,
     Query(notice): Query<Notice>,
 ) -> Answer {
@@ -121,74 +120,69 @@ pub(super) async fn submission_page(
     .into_response())
 }
 
-/// A change to a submission from its page.
-enum Change<'a> {
-    Status(Status),
-    Note(&'a str),
-}
-
-/// Makes the change, audits it, and goes back to the page, which says what was saved.
-async fn change(inbox: &Inbox, me: &Me, id: &str, change: Change<'_>) -> Answer {
-    let (id, row) = stored(inbox, me, id).await?;
-    let (action, saved) = match change {
-        Change::Status(status) => {
-            inbox.store.set_status(id.as_str(), status).await?;
-            (format!("status changed to {}", status.label()), "status")
-        }
-        Change::Note(note) => {
-            inbox.store.set_note(id.as_str(), note).await?;
-            ("note changed".to_owned(), "note")
-        }
-    };
-    inbox.record(me, &action, &row.list.reference).await;
-    Ok(Redirect::to(&format!("/inbox/submissions/{id}?saved={saved}")).into_response())
-}
-
-#[derive(Deserialize)]
-pub(super) struct StatusForm {
-    #[serde(default)]
+/// What the page's two forms send: a status, or a note.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ChangeForm {
     status: String,
-}
-
-pub(super) async fn change_status(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Path(id): Path<String>,
-    Form(form): Form<StatusForm>,
-) -> Answer {
-    let Some(status) = Status::parse(&form.status) else {
-        return Ok(message(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(&me),
-            "Not a status",
-            "Choose New, Reviewed, Contacted or Archived.",
-        ));
-    };
-    change(&inbox, &me, &id, Change::Status(status)).await
-}
-
-#[derive(Deserialize)]
-pub(super) struct NoteForm {
-    #[serde(default)]
     note: String,
 }
 
-pub(super) async fn change_note(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Path(id): Path<String>,
-    Form(form): Form<NoteForm>,
-) -> Answer {
-    let note = form.note.replace("\r\n", "\n");
-    if note.chars().count() > NOTE_MAX {
-        return Ok(message(
+/// A change to a submission from its page.
+enum Change {
+    Status,
+    Note,
+}
+
+/// Checks the change, makes it, audits it, and goes back to the page, which says what was
+/// saved.
+async fn change(signed: SignedIn, id: &str, form: ChangeForm, change: Change) -> Answer {
+    let SignedIn(inbox, me) = signed;
+    let refused = |title: &str, text: &str| {
+        Ok(message(
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(&me),
-            "Note too long",
-            &format!("A note can be up to {NOTE_MAX} characters. Go back and shorten it."),
-        ));
+            title,
+            text,
+        ))
+    };
+    let note = form.note.replace("\r\n", "\n");
+    let status = Status::parse(&form.status);
+    match (&change, status) {
+        (Change::Status, None) => {
+            return refused(
+                "Not a status",
+                "Choose New, Reviewed, Contacted or Archived.",
+            )
+        }
+        (Change::Note, _) if note.chars().count() > NOTE_MAX => {
+            let text =
+                format!("A note can be up to {NOTE_MAX} characters. Go back and shorten it.");
+            return refused("Note too long", &text);
+        }
+        _ => {}
     }
-    change(&inbox, &me, &id, Change::Note(note.trim())).await
+    let (id, row) = stored(&inbox, &me, id).await?;
+    let (action, saved) = match (change, status) {
+        (Change::Status, Some(status)) => {
+            inbox.store.set_status(id.as_str(), status).await?;
+            (format!("status changed to {}", status.label()), "status")
+        }
+        _ => {
+            inbox.store.set_note(id.as_str(), note.trim()).await?;
+            ("note changed".to_owned(), "note")
+        }
+    };
+    inbox.record(&me, &action, &row.list.reference).await;
+    Ok(Redirect::to(&format!("/inbox/submissions/{id}?saved={saved}")).into_response())
+}
+
+pub(super) async fn change_status(s: SignedIn, id: Path<String>, f: Form<ChangeForm>) -> Answer {
+    change(s, &id, f.0, Change::Status).await
+}
+
+pub(super) async fn change_note(s: SignedIn, id: Path<String>, f: Form<ChangeForm>) -> Answer {
+    change(s, &id, f.0, Change::Note).await
 }
 
 pub(super) fn download(content_type: &'static str, filename: String, body: String) -> Response {
@@ -200,11 +194,7 @@ pub(super) fn download(content_type: &'static str, filename: String, body: Strin
     res
 }
 
-pub(super) async fn export_json(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Path(id): Path<String>,
-) -> Answer {
+pub(super) async fn export_json(SignedIn(inbox, me): SignedIn, Path(id): Path<String>) -> Answer {
     let (_, row) = stored(&inbox, &me, &id).await?;
     let reference = row.list.reference;
     inbox.record(&me, "exported as JSON", &reference).await;
@@ -212,11 +202,7 @@ pub(super) async fn export_json(
     Ok(download("application/json", name, row.sent_body))
 }
 
-pub(super) async fn export_fhir(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Path(id): Path<String>,
-) -> Answer {
+pub(super) async fn export_fhir(SignedIn(inbox, me): SignedIn, Path(id): Path<String>) -> Answer {
     let (_, row) = stored(&inbox, &me, &id).await?;
     let doc = summarise(&inbox, &row.summary_json, fhir::questionnaire_response)?;
     let reference = row.list.reference;
@@ -237,11 +223,7 @@ pub(super) struct DeletePage {
     received: When,
 }
 
-pub(super) async fn delete_page(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Path(id): Path<String>,
-) -> Answer {
+pub(super) async fn delete_page(SignedIn(inbox, me): SignedIn, Path(id): Path<String>) -> Answer {
     let (id, row) = stored(&inbox, &me, &id).await?;
     Ok(DeletePage {
         nav: nav(Some(&me)),
@@ -254,15 +236,14 @@ pub(super) async fn delete_page(
     .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(super) struct Confirm {
-    #[serde(default)]
     confirm: String,
 }
 
 pub(super) async fn delete_submission(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
+    SignedIn(inbox, me): SignedIn,
     Path(id): Path<String>,
     Form(form): Form<Confirm>,
 ) -> Answer {
