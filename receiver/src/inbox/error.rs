@@ -23,7 +23,7 @@ pub enum InboxError {
     NotFound(Option<Nav>),
     /// A refusal already made into its page (the staff page with its error above it).
     #[error("refused")]
-    Refused(Response),
+    Refused(Box<Response>),
 }
 
 impl InboxError {
@@ -41,7 +41,7 @@ impl IntoResponse for InboxError {
                 "Not found",
                 "There is no submission here. It may have been deleted.",
             ),
-            InboxError::Refused(page) => page,
+            InboxError::Refused(page) => *page,
             e => {
                 tracing::error!(error = %e, "inbox");
                 message_with(

@@ -152,7 +152,9 @@ async fn other_member(
         },
         None => unknown,
     };
-    Err(InboxError::Refused(staff_error(inbox, me, error).await?))
+    Err(InboxError::Refused(Box::new(
+        staff_error(inbox, me, error).await?,
+    )))
 }
 
 /// Removing an account asks first, as deleting a submission does: the staff page's button
