@@ -128,48 +128,32 @@ pub(super) struct ChangeForm {
     note: String,
 }
 
-/// A change to a submission from its page.
-enum Change {
-    Status,
-    Note,
+/// A change to a submission from its page, checked.
+enum Change<'a> {
+    Status(Status),
+    Note(&'a str),
 }
 
-/// Checks the change, makes it, audits it, and goes back to the page, which says what was
-/// saved.
-async fn change(signed: SignedIn, id: &str, form: ChangeForm, change: Change) -> Answer {
-    let SignedIn(inbox, me) = signed;
-    let refused = |title: &str, text: &str| {
-        Ok(message(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(&me),
-            title,
-            text,
-        ))
-    };
-    let note = form.note.replace("\r\n", "\n");
-    let status = Status::parse(&form.status);
-    match (&change, status) {
-        (Change::Status, None) => {
-            return refused(
-                "Not a status",
-                "Choose New, Reviewed, Contacted or Archived.",
-            )
-        }
-        (Change::Note, _) if note.chars().count() > NOTE_MAX => {
-            let text =
-                format!("A note can be up to {NOTE_MAX} characters. Go back and shorten it.");
-            return refused("Note too long", &text);
-        }
-        _ => {}
-    }
+/// The form's value refused: 422, and what to do instead.
+fn unprocessable(me: &Me, title: &str, text: &str) -> Answer {
+    Ok(message(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(me),
+        title,
+        text,
+    ))
+}
+
+/// Makes the change, audits it, and goes back to the page, which says what was saved.
+async fn change(SignedIn(inbox, me): SignedIn, id: &str, change: Change<'_>) -> Answer {
     let (id, row) = stored(&inbox, &me, id).await?;
-    let (action, saved) = match (change, status) {
-        (Change::Status, Some(status)) => {
+    let (action, saved) = match change {
+        Change::Status(status) => {
             inbox.store.set_status(id.as_str(), status).await?;
             (format!("status changed to {}", status.label()), "status")
         }
-        _ => {
-            inbox.store.set_note(id.as_str(), note.trim()).await?;
+        Change::Note(note) => {
+            inbox.store.set_note(id.as_str(), note).await?;
             ("note changed".to_owned(), "note")
         }
     };
@@ -178,11 +162,20 @@ async fn change(signed: SignedIn, id: &str, form: ChangeForm, change: Change) ->
 }
 
 pub(super) async fn change_status(s: SignedIn, id: Path<String>, f: Form<ChangeForm>) -> Answer {
-    change(s, &id, f.0, Change::Status).await
+    let Some(status) = Status::parse(&f.status) else {
+        let text = "Choose New, Reviewed, Contacted or Archived.";
+        return unprocessable(&s.1, "Not a status", text);
+    };
+    change(s, &id, Change::Status(status)).await
 }
 
 pub(super) async fn change_note(s: SignedIn, id: Path<String>, f: Form<ChangeForm>) -> Answer {
-    change(s, &id, f.0, Change::Note).await
+    let note = f.note.replace("\r\n", "\n");
+    if note.chars().count() > NOTE_MAX {
+        let text = format!("A note can be up to {NOTE_MAX} characters. Go back and shorten it.");
+        return unprocessable(&s.1, "Note too long", &text);
+    }
+    change(s, &id, Change::Note(note.trim())).await
 }
 
 pub(super) fn download(content_type: &'static str, filename: String, body: String) -> Response {
