@@ -7,6 +7,7 @@
 //! solution is still stored (a false alarm must not lose a real request) but marked likely
 //! spam with the reason why, so a script pays with every request or lands in the spam pile.
 
+use crate::store::error::StoreError;
 use crate::store::Store;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -50,7 +51,7 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 
 impl Issuer {
     /// The key from the database (made and stored by the first receiver to start).
-    pub async fn open(store: &Store, maxnumber: u64) -> Result<Issuer, String> {
+    pub async fn open(store: &Store, maxnumber: u64) -> Result<Issuer, StoreError> {
         let key = store.proof_of_work_key(&hex(&random_bytes::<32>())).await?;
         Ok(Issuer {
             key: key.into_bytes(),

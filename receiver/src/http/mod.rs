@@ -13,20 +13,23 @@ pub mod panics;
 pub mod rate;
 pub mod refused;
 
+use crate::domain::moment::Moment;
 use crate::domain::questionnaires::Questionnaires;
 use crate::domain::submission_id::SubmissionId;
 use crate::http::error::{json_body, ApiError};
 use crate::http::idempotency::{fingerprint, Claim, InFlight};
+use crate::inbox::Inbox;
 use crate::store::intake::{NewSubmission, Stored};
 use crate::store::Store;
 use crate::workers::outbox::now_ms;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use consultation_widget::core::intake::recheck;
+use consultation_widget::core::intake::Checked;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -62,7 +65,28 @@ pub struct App {
     pub proof: crate::http::challenge::Issuer,
 }
 
-pub fn router(app: App, origins: Vec<HeaderValue>, inbox: crate::inbox::Inbox) -> Router {
+/// The one state behind every route: intake's and the inbox's, each handler taking its own
+/// through `FromRef`.
+#[derive(Clone)]
+pub struct AppState {
+    pub intake: App,
+    pub inbox: Inbox,
+}
+
+impl FromRef<AppState> for App {
+    fn from_ref(state: &AppState) -> App {
+        state.intake.clone()
+    }
+}
+
+impl FromRef<AppState> for Inbox {
+    fn from_ref(state: &AppState) -> Inbox {
+        state.inbox.clone()
+    }
+}
+
+pub fn router(app: App, origins: Vec<HeaderValue>, inbox: Inbox) -> Router {
+    let state = AppState { intake: app, inbox };
     let refused = crate::http::refused::Refused::new(origins.clone());
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
@@ -84,8 +108,7 @@ pub fn router(app: App, origins: Vec<HeaderValue>, inbox: crate::inbox::Inbox) -
     let routes = routes.route("/__panic-test", post(crate::http::panics::on_demand));
     routes
         .fallback(not_found)
-        .with_state(app)
-        .merge(crate::inbox::router(inbox))
+        .merge(crate::inbox::router(state.inbox.clone()))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(TimeoutLayer::with_status_code(
@@ -103,6 +126,7 @@ pub fn router(app: App, origins: Vec<HeaderValue>, inbox: crate::inbox::Inbox) -
         // Method, path, status and time only: no headers, no query (the inbox's search holds
         // names and emails), no body, at every level; the default span shows the whole URI.
         .layer(TraceLayer::new_for_http().make_span_with(span))
+        .with_state(state)
 }
 
 /// The request's span: its method and path, never the query. Under tower-http's own target, so
@@ -128,10 +152,8 @@ async fn healthz(State(app): State<App>) -> Response {
     }
 }
 
-async fn not_found() -> Response {
-    let body =
-        r#"{"errors":[{"code":"NOT_FOUND","message":"Submissions go to POST /submissions"}]}"#;
-    (StatusCode::NOT_FOUND, json_body(body.into())).into_response()
+async fn not_found() -> ApiError {
+    ApiError::NotFound
 }
 
 /// `application/json`, in any case, with or without parameters such as `charset=utf-8`.
@@ -153,7 +175,7 @@ fn now_s() -> u64 {
 /// "none asked", as from any endpoint without this route.
 async fn challenge(State(app): State<App>) -> Response {
     if app.proof.maxnumber == 0 {
-        return not_found().await;
+        return ApiError::NotFound.into_response();
     }
     let body = serde_json::to_string(&app.proof.issue(now_s())).unwrap_or_default();
     (
@@ -161,18 +183,6 @@ async fn challenge(State(app): State<App>) -> Response {
         // Each is for one submission: never from a cache.
         [(header::CACHE_CONTROL, "no-store")],
         json_body(body),
-    )
-        .into_response()
-}
-
-/// 429 with `Retry-After` in whole seconds, rounded up.
-fn too_many(wait: Duration) -> Response {
-    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    let body = r#"{"errors":[{"code":"rate-limited","message":"Too many submissions from this address just now: try again shortly"}]}"#;
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        [(header::RETRY_AFTER, secs.max(1).to_string())],
-        json_body(body.into()),
     )
         .into_response()
 }
@@ -215,8 +225,7 @@ async fn intake(
         .take(&crate::http::client::throttle_key(client), Instant::now())
     {
         if !app.store.has_submission(key.as_str()).await? {
-            tracing::info!(outcome = "rate-limited", "submission refused");
-            return Ok(too_many(wait));
+            return Err(ApiError::RateLimited(wait));
         }
     }
     let text = std::str::from_utf8(&body).map_err(|_| ApiError::NotText)?;
@@ -235,33 +244,36 @@ async fn intake(
         return Err(ApiError::KeyMismatch);
     }
     if checked.differed.contains(&"message") && sent_message_too_long(text, &checked) {
-        tracing::info!(outcome = "message-too-long", "submission refused");
-        return Ok(message_too_long());
+        return Err(ApiError::MessageTooLong);
     }
     if let Some(reason) = proof_of_work(app, headers, &key).await? {
         // The receiver's own mark, beside the widget's: in the summary's `spam`, so the list,
         // the page, the plain-text summary and the exports all show it, with the reason.
         checked.submission.spam.push(reason.to_owned());
     }
+    store(app, &key, new_submission(app, &checked, sha, Moment::now())).await
+}
+
+/// The row to store: the receiver's own summary, and the answer a repeat will get.
+fn new_submission(app: &App, checked: &Checked, sha: String, received: Moment) -> NewSubmission {
     let own = &checked.submission;
     let (visitor_name, visitor_email, likely_spam) = app
         .questionnaires
         .find(&own.questionnaire, |q| crate::inbox::view::describe(own, q));
-    let received = SystemTime::now();
     let response_body = serde_json::json!({
         "ok": true,
         "submission_id": own.submission_id,
         "reference": own.reference,
     })
     .to_string();
-    let new = NewSubmission {
+    NewSubmission {
         submission_id: own.submission_id.clone(),
         reference: own.reference.clone(),
         questionnaire_id: own.questionnaire.id.clone(),
         questionnaire_version: own.questionnaire.version.clone(),
         completed_at: own.completed_at.clone(),
-        received_at: humantime::format_rfc3339_seconds(received).to_string(),
-        received_at_ms: now_ms(),
+        received_at: received.rfc3339,
+        received_at_ms: received.ms,
         sent_body: checked.sent.clone(),
         sent_sha256: sha,
         summary_json: own.json(),
@@ -279,16 +291,22 @@ async fn intake(
         visitor_email,
         likely_spam,
         response_status: 201,
-        response_body: response_body.clone(),
+        response_body,
         recipients: app.recipients.to_vec(),
-    };
+    }
+}
+
+/// Stores the submission, or finds it stored: 201 after the commit, or the stored answer.
+async fn store(app: &App, key: &SubmissionId, new: NewSubmission) -> Result<Response, ApiError> {
     let (flags, differed) = (new.flags_count, new.differed.join(","));
+    let (reference, questionnaire) = (new.reference.clone(), new.questionnaire_id.clone());
+    let response_body = new.response_body.clone();
     match app.store.insert(new).await? {
         Stored::Created => {
             tracing::info!(
                 submission_id = key.as_str(),
-                reference = %own.reference,
-                questionnaire = %own.questionnaire.id,
+                reference = %reference,
+                questionnaire = %questionnaire,
                 flags,
                 differed = %differed,
                 "submission stored"
@@ -296,7 +314,7 @@ async fn intake(
             if !app.recipients.is_empty() {
                 app.wake.notify_one();
             }
-            Ok(created(response_body))
+            Ok((StatusCode::CREATED, json_body(response_body)).into_response())
         }
         Stored::Replay { status, body } => {
             tracing::info!(submission_id = key.as_str(), "repeat answered as before");
@@ -313,18 +331,12 @@ async fn intake(
 /// it is stored as sent: one far longer than the core's own for these answers (each typed
 /// answer already held to its question's length) is padding, not a widget's summary. Twice
 /// the core's own and a kilobyte leaves room for another widget version's wording.
-fn sent_message_too_long(body: &str, checked: &consultation_widget::core::intake::Checked) -> bool {
+fn sent_message_too_long(body: &str, checked: &Checked) -> bool {
     let own = checked.submission.message.chars().count();
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
         .and_then(|doc| doc.get("message")?.as_str().map(|m| m.chars().count()))
         .is_some_and(|sent| sent > own * 2 + 1024)
-}
-
-/// 422 in the Formspree shape, as the core's other form-level refusals.
-fn message_too_long() -> Response {
-    let body = r#"{"errors":[{"code":"message-too-long","message":"The message is far longer than a summary of these answers"}]}"#;
-    (StatusCode::UNPROCESSABLE_ENTITY, json_body(body.into())).into_response()
 }
 
 fn own_key_mismatch(id: &str, key: &SubmissionId) -> bool {
@@ -353,8 +365,4 @@ async fn proof_of_work(
         .spend_challenge(&solution.challenge, key.as_str(), expires_ms, now_ms())
         .await?;
     Ok((!spent).then_some(crate::http::challenge::REUSED))
-}
-
-fn created(body: String) -> Response {
-    (StatusCode::CREATED, json_body(body)).into_response()
 }

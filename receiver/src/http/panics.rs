@@ -28,8 +28,7 @@ pub fn quiet_hook() {
 /// The answer to a request whose handler panicked: intake's own 500 (the widget keeps the
 /// draft and tries again with the same key). The payload is dropped unread.
 pub fn answer(_payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    crate::http::error::ApiError::Internal("a request panicked; the receiver goes on".into())
-        .into_response()
+    crate::http::error::ApiError::Panicked.into_response()
 }
 
 /// The test's way to panic on demand (feature `panic-test` only): the body goes into the

@@ -29,10 +29,15 @@ impl Rate {
     };
 }
 
+/// An `--intake-rate` that is not a rate (clap prints it).
+#[derive(Debug, thiserror::Error)]
+#[error("{0:?}: give a rate such as 10/minute or 100/hour, or off")]
+pub struct NotARate(String);
+
 impl FromStr for Rate {
-    type Err = String;
-    fn from_str(text: &str) -> Result<Rate, String> {
-        let bad = || format!("{text:?}: give a rate such as 10/minute or 100/hour, or off");
+    type Err = NotARate;
+    fn from_str(text: &str) -> Result<Rate, NotARate> {
+        let bad = || NotARate(text.to_owned());
         if text.trim().eq_ignore_ascii_case("off") {
             return Ok(Rate::OFF);
         }

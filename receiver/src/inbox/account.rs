@@ -1,12 +1,13 @@
 //! The member's own account: password, two-factor sign-in, recovery codes, sessions.
 
 use super::auth;
-use super::page::{internal, message, nav, Nav};
-use super::{hash_blocking, verify_blocking, Inbox, Me};
+use super::error::{Answer, InboxError};
+use super::page::{message, nav, Nav};
+use super::{hash_blocking, verify_blocking, Inbox, Me, SignedIn};
+use crate::store::staff::StaffRow;
 use crate::workers::outbox::now_ms;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
@@ -29,35 +30,44 @@ pub(super) struct AccountPage {
     error: Option<String>,
 }
 
+/// The signed-in member's own row.
+async fn own(inbox: &Inbox, me: &Me) -> Result<StaffRow, InboxError> {
+    inbox
+        .store
+        .staff_by_email(&me.email)
+        .await?
+        .ok_or(InboxError::Broken("account gone"))
+}
+
+/// The secret of an enrolment in progress: only the session that started it sees it and may
+/// finish it.
+fn pending_secret(inbox: &Inbox, staff: &StaffRow, me: &Me) -> Option<String> {
+    staff
+        .totp_pending
+        .as_ref()
+        .filter(|_| staff.totp_pending_session.as_deref() == Some(&me.session_hash))
+        .and_then(|stored| inbox.open_secret(&staff.staff_id, stored))
+}
+
 pub(super) async fn account(
     inbox: &Inbox,
     me: &Me,
     error: Option<&str>,
     status: StatusCode,
-) -> Response {
-    let staff = match inbox.store.staff_by_email(&me.email).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return internal("account gone"),
-        Err(e) => return internal(e),
-    };
-    // The pending secret shows only in the session that started the enrolment.
-    let pending = staff
-        .totp_pending
-        .as_ref()
-        .filter(|_| staff.totp_pending_session.as_deref() == Some(&me.session_hash))
-        .and_then(|stored| inbox.open_secret(&staff.staff_id, stored))
-        .map(|secret| {
-            let grouped = secret
-                .as_bytes()
-                .chunks(4)
-                .map(|c| String::from_utf8_lossy(c).into_owned())
-                .collect::<Vec<_>>()
-                .join(" ");
-            (
-                grouped,
-                auth::otpauth_uri(&secret, "Consultation inbox", &me.email),
-            )
-        });
+) -> Answer {
+    let staff = own(inbox, me).await?;
+    let pending = pending_secret(inbox, &staff, me).map(|secret| {
+        let grouped = secret
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        (
+            grouped,
+            auth::otpauth_uri(&secret, "Consultation inbox", &me.email),
+        )
+    });
     let required = inbox.totp_required().await;
     let has_totp = staff.totp_secret.is_some();
     let recovery_left = if has_totp {
@@ -69,37 +79,38 @@ pub(super) async fn account(
     } else {
         0
     };
-    (
-        status,
-        AccountPage {
-            nav: nav(Some(me)),
-            csrf: me.csrf.clone(),
-            email: me.email.clone(),
-            has_totp,
-            required,
-            restricted: required && !has_totp,
-            can_enrol: inbox.totp_key.is_some(),
-            pending,
-            recovery_left,
-            error: error.map(str::to_owned),
-        },
-    )
-        .into_response()
+    let page = AccountPage {
+        nav: nav(Some(me)),
+        csrf: me.csrf.clone(),
+        email: me.email.clone(),
+        has_totp,
+        required,
+        restricted: required && !has_totp,
+        can_enrol: inbox.totp_key.is_some(),
+        pending,
+        recovery_left,
+        error: error.map(str::to_owned),
+    };
+    Ok((status, page).into_response())
 }
 
-pub(super) async fn account_page(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-) -> Response {
-    account(&inbox, &me, None, StatusCode::OK).await
-}
-
-#[derive(Deserialize)]
-pub(super) struct StartForm {
-    #[serde(default)]
+/// What the account page's forms send (each its own fields; the rest stay empty).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct AccountForm {
+    /// Starting two-factor: the enrolment code, or the password again.
     enrol_code: String,
-    #[serde(default)]
     password: String,
+    /// Confirming two-factor: the authenticator's code.
+    code: String,
+    /// Changing the password.
+    current: String,
+    new: String,
+    again: String,
+}
+
+pub(super) async fn account_page(SignedIn(inbox, me): SignedIn) -> Answer {
+    account(&inbox, &me, None, StatusCode::OK).await
 }
 
 /// Starts an enrolment. What it takes is what a password thief lacks: when two-factor is
@@ -107,12 +118,11 @@ pub(super) struct StartForm {
 /// since a session without two-factor is then only as strong as the password; when it is
 /// optional, the password typed again (the session alone is not enough: a screen left open).
 pub(super) async fn totp_start(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Form(form): Form<StartForm>,
-) -> Response {
+    SignedIn(inbox, me): SignedIn,
+    Form(form): Form<AccountForm>,
+) -> Answer {
     if me.has_totp {
-        return Redirect::to("/inbox/account").into_response();
+        return Ok(Redirect::to("/inbox/account").into_response());
     }
     let Some(key) = inbox.totp_key.clone() else {
         return account(
@@ -138,9 +148,7 @@ pub(super) async fn totp_start(
         }
     };
     if !proven {
-        inbox
-            .audit(&me.email, "two-factor set-up refused", "", &me.address)
-            .await;
+        inbox.record(&me, "two-factor set-up refused", "").await;
         let error = if required {
             "That enrolment code is not right or has expired. Use the code your admin gave you with your account, or ask them for a new one."
         } else {
@@ -148,25 +156,12 @@ pub(super) async fn totp_start(
         };
         return account(&inbox, &me, Some(error), StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let secret = auth::new_totp_secret();
-    if let Err(e) = inbox
+    let sealed = key.seal(&me.staff_id, &auth::new_totp_secret());
+    inbox
         .store
-        .set_totp_pending(
-            &me.staff_id,
-            &key.seal(&me.staff_id, &secret),
-            &me.session_hash,
-        )
-        .await
-    {
-        return internal(e);
-    }
-    Redirect::to("/inbox/account").into_response()
-}
-
-#[derive(Deserialize)]
-pub(super) struct CodeForm {
-    #[serde(default)]
-    code: String,
+        .set_totp_pending(&me.staff_id, &sealed, &me.session_hash)
+        .await?;
+    Ok(Redirect::to("/inbox/account").into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -177,7 +172,7 @@ pub(super) struct RecoveryPage {
 }
 
 /// Ten new recovery codes for the account, stored hashed and shown once.
-pub(super) async fn recovery_codes(inbox: &Inbox, me: &Me) -> Response {
+pub(super) async fn recovery_codes(inbox: &Inbox, me: &Me) -> Answer {
     let codes: Vec<String> = (0..auth::RECOVERY_CODES)
         .map(|_| auth::random_code(auth::RECOVERY_CODE_LEN))
         .collect();
@@ -185,38 +180,24 @@ pub(super) async fn recovery_codes(inbox: &Inbox, me: &Me) -> Response {
         .iter()
         .map(|c| auth::code_hash(&me.staff_id, c))
         .collect();
-    if let Err(e) = inbox
+    inbox
         .store
         .replace_recovery_codes(&me.staff_id, &hashes)
-        .await
-    {
-        return internal(e);
-    }
-    RecoveryPage {
+        .await?;
+    Ok(RecoveryPage {
         nav: nav(Some(me)),
         codes,
     }
-    .into_response()
+    .into_response())
 }
 
 pub(super) async fn totp_confirm(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Form(form): Form<CodeForm>,
-) -> Response {
-    let staff = match inbox.store.staff_by_email(&me.email).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return Redirect::to("/inbox/account").into_response(),
-        Err(e) => return internal(e),
-    };
-    // Only the session that started this enrolment may finish it.
-    let secret = staff
-        .totp_pending
-        .as_ref()
-        .filter(|_| staff.totp_pending_session.as_deref() == Some(&me.session_hash))
-        .and_then(|stored| inbox.open_secret(&me.staff_id, stored));
-    let Some(secret) = secret else {
-        return Redirect::to("/inbox/account").into_response();
+    SignedIn(inbox, me): SignedIn,
+    Form(form): Form<AccountForm>,
+) -> Answer {
+    let staff = inbox.store.staff_by_email(&me.email).await?;
+    let Some(secret) = staff.and_then(|staff| pending_secret(&inbox, &staff, &me)) else {
+        return Ok(Redirect::to("/inbox/account").into_response());
     };
     let now_s = (now_ms() / 1000) as u64;
     let Some(step) = auth::check_code(&secret, &form.code, now_s) else {
@@ -228,20 +209,13 @@ pub(super) async fn totp_confirm(
         )
         .await;
     };
-    if let Err(e) = inbox.store.confirm_totp(&me.staff_id, step).await {
-        return internal(e);
-    }
+    inbox.store.confirm_totp(&me.staff_id, step).await?;
     // Enrolling ends every other session of the account: one a thief may hold among them.
-    if let Err(e) = inbox
+    inbox
         .store
         .end_sessions_of(&me.staff_id, Some(&me.session_hash))
-        .await
-    {
-        return internal(e);
-    }
-    inbox
-        .audit(&me.email, "two-factor sign-in set up", "", &me.address)
-        .await;
+        .await?;
+    inbox.record(&me, "two-factor sign-in set up", "").await;
     recovery_codes(
         &inbox,
         &Me {
@@ -252,24 +226,14 @@ pub(super) async fn totp_confirm(
     .await
 }
 
-#[derive(Deserialize)]
-pub(super) struct PasswordCheck {
-    #[serde(default)]
-    password: String,
-}
-
+/// New recovery codes, with the password typed again; the old ones stop working.
 pub(super) async fn new_recovery_codes(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Form(form): Form<PasswordCheck>,
-) -> Response {
-    let staff = match inbox.store.staff_by_email(&me.email).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return internal("account gone"),
-        Err(e) => return internal(e),
-    };
+    SignedIn(inbox, me): SignedIn,
+    Form(form): Form<AccountForm>,
+) -> Answer {
+    let staff = own(&inbox, &me).await?;
     if staff.totp_secret.is_none() {
-        return Redirect::to("/inbox/account").into_response();
+        return Ok(Redirect::to("/inbox/account").into_response());
     }
     if !verify_blocking(&inbox, &form.password, &staff.password_hash).await {
         return account(
@@ -280,9 +244,7 @@ pub(super) async fn new_recovery_codes(
         )
         .await;
     }
-    inbox
-        .audit(&me.email, "made new recovery codes", "", &me.address)
-        .await;
+    inbox.record(&me, "made new recovery codes", "").await;
     recovery_codes(&inbox, &me).await
 }
 
@@ -315,28 +277,13 @@ pub(super) async fn password_page(Extension(me): Extension<Me>) -> Response {
     password_form(&me, vec![], StatusCode::OK)
 }
 
-#[derive(Deserialize)]
-pub(super) struct ChangePassword {
-    #[serde(default)]
-    current: String,
-    #[serde(default)]
-    new: String,
-    #[serde(default)]
-    again: String,
-}
-
 /// The member's own password, with the current one: the issued-password flag clears and every
 /// other session of the account ends.
 pub(super) async fn change_password(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Form(form): Form<ChangePassword>,
-) -> Response {
-    let staff = match inbox.store.staff_by_email(&me.email).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return internal("account gone"),
-        Err(e) => return internal(e),
-    };
+    SignedIn(inbox, me): SignedIn,
+    Form(form): Form<AccountForm>,
+) -> Answer {
+    let staff = own(&inbox, &me).await?;
     let mut errors = vec![];
     if !verify_blocking(&inbox, &form.current, &staff.password_hash).await {
         errors.push("Your current password is not right.".to_owned());
@@ -352,48 +299,33 @@ pub(super) async fn change_password(
         errors.push("Choose a password other than your current one.".to_owned());
     }
     if !errors.is_empty() {
-        return password_form(&me, errors, StatusCode::UNPROCESSABLE_ENTITY);
+        return Ok(password_form(&me, errors, StatusCode::UNPROCESSABLE_ENTITY));
     }
-    let hash = match hash_blocking(&inbox, &form.new).await {
-        Ok(h) => h,
-        Err(e) => return internal(e),
-    };
-    if let Err(e) = inbox
+    let hash = hash_blocking(&inbox, &form.new).await?;
+    inbox
         .store
         .change_own_password(&me.staff_id, &hash, &me.session_hash)
-        .await
-    {
-        return internal(e);
-    }
-    inbox
-        .audit(&me.email, "changed own password", "", &me.address)
-        .await;
+        .await?;
+    inbox.record(&me, "changed own password", "").await;
     let me = Me {
         must_change: false,
         ..me
     };
-    message(
+    Ok(message(
         StatusCode::OK,
         Some(&me),
         "Password changed",
         "Your password is changed, and you are signed out everywhere else.",
-    )
+    ))
 }
 
-pub(super) async fn sign_out_everywhere(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-) -> Response {
-    if let Err(e) = inbox.store.end_sessions_of(&me.staff_id, None).await {
-        return internal(e);
-    }
-    inbox
-        .audit(&me.email, "signed out everywhere", "", &me.address)
-        .await;
+pub(super) async fn sign_out_everywhere(SignedIn(inbox, me): SignedIn) -> Answer {
+    inbox.store.end_sessions_of(&me.staff_id, None).await?;
+    inbox.record(&me, "signed out everywhere", "").await;
     let mut res = Redirect::to("/inbox/sign-in").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
         inbox.cookie(inbox.cookie_name(), "", Some(0)),
     );
-    res
+    Ok(res)
 }

@@ -1,15 +1,15 @@
 //! Admin: the audit log and the sign-in lockouts.
 
+use super::error::Answer;
 use super::list::ListQuery;
-use super::page::{internal, nav, Nav};
+use super::page::{nav, Nav};
 use super::view;
-use super::{Inbox, Me};
+use super::SignedIn;
 use crate::domain::time::When;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
-use axum::Extension;
+use axum::extract::Query;
+use axum::response::IntoResponse;
 
 pub struct AuditView {
     pub at: When,
@@ -56,28 +56,18 @@ pub(super) struct AuditPage {
 }
 
 pub(super) async fn audit_page(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
+    SignedIn(inbox, me): SignedIn,
     Query(query): Query<ListQuery>,
-) -> Response {
-    let page = query.page.unwrap_or(1).clamp(1, 1_000_000);
-    let (entries, total) = match inbox
-        .store
-        .audit_entries((page - 1) * AUDIT_PAGE, AUDIT_PAGE)
-        .await
-    {
-        Ok(r) => r,
-        Err(e) => return internal(e),
-    };
+) -> Answer {
+    let page = query.page();
+    let offset = (page - 1) * AUDIT_PAGE;
+    let (entries, total) = inbox.store.audit_entries(offset, AUDIT_PAGE).await?;
     let lockouts = if page == 1 {
-        match inbox.store.lockouts(20).await {
-            Ok(l) => l,
-            Err(e) => return internal(e),
-        }
+        inbox.store.lockouts(20).await?
     } else {
         Vec::new()
     };
-    AuditPage {
+    Ok(AuditPage {
         nav: nav(Some(&me)),
         lockouts: lockouts
             .into_iter()
@@ -102,5 +92,5 @@ pub(super) async fn audit_page(
         newer: (page > 1).then(|| format!("/inbox/audit?page={}", page - 1)),
         older: (page * AUDIT_PAGE < total).then(|| format!("/inbox/audit?page={}", page + 1)),
     }
-    .into_response()
+    .into_response())
 }

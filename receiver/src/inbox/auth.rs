@@ -38,14 +38,35 @@ pub fn generate_password() -> String {
 
 pub const MIN_PASSWORD: usize = 12;
 
-pub fn hash_password(password: &str) -> Result<String, String> {
+/// Why a password could not be hashed: the operating system's randomness or Argon2 failed, or
+/// the hashing threads are gone (the process is stopping).
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    #[error("{0}")]
+    Random(getrandom::Error),
+    #[error("{0}")]
+    Hash(argon2::password_hash::Error),
+    #[error("{0}")]
+    Closed(tokio::sync::AcquireError),
+    #[error("the password hashing threads stopped")]
+    Stopped,
+}
+
+/// For the commands, which still carry errors as text until their own error types come.
+impl From<PasswordError> for String {
+    fn from(e: PasswordError) -> String {
+        e.to_string()
+    }
+}
+
+pub fn hash_password(password: &str) -> Result<String, PasswordError> {
     let mut salt = [0u8; 16];
-    getrandom::getrandom(&mut salt).map_err(|e| e.to_string())?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+    getrandom::getrandom(&mut salt).map_err(PasswordError::Random)?;
+    let salt = SaltString::encode_b64(&salt).map_err(PasswordError::Hash)?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+        .map_err(PasswordError::Hash)
 }
 
 /// Checks a password against a stored hash (constant time inside argon2).
@@ -115,9 +136,27 @@ pub struct SecretBox {
 
 const SEALED: &str = "v1:";
 
+/// Why `--totp-key-file` (or CONSULTATION_TOTP_KEY) is not a key.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("the two-factor key is not 64 hex digits nor base64")]
+    Unreadable,
+    #[error("the two-factor key has {0} bytes; it needs 32 (64 hex digits)")]
+    Length(usize),
+    #[error("the two-factor key is not usable")]
+    Unusable,
+}
+
+/// For `serve`, which still carries errors as text until its own error type comes.
+impl From<KeyError> for String {
+    fn from(e: KeyError) -> String {
+        e.to_string()
+    }
+}
+
 impl SecretBox {
     /// A key as 64 hex digits or base64 of 32 bytes (surrounding whitespace ignored).
-    pub fn from_text(text: &str) -> Result<SecretBox, String> {
+    pub fn from_text(text: &str) -> Result<SecretBox, KeyError> {
         use base64::Engine;
         let text = text.trim();
         let bytes = if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -127,16 +166,13 @@ impl SecretBox {
         } else {
             base64::engine::general_purpose::STANDARD
                 .decode(text)
-                .map_err(|_| "the two-factor key is not 64 hex digits nor base64".to_owned())?
+                .map_err(|_| KeyError::Unreadable)?
         };
         if bytes.len() != 32 {
-            return Err(format!(
-                "the two-factor key has {} bytes; it needs 32 (64 hex digits)",
-                bytes.len()
-            ));
+            return Err(KeyError::Length(bytes.len()));
         }
         let key = ring::aead::UnboundKey::new(&ring::aead::CHACHA20_POLY1305, &bytes)
-            .map_err(|_| "the two-factor key is not usable".to_owned())?;
+            .map_err(|_| KeyError::Unusable)?;
         Ok(SecretBox {
             key: ring::aead::LessSafeKey::new(key),
         })

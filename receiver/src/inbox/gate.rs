@@ -159,56 +159,73 @@ pub(super) async fn require_session(
     };
     let (parts, body) = req.into_parts();
     let body = if parts.method == Method::POST {
-        if !same_origin(&inbox, &parts.headers) {
-            return message(
-                StatusCode::FORBIDDEN,
-                Some(&me),
-                "Refused",
-                "This form was not sent from the inbox's own pages.",
-            );
+        match posted(&inbox, &me, &parts.headers, body).await {
+            Ok(body) => body,
+            Err(refused) => return refused,
         }
-        let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-            return message(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                Some(&me),
-                "Too long",
-                "That form is too long.",
-            );
-        };
-        let token = form_field(&bytes, "csrf").unwrap_or_default();
-        if !auth::same(&token, &me.csrf) {
-            return message(
-                StatusCode::FORBIDDEN,
-                Some(&me),
-                "Refused",
-                "This form has expired or did not come from the inbox. Go back, reload the page and try again.",
-            );
-        }
-        Body::from(bytes)
     } else {
         body
     };
-    // Two-factor required and not set up yet: the account page's enrolment (and signing out)
-    // only. Not even a new password: until the enrolment code is proven, this session may be
-    // a password thief's, who must not lock the owner out.
-    let path = parts.uri.path();
-    let signing_out = path == "/inbox/sign-out";
-    let enrolling = matches!(
-        path,
-        "/inbox/account" | "/inbox/account/two-factor" | "/inbox/account/two-factor/confirm"
-    );
-    if !me.has_totp && inbox.totp_required().await {
-        if !enrolling && !signing_out {
-            return Redirect::to("/inbox/account").into_response();
-        }
-    } else if me.must_change && !signing_out && path != "/inbox/account/password" {
-        // An issued password: choosing one's own comes before anything else.
-        return Redirect::to("/inbox/account/password").into_response();
+    if let Some(detour) = detour(&inbox, &me, parts.uri.path()).await {
+        return detour;
     }
     let _ = inbox.store.touch_session(&hash, now_ms()).await;
     let mut req = Request::from_parts(parts, body);
     req.extensions_mut().insert(me);
     next.run(req).await
+}
+
+/// A post's body, read once the post is shown to come from the inbox's own form: this origin,
+/// the session's CSRF token.
+async fn posted(inbox: &Inbox, me: &Me, headers: &HeaderMap, body: Body) -> Result<Body, Response> {
+    if !same_origin(inbox, headers) {
+        return Err(message(
+            StatusCode::FORBIDDEN,
+            Some(me),
+            "Refused",
+            "This form was not sent from the inbox's own pages.",
+        ));
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return Err(message(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Some(me),
+            "Too long",
+            "That form is too long.",
+        ));
+    };
+    let token = form_field(&bytes, "csrf").unwrap_or_default();
+    if !auth::same(&token, &me.csrf) {
+        return Err(message(
+            StatusCode::FORBIDDEN,
+            Some(me),
+            "Refused",
+            "This form has expired or did not come from the inbox. Go back, reload the page and try again.",
+        ));
+    }
+    Ok(Body::from(bytes))
+}
+
+/// Where a member must go first, whatever they asked for. `path` is inside the inbox (the gate
+/// sits within its `/inbox` nest): `/account`, not `/inbox/account`.
+async fn detour(inbox: &Inbox, me: &Me, path: &str) -> Option<Response> {
+    // Two-factor required and not set up yet: the account page's enrolment (and signing out)
+    // only. Not even a new password: until the enrolment code is proven, this session may be
+    // a password thief's, who must not lock the owner out.
+    let signing_out = path == "/sign-out";
+    let enrolling = matches!(
+        path,
+        "/account" | "/account/two-factor" | "/account/two-factor/confirm"
+    );
+    if !me.has_totp && inbox.totp_required().await {
+        if !enrolling && !signing_out {
+            return Some(Redirect::to("/inbox/account").into_response());
+        }
+    } else if me.must_change && !signing_out && path != "/account/password" {
+        // An issued password: choosing one's own comes before anything else.
+        return Some(Redirect::to("/inbox/account/password").into_response());
+    }
+    None
 }
 
 pub(super) async fn require_admin(req: Request, next: Next) -> Response {

@@ -1,18 +1,19 @@
 //! The list of submissions, its filters and search, and its CSV download.
 
-use super::page::{internal, nav, Nav};
+use super::error::Answer;
+use super::page::{nav, Nav};
+use super::submission::status_options;
 use super::view;
-use super::{Inbox, Me, PAGE};
+use super::{SignedIn, PAGE};
 use crate::domain::status::Status;
 use crate::domain::time::When;
 use crate::export::csv;
 use crate::store::submissions::Filter;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use axum::Extension;
+use axum::response::IntoResponse;
 use serde::Deserialize;
 
 pub struct Opt {
@@ -58,6 +59,10 @@ pub(super) struct ListQuery {
 }
 
 impl ListQuery {
+    /// The page asked for, from 1.
+    pub(super) fn page(&self) -> i64 {
+        self.page.unwrap_or(1).clamp(1, 1_000_000)
+    }
     fn filter(&self) -> Filter {
         Filter {
             status: Status::parse(&self.status),
@@ -85,16 +90,12 @@ impl ListQuery {
 }
 
 pub(super) async fn list_page(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
+    SignedIn(inbox, me): SignedIn,
     Query(query): Query<ListQuery>,
-) -> Response {
-    let page = query.page.unwrap_or(1).clamp(1, 1_000_000);
+) -> Answer {
+    let page = query.page();
     let filter = query.filter();
-    let (rows, total) = match inbox.store.list(&filter, (page - 1) * PAGE, PAGE).await {
-        Ok(r) => r,
-        Err(e) => return internal(e),
-    };
+    let (rows, total) = inbox.store.list(&filter, (page - 1) * PAGE, PAGE).await?;
     let first = (page - 1) * PAGE + 1;
     let showing = if total == 0 {
         String::new()
@@ -111,12 +112,8 @@ pub(super) async fn list_page(
         label: "Any status".into(),
         selected: filter.status.is_none(),
     }];
-    statuses.extend(Status::ALL.into_iter().map(|s| Opt {
-        value: s.as_str().into(),
-        label: s.label().into(),
-        selected: filter.status == Some(s),
-    }));
-    ListPage {
+    statuses.extend(status_options(filter.status));
+    Ok(ListPage {
         nav: nav(Some(&me)),
         statuses,
         search: query.q.clone(),
@@ -144,27 +141,17 @@ pub(super) async fn list_page(
         csv_href: query.href("/inbox/export.csv", None),
         filtered: filter.status.is_some() || !query.q.trim().is_empty(),
     }
-    .into_response()
+    .into_response())
 }
 
 pub(super) async fn export_csv(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
+    SignedIn(inbox, me): SignedIn,
     Query(query): Query<ListQuery>,
-) -> Response {
-    let (rows, total) = match inbox.store.list(&query.filter(), 0, i64::MAX).await {
-        Ok(r) => r,
-        Err(e) => return internal(e),
-    };
-    inbox
-        .audit(
-            &me.email,
-            "exported the list as CSV",
-            &format!("{total} rows"),
-            &me.address,
-        )
-        .await;
-    (
+) -> Answer {
+    let (rows, total) = inbox.store.list(&query.filter(), 0, i64::MAX).await?;
+    let target = format!("{total} rows");
+    inbox.record(&me, "exported the list as CSV", &target).await;
+    Ok((
         [
             (
                 header::CONTENT_TYPE,
@@ -177,5 +164,5 @@ pub(super) async fn export_csv(
         ],
         csv::write(&rows),
     )
-        .into_response()
+        .into_response())
 }

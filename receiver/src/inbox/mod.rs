@@ -12,6 +12,7 @@ pub mod view;
 
 mod account;
 mod audit;
+mod error;
 mod gate;
 mod list;
 mod page;
@@ -22,6 +23,8 @@ mod submission;
 use crate::domain::moment::Moment;
 use crate::domain::questionnaires::Questionnaires;
 use crate::store::Store;
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
 use axum::http::HeaderValue;
 use axum::middleware;
 use axum::routing::{get, post};
@@ -99,6 +102,11 @@ impl Inbox {
         }
     }
 
+    /// An audit entry for what a signed-in member did, from where they are.
+    async fn record(&self, me: &Me, action: &str, target: &str) {
+        self.audit(&me.email, action, target, &me.address).await;
+    }
+
     async fn totp_required(&self) -> bool {
         matches!(self.store.setting(REQUIRE_TOTP).await, Ok(Some(v)) if v == "1")
     }
@@ -123,7 +131,7 @@ impl Inbox {
 
 /// Hashes a password on the throttle's hashing threads (Argon2id takes a moment and 19 MiB,
 /// and only a few run at once).
-async fn hash_blocking(inbox: &Inbox, password: &str) -> Result<String, String> {
+async fn hash_blocking(inbox: &Inbox, password: &str) -> Result<String, auth::PasswordError> {
     inbox.throttle.hash(password.to_owned()).await
 }
 
@@ -133,6 +141,26 @@ async fn verify_blocking(inbox: &Inbox, password: &str, hash: &str) -> bool {
         .throttle
         .check(password.to_owned(), hash.to_owned())
         .await
+}
+
+/// What a signed-in route's handler takes: the inbox's state and who is signed in (put there
+/// by `require_session`).
+pub(crate) struct SignedIn(Inbox, Me);
+
+impl<S> FromRequestParts<S> for SignedIn
+where
+    Inbox: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = error::InboxError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let me = parts.extensions.get::<Me>().cloned();
+        let me = me.ok_or(error::InboxError::Broken(
+            "a signed-in route without the gate",
+        ))?;
+        Ok(SignedIn(Inbox::from_ref(state), me))
+    }
 }
 
 /// Who is signed in, for handlers and templates.
@@ -149,82 +177,65 @@ pub struct Me {
     pub address: String,
 }
 
-pub fn router(inbox: Inbox) -> Router {
+/// The inbox's routes, under `/inbox`, and `GET /`. The session gate sits on the signed-in
+/// routes inside the nest, so it sees their paths without the `/inbox` prefix.
+pub fn router<S>(inbox: Inbox) -> Router<S>
+where
+    Inbox: FromRef<S>,
+    S: Clone + Send + Sync + 'static,
+{
     let admin = Router::new()
         .route(
-            "/inbox/submissions/{id}/delete",
+            "/submissions/{id}/delete",
             get(submission::delete_page).post(submission::delete_submission),
         )
+        .route("/staff", get(staff::staff_page).post(staff::staff_add))
+        .route("/staff/remove", post(staff::staff_remove))
         .route(
-            "/inbox/staff",
-            get(staff::staff_page).post(staff::staff_add),
-        )
-        .route("/inbox/staff/remove", post(staff::staff_remove))
-        .route(
-            "/inbox/staff/reset-two-factor",
+            "/staff/reset-two-factor",
             post(staff::staff_reset_two_factor),
         )
-        .route(
-            "/inbox/settings/two-factor",
-            post(staff::require_two_factor),
-        )
-        .route("/inbox/audit", get(audit::audit_page))
+        .route("/settings/two-factor", post(staff::require_two_factor))
+        .route("/audit", get(audit::audit_page))
         .route_layer(middleware::from_fn(gate::require_admin));
-    let signed_in = Router::new()
-        .route("/inbox", get(list::list_page))
-        .route("/inbox/export.csv", get(list::export_csv))
-        .route("/inbox/submissions/{id}", get(submission::submission_page))
+    let submissions = Router::new()
+        .route("/", get(submission::submission_page))
+        .route("/status", post(submission::change_status))
+        .route("/note", post(submission::change_note))
+        .route("/export.json", get(submission::export_json))
+        .route("/export.fhir.json", get(submission::export_fhir));
+    let account = Router::new()
+        .route("/", get(account::account_page))
+        .route("/two-factor", post(account::totp_start))
+        .route("/two-factor/confirm", post(account::totp_confirm))
         .route(
-            "/inbox/submissions/{id}/status",
-            post(submission::change_status),
-        )
-        .route(
-            "/inbox/submissions/{id}/note",
-            post(submission::change_note),
-        )
-        .route(
-            "/inbox/submissions/{id}/export.json",
-            get(submission::export_json),
-        )
-        .route(
-            "/inbox/submissions/{id}/export.fhir.json",
-            get(submission::export_fhir),
-        )
-        .route("/inbox/account", get(account::account_page))
-        .route("/inbox/account/two-factor", post(account::totp_start))
-        .route(
-            "/inbox/account/two-factor/confirm",
-            post(account::totp_confirm),
-        )
-        .route(
-            "/inbox/account/password",
+            "/password",
             get(account::password_page).post(account::change_password),
         )
-        .route(
-            "/inbox/account/recovery-codes",
-            post(account::new_recovery_codes),
-        )
-        .route(
-            "/inbox/account/sign-out-everywhere",
-            post(account::sign_out_everywhere),
-        )
-        .route("/inbox/sign-out", post(sign_in::sign_out))
+        .route("/recovery-codes", post(account::new_recovery_codes))
+        .route("/sign-out-everywhere", post(account::sign_out_everywhere));
+    let signed_in = Router::new()
+        .route("/", get(list::list_page))
+        .route("/export.csv", get(list::export_csv))
+        .nest("/submissions/{id}", submissions)
+        .nest("/account", account)
+        .route("/sign-out", post(sign_in::sign_out))
         .merge(admin)
         .route_layer(middleware::from_fn_with_state(
             inbox.clone(),
             gate::require_session,
         ));
-    Router::new()
-        .merge(signed_in)
+    let pages = signed_in
         .route(
-            "/inbox/sign-in",
+            "/sign-in",
             get(sign_in::sign_in_page).post(sign_in::sign_in),
         )
-        .route("/inbox/style.css", get(gate::style))
+        .route("/style.css", get(gate::style));
+    Router::new()
+        .nest("/inbox", pages)
         .route("/", get(crate::inbox::home::page))
         .layer(middleware::from_fn_with_state(
-            inbox.clone(),
+            inbox,
             gate::security_headers,
         ))
-        .with_state(inbox)
 }

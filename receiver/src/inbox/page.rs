@@ -1,4 +1,4 @@
-//! What every inbox page shares: the navigation, the message page and its shortcuts.
+//! What every inbox page shares: the navigation and the message page.
 
 use super::Me;
 use askama::Template;
@@ -6,6 +6,7 @@ use askama_web::WebTemplate;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+#[derive(Debug)]
 pub struct Nav {
     pub email: String,
     pub admin: bool,
@@ -29,32 +30,22 @@ pub(super) struct MessagePage {
 }
 
 pub(super) fn message(status: StatusCode, me: Option<&Me>, title: &str, text: &str) -> Response {
+    message_with(status, nav(me), title, text)
+}
+
+pub(super) fn message_with(
+    status: StatusCode,
+    nav: Option<Nav>,
+    title: &str,
+    text: &str,
+) -> Response {
     (
         status,
         MessagePage {
-            nav: nav(me),
+            nav,
             title: title.into(),
             text: text.into(),
         },
     )
         .into_response()
-}
-
-pub(super) fn internal(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "inbox");
-    message(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        None,
-        "Something went wrong",
-        "The inbox could not do that. Try again in a moment.",
-    )
-}
-
-pub(super) fn not_found(me: &Me) -> Response {
-    message(
-        StatusCode::NOT_FOUND,
-        Some(me),
-        "Not found",
-        "There is no submission here. It may have been deleted.",
-    )
 }

@@ -1,17 +1,19 @@
 //! Signing in (password, then two-factor) and out.
 
+use super::error::Answer;
 use super::gate::{address, cookie_value, same_origin};
-use super::page::{internal, message, Nav};
+use super::page::{message, Nav};
 use super::{auth, throttle};
-use super::{Inbox, Me, ABSOLUTE, IDLE};
+use super::{Inbox, SignedIn, ABSOLUTE, IDLE};
 use crate::domain::email::MAX_EMAIL;
+use crate::store::staff::StaffRow;
 use crate::workers::outbox::now_ms;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -53,15 +55,12 @@ pub(super) fn sign_in_form(
     res
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(super) struct SignIn {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     code: String,
 }
 
@@ -73,27 +72,27 @@ pub(super) async fn sign_in(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(form): Form<SignIn>,
-) -> Response {
+) -> Answer {
     let addr = address(&inbox, Some(&ConnectInfo(peer)), &headers);
     let pre = cookie_value(&headers, inbox.pre_cookie_name()).unwrap_or_default();
     if !same_origin(&inbox, &headers) || pre.is_empty() || !auth::same(&pre, &form.csrf) {
-        return message(
+        return Ok(message(
             StatusCode::FORBIDDEN,
             None,
             "Refused",
             "This sign-in form has expired or did not come from the inbox. Reload the sign-in page and try again.",
-        );
+        ));
     }
     let email = form.email.trim().to_lowercase();
     // RFC 5321's limit: a longer "email" is no account, and is refused before anything about
     // it is stored (the throttle's rows, the audit log).
     if email.chars().count() > MAX_EMAIL {
-        return sign_in_form(
+        return Ok(sign_in_form(
             &inbox,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("That email address is too long. Enter the address your account was made for."),
             String::new(),
-        );
+        ));
     }
     let now = now_ms();
     let started = tokio::time::Instant::now();
@@ -101,10 +100,10 @@ pub(super) async fn sign_in(
     let reservation = match inbox
         .throttle
         .reserve(&inbox.store, &email, &client, now)
-        .await
+        .await?
     {
-        Ok(throttle::Verdict::Go(r)) => r,
-        Ok(throttle::Verdict::Blocked { key }) => {
+        throttle::Verdict::Go(r) => r,
+        throttle::Verdict::Blocked { key } => {
             // One audit entry per lockout, with its count in `sign_in_lockouts`.
             let window = now - throttle::WINDOW_MS;
             match inbox.store.record_lockout(&key, now, window).await {
@@ -112,33 +111,66 @@ pub(super) async fn sign_in(
                 Ok(false) => {}
                 Err(e) => tracing::error!(error = %e, "could not count a refused sign-in"),
             }
-            let mut res = sign_in_form(
-                &inbox,
-                StatusCode::TOO_MANY_REQUESTS,
-                Some("Too many attempts to sign in. Wait 15 minutes, then try again."),
-                form.email,
-            );
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
-            return res;
+            return Ok(try_later(&inbox, THROTTLED, form.email));
         }
-        Err(e) => return internal(e),
     };
+    let (account, used_recovery_code) = match checked(&inbox, &form, &email, now).await {
+        Outcome::Passed(account, used_recovery_code) => (account, used_recovery_code),
+        Outcome::Busy => {
+            reservation.release(&inbox.store).await;
+            return Ok(try_later(&inbox, BUSY, form.email));
+        }
+        Outcome::Failed => {
+            // The reservation stays: this attempt counts as a failure.
+            inbox.audit(&email, "sign-in failed", "", &addr).await;
+            // Answer failures no sooner than a floor, so timing says nothing either way.
+            tokio::time::sleep_until(started + Duration::from_millis(300)).await;
+            let failed = sign_in_form(&inbox, StatusCode::OK, Some(SIGN_IN_FAILED), form.email);
+            return Ok(failed);
+        }
+    };
+    reservation.release(&inbox.store).await;
+    signed_in(&inbox, &headers, &account, now, &addr, used_recovery_code).await
+}
+/// A refusal for now: its status, its words, and its `Retry-After` in seconds.
+struct Later(StatusCode, &'static str, &'static str);
+
+const THROTTLED: Later = Later(
+    StatusCode::TOO_MANY_REQUESTS,
+    "Too many attempts to sign in. Wait 15 minutes, then try again.",
+    "900",
+);
+
+const BUSY: Later = Later(
+    StatusCode::SERVICE_UNAVAILABLE,
+    "The inbox is busy signing others in. Try again in a moment.",
+    "2",
+);
+
+/// The sign-in form again, saying when to try again.
+fn try_later(inbox: &Inbox, Later(status, error, retry_after): Later, email: String) -> Response {
+    let mut res = sign_in_form(inbox, status, Some(error), email);
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static(retry_after));
+    res
+}
+
+/// What the password and second factor say.
+enum Outcome {
+    /// As many sign-ins as allowed are checking passwords: answer at once.
+    Busy,
+    Failed,
+    /// The account, and whether a recovery code stood in for the 6-digit one.
+    Passed(StaffRow, bool),
+}
+
+async fn checked(inbox: &Inbox, form: &SignIn, email: &str, now: i64) -> Outcome {
     // At most a few passwords are checked at once (each holds 19 MiB and a core); past that,
     // an answer at once rather than a queue that grows with an attacker's burst.
     let Some(permit) = inbox.throttle.hashing().await else {
-        reservation.release(&inbox.store).await;
-        let mut res = sign_in_form(
-            &inbox,
-            StatusCode::SERVICE_UNAVAILABLE,
-            Some("The inbox is busy signing others in. Try again in a moment."),
-            form.email,
-        );
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
-        return res;
+        return Outcome::Busy;
     };
-    let account = inbox.store.staff_by_email(&email).await.ok().flatten();
+    let account = inbox.store.staff_by_email(email).await.ok().flatten();
     // The same work whether the account exists: a password is always checked against a hash.
     let hash = account
         .as_ref()
@@ -149,52 +181,54 @@ pub(super) async fn sign_in(
         .verify(&permit, form.password.clone(), hash)
         .await;
     drop(permit);
-    let mut ok = password_ok && account.is_some();
-    let mut used_recovery_code = false;
-    if let (true, Some(a)) = (ok, account.as_ref()) {
-        if let Some(stored) = &a.totp_secret {
-            // Two-factor (issue 19): a recovery code in place of the 6-digit one, used once.
-            if auth::normalise_code(&form.code).len() == auth::RECOVERY_CODE_LEN {
-                let hash = auth::code_hash(&a.staff_id, &form.code);
-                ok = (inbox.store.use_recovery_code(&a.staff_id, &hash).await).unwrap_or(false);
-                used_recovery_code = ok;
-            } else {
-                let now_s = (now / 1000) as u64;
-                let step = inbox
-                    .open_secret(&a.staff_id, stored)
-                    .and_then(|secret| auth::check_code(&secret, &form.code, now_s));
-                ok = match step {
-                    Some(step) => inbox
-                        .store
-                        .use_totp_step(&a.staff_id, step)
-                        .await
-                        .unwrap_or(false),
-                    None => false,
-                };
-            }
-        }
-    }
-    let (Some(account), true) = (account, ok) else {
-        // The reservation stays: this attempt counts as a failure.
-        inbox.audit(&email, "sign-in failed", "", &addr).await;
-        // Answer failures no sooner than a floor, so timing says nothing either way.
-        tokio::time::sleep_until(started + Duration::from_millis(300)).await;
-        return sign_in_form(&inbox, StatusCode::OK, Some(SIGN_IN_FAILED), form.email);
+    let Some(account) = account.filter(|_| password_ok) else {
+        return Outcome::Failed;
     };
-    reservation.release(&inbox.store).await;
+    let Some(stored) = &account.totp_secret else {
+        return Outcome::Passed(account, false);
+    };
+    // Two-factor (issue 19): a recovery code in place of the 6-digit one, used once.
+    let id = &account.staff_id;
+    let (ok, recovery) = if auth::normalise_code(&form.code).len() == auth::RECOVERY_CODE_LEN {
+        let hash = auth::code_hash(id, &form.code);
+        let used = inbox.store.use_recovery_code(id, &hash).await;
+        (used.unwrap_or(false), true)
+    } else {
+        let step = inbox
+            .open_secret(id, stored)
+            .and_then(|secret| auth::check_code(&secret, &form.code, (now / 1000) as u64));
+        let used = match step {
+            Some(step) => inbox.store.use_totp_step(id, step).await.unwrap_or(false),
+            None => false,
+        };
+        (used, false)
+    };
+    if ok {
+        Outcome::Passed(account, recovery)
+    } else {
+        Outcome::Failed
+    }
+}
+
+/// A fresh session for a member who passed: its cookie, the audit entries, and the way in.
+async fn signed_in(
+    inbox: &Inbox,
+    headers: &HeaderMap,
+    account: &StaffRow,
+    now: i64,
+    addr: &str,
+    used_recovery_code: bool,
+) -> Answer {
     // A fresh session id at every sign-in; an old cookie's session ends.
-    if let Some(old) = cookie_value(&headers, inbox.cookie_name()) {
+    if let Some(old) = cookie_value(headers, inbox.cookie_name()) {
         let _ = inbox.store.end_session(&auth::sha256_hex(&old)).await;
     }
     let token = auth::random_hex(32);
     let csrf = auth::random_hex(32);
-    if let Err(e) = inbox
+    inbox
         .store
         .create_session(&auth::sha256_hex(&token), &account.staff_id, &csrf, now)
-        .await
-    {
-        return internal(e);
-    }
+        .await?;
     let _ = inbox
         .store
         .end_expired_sessions(
@@ -202,10 +236,10 @@ pub(super) async fn sign_in(
             now - ABSOLUTE.as_millis() as i64,
         )
         .await;
-    inbox.audit(&account.email, "signed in", "", &addr).await;
+    inbox.audit(&account.email, "signed in", "", addr).await;
     if used_recovery_code {
         inbox
-            .audit(&account.email, "used a recovery code", "", &addr)
+            .audit(&account.email, "used a recovery code", "", addr)
             .await;
     }
     // An issued password is replaced first (issue 19).
@@ -223,10 +257,10 @@ pub(super) async fn sign_in(
         header::SET_COOKIE,
         inbox.cookie(inbox.pre_cookie_name(), "", Some(0)),
     );
-    res
+    Ok(res)
 }
 
-pub(super) async fn sign_out(State(inbox): State<Inbox>, Extension(me): Extension<Me>) -> Response {
+pub(super) async fn sign_out(SignedIn(inbox, me): SignedIn) -> Response {
     let _ = inbox.store.end_session(&me.session_hash).await;
     inbox.audit(&me.email, "signed out", "", &me.address).await;
     let mut res = Redirect::to("/inbox/sign-in").into_response();

@@ -1,19 +1,21 @@
 //! One submission: its page, status and note, its downloads, and its deletion.
 
+use super::error::{Answer, InboxError};
 use super::list::Opt;
-use super::page::{internal, message, nav, not_found, Nav};
+use super::page::{message, nav, Nav};
 use super::view;
-use super::{Inbox, Me, NOTE_MAX};
+use super::{Inbox, Me, SignedIn, NOTE_MAX};
 use crate::domain::status::Status;
 use crate::domain::submission_id::SubmissionId;
 use crate::domain::time::When;
 use crate::export::fhir;
+use crate::store::submissions::FullRow;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use consultation_widget::core::summary::Summary;
 use serde::Deserialize;
 
@@ -49,61 +51,61 @@ pub(super) fn summarise<R>(
     inbox: &Inbox,
     summary_json: &str,
     f: impl FnOnce(&Summary, Option<&consultation_widget::core::questionnaire::Questionnaire>) -> R,
-) -> Option<R> {
-    let summary = Summary::from_json(summary_json).ok()?;
-    Some(
-        inbox
-            .questionnaires
-            .find(&summary.questionnaire, |q| f(&summary, q)),
-    )
+) -> Result<R, InboxError> {
+    let summary = Summary::from_json(summary_json)
+        .map_err(|_| InboxError::Broken("a stored summary does not read"))?;
+    Ok(inbox
+        .questionnaires
+        .find(&summary.questionnaire, |q| f(&summary, q)))
 }
 
-pub(super) fn valid_id(id: &str) -> bool {
-    SubmissionId::parse(id).is_some()
+/// The submission a URL names, read once: an id that is not one is no submission, as a
+/// deleted one is.
+async fn stored(inbox: &Inbox, me: &Me, id: &str) -> Result<(SubmissionId, FullRow), InboxError> {
+    let id = SubmissionId::parse(id).ok_or_else(|| InboxError::not_found(me))?;
+    let row = inbox
+        .store
+        .full(id.as_str())
+        .await?
+        .ok_or_else(|| InboxError::not_found(me))?;
+    Ok((id, row))
+}
+
+/// The status choices, this one selected.
+pub(super) fn status_options(selected: Option<Status>) -> Vec<Opt> {
+    Status::ALL
+        .into_iter()
+        .map(|s| Opt {
+            value: s.as_str().into(),
+            label: s.label().into(),
+            selected: Some(s) == selected,
+        })
+        .collect()
 }
 
 pub(super) async fn submission_page(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
+    SignedIn(inbox, me): SignedIn,
     Path(id): Path<String>,
     Query(notice): Query<Notice>,
-) -> Response {
-    if !valid_id(&id) {
-        return not_found(&me);
-    }
-    let row = match inbox.store.full(&id).await {
-        Ok(Some(row)) => row,
-        Ok(None) => return not_found(&me),
-        Err(e) => return internal(e),
-    };
-    let Some(v) = summarise(&inbox, &row.summary_json, view::submission) else {
-        return internal("a stored summary does not read");
-    };
-    inbox
-        .audit(&me.email, "viewed", &row.list.reference, &me.address)
-        .await;
+) -> Answer {
+    let (id, row) = stored(&inbox, &me, &id).await?;
+    let v = summarise(&inbox, &row.summary_json, view::submission)?;
+    inbox.record(&me, "viewed", &row.list.reference).await;
     let differed = row
         .differed
         .split(',')
         .filter(|f| *f == "flags" || *f == "message")
         .collect::<Vec<_>>()
         .join(" and ");
-    SubmissionPage {
+    Ok(SubmissionPage {
         nav: nav(Some(&me)),
         csrf: me.csrf.clone(),
-        id: id.clone(),
+        id: id.to_string(),
         reference: row.list.reference.clone(),
         received: inbox.zone.when(&row.list.received_at),
         completed: inbox.zone.when(&v.completed_at),
         status: row.list.status.label().into(),
-        statuses: Status::ALL
-            .into_iter()
-            .map(|s| Opt {
-                value: s.as_str().into(),
-                label: s.label().into(),
-                selected: s == row.list.status,
-            })
-            .collect(),
+        statuses: status_options(Some(row.list.status)),
         note: row.note,
         note_max: NOTE_MAX,
         differed,
@@ -115,81 +117,65 @@ pub(super) async fn submission_page(
             _ => None,
         },
     }
-    .into_response()
+    .into_response())
 }
 
-#[derive(Deserialize)]
-pub(super) struct StatusForm {
-    #[serde(default)]
+/// What the page's two forms send: a status, or a note.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ChangeForm {
     status: String,
-}
-
-pub(super) async fn change_status(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Path(id): Path<String>,
-    Form(form): Form<StatusForm>,
-) -> Response {
-    let Some(status) = Status::parse(&form.status) else {
-        return message(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(&me),
-            "Not a status",
-            "Choose New, Reviewed, Contacted or Archived.",
-        );
-    };
-    let reference = match inbox.store.full(&id).await {
-        Ok(Some(r)) => r.list.reference,
-        Ok(None) => return not_found(&me),
-        Err(e) => return internal(e),
-    };
-    if let Err(e) = inbox.store.set_status(&id, status).await {
-        return internal(e);
-    }
-    inbox
-        .audit(
-            &me.email,
-            &format!("status changed to {}", status.label()),
-            &reference,
-            &me.address,
-        )
-        .await;
-    Redirect::to(&format!("/inbox/submissions/{id}?saved=status")).into_response()
-}
-
-#[derive(Deserialize)]
-pub(super) struct NoteForm {
-    #[serde(default)]
     note: String,
 }
 
-pub(super) async fn change_note(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Path(id): Path<String>,
-    Form(form): Form<NoteForm>,
-) -> Response {
-    let note = form.note.replace("\r\n", "\n");
-    if note.chars().count() > NOTE_MAX {
-        return message(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(&me),
-            "Note too long",
-            &format!("A note can be up to {NOTE_MAX} characters. Go back and shorten it."),
-        );
-    }
-    let reference = match inbox.store.full(&id).await {
-        Ok(Some(r)) => r.list.reference,
-        Ok(None) => return not_found(&me),
-        Err(e) => return internal(e),
+/// A change to a submission from its page, checked.
+enum Change<'a> {
+    Status(Status),
+    Note(&'a str),
+}
+
+/// The form's value refused: 422, and what to do instead.
+fn unprocessable(me: &Me, title: &str, text: &str) -> Answer {
+    Ok(message(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(me),
+        title,
+        text,
+    ))
+}
+
+/// Makes the change, audits it, and goes back to the page, which says what was saved.
+async fn change(SignedIn(inbox, me): SignedIn, id: &str, change: Change<'_>) -> Answer {
+    let (id, row) = stored(&inbox, &me, id).await?;
+    let (action, saved) = match change {
+        Change::Status(status) => {
+            inbox.store.set_status(id.as_str(), status).await?;
+            (format!("status changed to {}", status.label()), "status")
+        }
+        Change::Note(note) => {
+            inbox.store.set_note(id.as_str(), note).await?;
+            ("note changed".to_owned(), "note")
+        }
     };
-    if let Err(e) = inbox.store.set_note(&id, note.trim()).await {
-        return internal(e);
+    inbox.record(&me, &action, &row.list.reference).await;
+    Ok(Redirect::to(&format!("/inbox/submissions/{id}?saved={saved}")).into_response())
+}
+
+pub(super) async fn change_status(s: SignedIn, id: Path<String>, f: Form<ChangeForm>) -> Answer {
+    let Some(status) = Status::parse(&f.status) else {
+        let text = "Choose New, Reviewed, Contacted or Archived.";
+        return unprocessable(&s.1, "Not a status", text);
+    };
+    change(s, &id, Change::Status(status)).await
+}
+
+pub(super) async fn change_note(s: SignedIn, id: Path<String>, f: Form<ChangeForm>) -> Answer {
+    let note = f.note.replace("\r\n", "\n");
+    if note.chars().count() > NOTE_MAX {
+        let text = format!("A note can be up to {NOTE_MAX} characters. Go back and shorten it.");
+        return unprocessable(&s.1, "Note too long", &text);
     }
-    inbox
-        .audit(&me.email, "note changed", &reference, &me.address)
-        .await;
-    Redirect::to(&format!("/inbox/submissions/{id}?saved=note")).into_response()
+    change(s, &id, Change::Note(note.trim())).await
 }
 
 pub(super) fn download(content_type: &'static str, filename: String, body: String) -> Response {
@@ -201,57 +187,22 @@ pub(super) fn download(content_type: &'static str, filename: String, body: Strin
     res
 }
 
-pub(super) async fn export_json(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Path(id): Path<String>,
-) -> Response {
-    let row = match inbox.store.full(&id).await {
-        Ok(Some(row)) => row,
-        Ok(None) => return not_found(&me),
-        Err(e) => return internal(e),
-    };
-    inbox
-        .audit(
-            &me.email,
-            "exported as JSON",
-            &row.list.reference,
-            &me.address,
-        )
-        .await;
-    download(
-        "application/json",
-        format!("{}.json", row.list.reference),
-        row.sent_body,
-    )
+pub(super) async fn export_json(SignedIn(inbox, me): SignedIn, Path(id): Path<String>) -> Answer {
+    let (_, row) = stored(&inbox, &me, &id).await?;
+    let reference = row.list.reference;
+    inbox.record(&me, "exported as JSON", &reference).await;
+    let name = format!("{reference}.json");
+    Ok(download("application/json", name, row.sent_body))
 }
 
-pub(super) async fn export_fhir(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Path(id): Path<String>,
-) -> Response {
-    let row = match inbox.store.full(&id).await {
-        Ok(Some(row)) => row,
-        Ok(None) => return not_found(&me),
-        Err(e) => return internal(e),
-    };
-    let Some(doc) = summarise(&inbox, &row.summary_json, fhir::questionnaire_response) else {
-        return internal("a stored summary does not read");
-    };
-    inbox
-        .audit(
-            &me.email,
-            "exported as FHIR",
-            &row.list.reference,
-            &me.address,
-        )
-        .await;
-    download(
-        "application/fhir+json",
-        format!("{}.fhir.json", row.list.reference),
-        serde_json::to_string_pretty(&doc).unwrap_or_default(),
-    )
+pub(super) async fn export_fhir(SignedIn(inbox, me): SignedIn, Path(id): Path<String>) -> Answer {
+    let (_, row) = stored(&inbox, &me, &id).await?;
+    let doc = summarise(&inbox, &row.summary_json, fhir::questionnaire_response)?;
+    let reference = row.list.reference;
+    inbox.record(&me, "exported as FHIR", &reference).await;
+    let body = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let name = format!("{reference}.fhir.json");
+    Ok(download("application/fhir+json", name, body))
 }
 
 #[derive(Template, WebTemplate)]
@@ -265,60 +216,52 @@ pub(super) struct DeletePage {
     received: When,
 }
 
-pub(super) async fn delete_page(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
-    Path(id): Path<String>,
-) -> Response {
-    let row = match inbox.store.full(&id).await {
-        Ok(Some(row)) => row,
-        Ok(None) => return not_found(&me),
-        Err(e) => return internal(e),
-    };
-    DeletePage {
+pub(super) async fn delete_page(SignedIn(inbox, me): SignedIn, Path(id): Path<String>) -> Answer {
+    let (id, row) = stored(&inbox, &me, &id).await?;
+    Ok(DeletePage {
         nav: nav(Some(&me)),
         csrf: me.csrf.clone(),
-        id,
+        id: id.to_string(),
         reference: row.list.reference,
         name: row.list.visitor_name,
         received: inbox.zone.when(&row.list.received_at),
     }
-    .into_response()
+    .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(super) struct Confirm {
-    #[serde(default)]
     confirm: String,
 }
 
 pub(super) async fn delete_submission(
-    State(inbox): State<Inbox>,
-    Extension(me): Extension<Me>,
+    SignedIn(inbox, me): SignedIn,
     Path(id): Path<String>,
     Form(form): Form<Confirm>,
-) -> Response {
+) -> Answer {
     if form.confirm != "yes" {
-        return Redirect::to(&format!("/inbox/submissions/{id}/delete")).into_response();
+        return Ok(Redirect::to(&format!("/inbox/submissions/{id}/delete")).into_response());
     }
-    match inbox.store.delete_submission(&id).await {
-        Ok(Some((reference, emptied))) => {
-            inbox
-                .audit(&me.email, "deleted", &reference, &me.address)
-                .await;
-            let mut text =
-                format!("Submission {reference} and everything stored with it have been deleted.");
-            if !emptied {
-                // The truth about the bytes (store/submissions.rs, `checkpoint`).
-                text.push_str(
-                    " Another reader of the database is holding back its log: the deleted bytes \
-                     remain in the log file until the next checkpoint, which the receiver tries \
-                     again every few seconds.",
-                );
-            }
-            message(StatusCode::OK, Some(&me), "Submission deleted", &text)
-        }
-        Ok(None) => not_found(&me),
-        Err(e) => internal(e),
+    let id = SubmissionId::parse(&id).ok_or_else(|| InboxError::not_found(&me))?;
+    let Some((reference, emptied)) = inbox.store.delete_submission(id.as_str()).await? else {
+        return Err(InboxError::not_found(&me));
+    };
+    inbox.record(&me, "deleted", &reference).await;
+    let mut text =
+        format!("Submission {reference} and everything stored with it have been deleted.");
+    if !emptied {
+        // The truth about the bytes (store/submissions.rs, `checkpoint`).
+        text.push_str(
+            " Another reader of the database is holding back its log: the deleted bytes \
+             remain in the log file until the next checkpoint, which the receiver tries \
+             again every few seconds.",
+        );
     }
+    Ok(message(
+        StatusCode::OK,
+        Some(&me),
+        "Submission deleted",
+        &text,
+    ))
 }

@@ -1,7 +1,8 @@
 //! The sign-in throttle, with its bound on password checks running at once (Argon2id on a
 //! fixed pool of threads).
 
-use super::auth::{hash_password, random_hex, verify_password};
+use super::auth::{hash_password, random_hex, verify_password, PasswordError};
+use crate::store::error::StoreError;
 use crate::store::Store;
 use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -131,7 +132,7 @@ impl Throttle {
         account: &str,
         client: &str,
         now_ms: i64,
-    ) -> Result<Verdict, String> {
+    ) -> Result<Verdict, StoreError> {
         let pair = format!("aa:{account}|{client}");
         let address = format!("ip:{client}");
         let whole = format!("a:{account}");
@@ -216,16 +217,16 @@ impl Throttle {
     }
 
     /// Hashes a new password on the hashing threads, waiting for a free one.
-    pub async fn hash(&self, password: String) -> Result<String, String> {
+    pub async fn hash(&self, password: String) -> Result<String, PasswordError> {
         let _running = self
             .hashing
             .clone()
             .acquire_owned()
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(PasswordError::Closed)?;
         self.pool
             .run(move || hash_password(&password))
             .await
-            .unwrap_or_else(|| Err("the password hashing threads stopped".into()))
+            .unwrap_or(Err(PasswordError::Stopped))
     }
 }
