@@ -4,8 +4,7 @@
 
 use crate::domain::days::Days;
 use crate::domain::email::StaffEmail;
-// `check_origin` is also how the intake tells a mistyped origin from one no flag can allow.
-pub use crate::domain::origin::{check_origin, Origin};
+use crate::domain::origin::Origin;
 use crate::domain::public_url::PublicUrl;
 use crate::domain::role::Role;
 use crate::domain::time::Zone;

@@ -7,31 +7,32 @@ pub mod staff;
 
 use crate::domain::email::StaffEmail;
 use crate::domain::questionnaires::QuestionnaireError;
+use crate::inbox::auth::{KeyError, PasswordError};
 use crate::store::error::StoreError;
 use crate::workers::mail::SmtpError;
 use consultation_widget::core::reading::ReadError;
 
-/// Another module's reason, carried as it is (its words are the message).
-pub type Reason = Box<dyn std::error::Error + Send + Sync>;
-
 /// Why a command stopped: `main` prints it after `consultation-receiver: ` and exits with 1.
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
+    /// The database could not be opened, read or written (the store's words, with where).
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A `--questionnaire` file could not be read or is not a questionnaire.
     #[error(transparent)]
     Questionnaire(#[from] QuestionnaireError),
+    /// The SMTP server's settings could not be used.
     #[error(transparent)]
     Smtp(#[from] SmtpError),
     /// Reading standard input or writing standard output failed.
     #[error(transparent)]
     Io(#[from] std::io::Error),
-    /// Hashing a password, or reading the two-factor key, failed (`inbox::auth`'s words).
-    #[error("{0}")]
-    Auth(Reason),
-    /// The proof-of-work issuer could not start (`http::challenge`'s words).
-    #[error("{0}")]
-    Challenge(Reason),
+    /// Hashing a password failed (`inbox::auth`'s words).
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    /// The two-factor key could not be read (`inbox::auth`'s words).
+    #[error(transparent)]
+    Key(#[from] KeyError),
     #[error(
         "--audit-retention-days {audit_days} is shorter than --retention-days {days}: who read \
          a record must be kept at least as long as the record"

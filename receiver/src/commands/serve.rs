@@ -74,9 +74,7 @@ pub async fn serve(args: Serve) -> Result<(), CommandError> {
         wake,
         proxies,
         limiter: rate::Limiter::new(args.intake_rate),
-        proof: challenge::Issuer::open(&store, args.proof_of_work)
-            .await
-            .map_err(|e| CommandError::Challenge(e.into()))?,
+        proof: challenge::Issuer::open(&store, args.proof_of_work).await?,
     };
     let listener = listen(&args, app_questionnaires, &zone).await?;
     let origins = args.allow_origin.iter().map(|o| o.0.clone()).collect();
@@ -189,9 +187,7 @@ fn inbox_state(
         public_origin: args.public_url.as_ref().map(|u| u.origin().to_owned()),
         throttle: Arc::new(inbox::throttle::Throttle::new()),
         proxies,
-        dummy_hash: Arc::new(
-            auth::hash_password(&auth::random_hex(16)).map_err(|e| CommandError::Auth(e.into()))?,
-        ),
+        dummy_hash: Arc::new(auth::hash_password(&auth::random_hex(16))?),
         totp_key,
         zone: zone.clone(),
     })
@@ -267,10 +263,7 @@ async fn totp_key(
         }
         (None, text) => text.as_ref().map(|t| t.0.clone()),
     };
-    let key = text
-        .map(|t| auth::SecretBox::from_text(&t))
-        .transpose()
-        .map_err(|e| CommandError::Auth(e.into()))?;
+    let key = text.map(|t| auth::SecretBox::from_text(&t)).transpose()?;
     let stored = store.stored_totp().await?;
     let Some(key) = key else {
         if !stored.is_empty() {

@@ -43,7 +43,7 @@ fn password() -> Result<(String, bool), CommandError> {
 
 /// A password's stored hash.
 fn hash(password: &str) -> Result<String, CommandError> {
-    auth::hash_password(password).map_err(|e| CommandError::Auth(e.into()))
+    auth::hash_password(password).map_err(CommandError::from)
 }
 
 async fn add(args: StaffAdd) -> Result<(), CommandError> {

@@ -4,6 +4,7 @@
 //! read it).
 
 pub mod days;
+pub mod digest;
 pub mod email;
 pub mod moment;
 pub mod origin;

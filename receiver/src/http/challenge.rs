@@ -7,11 +7,12 @@
 //! solution is still stored (a false alarm must not lose a real request) but marked likely
 //! spam with the reason why, so a script pays with every request or lands in the spam pile.
 
+use crate::domain::digest::{hex, sha256_hex};
 use crate::store::error::StoreError;
 use crate::store::Store;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use std::time::Duration;
 
 /// How long a challenge stays good: long enough to fill in the form slowly (the widget asks for
@@ -33,14 +34,6 @@ pub struct Issuer {
     key: Vec<u8>,
     /// The largest secret number (the work: half of it in hashes on average); 0: off.
     pub maxnumber: u64,
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn sha256_hex(text: &str) -> String {
-    hex(&Sha256::digest(text.as_bytes()))
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {

@@ -3,15 +3,14 @@
 //! in flight are known here, so a duplicate arriving meanwhile gets 409 rather than waiting.
 //! Finished requests are remembered in the database (store/), which decides replays.
 
+use crate::domain::digest::sha256_hex;
 use crate::domain::submission_id::SubmissionId;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// The body's fingerprint: SHA-256 of the exact bytes, in hex.
 pub fn fingerprint(body: &str) -> String {
-    let digest = Sha256::digest(body.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex(body)
 }
 
 /// What a new request for a key finds among the requests in flight.

@@ -13,6 +13,7 @@ pub mod panics;
 pub mod rate;
 pub mod refused;
 
+use crate::domain::moment::now_ms;
 use crate::domain::moment::Moment;
 use crate::domain::questionnaires::Questionnaires;
 use crate::domain::submission_id::SubmissionId;
@@ -21,7 +22,6 @@ use crate::http::idempotency::{fingerprint, Claim, InFlight};
 use crate::inbox::Inbox;
 use crate::store::intake::{NewSubmission, Stored};
 use crate::store::Store;
-use crate::workers::outbox::now_ms;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};

@@ -86,7 +86,7 @@ impl Refused {
         };
         match say {
             Say::Nothing => {}
-            Say::Origin if crate::cli::check_origin(&shown).is_ok() => tracing::warn!(
+            Say::Origin if crate::domain::origin::check_origin(&shown).is_ok() => tracing::warn!(
                 origin = %shown,
                 "origin refused: {shown} is not allowed; start the receiver with \
                  --allow-origin {shown} to accept its submissions"

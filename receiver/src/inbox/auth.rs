@@ -4,9 +4,9 @@
 //! secrets sealed at rest (`SecretBox`), and enrolment and recovery codes (the sign-in
 //! throttle is in `throttle.rs`).
 
+use crate::domain::digest::{hex, sha256_hex};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, Secret, TOTP};
 
 /// `n` random bytes from the operating system, as lowercase hex.
@@ -14,14 +14,7 @@ pub fn random_hex(n: usize) -> String {
     let mut bytes = vec![0u8; n];
     // getrandom fails only where the OS has no randomness at all; refuse to go on then.
     getrandom::getrandom(&mut bytes).expect("the operating system's random source");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&bytes)
 }
 
 /// A generated password: 20 characters from an alphabet without look-alikes (about 114 bits).
@@ -50,13 +43,6 @@ pub enum PasswordError {
     Closed(tokio::sync::AcquireError),
     #[error("the password hashing threads stopped")]
     Stopped,
-}
-
-/// For the commands, which still carry errors as text until their own error types come.
-impl From<PasswordError> for String {
-    fn from(e: PasswordError) -> String {
-        e.to_string()
-    }
 }
 
 pub fn hash_password(password: &str) -> Result<String, PasswordError> {
@@ -145,13 +131,6 @@ pub enum KeyError {
     Length(usize),
     #[error("the two-factor key is not usable")]
     Unusable,
-}
-
-/// For `serve`, which still carries errors as text until its own error type comes.
-impl From<KeyError> for String {
-    fn from(e: KeyError) -> String {
-        e.to_string()
-    }
 }
 
 impl SecretBox {

@@ -11,13 +11,15 @@ use axum::response::{IntoResponse, Response};
 
 #[derive(Debug, thiserror::Error)]
 pub enum InboxError {
+    /// The database failed: "Something went wrong", the store's words to the log only.
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(transparent)]
-    Password(#[from] PasswordError),
-    /// Something stored that should read and does not (an account gone, a summary).
+    /// Something stored that should read and does not (an account gone, a summary): as above.
     #[error("{0}")]
     Broken(&'static str),
+    /// Hashing a new password failed (no randomness, or Argon2 refused): as above.
+    #[error(transparent)]
+    Password(#[from] PasswordError),
     /// No such submission (a bad id included): the page keeps the member's navigation.
     #[error("not found")]
     NotFound(Option<Nav>),

@@ -4,9 +4,10 @@
 use super::auth;
 use super::page::message;
 use super::{Inbox, Me, ABSOLUTE, CSP, IDLE, STYLE};
+use crate::domain::digest::sha256_hex;
+use crate::domain::moment::now_ms;
 use crate::store::sessions::SessionRow;
 use crate::store::staff::Role;
-use crate::workers::outbox::now_ms;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -112,7 +113,7 @@ pub(super) fn form_field(body: &[u8], name: &str) -> Option<String> {
 
 pub(super) async fn session_of(inbox: &Inbox, headers: &HeaderMap) -> Option<(String, SessionRow)> {
     let token = cookie_value(headers, inbox.cookie_name())?;
-    let hash = auth::sha256_hex(&token);
+    let hash = sha256_hex(&token);
     let row = inbox.store.session(&hash).await.ok()??;
     let now = now_ms();
     let idle = now - row.last_seen_ms > IDLE.as_millis() as i64;

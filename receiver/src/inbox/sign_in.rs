@@ -5,9 +5,10 @@ use super::gate::{address, cookie_value, same_origin};
 use super::page::{message, Nav};
 use super::{auth, throttle};
 use super::{Inbox, SignedIn, ABSOLUTE, IDLE};
+use crate::domain::digest::sha256_hex;
 use crate::domain::email::MAX_EMAIL;
+use crate::domain::moment::now_ms;
 use crate::store::staff::StaffRow;
-use crate::workers::outbox::now_ms;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{ConnectInfo, State};
@@ -221,13 +222,13 @@ async fn signed_in(
 ) -> Answer {
     // A fresh session id at every sign-in; an old cookie's session ends.
     if let Some(old) = cookie_value(headers, inbox.cookie_name()) {
-        let _ = inbox.store.end_session(&auth::sha256_hex(&old)).await;
+        let _ = inbox.store.end_session(&sha256_hex(&old)).await;
     }
     let token = auth::random_hex(32);
     let csrf = auth::random_hex(32);
     inbox
         .store
-        .create_session(&auth::sha256_hex(&token), &account.staff_id, &csrf, now)
+        .create_session(&sha256_hex(&token), &account.staff_id, &csrf, now)
         .await?;
     let _ = inbox
         .store

@@ -43,11 +43,3 @@ impl StoreError {
         }
     }
 }
-
-/// For callers that still carry errors as text (the commands and the inbox, until their own
-/// error types come): the same message.
-impl From<StoreError> for String {
-    fn from(e: StoreError) -> String {
-        e.to_string()
-    }
-}

@@ -34,7 +34,7 @@ pub struct Worker {
     pub stop: watch::Receiver<bool>,
 }
 
-pub use crate::domain::moment::now_ms;
+use crate::domain::moment::now_ms;
 
 impl Worker {
     pub async fn run(mut self) {
@@ -183,7 +183,7 @@ impl Worker {
         }
         let mut out = Vec::new();
         for (to, rows) in by_recipient {
-            let tag = &crate::http::idempotency::fingerprint(&to)[..16];
+            let tag = &crate::domain::digest::sha256_hex(&to)[..16];
             if rows.len() > COALESCE_OVER {
                 out.push(Message {
                     notice: mail::digest(rows.len(), &self.public_url.inbox_home()),

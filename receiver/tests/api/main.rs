@@ -17,6 +17,7 @@ mod idempotency;
 mod inbox;
 mod instances;
 mod intake;
+mod layout;
 mod logs;
 mod notify;
 mod pages;
