@@ -196,9 +196,34 @@
     setTimeout(done, 100);
   }).then(() => value);
 
+  // The release build's panics abort at once and run no panic hook (scripts/tools.sh,
+  // `release_build`; docs/size-notes.md): the wasm traps instead, and the trap reaches the
+  // page as a WebAssembly.RuntimeError, from an event or a task the widget was running. One
+  // from this widget's own files (named on the stack: the wasm where it trapped, the glue that
+  // called it) means it has stopped: the wasm then puts its calm crash notice in every widget,
+  // once. Others' errors are left alone.
+  let started = null; // the wasm's module, once it runs
+  const crash = (error) => {
+    const stack = error instanceof WebAssembly.RuntimeError ? String(error.stack) : '';
+    if (!started || !(stack.includes(FILES.wasm) || stack.includes(FILES.glue))) return false;
+    try {
+      started.crashed();
+    } catch {
+      // The notice is the last thing it tries; the draft already holds the answers.
+    }
+    return true;
+  };
+  window.addEventListener('error', (event) => {
+    if (crash(event.error)) event.preventDefault();
+  });
+  window.addEventListener('unhandledrejection', (event) => {
+    if (crash(event.reason)) event.preventDefault();
+  });
+
   Promise.all([domReady.then(prepare), glue])
     .then(painted)
     .then(([, module]) => module.default({ module_or_path: wasm }).then(() => {
+      started = module;
       // Widgets added to the page later (single-page sites) are mounted by calling it again.
       const mount = () => module.mount(...allowed);
       window[NAMES.global] = Object.freeze({ mount });
@@ -206,6 +231,7 @@
       mount();
     }))
     .catch((error) => {
+      if (crash(error)) return;
       console.error(`Consultation form: could not load. ${(error && error.message) || error}`);
       failed = true;
       for (const host of hosts()) {

@@ -60,8 +60,12 @@ const integrity = { glue: sri(glue), wasm: sri(wasm) };
 // for the loader to show before the wasm arrives, and the names the loader shares with the
 // widget, from the widget's code (`first`, `names`). Built on the host, beside trunk's wasm
 // build.
+// Without the release wasm's std flags (scripts/tools.sh, `release_build`): they are for the
+// wasm only, and would rebuild std and every host crate for this native run.
+const hostEnv = { ...process.env };
+for (const name of ['RUSTC_BOOTSTRAP', 'CARGO_UNSTABLE_BUILD_STD', 'CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS']) delete hostEnv[name];
 const { first, names } = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--bin', 'prerender'], {
-  cwd: source, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+  cwd: source, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: hostEnv,
 }));
 // The widget's stylesheet goes inside the loader (adopted by each shadow root): no request to
 // wait for before the first step is drawn, and checked with the loader's own digest.

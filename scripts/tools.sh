@@ -39,6 +39,13 @@ ensure_build_tools() {
     say "Adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
+  # The release wasm rebuilds std (release_build, below), from the toolchain's own sources.
+  if ! rustup component list --installed | grep -qx rust-src; then
+    say "Adding the rust-src component (std's sources, for the release wasm)"
+    rustup component add rust-src
+  fi
+  # std's own dependencies, which the offline builds below cannot fetch (once; a no-op after).
+  RUSTC_BOOTSTRAP=1 cargo fetch --quiet -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown
 
   if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
     say "Installing trunk $TRUNK_VERSION (about 8 minutes on 2 cores, once)"
@@ -77,11 +84,24 @@ ensure_build_tools() {
 # wasm-bindgen glue's `export { … as default }`, which trunk's minify-js cannot parse and
 # terser then minifies. scripts/build-embed.mjs confirms that one in the same output, naming
 # the file; without that line it fails too.
+#
+# The wasm is built with std rebuilt under the immediate-abort panic strategy: 11.5 KB less
+# gzip for every visitor (docs/size-notes.md, issue 22). A panic then traps at once and runs no
+# panic hook; the embed script shows the crash notice instead (embed/consultation-form.js,
+# `crash`). Both are unstable flags of the pinned stable compiler, hence RUSTC_BOOTSTRAP=1 (as
+# the fuzz run): re-check them with each compiler update. The flags reach the wasm target only
+# (the host's prerender build strips them: scripts/build-embed.mjs). A plain `trunk build`
+# still works, with the panic hook instead.
+WASM_STD_ENV=(
+  RUSTC_BOOTSTRAP=1
+  CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+  "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=-Zunstable-options -Cpanic=immediate-abort"
+)
 release_build() {
   local log status=0 unexplained
   local known='Failed to minify JS: RequiredTokenNotFound(Identifier) [token=Some(KeywordDefault)]'
   log=$(mktemp)
-  trunk build --release --offline "$@" 2>&1 | tee "$log" || status=$?
+  env "${WASM_STD_ENV[@]}" trunk build --release --offline "$@" 2>&1 | tee "$log" || status=$?
   if [ "$status" -ne 0 ]; then
     rm -f "$log"
     fail "trunk build --release --offline${*:+ $*} failed"

@@ -1,5 +1,6 @@
 //! The entry point trunk builds: sets the panic hook at start, and exports `mount`, which the
-//! embed script calls to mount the widget into every `[data-consultation-form]` element.
+//! embed script calls to mount the widget into every `[data-consultation-form]` element, and
+//! `crashed`, which it calls when the wasm has trapped.
 
 // talc instead of the default dlmalloc: about 5 KB less wasm for every visitor, and faster
 // (its README_WASM.md; the page is single-threaded, so no atomics).
@@ -11,7 +12,8 @@ fn main() {
     // A panic stops the wasm for good: every widget then says so calmly, with its answers kept
     // in the draft saved after each action. Never the panic's own words, which could hold what
     // the visitor typed: through yew's setter, as yew otherwise installs its own hook, which
-    // prints them to the console.
+    // prints them to the console. The release build's panics run no hook at all (they abort
+    // at once: scripts/tools.sh, `release_build`); the embed script then calls `crashed`.
     #[cfg(target_arch = "wasm32")]
     yew::set_custom_panic_hook(Box::new(|_| consultation_widget::view::crashed()));
 }
@@ -28,4 +30,12 @@ pub fn mount(
     questionnaires: Option<String>,
 ) {
     consultation_widget::view::mount_all(endpoints, clinic_emails, questionnaires);
+}
+
+/// Called by the embed script when a call into the wasm ended in a trap (a panic of the
+/// release build, which aborts without running the hook above).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn crashed() {
+    consultation_widget::view::crashed();
 }

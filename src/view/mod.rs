@@ -192,8 +192,15 @@ pub fn mount_all(
 
 /// After a panic, in every widget: a calm message that the answers are kept and how to reach
 /// the clinic, in place of a form that can no longer respond. Plain DOM calls only, and the
-/// host's attributes read as written: nothing that could panic again.
+/// host's attributes read as written: nothing that could panic again. Called by the panic hook
+/// where panics run one, and by the embed script when the wasm traps (the release build's
+/// panics abort at once, running no hook: docs/size-notes.md, issue 22); once only, whichever
+/// comes first.
 pub fn crashed() {
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if DONE.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
     gloo_console::error!(
         "Consultation form: stopped by an internal error; the visitor's answers are kept in \
          this browser's draft."

@@ -95,3 +95,33 @@ test('after a panic, a planted widget\'s box names no email the embed script doe
   assert.match(await own.textContent(), /please contact Glow Clinic at bookings@example\.com/);
   await context.close();
 });
+
+test('a trap in the page\'s own wasm leaves the widget working', async () => {
+  // The release build's panics run no hook: the embed script takes a trap whose stack names the
+  // widget's files as its crash (issue 22). A clinic's page may run wasm of its own; a trap
+  // there is not the widget's, and must not stop it.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.failures = [];
+    document.addEventListener('consultation-form:failed', (e) => window.failures.push(e.detail));
+  });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.page({ 'data-clinic-name': 'Glow Clinic' }));
+  await page.getByLabel('Full name').fill('Jane Example');
+  // A module of one function that traps (`unreachable`), called from a timer as a page's
+  // script would.
+  await page.evaluate(() => new Promise((done) => {
+    const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0,
+      7, 5, 1, 1, 102, 0, 0, 10, 5, 1, 3, 0, 0, 11]);
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+    setTimeout(() => { setTimeout(done); exports.f(); });
+  }));
+  assert.deepEqual(errors.filter((e) => /unreachable/.test(e)).length, 1, `the page's trap is the page's: ${errors.join(' | ')}`);
+  await continueButton(page).click();
+  await page.getByRole('link', { name: 'Email address' }).or(page.getByText('Required field missing').first()).first().waitFor();
+  assert.equal(await page.getByRole('heading', { name: 'Sorry, the form stopped working' }).count(), 0);
+  assert.deepEqual(await page.evaluate(() => window.failures), []);
+  await context.close();
+});
