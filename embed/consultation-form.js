@@ -61,7 +61,7 @@
   // Both downloads start now, alongside the page's own, each checked against its digest. The
   // module through a modulepreload with integrity: import() then uses that checked fetch.
   // Without questionnaire files listed here no widget on the page, now or mounted later, may
-  // load one (src/core/config.rs): then the wasm without the questionnaire reader, 7.7 KB gzip
+  // load one (src/core/config.rs): then the wasm without the questionnaire reader, 6.2 KB gzip
   // smaller, which has the built-in questionnaire only (docs/size-notes.md, issue 22).
   const [wasmFile, wasmDigest] = FILES.builtin && !(allowed[2] || '').trim()
     ? [FILES.builtin, integrity.builtin] : [FILES.wasm, integrity.wasm];
