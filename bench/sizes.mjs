@@ -9,7 +9,11 @@ export const brotli = (b) => zlib.brotliCompressSync(b, { params: { [zlib.consta
 
 /** Every built file, raw, gzip and brotli; and the first load: what the widget costs a visitor
  *  of any clinic page, the embed script and the files it loads (glue, wasm, stylesheet). The
- *  clinic's own page is the clinic's, whatever its length. */
+ *  clinic's own page is the clinic's, whatever its length. The embed script names two wasm
+ *  files (issue 22): the first load counts the one a page on the built-in questionnaire gets,
+ *  the wasm without the questionnaire reader (`consultation-widget-builtin-…`), where the build
+ *  made one; `filesLoad` counts the full one instead, which a page listing questionnaire files
+ *  gets. `rows` reports both. */
 export function sizes(dist) {
   const embed = fs.readFileSync(path.join(dist, 'consultation-form.js'), 'utf8');
   const files = fs.readdirSync(dist).filter((f) => /\.(wasm|js|css|html)$/.test(f)).sort();
@@ -17,7 +21,12 @@ export function sizes(dist) {
     const body = fs.readFileSync(path.join(dist, file));
     return { file, raw: body.length, gzip: gzip(body).length, brotli: brotli(body).length };
   });
-  const loaded = rows.filter((r) => r.file === 'consultation-form.js' || embed.includes(`"${r.file}"`));
-  const total = (key) => loaded.reduce((n, r) => n + r[key], 0);
-  return { rows, loaded, firstLoad: { raw: total('raw'), gzip: total('gzip'), brotli: total('brotli') } };
+  const named = rows.filter((r) => r.file === 'consultation-form.js' || embed.includes(`"${r.file}"`));
+  const builtin = named.some((r) => /^consultation-widget-builtin-.*\.wasm$/.test(r.file));
+  const full = (r) => /\.wasm$/.test(r.file) && !/^consultation-widget-builtin-/.test(r.file);
+  const loaded = named.filter((r) => !(builtin && full(r)));
+  const total = (list, key) => list.reduce((n, r) => n + r[key], 0);
+  const sum = (list) => ({ raw: total(list, 'raw'), gzip: total(list, 'gzip'), brotli: total(list, 'brotli') });
+  const withFiles = named.filter((r) => !/^consultation-widget-builtin-/.test(r.file));
+  return { rows, loaded, firstLoad: sum(loaded), filesLoad: sum(withFiles) };
 }

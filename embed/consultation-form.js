@@ -60,7 +60,12 @@
   const missing = (name) => new Error(`${url(name)} did not load: its server must send Access-Control-Allow-Origin (CORS) when the page is on another origin; or the network failed, or the file does not match its integrity digest`);
   // Both downloads start now, alongside the page's own, each checked against its digest. The
   // module through a modulepreload with integrity: import() then uses that checked fetch.
-  const wasm = fetch(url(FILES.wasm), { integrity: integrity.wasm }).catch(() => { throw missing(FILES.wasm); });
+  // Without questionnaire files listed here no widget on the page, now or mounted later, may
+  // load one (src/core/config.rs): then the wasm without the questionnaire reader, 6.2 KB gzip
+  // smaller, which has the built-in questionnaire only (docs/size-notes.md, issue 22).
+  const [wasmFile, wasmDigest] = FILES.builtin && !(allowed[2] || '').trim()
+    ? [FILES.builtin, integrity.builtin] : [FILES.wasm, integrity.wasm];
+  const wasm = fetch(url(wasmFile), { integrity: wasmDigest }).catch(() => { throw missing(wasmFile); });
   // Handled below once the glue is in: until then, no "uncaught in promise" in the console.
   wasm.catch(() => {});
   const preload = document.createElement('link');

@@ -8,6 +8,8 @@
 // - copies the iframe embed (embed/frame.html, frame.js, frame.css, consultation-frame.js) and
 //   the iframe demo page (iframe-demo.html), each script and stylesheet they load with its
 //   digest, and writes what a clinic pastes (embed-snippet.html, iframe-snippet.html);
+// - takes in the wasm without the questionnaire reader, built just before by release_build
+//   (scripts/tools.sh), which the loader fetches when its script lists no questionnaire files;
 // - in release builds, minifies the JavaScript with terser (trunk's own minifier cannot parse
 //   wasm-bindgen's module output and leaves it as it is, with a "Failed to minify JS" warning).
 import { execFileSync } from 'node:child_process';
@@ -52,10 +54,33 @@ if (release) {
   }
   write(glue, (await minify(code, { module: true, compress: true, mangle: true })).code);
 }
+// The built-in-only wasm's own build (release_build, scripts/tools.sh): its glue minified as
+// above, the rest is the full build's to do, which takes this wasm in.
+if (process.env.CW_BUILTIN_PART) {
+  console.log(`build-embed: the built-in-only wasm (${wasm}), for the full build to take in`);
+  process.exit(0);
+}
+// The full build's: the wasm without the questionnaire reader, from the build just before this
+// one (CW_BUILTIN_DIST), for the loader to fetch when its script lists no questionnaire files.
+// Its glue must be this build's byte for byte (the same imports), so the loader has one glue
+// for both. Without it (trunk serve, a plain trunk build), the loader always fetches the full one.
+let builtin = null;
+if (process.env.CW_BUILTIN_DIST) {
+  const dir = process.env.CW_BUILTIN_DIST;
+  const theirs = fs.readdirSync(dir);
+  const [ownWasm, ownGlue] = [/_bg\.wasm$/, /^consultation-widget-[0-9a-f]+\.js$/].map((p) => theirs.find((f) => p.test(f)));
+  if (!ownWasm || !ownGlue) throw new Error(`build-embed: no wasm and glue in ${dir}`);
+  if (!fs.readFileSync(path.join(dir, ownGlue)).equals(fs.readFileSync(path.join(stage, glue)))) {
+    throw new Error(`build-embed: the built-in-only wasm's glue (${dir}/${ownGlue}) differs from ${glue}: the loader has one glue for both`);
+  }
+  const bytes = fs.readFileSync(path.join(dir, ownWasm));
+  builtin = `consultation-widget-builtin-${crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 16)}_bg.wasm`;
+  fs.writeFileSync(path.join(stage, builtin), bytes);
+}
 // Subresource Integrity (W3C SRI, SHA-384): the loader checks each file it loads, and the
 // clinic's <script> checks the loader.
 const sri = (name) => `sha384-${crypto.createHash('sha384').update(fs.readFileSync(path.join(stage, name))).digest('base64')}`;
-const integrity = { glue: sri(glue), wasm: sri(wasm) };
+const integrity = { glue: sri(glue), wasm: sri(wasm), ...(builtin && { builtin: sri(builtin) }) };
 // The built-in first step, rendered natively by the widget's own view (src/bin/prerender.rs),
 // for the loader to show before the wasm arrives, and the names the loader shares with the
 // widget, from the widget's code (`first`, `names`). Built on the host, beside trunk's wasm
@@ -70,7 +95,7 @@ const { first, names } = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--
 // The widget's stylesheet goes inside the loader (adopted by each shadow root): no request to
 // wait for before the first step is drawn, and checked with the loader's own digest.
 const cssText = fs.readFileSync(path.join(stage, css), 'utf8');
-const manifest = JSON.stringify({ glue, wasm, css: cssText, integrity, first });
+const manifest = JSON.stringify({ glue, wasm, ...(builtin && { builtin }), css: cssText, integrity, first });
 // Each NAMES.key in an embed script becomes the widget's name for it, written as a literal: the
 // minified loader is as small as when the names were written by hand there. A key the widget
 // does not name fails the build, as does NAMES left in any other form.
@@ -131,10 +156,13 @@ const rust = /<link\b[^>]*\brel="?rust"?[^>]*>/;
 // on the preloaded bytes (Chromium fetches the file once, and a changed byte is refused:
 // measured). The preload is kept for speed: on the benchmark's phone profile the wasm took
 // over about 0.2 s later without it (docs/size-notes.md, "The wasm's preload").
-const hints = `<link rel="modulepreload" href="${glue}" integrity="${integrity.glue}" crossorigin="anonymous"><link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin="anonymous">`;
+// The wasm the page's loader will fetch: the built-in-only one unless its script lists
+// questionnaire files (the demo page lists none).
 // Minified or not: trunk's minifier drops quotes and may reorder nothing else.
 const loader = /<script\b([^>]*?)\bsrc="?consultation-form\.js"?/;
 if (!loader.test(index)) throw new Error('build-embed: index.html does not load consultation-form.js');
+const pageWasm = builtin && !/\bdata-questionnaires\b/.test(index.match(/<script\b[^>]*\bsrc="?consultation-form\.js"?[^>]*>/)[0]) ? builtin : wasm;
+const hints = `<link rel="modulepreload" href="${glue}" integrity="${integrity.glue}" crossorigin="anonymous"><link rel="preload" href="${pageWasm}" as="fetch" type="application/wasm" crossorigin="anonymous">`;
 fs.writeFileSync(indexPath, index.replace(link, '').replace(rust, hints)
   .replace(loader, `<script$1src="consultation-form.js" integrity="${loaderIntegrity}"`));
 // Carried by the loader now: nothing loads the file itself.
@@ -144,7 +172,7 @@ fs.rmSync(path.join(stage, css));
 // the demo pages are there too, and a clinic should not have to guess. The element's text shows
 // until the loader gives it a shadow root (which hides it at once), so a box whose loader
 // never arrives (its host sends no CORS header) still says something.
-const hosted = ['consultation-form.js', glue, wasm];
+const hosted = ['consultation-form.js', glue, ...(builtin ? [builtin] : []), wasm];
 const framed = ['frame.html', 'frame.js', 'frame.css', 'consultation-frame.js'];
 const others = [...fs.readdirSync(stage), 'embed-snippet.html']
   .filter((f) => !hosted.includes(f) && !framed.includes(f)).sort();

@@ -100,6 +100,11 @@ WASM_STD_ENV=(
 release_build() {
   local log status=0 unexplained
   local known='Failed to minify JS: RequiredTokenNotFound(Identifier) [token=Some(KeywordDefault)]'
+  # First the built-in-only wasm, which this build's hook puts beside the full one.
+  if [ -z "${CW_BUILTIN_PART:-}" ]; then
+    local -x CW_BUILTIN_DIST
+    builtin_wasm_build "$@"
+  fi
   log=$(mktemp)
   env "${WASM_STD_ENV[@]}" trunk build --release --offline "$@" 2>&1 | tee "$log" || status=$?
   if [ "$status" -ne 0 ]; then
@@ -113,6 +118,27 @@ release_build() {
   fi
   rm -f "$log"
   [ -z "$unexplained" ] || fail "trunk could not minify part of the release build: $unexplained"
+}
+
+# The wasm without the questionnaire reader (Cargo.toml's `questionnaire-files` off), which the
+# loader fetches when its script lists no questionnaire files: release_build's own arguments,
+# the same features but that one, into target/builtin-wasm/<its dist>, named in
+# CW_BUILTIN_DIST for the full build's hook (scripts/build-embed.mjs), which takes its wasm in.
+# One more link with LTO and wasm-opt: about 40 s on 2 cores (the dependencies are shared).
+builtin_wasm_build() {
+  local features=view dist=dist args=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --features) features+=",$2"; shift 2 ;;
+      --features=*) features+=",${1#*=}"; shift ;;
+      --dist) dist=$2; shift 2 ;;
+      --dist=*) dist=${1#*=}; shift ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  CW_BUILTIN_DIST="$PWD/target/builtin-wasm/$(basename "$dist")"
+  CW_BUILTIN_PART=1 release_build ${args[@]+"${args[@]}"} --no-default-features \
+    --features "$features" --dist "$CW_BUILTIN_DIST"
 }
 
 # cargo fuzz, for the fuzz smoke run of the test command (fuzz/, README "Fuzzing").

@@ -2,6 +2,7 @@
 //! tested natively with `cargo test`.
 
 pub mod answers;
+pub mod builtin;
 pub mod carried;
 pub mod characters;
 pub mod config;

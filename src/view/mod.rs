@@ -172,6 +172,7 @@ pub fn mount_all(
                 mount(host, Rc::clone(&builtin), config, i);
             }
             // The loading message stays until the file arrives and passes every check.
+            #[cfg(feature = "questionnaire-files")]
             Some(url) => wasm_bindgen_futures::spawn_local(async move {
                 let loaded = transport::get(&url).await.and_then(|text| {
                     Questionnaire::from_json(&text).map_err(|e| format!("\"{url}\": {e}"))
@@ -186,6 +187,16 @@ pub fn mount_all(
                     }
                 }
             }),
+            // The built-in-only wasm, which the loader picks when its script lists no
+            // questionnaire files (so no widget may name one): it has no reader to load one.
+            #[cfg(not(feature = "questionnaire-files"))]
+            Some(_) => {
+                let problem = format!(
+                    "{}: this build of the widget reads no questionnaire files",
+                    attr::QUESTIONNAIRE
+                );
+                cannot_start(&host, &root, "questionnaire", &problem);
+            }
         }
     });
 }

@@ -59,6 +59,7 @@ pub async fn challenge(endpoint: &str) -> Option<String> {
 
 /// Reads a file such as a questionnaire: its text, or a sentence for the site owner saying
 /// why not.
+#[cfg(feature = "questionnaire-files")]
 pub async fn get(url: &str) -> Result<String, String> {
     match fetch(url, &RequestInit::new()).await {
         Ok((200..=299, text)) => Ok(text),

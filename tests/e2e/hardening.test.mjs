@@ -67,7 +67,9 @@ async function tampered(pattern) {
   return { server, close: async () => { await server.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
 }
 
-for (const [what, pattern] of [['wasm', /_bg\.wasm$/], ['JavaScript glue', /^consultation-widget-[0-9a-f]+\.js$/]]) {
+// The wasm these pages load: the one without the questionnaire reader (their scripts list no
+// questionnaire files).
+for (const [what, pattern] of [['wasm', /^consultation-widget-builtin-[0-9a-f]+_bg\.wasm$/], ['JavaScript glue', /^consultation-widget-[0-9a-f]+\.js$/]]) {
   test(`one byte of the ${what} changed on the server: the widget says it could not load, and nothing is sent`, async () => {
     const files = await tampered(pattern);
     try {
