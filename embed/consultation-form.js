@@ -210,7 +210,7 @@
   let started = null; // the wasm's module, once it runs
   const crash = (error) => {
     const stack = error instanceof WebAssembly.RuntimeError ? String(error.stack) : '';
-    if (!started || !(stack.includes(FILES.wasm) || stack.includes(FILES.glue))) return false;
+    if (!started || !(stack.includes(wasmFile) || stack.includes(FILES.glue))) return false;
     try {
       started.crashed();
     } catch {
