@@ -117,6 +117,8 @@
     if (!shown) root.innerHTML = FIRST.html;
     root.setAttribute(NAMES.shownAt, String(shown || Date.now()));
     const form = root.querySelector('form');
+    // The page's HTML gave it method="dialog" to submit nowhere until now (scripts/build-embed.mjs).
+    form.removeAttribute('method');
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       if (root.hasAttribute(NAMES.continuePressed)) return;
