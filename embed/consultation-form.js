@@ -111,7 +111,8 @@
   // visitor is told the form is getting ready.
   let failed = false; // the wasm could not load: no step is drawn that could never go on
   // `shown` (ms): a step the page's own HTML carried (declarative shadow DOM) has been there
-  // since the page's response began, not since this script ran.
+  // since about the page's start (its response began a round trip later), not since this
+  // script ran: the fill time counts the visitor's whole time on it.
   const showFirstStep = (root, shown) => {
     if (failed) return;
     if (!shown) root.innerHTML = FIRST.html;
@@ -185,8 +186,7 @@
       // (Not moved if it is there: a moved node loses focus.)
       if (!drawn) shadow.append(root);
       if (instant(host, place)) {
-        const nav = drawn && performance.getEntriesByType('navigation')[0];
-        showFirstStep(root, drawn && Math.round(performance.timeOrigin + (nav ? nav.responseStart : 0)));
+        showFirstStep(root, drawn && Math.round(performance.timeOrigin));
         return;
       }
       // Not to be shown (a draft waits, a theme or questionnaire of its own): gone, typing and
