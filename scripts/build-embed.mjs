@@ -80,9 +80,10 @@ const named = (code) => {
 };
 // The first step in the page's own HTML, as a declarative shadow root for the widget's element
 // (README, "The script embed"): the step arrives with the page, before the loader, which takes
-// it over (embed/consultation-form.js, `prepare`). Its styles inline, so its first paint is
-// styled (a stylesheet <link> in a shadow root does not hold back the paint: docs/size-notes.md,
-// "Issue 22, item 1"); a page's Content Security Policy allows them by this hash. Its form
+// it over (embed/consultation-form.js, `prepare`). Its styles inline, so it is styled in its
+// first frame (a stylesheet <link> there kept the step off the page until the file came:
+// docs/size-notes.md, "Issue 22, item 1"); a page's Content Security Policy allows them by this
+// hash. Its form
 // submits nowhere until the loader arrives (method="dialog" outside a dialog does nothing), so
 // an early Enter never puts the answers in the page's address.
 if (cssText.includes('</')) throw new Error('build-embed: the stylesheet cannot go inside a <style> as it is');
