@@ -5,8 +5,9 @@
 // the widget's own code (src/view/prerender.rs): the visitor can start at once. The wasm then
 // takes it over, keeping what the visitor did (src/view/takeover.rs). Embeds the first step
 // cannot be drawn for (a custom questionnaire, a theme, a saved draft) show a loading message
-// until the wasm mounts them. No inline code or styles
-// anywhere, so it runs under a strict Content Security Policy.
+// until the wasm mounts them. A page whose HTML carries that step already (a declarative shadow
+// root: README, "The script embed") has it taken over as it is. No inline code or styles
+// from this script, so it runs under a strict Content Security Policy.
 // The build (scripts/build-embed.mjs) fills in FILES with the hashed names of this build and
 // their SHA-384 digests: every file is checked before it runs (Subresource Integrity), so a
 // compromised or shared host cannot swap in code that reads the answers. Every name this
@@ -114,11 +115,16 @@
   // pressed before the wasm runs is kept for it (and never submits the page's address), and the
   // visitor is told the form is getting ready.
   let failed = false; // the wasm could not load: no step is drawn that could never go on
-  const showFirstStep = (root) => {
+  // `shown` (ms): a step the page's own HTML carried (declarative shadow DOM) has been there
+  // since about the page's start (its response began a round trip later), not since this
+  // script ran: the fill time counts the visitor's whole time on it.
+  const showFirstStep = (root, shown) => {
     if (failed) return;
-    root.innerHTML = FIRST.html;
-    root.setAttribute(NAMES.shownAt, String(Date.now()));
+    if (!shown) root.innerHTML = FIRST.html;
+    root.setAttribute(NAMES.shownAt, String(shown || Date.now()));
     const form = root.querySelector('form');
+    // The page's HTML gave it method="dialog" to submit nowhere until now (scripts/build-embed.mjs).
+    form.removeAttribute('method');
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       if (root.hasAttribute(NAMES.continuePressed)) return;
@@ -167,18 +173,30 @@
   const hosts = () => document.querySelectorAll(`[${NAMES.mount}]`);
   const prepare = () => [...hosts()]
     .forEach((host, place) => {
-      if (host.shadowRoot) return;
-      const shadow = host.attachShadow({ mode: 'open' });
+      // The snippet with the first step in the page's HTML (README, "The script embed") gives
+      // the host its shadow root before this script runs: a declarative one, with the root
+      // and the step the visitor may already be typing in, which is taken over as it is. A
+      // browser without declarative shadow DOM leaves its <template> inert, and gets both here.
+      const declared = host.shadowRoot;
+      const drawn = declared && declared.querySelector('.cw-root');
+      if (declared && (!drawn || drawn.hasAttribute(NAMES.shownAt))) return;
+      const shadow = declared || host.attachShadow({ mode: 'open' });
+      // Its own <style> applies only where the page's policy allows it (its hash): this one
+      // always does.
       shadow.adoptedStyleSheets = styles();
-      const root = document.createElement('div');
+      const root = drawn || document.createElement('div');
       // The session-replay masks from the start: the first step takes typing before the wasm.
       root.className = FIRST.rootClass;
       for (const [name, value] of FIRST.rootAttributes) root.setAttribute(name, value);
-      shadow.append(root);
+      // (Not moved if it is there: a moved node loses focus.)
+      if (!drawn) shadow.append(root);
       if (instant(host, place)) {
-        showFirstStep(root);
+        showFirstStep(root, drawn && Math.round(performance.timeOrigin));
         return;
       }
+      // Not to be shown (a draft waits, a theme or questionnaire of its own): gone, typing and
+      // all, as the wasm restores or draws its own.
+      root.textContent = '';
       const loading = document.createElement('p');
       loading.className = 'cw-loading';
       loading.setAttribute('role', 'status');

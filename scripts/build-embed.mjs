@@ -107,6 +107,26 @@ const named = (code) => {
   if (/\bNAMES\b/.test(out)) throw new Error('build-embed: an embed script uses NAMES other than as NAMES.key');
   return out;
 };
+// The first step in the page's own HTML, as a declarative shadow root for the widget's element
+// (README, "The script embed"): the step arrives with the page, before the loader, which takes
+// it over (embed/consultation-form.js, `prepare`). Its styles inline, so it is styled in its
+// first frame (a stylesheet <link> there kept the step off the page until the file came:
+// docs/size-notes.md, "Issue 22, item 1"); a page's Content Security Policy allows them by this
+// hash. Its form
+// submits nowhere until the loader arrives (method="dialog" outside a dialog does nothing), so
+// an early Enter never puts the answers in the page's address.
+if (cssText.includes('</')) throw new Error('build-embed: the stylesheet cannot go inside a <style> as it is');
+const styleHash = `sha256-${crypto.createHash('sha256').update(cssText).digest('base64')}`;
+const rootAttributes = first.rootAttributes.map(([name, value]) => ` ${name}="${value}"`).join('');
+const declarative = `<template shadowrootmode="open"><style>${cssText}</style><div class="${first.rootClass}"${rootAttributes}>${
+  first.html.replace(/^([\s\S]*?<form)\b/, '$1 method="dialog"')}</div></template>`;
+if (!declarative.includes('<form method="dialog"')) throw new Error('build-embed: the first step has no <form>');
+// Each page's widget element given the first step, right inside its opening tag.
+const mountTag = /<div\b[^>]*\bdata-consultation-form\b[^>]*>/;
+const declare = (page, name) => {
+  if (!mountTag.test(page)) throw new Error(`build-embed: ${name} has no data-consultation-form element`);
+  return page.replace(mountTag, (tag) => tag + declarative);
+};
 write('consultation-form.js', await js(named(read('embed', 'consultation-form.js').replace('__FILES__', manifest))));
 write('frame.js', await js(named(read('embed', 'frame.js'))));
 write('consultation-frame.js', await js(named(read('embed', 'consultation-frame.js'))));
@@ -122,7 +142,7 @@ let frame = read('embed', 'frame.html');
 frame = swap(frame, '<link rel="stylesheet" href="frame.css">', `<link rel="stylesheet" href="frame.css" integrity="${sri('frame.css')}">`, 'frame.html');
 frame = swap(frame, '<script src="frame.js"></script>', `<script src="frame.js" integrity="${sri('frame.js')}"></script>`, 'frame.html');
 frame = swap(frame, '<script src="consultation-form.js"', `<script src="consultation-form.js" integrity="${loaderIntegrity}"`, 'frame.html');
-write('frame.html', frame);
+write('frame.html', declare(frame, 'frame.html'));
 const frameIntegrity = sri('consultation-frame.js');
 // What a clinic pastes, with this build's digests: dist/iframe-snippet.html ("The iframe
 // embed"), dist/embed-snippet.html (README, "The script embed", written last, as it lists the
@@ -130,6 +150,8 @@ const frameIntegrity = sri('consultation-frame.js');
 write('integrity.json', `${JSON.stringify({
   'consultation-form.js': loaderIntegrity,
   'consultation-frame.js': frameIntegrity,
+  // For style-src, quoted: 'sha256-…' (README, "Content Security Policy").
+  'embed-snippet.html <style>': styleHash,
 }, null, 2)}\n`);
 write('iframe-snippet.html', `<iframe data-consultation-frame src="https://forms.example.com/frame.html" title="Consultation form"></iframe>
 <script src="https://forms.example.com/consultation-frame.js" integrity="${frameIntegrity}" crossorigin="anonymous" async></script>
@@ -163,7 +185,7 @@ const loader = /<script\b([^>]*?)\bsrc="?consultation-form\.js"?/;
 if (!loader.test(index)) throw new Error('build-embed: index.html does not load consultation-form.js');
 const pageWasm = builtin && !/\bdata-questionnaires\b/.test(index.match(/<script\b[^>]*\bsrc="?consultation-form\.js"?[^>]*>/)[0]) ? builtin : wasm;
 const hints = `<link rel="modulepreload" href="${glue}" integrity="${integrity.glue}" crossorigin="anonymous"><link rel="preload" href="${pageWasm}" as="fetch" type="application/wasm" crossorigin="anonymous">`;
-fs.writeFileSync(indexPath, index.replace(link, '').replace(rust, hints)
+fs.writeFileSync(indexPath, declare(index, 'index.html').replace(link, '').replace(rust, hints)
   .replace(loader, `<script$1src="consultation-form.js" integrity="${loaderIntegrity}"`));
 // Carried by the loader now: nothing loads the file itself.
 fs.rmSync(path.join(stage, css));
@@ -174,18 +196,23 @@ fs.rmSync(path.join(stage, css));
 // never arrives (its host sends no CORS header) still says something.
 const hosted = ['consultation-form.js', glue, ...(builtin ? [builtin] : []), wasm];
 const framed = ['frame.html', 'frame.js', 'frame.css', 'consultation-frame.js'];
-const others = [...fs.readdirSync(stage), 'embed-snippet.html']
+const others = [...fs.readdirSync(stage), 'embed-snippet.html', 'embed-snippet-script-only.html']
   .filter((f) => !hosted.includes(f) && !framed.includes(f)).sort();
-write('embed-snippet.html', `<!-- Files to host (README, "Files to host"): from dist/, side by side in one folder
+const snippet = (paste, widget) => `<!-- Files to host (README, "Files to host"): from dist/, side by side in one folder
        for the script embed: ${hosted.join(' ')}
        for the iframe embed, as well: ${framed.join(' ')}
        not these (the demo pages, and files for you and your tools): ${others.join(' ')}
-     Pages on another origin need Access-Control-Allow-Origin sent with them. Then paste: -->
+     Pages on another origin need Access-Control-Allow-Origin sent with them. ${paste} -->
 <script src="https://forms.example.com/consultation-form.js" integrity="${loaderIntegrity}" crossorigin="anonymous"
         data-endpoints="https://clinic.example.com"
         data-clinic-emails="bookings@glow.example" async></script>
 <div data-consultation-form
      data-endpoint="https://clinic.example.com/api/consultations"
      data-clinic-name="Glow Clinic"
-     data-clinic-email="bookings@glow.example">The consultation form is loading…</div>
-`);
+     data-clinic-email="bookings@glow.example">${widget}The consultation form is loading…</div>
+`;
+// Both forms (README, "The script embed"): the first step in the page's HTML, or, for sites
+// that cannot paste long HTML, the loader alone (the step comes with it).
+write('embed-snippet-script-only.html', snippet('Then paste:', ''));
+write('embed-snippet.html', snippet(`A Content Security Policy on the page needs
+     style-src '${styleHash}' for the first step's styles. Then paste:`, declarative));

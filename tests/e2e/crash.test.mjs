@@ -72,8 +72,9 @@ test('after a panic, a planted widget\'s box names no email the embed script doe
   // The clinic's widget with its listed address, and beside it one planted by content others
   // wrote (issue 19), refused at start; the panic's notice then reaches every widget.
   const html = withSettings(server.read('index.html'), { 'data-clinic-name': 'Glow Clinic', 'data-clinic-email': 'bookings@example.com' })
-    // The element holds the snippet's loading text (issue 20); the planted one goes after it.
-    .replace(/(<div data-consultation-form[^>]*>[^<]*<\/div>)/,
+    // The element holds the first step (issue 22) and the snippet's loading text (issue 20);
+    // the planted one goes after it.
+    .replace(/(<div data-consultation-form[^>]*>(?:<template[\s\S]*?<\/template>)?[^<]*<\/div>)/,
       '$1<div id="planted" data-consultation-form data-clinic-name="Glow Clinic" data-clinic-email="x@evil.example"></div>');
   assert.ok(html.includes('id="planted"'));
   const context = await browser.newContext();

@@ -17,6 +17,7 @@ import { chromium } from 'playwright-core';
 import { ARGS, DIST } from './support/browser.mjs';
 import { serveDirectory } from './support/static-server.mjs';
 import { heading } from './support/visitor.mjs';
+import { withDeclarative } from './support/declarative.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FALLBACK = 'The consultation form is loading…';
@@ -125,11 +126,15 @@ test('every file the snippet tells a clinic to host is in dist/, and every built
     const generic = name.replace(/-[0-9a-f]{16}(?=[._])/, '-<hash>');
     assert.ok(section[1].includes(`\`${generic}\``), `the README's "Files to host" names ${generic}`);
   }
-  // And the lines to paste are the README's (with this build's digest), fallback text and all.
-  const written = fs.readFileSync(path.join(DIST, 'embed-snippet.html'), 'utf8').replace(/^<!--[\s\S]*?-->\n/, '');
+  // And the lines to paste are the README's (with this build's digest), fallback text and all:
+  // the short form as it is, the long one with the first step inside the widget's element.
   const words = (html) => html.replace(/\s+/g, ' ').trim();
-  assert.equal(words(written), words(readme('embed-snippet', { url: 'https://forms.example.com/' })));
-  assert.ok(written.includes(`>${FALLBACK}</div>`));
+  const pasted = readme('embed-snippet', { url: 'https://forms.example.com/' });
+  for (const [file, lines] of [['embed-snippet-script-only.html', pasted], ['embed-snippet.html', withDeclarative(pasted)]]) {
+    const written = fs.readFileSync(path.join(DIST, file), 'utf8').replace(/^<!--[\s\S]*?-->\n/, '');
+    assert.equal(words(written), words(lines), file);
+    assert.ok(written.includes(`${FALLBACK}</div>`), file);
+  }
 });
 
 test('a server holding only the listed files runs both embeds, and nothing else is fetched from it', async () => {
