@@ -13,6 +13,7 @@ cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy -p consultation-receiver --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --features crash-test --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --no-default-features --features view --quiet -- -D warnings
 
 say "Layer 1: browser-free core (cargo test)"
 cargo test --quiet
