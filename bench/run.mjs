@@ -375,7 +375,7 @@ async function main() {
     const still = ['desktop', 'phone'].every((p) => Math.max(...samples[`${p}:shift`]) === 0);
     console.log(`layout shift while loading, widget (median): ${shifts} (target 0 in every run: ${met(still)})`);
     console.log(`memory after completing the questionnaire: JS heap ${kb(memory.js)} + wasm linear memory ${kb(memory.wasm)} = ${kb(memory.js + memory.wasm)}`);
-    console.log('issue 6: first load <= 110 KB gzip (now budgeted at 120 KiB, size.test.mjs); errors <= 10 ms; re-check <= 4 ms; memory <= 4 MiB.');
+    console.log('issue 6: first load <= 110 KB gzip (issue 22: the aim 120 KiB; the guard, size.test.mjs, the measured load plus 1 KiB); errors <= 10 ms; re-check <= 4 ms; memory <= 4 MiB.');
     // The widget's own files: the loader and what it loads (bench/sizes.mjs's first load).
     const own = new Set(size.loaded.map((r) => `/${r.file}`));
     const ours = firstRequests.widget.filter((r) => own.has(r.path));

@@ -25,6 +25,17 @@ after(async () => {
   await server?.close();
 });
 
+/** A fresh page that keeps the widget's `failed` events in `window.failures`. */
+async function pageHearingFailures() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.failures = [];
+    document.addEventListener('consultation-form:failed', (e) => window.failures.push(e.detail));
+  });
+  return { context, page };
+}
+
 test('the release build has no way to trigger a panic', () => {
   const wasm = fs.readdirSync(DIST).find((f) => f.endsWith('.wasm'));
   const crashWasm = fs.readdirSync(CRASH_DIST).find((f) => f.endsWith('.wasm'));
@@ -33,12 +44,7 @@ test('the release build has no way to trigger a panic', () => {
 });
 
 test('after a panic the widget says the answers are kept, and a reload restores them', async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.addInitScript(() => {
-    window.failures = [];
-    document.addEventListener('consultation-form:failed', (e) => window.failures.push(e.detail));
-  });
+  const { context, page } = await pageHearingFailures();
   const console = [];
   page.on('console', (m) => console.push(m.text()));
   await page.goto(server.page({ 'data-clinic-name': 'Glow Clinic', 'data-clinic-email': 'bookings@example.com' }));
@@ -101,12 +107,7 @@ test('a trap in the page\'s own wasm leaves the widget working', async () => {
   // The release build's panics run no hook: the embed script takes a trap whose stack names the
   // widget's files as its crash (issue 22). A clinic's page may run wasm of its own; a trap
   // there is not the widget's, and must not stop it.
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.addInitScript(() => {
-    window.failures = [];
-    document.addEventListener('consultation-form:failed', (e) => window.failures.push(e.detail));
-  });
+  const { context, page } = await pageHearingFailures();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(server.page({ 'data-clinic-name': 'Glow Clinic' }));

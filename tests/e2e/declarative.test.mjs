@@ -10,7 +10,7 @@ import path from 'node:path';
 import { start, continueButton, group } from './support/browser.mjs';
 import { serveDirectory } from './support/static-server.mjs';
 import { startReceiver } from './support/receiver.mjs';
-import { heading } from './support/visitor.mjs';
+import { firstSeconds, heading } from './support/visitor.mjs';
 import { readmePolicy } from './support/declarative.mjs';
 
 let env; // the widget's files, on their own origin, with CORS
@@ -79,12 +79,7 @@ test('the pasted snippet\'s first step works before the loader arrives, and ever
   assert.equal(await page.getByLabel('Full name').isVisible(), true, 'the first field is there, labelled');
   assert.equal(await styled(page), true, 'styled by its own <style>, which the README\'s policy allows by its hash');
 
-  await page.getByLabel('Email address').fill('name@example.com');
-  await page.getByLabel('I confirm I am 18 or over').check();
-  await group(page, 'How would you prefer us to contact you? (optional)').getByLabel('Phone').check();
-  const name = page.getByLabel('Full name');
-  await name.click();
-  await page.keyboard.type('Jne Example');
+  const name = await firstSeconds(page);
   // Enter submits the form before any script is there: it must go nowhere (no answers in the
   // page's address, no reload that loses them).
   const address = page.url();

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { start, axe, continueButton, group } from './support/browser.mjs';
-import { heading } from './support/visitor.mjs';
+import { firstSeconds, heading } from './support/visitor.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -75,12 +75,7 @@ test('the first step is there before the wasm; the wasm takes over with every an
   assert.equal(visit.asked(), 1, 'the wasm was asked for and is being held');
 
   // What a visitor does in those first seconds, as a visitor does it.
-  await page.getByLabel('Email address').fill('name@example.com');
-  await page.getByLabel('I confirm I am 18 or over').check();
-  await group(page, 'How would you prefer us to contact you? (optional)').getByLabel('Phone').check();
-  const name = page.getByLabel('Full name');
-  await name.click();
-  await page.keyboard.type('Jne Example');
+  const name = await firstSeconds(page);
   // The caret goes back after the J: the missing letter is typed once the wasm is there.
   await page.keyboard.press('Home');
   await page.keyboard.press('ArrowRight');
