@@ -43,9 +43,15 @@ pub fn normalise(raw: &str) -> Option<String> {
     }
     let (host, port) = split_port(authority)?;
     let host = normalise_host(host)?;
+    // URL Standard, port state: the digits as a number (leading zeros and all), which is then
+    // dropped when it is the scheme's default, so `:0443` reads as `:443` does.
+    let port = match port.filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => Some(p.parse::<u16>().ok()?),
+    };
     let port = match (port, scheme) {
-        (None | Some(""), _) | (Some("80"), "http") | (Some("443"), "https") => String::new(),
-        (Some(p), _) => format!(":{}", p.parse::<u16>().ok()?),
+        (None, _) | (Some(80), "http") | (Some(443), "https") => String::new(),
+        (Some(p), _) => format!(":{p}"),
     };
     Some(format!("{scheme}://{host}{port}{}", encode_tail(tail)))
 }
@@ -327,6 +333,16 @@ mod tests {
                 "myclinic.com:8080/book",
                 Some("https://myclinic.com:8080/book"),
                 "bare host with port",
+            ),
+            (
+                "https://myclinic.com:0443",
+                Some("https://myclinic.com"),
+                "default port with leading zeros dropped (fuzzing found it)",
+            ),
+            (
+                "myclinic.com:08080",
+                Some("https://myclinic.com:8080"),
+                "a port's leading zeros dropped",
             ),
             ("https://myclinic.com:99999", None, "port out of range"),
             ("https://myclinic.com:8o", None, "port not a number"),
