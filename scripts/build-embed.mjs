@@ -112,9 +112,8 @@ const named = (code) => {
 // it over (embed/consultation-form.js, `prepare`). Its styles inline, so it is styled in its
 // first frame (a stylesheet <link> there kept the step off the page until the file came:
 // docs/size-notes.md, "Issue 22, item 1"); a page's Content Security Policy allows them by this
-// hash. Its form
-// submits nowhere until the loader arrives (method="dialog" outside a dialog does nothing), so
-// an early Enter never puts the answers in the page's address.
+// hash. Its form submits nowhere until the loader arrives (method="dialog" outside a dialog
+// does nothing), so an early Enter never puts the answers in the page's address.
 if (cssText.includes('</')) throw new Error('build-embed: the stylesheet cannot go inside a <style> as it is');
 const styleHash = `sha256-${crypto.createHash('sha256').update(cssText).digest('base64')}`;
 const rootAttributes = first.rootAttributes.map(([name, value]) => ` ${name}="${value}"`).join('');

@@ -29,6 +29,11 @@ pub fn now_ms() -> i64 {
     millis(SystemTime::now())
 }
 
+/// Seconds since the Unix epoch now (proof-of-work expiry, two-factor codes).
+pub fn now_s() -> u64 {
+    u64::try_from(now_ms() / 1000).unwrap_or(0)
+}
+
 fn millis(time: SystemTime) -> i64 {
     let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
     i64::try_from(since.as_millis()).unwrap_or(i64::MAX)

@@ -13,8 +13,7 @@ pub mod panics;
 pub mod rate;
 pub mod refused;
 
-use crate::domain::moment::now_ms;
-use crate::domain::moment::Moment;
+use crate::domain::moment::{now_ms, now_s, Moment};
 use crate::domain::questionnaires::Questionnaires;
 use crate::domain::submission_id::SubmissionId;
 use crate::http::error::{json_body, ApiError};
@@ -32,7 +31,7 @@ use consultation_widget::core::intake::recheck;
 use consultation_widget::core::intake::Checked;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -163,12 +162,6 @@ fn is_json(headers: &HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
-}
-
-fn now_s() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 /// A fresh proof-of-work puzzle; 404 when `--proof-of-work off`, which the widget reads as

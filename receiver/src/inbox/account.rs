@@ -4,7 +4,7 @@ use super::auth;
 use super::error::{Answer, InboxError};
 use super::page::{message, nav, Nav};
 use super::{hash_blocking, verify_blocking, Inbox, Me, SignedIn};
-use crate::domain::moment::now_ms;
+use crate::domain::moment::{now_ms, now_s};
 use crate::store::staff::StaffRow;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -199,8 +199,7 @@ pub(super) async fn totp_confirm(
     let Some(secret) = staff.and_then(|staff| pending_secret(&inbox, &staff, &me)) else {
         return Ok(Redirect::to("/inbox/account").into_response());
     };
-    let now_s = (now_ms() / 1000) as u64;
-    let Some(step) = auth::check_code(&secret, &form.code, now_s) else {
+    let Some(step) = auth::check_code(&secret, &form.code, now_s()) else {
         return account(
             &inbox,
             &me,

@@ -4,7 +4,7 @@ use super::error::StoreError;
 use super::Store;
 use sqlx::Row;
 
-pub use crate::domain::role::Role;
+use crate::domain::role::Role;
 
 #[derive(Debug, Clone)]
 pub struct StaffRow {
@@ -27,8 +27,8 @@ macro_rules! staff_row {
         $crate::store::staff::StaffRow {
             staff_id: r.get("staff_id"),
             email: r.get("email"),
-            role: $crate::store::staff::Role::parse(r.get::<&str, _>("role"))
-                .unwrap_or($crate::store::staff::Role::Staff),
+            role: $crate::domain::role::Role::parse(r.get::<&str, _>("role"))
+                .unwrap_or($crate::domain::role::Role::Staff),
             password_hash: r.get("password_hash"),
             totp_secret: r.get("totp_secret"),
             totp_pending: r.get("totp_pending"),
