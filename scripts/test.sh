@@ -20,6 +20,7 @@ cargo test --quiet
 
 say "Layer 1b: the clinic's receiver (cargo test -p consultation-receiver: the real process, SQLite and PostgreSQL, aiosmtpd)"
 ensure_smtp_server
+ensure_pdf_tools
 # A throwaway PostgreSQL cluster for the receiver's PostgreSQL tests, stopped on any exit.
 trap stop_test_postgres EXIT
 start_test_postgres

@@ -178,6 +178,14 @@ ensure_smtp_server() {
   fi
 }
 
+# poppler-utils (pdftotext, pdfinfo): the receiver's tests read the signed consent's PDF back
+# with a real PDF tool, as a clinic's reader would (receiver/tests/api/consent.rs).
+ensure_pdf_tools() {
+  if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
+    apt_install poppler-utils
+  fi
+}
+
 # The clinic's receiver (receiver/, a workspace member): the debug build, which the test
 # command's cargo test builds anyway and the end-to-end tests and the serve command run.
 RECEIVER_BIN=target/debug/consultation-receiver
