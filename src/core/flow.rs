@@ -536,7 +536,14 @@ impl Flow {
             }
             (Action::Copied { ok }, Screen::Done { .. }) => self.copied = Some(ok),
             (Action::HiddenField { filled }, _) => self.hidden_field_filled = filled,
-            (Action::ConsentDigest(digest), _) => self.consent_digest = digest,
+            (Action::ConsentDigest(digest), _) => {
+                // A submission prepared before the digest came (a draft restored at start)
+                // carries it too, or the receiver would refuse it.
+                if let Some(p) = &mut self.prepared {
+                    p.summary = Rc::new((*p.summary).clone().with_consent_digest(&digest));
+                }
+                self.consent_digest = digest;
+            }
             (Action::StartAgain, _) => {
                 let was = self.place();
                 let started_ms = self.started_ms;
@@ -719,6 +726,32 @@ pub(crate) mod tests {
                 text("signature", "Jane Example"),
             ],
         ]
+    }
+
+    #[test]
+    fn a_submission_restored_before_the_digest_gets_it() {
+        // Issue 23: a reloaded page restores a pending submission at start, before WebCrypto
+        // has hashed the consent words; the digest then reaches the prepared summary too.
+        let mut flow = sending_flow();
+        flow.apply(Action::Submit {
+            id: "0f3a9c1b-2d4e-4f60-8a1b-2c3d4e5f6a7b".into(),
+            completed_at: "2026-12-07T10:00:00Z".into(),
+            at_ms: 1,
+        });
+        let draft = flow.draft(2, Some(1)).expect("pending is kept");
+        let mut restored = sending_flow();
+        restored.restore(draft);
+        let digest = |f: &Flow| {
+            f.pending_summary()
+                .unwrap()
+                .signature
+                .clone()
+                .unwrap()
+                .consent_digest
+        };
+        assert_eq!(digest(&restored), "");
+        restored.apply(Action::ConsentDigest("ab".repeat(32)));
+        assert_eq!(digest(&restored), "ab".repeat(32));
     }
 
     #[test]
