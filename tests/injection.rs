@@ -9,6 +9,7 @@ use consultation_widget::core::answers::{Answers, Value};
 use consultation_widget::core::characters::reorders;
 use consultation_widget::core::mailto;
 use consultation_widget::core::questionnaire::{Kind, Questionnaire};
+use consultation_widget::core::signature::Signature;
 use consultation_widget::core::summary::Summary;
 use consultation_widget::core::validate::website;
 
@@ -29,6 +30,11 @@ fn summary_with(typed: &str) -> Summary {
             Kind::Choice => Value::Text(question.options[0].value.clone()),
             Kind::Multi => Value::Many(vec![question.options.last().unwrap().value.clone()]),
             Kind::Confirm => Value::Checked(true),
+            // The signer's typed name is free text too (issue 23).
+            Kind::Signature => Value::Signed(Signature {
+                name: typed.to_owned(),
+                strokes: vec![vec![0, 0, 600, 200]],
+            }),
         };
         answers.set(&question.id, value);
     }

@@ -10,6 +10,7 @@ use consultation_widget::core::draft::Draft;
 use consultation_widget::core::intake;
 use consultation_widget::core::mailto;
 use consultation_widget::core::questionnaire::{Kind, Questionnaire};
+use consultation_widget::core::signature::Signature;
 use consultation_widget::core::summary::Summary;
 use consultation_widget::core::validate::{check, email, website, Problem};
 use proptest::prelude::*;
@@ -191,6 +192,7 @@ proptest! {
                 Kind::Multi => answers.set(&question.id, Value::Many(vec![question.options[0].value.clone()])),
                 Kind::Confirm => answers.set(&question.id, Value::Checked(true)),
                 Kind::Website => answers.set(&question.id, Value::Text(typed.clone())),
+                Kind::Signature => answers.set(&question.id, Value::Signed(Signature { name: typed.clone(), strokes: vec![vec![1, 2, 3, 4]] })),
             }
         }
         let s = Summary::build(&q, &answers, "Glow Clinic", "0f3a9c1b-2d4e-4f60-8a7b-123456789abc".into(), "2026-11-21T10:00:00Z".into());

@@ -2,7 +2,8 @@
 //! answers make visible.
 
 use super::questionnaire::{Kind, Question, Questionnaire};
-use serde::de::{self, SeqAccess, Visitor};
+use super::signature::Signature;
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
@@ -16,6 +17,8 @@ pub enum Value {
     Many(Vec<String>),
     /// Whether a `confirm` box is ticked.
     Checked(bool),
+    /// A `signature` question's typed name and drawn strokes.
+    Signed(Signature),
 }
 
 impl Value {
@@ -25,12 +28,16 @@ impl Value {
             Value::Text(t) => t.trim().is_empty(),
             Value::Many(v) => v.is_empty(),
             Value::Checked(c) => !c,
+            // Drawing alone is not signing: the typed name is the signature.
+            Value::Signed(s) => s.name.trim().is_empty(),
         }
     }
 
+    /// Typed text, or a signature's typed name.
     pub fn as_text(&self) -> &str {
         match self {
             Value::Text(t) => t,
+            Value::Signed(s) => &s.name,
             _ => "",
         }
     }
@@ -41,17 +48,20 @@ impl Value {
             Value::Text(t) => t == wanted,
             Value::Many(v) => v.iter().any(|x| x == wanted),
             Value::Checked(c) => (if *c { "true" } else { "false" }) == wanted,
+            Value::Signed(_) => false,
         }
     }
 }
 
-/// Text as a JSON string, a list as an array of strings, a tick box as true or false.
+/// Text as a JSON string, a list as an array of strings, a tick box as true or false, a
+/// signature as `{"name": …, "strokes": [[x, y, …], …]}`.
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Value::Text(t) => serializer.serialize_str(t),
             Value::Many(v) => v.serialize(serializer),
             Value::Checked(c) => serializer.serialize_bool(*c),
+            Value::Signed(s) => s.serialize(serializer),
         }
     }
 }
@@ -64,7 +74,7 @@ impl<'de> Deserialize<'de> for Value {
         impl<'de> Visitor<'de> for Shape {
             type Value = Value;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("text, a list of texts, or true or false")
+                f.write_str("text, a list of texts, true or false, or a signature")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
                 Ok(Value::Text(v.to_owned()))
@@ -81,6 +91,10 @@ impl<'de> Deserialize<'de> for Value {
                     values.push(v);
                 }
                 Ok(Value::Many(values))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+                Signature::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(Value::Signed)
             }
         }
         deserializer.deserialize_any(Shape)
@@ -145,6 +159,7 @@ impl Answers {
                 super::validate::website::normalise(t.trim()).unwrap_or_else(|| t.trim().to_owned())
             }
             (_, Value::Text(t)) => t.trim().to_owned(),
+            (Kind::Signature, Value::Signed(s)) => s.name.trim().to_owned(),
             // A value of the wrong shape for its question (a stale draft) shows as not given.
             _ => return None,
         })
@@ -214,10 +229,17 @@ mod tests {
         a.set("areas", Value::Many(vec!["face".into(), "neck".into()]));
         a.set("age_confirmed", Value::Checked(true));
         a.set("goals", Value::Text("changed".into()));
+        a.set(
+            "signature",
+            Value::Signed(Signature {
+                name: "Jane Doe".into(),
+                strokes: vec![vec![1, 2, 3, 4]],
+            }),
+        );
         let json = serde_json::to_string(&a).unwrap();
         assert_eq!(
             json,
-            r#"{"goals":"changed","areas":["face","neck"],"age_confirmed":true}"#
+            r#"{"goals":"changed","areas":["face","neck"],"age_confirmed":true,"signature":{"name":"Jane Doe","strokes":[[1,2,3,4]]}}"#
         );
         assert_eq!(serde_json::from_str::<Answers>(&json).unwrap(), a);
         let bad = [
@@ -226,6 +248,7 @@ mod tests {
             r#"{"a":null}"#,
             r#"["a"]"#,
             r#"{"a":{"b":"c"}}"#,
+            r#"{"a":{"name":"x","strokes":[["<b>"]]}}"#,
             r#"{"a":"b","a":"c"}"#,
         ];
         for bad in bad {

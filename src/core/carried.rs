@@ -38,7 +38,13 @@ pub fn actions(questionnaire: &Questionnaire, index: usize, page: &impl Controls
             value,
         };
         match question.kind {
-            Kind::Text | Kind::LongText | Kind::Email | Kind::Website | Kind::Phone => {
+            // A signature's typed name is text; the flow keeps it as the signature.
+            Kind::Text
+            | Kind::LongText
+            | Kind::Email
+            | Kind::Website
+            | Kind::Phone
+            | Kind::Signature => {
                 if let Some(text) = page.text(&dom_ids::field(id)) {
                     if !text.is_empty() {
                         actions.push(answer(Value::Text(text)));

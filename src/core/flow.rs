@@ -7,6 +7,7 @@ use super::delivery::{Failure, Outcome, MAX_PAYLOAD_BYTES};
 use super::draft::{Draft, Pending, DRAFT_VERSION};
 use super::host_event::{reason, HostEvent, Place};
 use super::questionnaire::{Kind, Questionnaire};
+use super::signature::{self, Signature, Stroke};
 use super::spam;
 use super::suggest;
 use super::summary::Summary;
@@ -99,6 +100,15 @@ pub enum Action {
         ok: bool,
     },
     StartAgain,
+    /// The visitor drew on a `signature` question, or cleared it (no strokes): the typed name
+    /// stays. Strokes beyond `core::signature`'s bounds are not taken.
+    Draw {
+        question: String,
+        strokes: Vec<Stroke>,
+    },
+    /// The browser hashed the questionnaire's consent words (`core::consent`): the digest the
+    /// signed consent record carries.
+    ConsentDigest(String),
 }
 
 /// What one action asks of the view once it is drawn. Returned by `apply` and never kept in
@@ -146,6 +156,8 @@ pub struct Flow {
     /// The typed answer the visitor last finished editing, until it is edited again: its
     /// suggestion, if any, is shown then and not while typing.
     pub left: Option<String>,
+    /// The SHA-256 of the consent words shown (`core::consent`), from WebCrypto.
+    pub consent_digest: String,
 }
 
 impl Flow {
@@ -164,6 +176,7 @@ impl Flow {
             started_ms: 0,
             hidden_field_filled: false,
             left: None,
+            consent_digest: String::new(),
         }
     }
 
@@ -265,7 +278,8 @@ impl Flow {
             pending.id.clone(),
             pending.completed_at.clone(),
         )
-        .annotated(&self.config.context, &pending.spam);
+        .annotated(&self.config.context, &pending.spam)
+        .with_consent_digest(&self.consent_digest);
         Prepared {
             pending,
             summary: Rc::new(summary),
@@ -379,6 +393,24 @@ impl Flow {
         Some(Value::Many(values.collect()))
     }
 
+    /// A typed name on a `signature` question signs it, keeping what was drawn.
+    fn signed(&self, question: &str, value: Value) -> Value {
+        let is_signature = self
+            .questionnaire
+            .question(question)
+            .is_some_and(|q| q.kind == Kind::Signature);
+        match value {
+            Value::Text(name) if is_signature => {
+                let strokes = match self.answers.get(question) {
+                    Some(Value::Signed(s)) => s.strokes.clone(),
+                    _ => Vec::new(),
+                };
+                Value::Signed(Signature { name, strokes })
+            }
+            value => value,
+        }
+    }
+
     fn reduce(&mut self, action: Action, fx: &mut Effects) {
         let sending = self.delivery == Delivery::Sending;
         match (action, self.screen.clone()) {
@@ -394,7 +426,16 @@ impl Flow {
                     self.reduce(Action::Answer { question, value }, fx);
                 }
             }
+            (Action::Draw { question, strokes }, Screen::Step(_))
+                if signature::check(&strokes).is_ok() =>
+            {
+                let name = self.answers.get(&question).map(|v| v.as_text().to_owned());
+                let name = name.unwrap_or_default();
+                let value = Value::Signed(Signature { name, strokes });
+                self.reduce(Action::Answer { question, value }, fx);
+            }
             (Action::Answer { question, value }, Screen::Step(_)) => {
+                let value = self.signed(&question, value);
                 if self.answers.get(&question) != Some(&value) {
                     // Different answers make a different submission, with a new id.
                     self.prepared = None;
@@ -495,11 +536,21 @@ impl Flow {
             }
             (Action::Copied { ok }, Screen::Done { .. }) => self.copied = Some(ok),
             (Action::HiddenField { filled }, _) => self.hidden_field_filled = filled,
+            (Action::ConsentDigest(digest), _) => {
+                // A submission prepared before the digest came (a draft restored at start)
+                // carries it too, or the receiver would refuse it.
+                if let Some(p) = &mut self.prepared {
+                    p.summary = Rc::new((*p.summary).clone().with_consent_digest(&digest));
+                }
+                self.consent_digest = digest;
+            }
             (Action::StartAgain, _) => {
                 let was = self.place();
                 let started_ms = self.started_ms;
+                let digest = std::mem::take(&mut self.consent_digest);
                 *self = Flow::new(Rc::clone(&self.questionnaire), Rc::clone(&self.config));
                 self.started_ms = started_ms;
+                self.consent_digest = digest;
                 if was != self.place() {
                     fx.events.push(HostEvent::Step(self.place()));
                 }
@@ -671,8 +722,84 @@ pub(crate) mod tests {
                 tick("aftercare_acknowledged"),
                 tick("information_accurate"),
                 tick("data_consent"),
+                // Issue 23: signed by typing, the accessible way that is always there.
+                text("signature", "Jane Example"),
             ],
         ]
+    }
+
+    #[test]
+    fn a_submission_restored_before_the_digest_gets_it() {
+        // Issue 23: a reloaded page restores a pending submission at start, before WebCrypto
+        // has hashed the consent words; the digest then reaches the prepared summary too.
+        let mut flow = sending_flow();
+        flow.apply(Action::Submit {
+            id: "0f3a9c1b-2d4e-4f60-8a1b-2c3d4e5f6a7b".into(),
+            completed_at: "2026-12-07T10:00:00Z".into(),
+            at_ms: 1,
+        });
+        let draft = flow.draft(2, Some(1)).expect("pending is kept");
+        let mut restored = sending_flow();
+        restored.restore(draft);
+        let digest = |f: &Flow| {
+            f.pending_summary()
+                .unwrap()
+                .signature
+                .clone()
+                .unwrap()
+                .consent_digest
+        };
+        assert_eq!(digest(&restored), "");
+        restored.apply(Action::ConsentDigest("ab".repeat(32)));
+        assert_eq!(digest(&restored), "ab".repeat(32));
+    }
+
+    #[test]
+    fn typing_and_drawing_make_one_signature() {
+        // Issue 23: the typed name signs; drawing adds strokes and keeps the name; Clear (no
+        // strokes) keeps the name; strokes beyond the bounds are not taken.
+        let mut flow = flow();
+        flow.screen = Screen::Step(4);
+        let signed = |name: &str, strokes: Vec<Stroke>| {
+            Some(Value::Signed(Signature {
+                name: name.into(),
+                strokes,
+            }))
+        };
+        let draw = |strokes: Vec<Stroke>| Action::Draw {
+            question: "signature".into(),
+            strokes,
+        };
+        flow.apply(draw(vec![vec![1, 2, 3, 4]]));
+        assert_eq!(
+            flow.answers.get("signature").cloned(),
+            signed("", vec![vec![1, 2, 3, 4]])
+        );
+        assert_eq!(
+            flow.problems(4)
+                .iter()
+                .find(|e| e.question == "signature")
+                .map(|e| &e.problem),
+            Some(&Problem::Missing),
+            "drawing alone is not signing"
+        );
+        flow.apply(text("signature", "Jane Example"));
+        assert_eq!(
+            flow.answers.get("signature").cloned(),
+            signed("Jane Example", vec![vec![1, 2, 3, 4]])
+        );
+        flow.apply(draw(vec![vec![0; 2 * (signature::MAX_POINTS + 1)]]));
+        assert_eq!(
+            flow.answers.get("signature").cloned(),
+            signed("Jane Example", vec![vec![1, 2, 3, 4]]),
+            "over the bound: not taken"
+        );
+        flow.apply(draw(vec![]));
+        assert_eq!(
+            flow.answers.get("signature").cloned(),
+            signed("Jane Example", vec![])
+        );
+        assert!(flow.problems(4).iter().all(|e| e.question != "signature"));
     }
 
     #[test]

@@ -5,9 +5,11 @@
 //! browser claimed (`flags`, `message`) is never trusted; where it differs, that is recorded.
 
 use super::answers::{Answers, Value};
+use super::consent;
 use super::delivery::{Refusal, RefusalError, MAX_PAYLOAD_BYTES};
 use super::messages::message;
 use super::questionnaire::{Kind, Questionnaire};
+use super::signature::{self, Signature};
 use super::spam;
 use super::summary::{reference, Summary};
 use super::validate::check;
@@ -151,7 +153,12 @@ pub fn recheck_against(q: &Questionnaire, sent: Summary, body: &str) -> Result<C
                     "This answer is not one of the choices",
                 ));
             }
-            answers.set(&question.id, value.clone());
+            answers.set(&question.id, signed(question.kind, value, &sent));
+        }
+    }
+    if let Some(record) = &sent.signature {
+        if let Err(problem) = signature::check(&record.strokes) {
+            return Err(invalid("invalid-signature", problem));
         }
     }
     for question in q.questions() {
@@ -209,7 +216,9 @@ pub fn recheck_against(q: &Questionnaire, sent: Summary, body: &str) -> Result<C
         sent.submission_id.clone(),
         sent.completed_at.clone(),
     )
-    .annotated(&sent.context, &sent.spam);
+    .annotated(&sent.context, &sent.spam)
+    .with_consent_digest(&consent::digest(q));
+    signature_holds(&own, &sent)?;
     // The subject names the clinic, which only the widget's page knows; it is a form
     // backend's convenience and carries no answer, so it is kept as sent, on one line.
     own.subject = super::summary::one_line(&sent.subject);
@@ -236,6 +245,45 @@ pub fn recheck_against(q: &Questionnaire, sent: Summary, body: &str) -> Result<C
     })
 }
 
+/// A signature question's answer as the flow keeps it: the typed name sent as the answer, with
+/// the strokes from the signed consent record.
+fn signed(kind: Kind, value: &Value, sent: &Summary) -> Value {
+    match (kind, value) {
+        (Kind::Signature, Value::Text(name)) => Value::Signed(Signature {
+            name: name.clone(),
+            strokes: sent
+                .signature
+                .as_ref()
+                .map(|r| r.strokes.clone())
+                .unwrap_or_default(),
+        }),
+        _ => value.clone(),
+    }
+}
+
+/// The signed consent record must be the receiver's own: the same signer, time and strokes, and
+/// the digest of the consent words this questionnaire version publishes. Another digest means
+/// the visitor was shown words the clinic did not publish (issue 23).
+fn signature_holds(own: &Summary, sent: &Summary) -> Result<(), Rejection> {
+    if let (Some(mine), Some(theirs)) = (&own.signature, &sent.signature) {
+        if mine.consent_digest != theirs.consent_digest {
+            return Err(Rejection::form(
+                422,
+                "consent-digest-mismatch",
+                "The consent texts signed are not the ones this clinic publishes for this questionnaire version",
+            ));
+        }
+    }
+    if own.signature != sent.signature {
+        return Err(Rejection::form(
+            422,
+            "invalid-signature",
+            "The signed consent record must name the signature answer's signer, the completion time and the drawn strokes",
+        ));
+    }
+    Ok(())
+}
+
 fn field_error(question: &str, text: &str) -> Rejection {
     Rejection {
         status: 422,
@@ -258,6 +306,8 @@ fn has_shape(kind: Kind, value: &Value, is_option: impl Fn(&str) -> bool) -> boo
                 && vs.iter().enumerate().all(|(i, v)| !vs[..i].contains(v))
         }
         (Kind::Confirm, Value::Checked(_)) => true,
+        // The typed name; the strokes travel in the signed consent record.
+        (Kind::Signature, Value::Text(_)) => true,
         (kind, Value::Text(_)) => kind.is_typed(),
         _ => false,
     }
@@ -344,6 +394,7 @@ mod tests {
             ID.into(),
             "2026-11-21T10:00:00.123Z".into(),
         )
+        .with_consent_digest(&consent::digest(&q))
         .json()
     }
 
@@ -365,6 +416,12 @@ mod tests {
         assert!(checked.differed.is_empty(), "{:?}", checked.differed);
         assert_eq!(checked.sent, body);
         assert_eq!(checked.submission.flags.len(), 1);
+        let record = checked.submission.signature.as_ref().expect("signed");
+        assert_eq!(record.signer, "Jane Example");
+        assert_eq!(
+            record.consent_digest,
+            consent::digest(&Questionnaire::builtin())
+        );
         // Field for field: the document read back natively is what the widget wrote.
         assert_eq!(checked.submission.json(), body);
     }
@@ -589,6 +646,79 @@ mod tests {
                 None,
                 &[("full_name", "Must be 120 characters or fewer")],
             ),
+            // Issue 23: the signed consent record is the receiver's own, or refused.
+            (
+                "a consent text other than the published one",
+                |d| d["signature"]["consent_digest"] = "0".repeat(64).into(),
+                422,
+                Some("consent-digest-mismatch"),
+                &[],
+            ),
+            (
+                "no digest at all",
+                |d| d["signature"]["consent_digest"] = "".into(),
+                422,
+                Some("consent-digest-mismatch"),
+                &[],
+            ),
+            (
+                "strokes over the bound",
+                |d| d["signature"]["strokes"] = serde_json::json!([vec![1; 4002]]),
+                422,
+                Some("invalid-signature"),
+                &[],
+            ),
+            (
+                "a point outside the box",
+                |d| d["signature"]["strokes"] = serde_json::json!([[601, 0]]),
+                422,
+                Some("invalid-signature"),
+                &[],
+            ),
+            (
+                "markup in the strokes",
+                |d| d["signature"]["strokes"] = serde_json::json!([["<svg onload=alert(1)>"]]),
+                400,
+                Some("invalid-document"),
+                &[],
+            ),
+            (
+                "an image instead of strokes",
+                |d| d["signature"]["image"] = "data:image/svg+xml,<svg/>".into(),
+                400,
+                Some("invalid-document"),
+                &[],
+            ),
+            (
+                "another signer than the answer",
+                |d| d["signature"]["signer"] = "Someone Else".into(),
+                422,
+                Some("invalid-signature"),
+                &[],
+            ),
+            (
+                "another signing time",
+                |d| d["signature"]["signed_at"] = "2020-01-01T00:00:00Z".into(),
+                422,
+                Some("invalid-signature"),
+                &[],
+            ),
+            (
+                "the record left out",
+                |d| {
+                    d.as_object_mut().unwrap().remove("signature");
+                },
+                422,
+                Some("invalid-signature"),
+                &[],
+            ),
+            (
+                "unsigned",
+                |d| set_value(d, "signature", serde_json::Value::Null),
+                422,
+                None,
+                &[("signature", "Required field missing")],
+            ),
             (
                 "unknown spam reason",
                 |d| d["spam"] = serde_json::json!({"likely": true, "reasons": ["odd"]}),
@@ -625,7 +755,13 @@ mod tests {
                 &[],
             ),
         ];
-        let body = sent(vec![]);
+        let body = sent(vec![(
+            "signature",
+            Value::Signed(Signature {
+                name: "Jane Example".into(),
+                strokes: vec![vec![10, 20, 30, 40]],
+            }),
+        )]);
         for (why, edit, status, code, fields) in cases {
             let mut doc: serde_json::Value = serde_json::from_str(&body).unwrap();
             edit(&mut doc);

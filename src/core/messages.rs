@@ -17,6 +17,8 @@ pub const NOT_PROVIDED: &str = "Not provided";
 /// places, so an optional consent left unticked never reads as merely skipped (issue 20).
 pub const AGREED: &str = "Agreed";
 pub const NOT_AGREED: &str = "Not agreed";
+/// A signature as the summary names it: "Signed by Jane Doe" (issue 23).
+pub const SIGNED_BY: &str = "Signed by";
 
 pub fn message(problem: &Problem) -> String {
     match problem {

@@ -81,6 +81,8 @@ pub enum Kind {
     Multi,
     /// A single tick box that the visitor confirms.
     Confirm,
+    /// The visitor signs: types their full name, and may also draw (`core::signature`).
+    Signature,
 }
 
 impl Kind {
@@ -102,6 +104,7 @@ impl Kind {
             Kind::Email => 254,
             Kind::Website => 2048,
             Kind::Phone => 40,
+            Kind::Signature => 120,
             Kind::Choice | Kind::Multi | Kind::Confirm => 200,
         }
     }
@@ -190,6 +193,8 @@ pub enum LoadError {
         question: String,
         refers_to: String,
     },
+    /// A second `signature` question: a submission carries one signed consent record.
+    SecondSignature(String),
 }
 
 /// The largest questionnaire file accepted: the built-in one is about 12 KB.
@@ -224,6 +229,10 @@ impl fmt::Display for LoadError {
             LoadError::ConditionNotEarlier { question, refers_to } => write!(
                 f,
                 "the question \"{question}\" depends on \"{refers_to}\", which must come before it"
+            ),
+            LoadError::SecondSignature(id) => write!(
+                f,
+                "the question \"{id}\" is a second signature; a questionnaire has one at most"
             ),
         }
     }
@@ -286,6 +295,13 @@ impl Questionnaire {
                 return Err(LoadError::DuplicateId(step.id.clone()));
             }
             seen.push(&step.id);
+        }
+        if let Some(second) = self
+            .questions()
+            .filter(|q| q.kind == Kind::Signature)
+            .nth(1)
+        {
+            return Err(LoadError::SecondSignature(second.id.clone()));
         }
         let mut earlier: Vec<&str> = Vec::new();
         for q in self.questions() {
@@ -383,7 +399,7 @@ mod tests {
             .questions()
             .filter(|q| q.consent_version.is_some())
             .count();
-        assert_eq!(consents, 5);
+        assert_eq!(consents, 6);
         assert!(!q.question("photo_consent").unwrap().required);
     }
 
@@ -442,6 +458,14 @@ mod tests {
                 |e| matches!(e, LoadError::Shape { at, problem } if at == "steps[0].questions[0].kind" && problem.starts_with("unknown variant \"slider\", expected one of \"text\"")),
             ),
             (wrap(vec![]), |e| matches!(e, LoadError::Empty)),
+            // Issue 23: one signed consent record per submission.
+            (
+                wrap(vec![
+                    r#"{"id":"s1","kind":"signature","label":"L"}"#.into(),
+                    r#"{"id":"s2","kind":"signature","label":"L"}"#.into(),
+                ]),
+                |e| matches!(e, LoadError::SecondSignature(id) if id == "s2"),
+            ),
             // Issue 5: a missing id, and a loop of conditions (each refers to the other).
             (wrap(vec![r#"{"kind":"text","label":"L"}"#.into()]), |e| {
                 e.to_string() == "the questionnaire's steps[0].questions[0]: missing field \"id\""

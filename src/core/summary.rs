@@ -3,9 +3,10 @@
 
 use super::answers::{Answers, Value};
 use super::characters;
-use super::messages::{AGREED, NOT_AGREED, NOT_PROVIDED};
+use super::messages::{AGREED, NOT_AGREED, NOT_PROVIDED, SIGNED_BY};
 use super::questionnaire::{Kind, Questionnaire};
 use super::reading::{self, ReadError};
+use super::signature::Stroke;
 use super::validate::email;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt::Write;
@@ -29,6 +30,9 @@ pub struct Summary {
     /// Every visible question, in questionnaire order.
     pub answers: Vec<Item>,
     pub consents: Vec<Consent>,
+    /// The signed consent, when the questionnaire asks for a signature and the visitor signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureRecord>,
     /// For form backends of the Formspree kind: the email subject, naming visitor and clinic.
     #[serde(rename = "_subject")]
     pub subject: String,
@@ -172,6 +176,23 @@ pub struct Consent {
     pub version: String,
 }
 
+/// Who signed, when, what they drew, and the digest of the exact consent words they were shown
+/// (`core::consent`): the record a clinic keeps of a signed consent (issue 23).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureRecord {
+    pub question_id: String,
+    /// The typed name, exactly as typed.
+    pub signer: String,
+    /// The browser's time of signing: the visitor signs by sending what they signed, so it is
+    /// the summary's `completed_at` (the receiver keeps its own time beside it).
+    pub signed_at: String,
+    /// The drawn strokes in `core::signature`'s box; empty when the visitor only typed.
+    pub strokes: Vec<Stroke>,
+    /// Lowercase hex SHA-256 of `core::consent::canonical` for the questionnaire shown.
+    pub consent_digest: String,
+}
+
 /// A short reference a visitor can quote on the phone: the first eight letters and digits of
 /// the submission id, upper-cased, in two groups of four.
 pub fn reference(submission_id: &str) -> String {
@@ -202,9 +223,21 @@ impl Summary {
         let mut flags = Vec::new();
         let mut consents = Vec::new();
         let mut unanswered = Vec::new();
+        let mut signature = None;
         for step in &q.steps {
             for question in step.questions.iter().filter(|x| answers.is_visible(q, x)) {
-                let value = answers.get(&question.id).filter(|v| !v.is_blank()).cloned();
+                let mut value = answers.get(&question.id).filter(|v| !v.is_blank()).cloned();
+                // The strokes go to the signed consent record; the answer is the typed name.
+                if let Some(Value::Signed(signed)) = value {
+                    value = Some(Value::Text(signed.name.clone()));
+                    signature = Some(SignatureRecord {
+                        question_id: question.id.clone(),
+                        signer: signed.name,
+                        signed_at: completed_at.clone(),
+                        strokes: signed.strokes,
+                        consent_digest: String::new(),
+                    });
+                }
                 let item = Item {
                     question_id: question.id.clone(),
                     step_id: step.id.clone(),
@@ -280,6 +313,7 @@ impl Summary {
             flags,
             answers: items,
             consents,
+            signature,
             subject: format!(
                 "{} request from {visitor} for {}",
                 one_line(&q.title),
@@ -305,6 +339,15 @@ impl Summary {
         self.context = context.to_vec();
         self.spam = spam.to_vec();
         self.message = self.text();
+        self
+    }
+
+    /// The same summary with the digest of the consent words shown (`core::consent`), which the
+    /// widget gets from WebCrypto and the receiver computes itself.
+    pub fn with_consent_digest(mut self, digest: &str) -> Summary {
+        if let Some(record) = &mut self.signature {
+            record.consent_digest = digest.to_owned();
+        }
         self
     }
 
@@ -384,7 +427,12 @@ impl Summary {
                 {
                     Some(c) => format!(
                         "{} (text version {})",
-                        if c.given { AGREED } else { NOT_AGREED },
+                        match &self.signature {
+                            Some(s) if s.question_id == c.question_id =>
+                                format!("{SIGNED_BY} {}", clean(&s.signer)),
+                            _ if c.given => AGREED.to_owned(),
+                            _ => NOT_AGREED.to_owned(),
+                        },
                         clean(&c.version)
                     ),
                     None => item
@@ -673,8 +721,16 @@ mod tests {
         assert_eq!(by_id("phone")["value"], serde_json::Value::Null);
         assert!(answers.iter().all(|a| a["question_id"] != "concerns_other"));
         let consents = json["consents"].as_array().unwrap();
-        assert_eq!(consents.len(), 5);
+        assert_eq!(consents.len(), 6);
         assert_eq!(consents[4]["given"], false);
+        // Issue 23: the signature's answer is the typed name; its record holds the rest.
+        assert_eq!(by_id("signature")["value"], "Jane Example");
+        assert_eq!(consents[5]["question_id"], "signature");
+        assert_eq!(json["signature"]["signer"], "Jane Example");
+        assert_eq!(json["signature"]["signed_at"], json["completed_at"]);
+        assert!(s
+            .text()
+            .contains("Your signature: Signed by Jane Example (text version signature-2026-12)"));
         // Text and JSON list the same answers.
         let text = s.text();
         for a in answers {
@@ -818,6 +874,14 @@ mod tests {
         assert_eq!(
             keys(&json["consents"][0]),
             listed(&defs["consent"]["required"])
+        );
+        assert_eq!(
+            keys(&json["signature"]),
+            listed(&defs["signature"]["required"])
+        );
+        assert_eq!(
+            keys(&json["signature"]),
+            keys(&defs["signature"]["properties"])
         );
         assert_eq!(json["format"], schema["properties"]["format"]["const"]);
     }

@@ -53,6 +53,8 @@ pub fn questionnaire_response(s: &Summary, q: Option<&Questionnaire>) -> serde_j
             Some(Value::Checked(b)) => vec![json!({ "valueBoolean": b })],
             Some(Value::Many(values)) => values.iter().map(|v| coding(v)).collect(),
             Some(Value::Text(t)) if t.trim().is_empty() => vec![],
+            // A summary's answers carry a signature as its typed name (text); never this shape.
+            Some(Value::Signed(s)) => vec![json!({ "valueString": s.name })],
             Some(Value::Text(t)) => match question.map(|q| q.kind) {
                 Some(Kind::Choice) => vec![coding(t)],
                 _ => vec![json!({ "valueString": t })],

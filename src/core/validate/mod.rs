@@ -56,6 +56,14 @@ pub fn check(question: &Question, value: Option<&Value>) -> Result<(), Problem> 
             Ok(())
         }
         (Kind::Confirm, Value::Checked(true)) => Ok(()),
+        (Kind::Signature, Value::Signed(s)) => {
+            let max = question.max_length();
+            if s.name.chars().count() > max {
+                Err(Problem::TooLong { max })
+            } else {
+                Ok(())
+            }
+        }
         _ if question.required => Err(Problem::Missing),
         _ => Ok(()),
     }
@@ -72,6 +80,12 @@ mod tests {
         // empty is fine; an optional email/website that is filled in must be valid.
         let q = Questionnaire::builtin();
         let text = |s: &str| Some(Value::Text(s.to_owned()));
+        let signed = |name: &str, strokes| {
+            Value::Signed(crate::core::signature::Signature {
+                name: name.to_owned(),
+                strokes,
+            })
+        };
         let cases: Vec<(&str, Option<Value>, Result<(), Problem>)> = vec![
             ("full_name", None, Err(Problem::Missing)),
             ("full_name", text(""), Err(Problem::Missing)),
@@ -118,6 +132,25 @@ mod tests {
             ("phone", text("01632 960 001"), Ok(())),
             ("phone", text("call me maybe!!"), Err(Problem::Phone)),
             ("photo_consent", Some(Value::Checked(false)), Ok(())),
+            // Issue 23: the typed name signs; drawing alone does not.
+            ("signature", None, Err(Problem::Missing)),
+            (
+                "signature",
+                Some(signed("  ", vec![vec![1, 2, 3, 4]])),
+                Err(Problem::Missing),
+            ),
+            ("signature", Some(signed("Jane Doe", vec![])), Ok(())),
+            (
+                "signature",
+                Some(signed("Jane Doe", vec![vec![1, 2]])),
+                Ok(()),
+            ),
+            (
+                "signature",
+                Some(signed(&"é".repeat(121), vec![])),
+                Err(Problem::TooLong { max: 120 }),
+            ),
+            ("signature", text("Jane Doe"), Err(Problem::Missing)),
         ];
         for (id, value, want) in cases {
             let question = q.question(id).unwrap();

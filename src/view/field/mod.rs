@@ -51,7 +51,13 @@ pub fn field(props: &FieldProps) -> Html {
     // release build a function called from one place is merged into its caller, and one called
     // from two is kept apart, which cost this split about 300 bytes gzip before it was so.
     match props.question.kind {
-        Kind::Text | Kind::Email | Kind::Website | Kind::Phone | Kind::LongText => {
+        // Signature: for now its typed name only (the drawing comes with its own field).
+        Kind::Text
+        | Kind::Email
+        | Kind::Website
+        | Kind::Phone
+        | Kind::LongText
+        | Kind::Signature => {
             let typed = props.value.as_ref().map(|v| v.as_text().to_owned());
             let typed = typed.unwrap_or_default();
             let (control, after) = match props.question.kind {

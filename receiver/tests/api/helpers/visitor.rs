@@ -5,7 +5,9 @@
 //! So it uses nothing of the test harness.
 
 use consultation_widget::core::answers::{Answers, Value};
+use consultation_widget::core::consent;
 use consultation_widget::core::questionnaire::Questionnaire;
+use consultation_widget::core::signature::Signature;
 use consultation_widget::core::summary::Summary;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -60,6 +62,14 @@ pub fn typical_answers() -> Answers {
     ] {
         a.set(c, Value::Checked(true));
     }
+    // Issue 23: signed by typing, with a short drawn stroke as well.
+    a.set(
+        "signature",
+        Value::Signed(Signature {
+            name: "Jane Example".into(),
+            strokes: vec![vec![10, 150, 80, 60, 160, 140]],
+        }),
+    );
     a
 }
 
@@ -73,6 +83,7 @@ pub fn body_with(answers: &Answers) -> (String, String) {
         "Glow Clinic",
         id.clone(),
         "2026-12-02T09:30:00.000Z".into(),
-    );
+    )
+    .with_consent_digest(&consent::digest(&q));
     (id, s.json())
 }
