@@ -3,6 +3,7 @@
 //! tokens taken out (the widget indents its JSON), so every member, its order and every
 //! string are byte for byte as sent.
 
+pub mod consent_pdf;
 pub mod csv;
 pub mod fhir;
 
