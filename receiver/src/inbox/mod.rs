@@ -203,7 +203,8 @@ where
         .route("/status", post(submission::change_status))
         .route("/note", post(submission::change_note))
         .route("/export.json", get(submission::export_json))
-        .route("/export.fhir.json", get(submission::export_fhir));
+        .route("/export.fhir.json", get(submission::export_fhir))
+        .route("/consent.pdf", get(submission::consent_pdf));
     let account = Router::new()
         .route("/", get(account::account_page))
         .route("/two-factor", post(account::totp_start))

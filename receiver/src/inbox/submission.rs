@@ -8,7 +8,7 @@ use super::{Inbox, Me, SignedIn, NOTE_MAX};
 use crate::domain::status::Status;
 use crate::domain::submission_id::SubmissionId;
 use crate::domain::time::When;
-use crate::export::fhir;
+use crate::export::{consent_pdf, fhir};
 use crate::store::submissions::FullRow;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -17,6 +17,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use consultation_widget::core::summary::Summary;
+use jiff::Timestamp;
 use serde::Deserialize;
 
 #[derive(Template, WebTemplate)]
@@ -29,6 +30,8 @@ pub(super) struct SubmissionPage {
     received: When,
     /// When the visitor finished the form, by their browser's clock.
     completed: When,
+    /// When the visitor signed (the browser's clock), for a signed consent.
+    signed: Option<When>,
     status: String,
     statuses: Vec<Opt>,
     note: String,
@@ -104,6 +107,7 @@ pub(super) async fn submission_page(
         reference: row.list.reference.clone(),
         received: inbox.zone.when(&row.list.received_at),
         completed: inbox.zone.when(&v.completed_at),
+        signed: v.signature.as_ref().map(|g| inbox.zone.when(&g.signed_at)),
         status: row.list.status.label().into(),
         statuses: status_options(Some(row.list.status)),
         note: row.note,
@@ -178,7 +182,11 @@ pub(super) async fn change_note(s: SignedIn, id: Path<String>, f: Form<ChangeFor
     change(s, &id, Change::Note(note.trim())).await
 }
 
-pub(super) fn download(content_type: &'static str, filename: String, body: String) -> Response {
+pub(super) fn download(
+    content_type: &'static str,
+    filename: String,
+    body: impl IntoResponse,
+) -> Response {
     let disposition = format!("attachment; filename=\"{filename}\"");
     let mut res = ([(header::CONTENT_TYPE, content_type)], body).into_response();
     if let Ok(v) = HeaderValue::from_str(&disposition) {
@@ -203,6 +211,31 @@ pub(super) async fn export_fhir(SignedIn(inbox, me): SignedIn, Path(id): Path<St
     let body = serde_json::to_string_pretty(&doc).unwrap_or_default();
     let name = format!("{reference}.fhir.json");
     Ok(download("application/fhir+json", name, body))
+}
+
+/// The signed consent as a PDF/A file (export/consent_pdf.rs), with the receiver's time of
+/// receipt; 404 for a submission that has no signature. Laid out on a blocking thread: setting
+/// the text and subsetting the font is a few milliseconds of CPU.
+pub(super) async fn consent_pdf(SignedIn(inbox, me): SignedIn, Path(id): Path<String>) -> Answer {
+    let (_, row) = stored(&inbox, &me, &id).await?;
+    let received = row.list.received_at.as_str();
+    let record = summarise(&inbox, &row.summary_json, |s, q| {
+        consent_pdf::record(s, q, received)
+    })?
+    .ok_or_else(|| InboxError::not_found(&me))?;
+    let made = tokio::task::spawn_blocking(move || consent_pdf::write(&record, Timestamp::now()))
+        .await
+        .map_err(|_| InboxError::Broken("the consent PDF's thread stopped"))?;
+    let pdf = made.map_err(|e| {
+        tracing::error!(error = %e, "a consent PDF was not made");
+        InboxError::Broken("the consent PDF could not be made")
+    })?;
+    let reference = row.list.reference;
+    inbox
+        .record(&me, "downloaded the signed consent (PDF)", &reference)
+        .await;
+    let name = format!("consent-{reference}.pdf");
+    Ok(download("application/pdf", name, pdf))
 }
 
 #[derive(Template, WebTemplate)]

@@ -1,13 +1,14 @@
 //! What the inbox shows of one submission, built from the receiver's own re-checked summary
 //! (stored at intake; never the browser's `flags` or `message`) and its questionnaire: flags
-//! first, then each step's answers, then the consents with their text versions. Text is made
-//! safe to read here (the characters that reorder or hide text dropped, as in the plain-text
-//! summary); the templates escape it for HTML.
+//! first, then each step's answers, then the consents with their text versions and the signed
+//! consent. Text is made safe to read here (the characters that reorder or hide text dropped,
+//! as in the plain-text summary); the templates escape it for HTML.
 
 use consultation_widget::core::answers::Value;
 use consultation_widget::core::characters;
 use consultation_widget::core::messages::NOT_PROVIDED;
 use consultation_widget::core::questionnaire::{Kind, Questionnaire};
+use consultation_widget::core::signature;
 use consultation_widget::core::summary::{Flag, Summary};
 use consultation_widget::core::validate::email;
 
@@ -121,6 +122,18 @@ pub struct ConsentView {
     pub text: String,
 }
 
+/// The signed consent (issue 23): the drawing as an SVG path's `d` the receiver writes from
+/// the stroke numbers (`core::signature::path_data`: digits, spaces, `M` and `L`, never
+/// anything the browser wrote), the signer, the browser's time and the consent digest.
+pub struct SignatureView {
+    /// Empty when the visitor only typed their name.
+    pub path: String,
+    pub signer: String,
+    pub signed_at: String,
+    pub digest: String,
+    pub questionnaire: String,
+}
+
 pub struct SubmissionView {
     pub title: String,
     pub completed_at: String,
@@ -128,7 +141,22 @@ pub struct SubmissionView {
     pub flags: Vec<FlagView>,
     pub sections: Vec<Section>,
     pub consents: Vec<ConsentView>,
+    pub signature: Option<SignatureView>,
     pub context: Vec<Line>,
+}
+
+fn signature(s: &Summary) -> Option<SignatureView> {
+    let record = s.signature.as_ref()?;
+    Some(SignatureView {
+        path: signature::path_data(&record.strokes),
+        signer: clean(&record.signer),
+        signed_at: record.signed_at.clone(),
+        digest: clean(&record.consent_digest),
+        questionnaire: clean(&format!(
+            "{}, version {}",
+            s.questionnaire.id, s.questionnaire.version
+        )),
+    })
 }
 
 fn shown(display: &Option<String>) -> String {
@@ -208,6 +236,7 @@ pub fn submission(s: &Summary, q: Option<&Questionnaire>) -> SubmissionView {
                 text: clean(&c.text),
             })
             .collect(),
+        signature: signature(s),
         context: s
             .context
             .iter()

@@ -9,6 +9,7 @@ use crate::helpers::*;
 use consultation_widget::core::answers::Value;
 use consultation_widget::core::intake::recheck;
 use consultation_widget::core::questionnaire::Questionnaire;
+use consultation_widget::core::signature::Signature;
 
 async fn staff_receiver() -> (Receiver, Web, Web) {
     let r = Receiver::start(&[]).await;
@@ -28,6 +29,7 @@ async fn every_route_needs_a_session_and_admin_routes_an_admin() {
         format!("/inbox/submissions/{id}"),
         format!("/inbox/submissions/{id}/export.json"),
         format!("/inbox/submissions/{id}/export.fhir.json"),
+        format!("/inbox/submissions/{id}/consent.pdf"),
         format!("/inbox/submissions/{id}/delete"),
         "/inbox/account".into(),
         "/inbox/account/password".into(),
@@ -405,6 +407,14 @@ async fn the_hostile_corpus_shows_as_text_on_every_page_and_is_neutral_in_the_cs
         a.set("medications", Value::Text(entry.clone()));
         a.set("concerns_other", Value::Text(short.clone()));
         a.set("allergies_detail", Value::Text(short.clone()));
+        // The signer's typed name too (issue 23): it stands in the signature's label.
+        a.set(
+            "signature",
+            Value::Signed(Signature {
+                name: short.clone(),
+                strokes: vec![vec![10, 150, 80, 60]],
+            }),
+        );
         let (id, body) = body_with(&a);
         if recheck(&body, &q).is_err() {
             continue;
@@ -439,7 +449,12 @@ async fn the_hostile_corpus_shows_as_text_on_every_page_and_is_neutral_in_the_cs
     }
     pages.push(admin.get("/inbox/audit").await.body);
     for html in &pages {
-        // The templates write no script, image, frame or handler: any is injected.
+        // The templates write no script, image, frame or handler, and one svg, the signature's
+        // (drawn from numbers): any other is injected.
+        let html = &html.replace(
+            "<svg class=\"signature\" viewBox=\"0 0 600 200\" role=\"img\"",
+            "",
+        );
         for needle in ["<script", "<img", "<svg", "<iframe", "<a href=\"javascript"] {
             assert!(!html.to_lowercase().contains(needle), "{needle} on a page");
         }
