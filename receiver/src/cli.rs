@@ -44,7 +44,8 @@ pub enum Command {
     // Boxed: its many flags make it far larger than the other commands.
     Serve(Box<Serve>),
     /// Print every stored submission: json and text one per line, oldest first; csv the
-    /// list as staff see it, newest first; fhir one QuestionnaireResponse per line.
+    /// list as staff see it, newest first; fhir one QuestionnaireResponse per line;
+    /// consent-pdf one PDF file per signed submission into --out.
     Export(Export),
     /// Copy a clinic's SQLite file into an empty PostgreSQL database (docs/postgres.md):
     /// stop the receiver first; the file is only read.
@@ -245,9 +246,14 @@ pub struct Export {
     #[arg(long, env = "CONSULTATION_DATABASE")]
     pub database: DatabaseUrl,
     /// `json`: each submission exactly as the widget sent it, on one line; `text`: the
-    /// receiver's own plain-text summaries, as staff read them.
+    /// receiver's own plain-text summaries, as staff read them; `consent-pdf`: the signed
+    /// consent of each signed submission, as consent-REFERENCE.pdf in --out.
     #[arg(long, default_value = "json")]
     pub format: ExportFormat,
+    /// The folder `--format consent-pdf` writes its files to (made if missing, readable by
+    /// this user only); only for that format, which prints nothing else.
+    #[arg(long, value_name = "FOLDER")]
+    pub out: Option<PathBuf>,
     /// Questionnaires besides the built-in one, for the FHIR export's option labels.
     #[arg(long, env = "CONSULTATION_QUESTIONNAIRE", value_delimiter = ',')]
     pub questionnaire: Vec<PathBuf>,
@@ -259,6 +265,8 @@ pub enum ExportFormat {
     Text,
     Csv,
     Fhir,
+    /// One PDF/A file per signed submission, in `--out`.
+    ConsentPdf,
 }
 
 /// The two-factor key as given in CONSULTATION_TOTP_KEY, kept out of `Debug`.

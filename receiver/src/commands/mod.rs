@@ -71,6 +71,18 @@ pub enum CommandError {
     NoAccount(StaffEmail),
     #[error("the export was not audited, so nothing is printed: {0}")]
     ExportNotAudited(StoreError),
+    #[error("--format consent-pdf writes one file per signed submission: give the folder with --out FOLDER")]
+    ConsentPdfNeedsOut,
+    #[error("--out is only for --format consent-pdf (the other formats print to standard output)")]
+    OutOnlyForConsentPdf,
+    #[error("--out {}: {source}", path.display())]
+    Out {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// A signed consent whose PDF could not be made (export's words, never the answers).
+    #[error("{reference}: {reason}")]
+    ConsentPdf { reference: String, reason: String },
     /// A stored submission the core cannot read back, by its reference.
     #[error("{reference}: {reason}")]
     Unreadable {

@@ -1,7 +1,8 @@
 //! `consultation-receiver export`: every stored submission, oldest first, one line each. JSON
 //! lines are the bodies exactly as the widget sent them with only the whitespace between
 //! tokens taken out (the widget indents its JSON), so every member, its order and every
-//! string are byte for byte as sent.
+//! string are byte for byte as sent. `consent-pdf` writes files instead: one PDF per signed
+//! submission into a folder.
 
 pub mod consent_pdf;
 pub mod csv;
@@ -44,24 +45,36 @@ pub fn one_line(json: &str) -> String {
 /// recorded does not happen.
 async fn audit(args: &Export) -> Result<(), CommandError> {
     let store = crate::store::Store::open(&args.database).await?;
-    let format = format!("{:?}", args.format).to_lowercase();
-    let done = crate::commands::staff::cli_audit(
-        &store,
-        &format!("exported every submission as {format}"),
-        "",
-    )
-    .await;
+    let action = match args.format {
+        ExportFormat::ConsentPdf => "exported the signed consents as PDF".to_owned(),
+        other => format!(
+            "exported every submission as {}",
+            format!("{other:?}").to_lowercase()
+        ),
+    };
+    let done = crate::commands::staff::cli_audit(&store, &action, "").await;
     store.close().await;
     done.map_err(CommandError::ExportNotAudited)
 }
 
 pub async fn run(args: Export) -> Result<(), CommandError> {
+    let out = match (args.format, &args.out) {
+        (ExportFormat::ConsentPdf, Some(out)) => Some(out.clone()),
+        (ExportFormat::ConsentPdf, None) => return Err(CommandError::ConsentPdfNeedsOut),
+        (_, Some(_)) => return Err(CommandError::OutOnlyForConsentPdf),
+        (_, None) => None,
+    };
     let questionnaires = Questionnaires::from_files(&args.questionnaire)?;
     // Read-only first: a database that is not there is an error, not a new empty one.
     let store = Reader::open(&args.database).await?;
     if let Err(e) = audit(&args).await {
         store.close().await;
         return Err(e);
+    }
+    if let Some(out) = out {
+        let rows = store.all_full().await;
+        store.close().await;
+        return consent_pdfs(&rows?, &questionnaires, &out);
     }
     let lines = lines(&store, args.format, &questionnaires).await;
     store.close().await;
@@ -100,7 +113,88 @@ async fn lines(
             .into_iter()
             .map(|s| Ok(format!("{s}\n{}\n", "-".repeat(72))))
             .collect(),
+        // Files, not lines: `run` writes them (`consent_pdfs`).
+        ExportFormat::ConsentPdf => Vec::new(),
     })
+}
+
+/// `--format consent-pdf`: the signed consent of each signed submission as
+/// `consent-REFERENCE.pdf` in `out` (made 0700 if missing; each file 0600, replaced if there),
+/// oldest first, each file's path printed as it is written, then how many; submissions without
+/// a signature are skipped. Two submissions whose references coincide get their ids in the names.
+fn consent_pdfs(
+    rows: &[FullRow],
+    questionnaires: &Questionnaires,
+    out: &std::path::Path,
+) -> Result<(), CommandError> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    let folder = |source| CommandError::Out {
+        path: out.to_owned(),
+        source,
+    };
+    if !out.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(out)
+            .map_err(folder)?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    let (mut written, mut names) = (0, std::collections::HashSet::new());
+    for row in rows.iter().rev() {
+        let Some(pdf) = consent_pdf_of(row, questionnaires)? else {
+            continue;
+        };
+        let mut name = format!("consent-{}.pdf", row.list.reference);
+        if !names.insert(name.clone()) {
+            name = format!(
+                "consent-{}-{}.pdf",
+                row.list.reference, row.list.submission_id
+            );
+        }
+        let path = out.join(name);
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(folder)?;
+        file.write_all(&pdf).map_err(folder)?;
+        writeln!(stdout, "{}", path.display())?;
+        written += 1;
+    }
+    let skipped = rows.len() - written;
+    writeln!(
+        stdout,
+        "{written} signed consent(s) written to {}; {skipped} submission(s) without a signature",
+        out.display()
+    )?;
+    Ok(stdout.flush()?)
+}
+
+/// One stored submission's signed consent as a PDF, or None when it has no signature.
+fn consent_pdf_of(
+    row: &FullRow,
+    questionnaires: &Questionnaires,
+) -> Result<Option<Vec<u8>>, CommandError> {
+    let summary = Summary::from_json(&row.summary_json).map_err(|e| CommandError::Unreadable {
+        reference: row.list.reference.clone(),
+        reason: e,
+    })?;
+    let record = questionnaires.find(&summary.questionnaire, |q| {
+        consent_pdf::record(&summary, q, &row.list.received_at)
+    });
+    let Some(record) = record else {
+        return Ok(None);
+    };
+    let pdf = consent_pdf::write(&record, jiff::Timestamp::now()).map_err(|e| {
+        CommandError::ConsentPdf {
+            reference: row.list.reference.clone(),
+            reason: e.to_string(),
+        }
+    })?;
+    Ok(Some(pdf))
 }
 
 /// One submission as a FHIR QuestionnaireResponse, on one line.
