@@ -5,15 +5,25 @@
 //! (typed text), `valueBoolean` (a tick box) or `valueCoding` (an option: its value as the
 //! code, its label as the display). A question not answered has no `answer` at all: FHIR
 //! forbids empty answers (que-2's "answer.value" and the rule that elements have a value).
+//!
+//! A signed consent (issue 23) rides on the resource as the `questionnaireresponse-signature`
+//! extension: a `valueSignature` of type Consent Signature (ASTM E1762), `when` the browser's
+//! time of signing, `who` the typed name, and the drawn strokes as an SVG the receiver writes
+//! from their numbers (`data`, base64); typed only, no `data` at all.
 
 use consultation_widget::core::answers::Value;
 use consultation_widget::core::questionnaire::{Kind, Questionnaire};
-use consultation_widget::core::summary::Summary;
+use consultation_widget::core::signature::{self, Stroke};
+use consultation_widget::core::summary::{SignatureRecord, Summary};
 use serde_json::{json, Map};
 
 /// The canonical URL base of this receiver's questionnaires. A URN, as the questionnaires are
 /// not published at an address; FHIR's canonical type is any URI.
 pub const CANONICAL_BASE: &str = "urn:consultation-widget:questionnaire:";
+
+/// The extension carrying a signature on a QuestionnaireResponse (FHIR R4 core extensions).
+pub const SIGNATURE_EXTENSION: &str =
+    "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-signature";
 
 /// Keeps letters, digits, `-`, `.` and `_`; percent-encodes the rest, so an id is a URN part.
 fn urn_part(s: &str) -> String {
@@ -68,7 +78,7 @@ pub fn questionnaire_response(s: &Summary, q: Option<&Questionnaire>) -> serde_j
         }
         items.push(serde_json::Value::Object(entry));
     }
-    json!({
+    let mut doc = json!({
         "resourceType": "QuestionnaireResponse",
         "id": s.submission_id,
         "identifier": { "system": "urn:ietf:rfc:3986", "value": format!("urn:uuid:{}", s.submission_id) },
@@ -76,5 +86,44 @@ pub fn questionnaire_response(s: &Summary, q: Option<&Questionnaire>) -> serde_j
         "status": "completed",
         "authored": s.completed_at,
         "item": items,
-    })
+    });
+    if let Some(record) = &s.signature {
+        doc["extension"] =
+            json!([{ "url": SIGNATURE_EXTENSION, "valueSignature": signature(record) }]);
+    }
+    doc
+}
+
+/// A FHIR `Signature` for the signed consent: ASTM E1762's Consent Signature, by the name the
+/// visitor typed, with the drawing as SVG when there is one.
+fn signature(record: &SignatureRecord) -> serde_json::Value {
+    let mut sig = json!({
+        "type": [{
+            "system": "urn:iso-astm:E1762-95:2013",
+            "code": "1.2.840.10065.1.12.1.7",
+            "display": "Consent Signature",
+        }],
+        "when": record.signed_at,
+        "who": { "display": record.signer },
+    });
+    if !record.strokes.is_empty() {
+        use base64::Engine;
+        let svg = signature_svg(&record.strokes);
+        sig["sigFormat"] = json!("image/svg+xml");
+        sig["data"] = json!(base64::engine::general_purpose::STANDARD.encode(svg));
+    }
+    sig
+}
+
+/// The drawn strokes as a standalone SVG document, written here from their numbers alone
+/// (`core::signature::path_data`: digits, spaces, `M` and `L`).
+pub fn signature_svg(strokes: &[Stroke]) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" \
+         height=\"{h}\"><path d=\"{d}\" fill=\"none\" stroke=\"#000\" stroke-width=\"3\" \
+         stroke-linecap=\"round\" stroke-linejoin=\"round\"/></svg>",
+        w = signature::WIDTH,
+        h = signature::HEIGHT,
+        d = signature::path_data(strokes),
+    )
 }
