@@ -10,6 +10,7 @@ mod helpers;
 
 mod abuse;
 mod account;
+mod consent;
 mod crash;
 mod erasure;
 mod hardening;

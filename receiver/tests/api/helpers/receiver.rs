@@ -256,12 +256,14 @@ impl Receiver {
     }
 
     /// Changes rows behind the receiver's back, as time would (SQLite: the tests' own
-    /// connection beside the receiver's, which WAL allows).
+    /// connection beside the receiver's, which WAL allows; with `secure_delete` on, as the
+    /// receiver's own are, so what a change replaces leaves no bytes the receiver's would not).
     pub async fn execute(&self, sql: &str) {
         match self.engine() {
             Engine::Sqlite => {
                 let options = sqlx::sqlite::SqliteConnectOptions::new()
                     .filename(self.db_path())
+                    .pragma("secure_delete", "ON")
                     .busy_timeout(Duration::from_secs(10));
                 let pool = sqlx::sqlite::SqlitePoolOptions::new()
                     .max_connections(1)

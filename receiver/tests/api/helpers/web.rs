@@ -145,6 +145,19 @@ impl Web {
             .unwrap();
         self.page(res).await
     }
+    /// `GET path` for a download: the status, the headers and the body's bytes as sent.
+    pub async fn get_bytes(&mut self, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.keep(&res);
+        let (status, headers) = (res.status().as_u16(), res.headers().clone());
+        (status, headers, res.bytes().await.unwrap().to_vec())
+    }
     pub async fn post_raw(
         &mut self,
         path: &str,
