@@ -6,7 +6,7 @@
 
 use consultation_widget::core::answers::Value;
 use consultation_widget::core::characters;
-use consultation_widget::core::messages::NOT_PROVIDED;
+use consultation_widget::core::messages::{AGREED, NOT_AGREED, NOT_PROVIDED, SIGNED_BY};
 use consultation_widget::core::questionnaire::{Kind, Questionnaire};
 use consultation_widget::core::signature;
 use consultation_widget::core::summary::{Flag, Summary};
@@ -117,7 +117,8 @@ fn contact_href(kind: Option<Kind>, value: Option<&Value>) -> Option<String> {
 
 pub struct ConsentView {
     pub label: String,
-    pub given: bool,
+    /// "Agreed", "Not agreed", or for the signature's own statement "Signed by" and the name.
+    pub answer: String,
     pub version: String,
     pub text: String,
 }
@@ -231,7 +232,13 @@ pub fn submission(s: &Summary, q: Option<&Questionnaire>) -> SubmissionView {
             .iter()
             .map(|c| ConsentView {
                 label: clean(&c.label),
-                given: c.given,
+                answer: match &s.signature {
+                    Some(r) if r.question_id == c.question_id => {
+                        format!("{SIGNED_BY} {}", clean(&r.signer))
+                    }
+                    _ if c.given => AGREED.to_owned(),
+                    _ => NOT_AGREED.to_owned(),
+                },
                 version: clean(&c.version),
                 text: clean(&c.text),
             })

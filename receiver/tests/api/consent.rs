@@ -195,6 +195,14 @@ async fn the_page_draws_the_signature_from_the_numbers_alone() {
         "{section}"
     );
     assert!(!section.contains("<b>"), "{section}");
+    // The signature's own statement, in the consents, says who signed it.
+    assert!(
+        page.body.contains(
+            "Signed by Zoë &#60;b&#62;Doe&#60;/b&#62; &#38; Co (text version signature-2026-12)"
+        ),
+        "{}",
+        page.body
+    );
     let digest = consent::digest(&Questionnaire::builtin());
     assert!(section.contains(&digest), "{section}");
     assert!(section.contains("Signed (the visitor's browser time)"));
