@@ -75,7 +75,7 @@ pub struct Flagged {
 }
 
 /// The signed consent of a stored summary, with the receiver's time of receipt (`received_at`,
-/// as it is to be shown); None when the submission has no signature.
+/// RFC 3339 as stored); None when the submission has no signature.
 pub fn record(s: &Summary, q: Option<&Questionnaire>, received_at: &str) -> Option<Record> {
     let signed = s.signature.as_ref()?;
     let hint = |id: &str| {
@@ -91,12 +91,12 @@ pub fn record(s: &Summary, q: Option<&Questionnaire>, received_at: &str) -> Opti
             hint: hint(&c.question_id),
             text: c.text.clone(),
             version: c.version.clone(),
-            answer: match () {
-                _ if c.question_id == signed.question_id => {
-                    format!("{SIGNED_BY} {}", signed.signer)
-                }
-                _ if c.given => AGREED.to_owned(),
-                _ => NOT_AGREED.to_owned(),
+            answer: if c.question_id == signed.question_id {
+                format!("{SIGNED_BY} {}", signed.signer)
+            } else if c.given {
+                AGREED.to_owned()
+            } else {
+                NOT_AGREED.to_owned()
             },
         })
         .collect();
