@@ -23,9 +23,14 @@ fn main() {
 /// `core::builtin::STATIC`'s value: every member written out, so one the generator does not
 /// know fails the build (core::builtin's test holds it equal to the JSON read by serde).
 fn as_rust(doc: &Value) -> String {
-    let top = object(doc, &["id", "version", "title", "steps"]);
+    let top = object(doc, &["id", "version", "languages", "title", "steps"]);
+    // Absent, the questionnaire is in British English only (`Questionnaire::languages`).
+    let languages = match top.get("languages") {
+        Some(tags) => list(tags).iter().map(|t| string(t) + ",").collect(),
+        None => "\"en-GB\",".to_owned(),
+    };
     let mut rs = format!(
-        "Static {{ id: {}, version: {}, title: {}, steps: &[",
+        "Static {{ id: {}, version: {}, languages: &[{languages}], title: {}, steps: &[",
         string(&top["id"]),
         string(&top["version"]),
         string(&top["title"])

@@ -8,6 +8,7 @@ use std::rc::Rc;
 pub struct Static {
     id: &'static str,
     version: &'static str,
+    languages: &'static [&'static str],
     title: &'static str,
     steps: &'static [StaticStep],
 }
@@ -52,6 +53,7 @@ pub fn questionnaire() -> Questionnaire {
     Questionnaire {
         id: own(STATIC.id),
         version: own(STATIC.version),
+        languages: STATIC.languages.iter().map(|t| own(t)).collect(),
         title: own(STATIC.title),
         steps: STATIC
             .steps

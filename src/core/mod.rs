@@ -26,4 +26,5 @@ pub mod spam;
 pub mod strict;
 pub mod suggest;
 pub mod summary;
+pub mod translation;
 pub mod validate;

@@ -19,6 +19,10 @@ const DEFAULT_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/default_quest
 pub struct Questionnaire {
     pub id: String,
     pub version: String,
+    /// The languages it comes in, as BCP 47 tags: the first is the one this file is written
+    /// in, each other one a translation beside it (`core::translation`). Absent: `en-GB` only.
+    #[serde(default = "written_in_british_english")]
+    pub languages: Vec<String>,
     pub title: String,
     pub steps: Vec<Step>,
 }
@@ -128,6 +132,10 @@ pub struct Condition {
     pub is: String,
 }
 
+fn written_in_british_english() -> Vec<String> {
+    vec!["en-GB".to_owned()]
+}
+
 /// A length limit is a whole number of characters above 0: `0`, `-1` or `2.5` is refused with
 /// one sentence, whatever its JSON type.
 fn above_zero<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<usize>, D::Error> {
@@ -195,6 +203,11 @@ pub enum LoadError {
     },
     /// A second `signature` question: a submission carries one signed consent record.
     SecondSignature(String),
+    /// `languages` is empty: it names at least the language the file is written in.
+    NoLanguages,
+    /// Not a language tag (`en-GB`, `es`, `zh-Hant`), or one given twice.
+    BadLanguage(String),
+    DuplicateLanguage(String),
 }
 
 /// The largest questionnaire file accepted: the built-in one is about 12 KB.
@@ -234,6 +247,17 @@ impl fmt::Display for LoadError {
                 f,
                 "the question \"{id}\" is a second signature; a questionnaire has one at most"
             ),
+            LoadError::NoLanguages => write!(
+                f,
+                "the questionnaire's languages are empty; the first names the language it is written in"
+            ),
+            LoadError::BadLanguage(tag) => write!(
+                f,
+                "the language \"{tag}\" is not a language tag such as \"en-GB\" or \"es\""
+            ),
+            LoadError::DuplicateLanguage(tag) => {
+                write!(f, "the language \"{tag}\" is listed more than once")
+            }
         }
     }
 }
@@ -276,7 +300,13 @@ impl Questionnaire {
         Ok(q)
     }
 
+    /// The language its texts are in: the first it claims.
+    pub fn language(&self) -> &str {
+        self.languages.first().map_or("en-GB", String::as_str)
+    }
+
     fn check(&self) -> Result<(), LoadError> {
+        self.check_languages()?;
         if self.steps.is_empty() || self.steps.iter().any(|s| s.questions.is_empty()) {
             return Err(LoadError::Empty);
         }
@@ -337,6 +367,25 @@ impl Questionnaire {
         Ok(())
     }
 
+    fn check_languages(&self) -> Result<(), LoadError> {
+        if self.languages.is_empty() {
+            return Err(LoadError::NoLanguages);
+        }
+        for (i, tag) in self.languages.iter().enumerate() {
+            if !is_language_tag(tag) {
+                return Err(LoadError::BadLanguage(tag.clone()));
+            }
+            // Tags are compared without case (RFC 5646 §2.1.1): "ES" is "es".
+            if self.languages[..i]
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(tag))
+            {
+                return Err(LoadError::DuplicateLanguage(tag.clone()));
+            }
+        }
+        Ok(())
+    }
+
     pub fn questions(&self) -> impl Iterator<Item = &Question> {
         self.steps
             .iter()
@@ -364,6 +413,17 @@ fn is_safe_id(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The shape of a BCP 47 tag (RFC 5646 §2.1): a language of 2 to 3 letters, then subtags of
+/// 1 to 8 letters or digits joined by hyphens. Tags also become the widget's `lang` and file
+/// names (`es.json`), so the shape alone is what matters here, not the registry.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or("");
+    (2..=3).contains(&language.len())
+        && language.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]
@@ -401,6 +461,20 @@ mod tests {
             .count();
         assert_eq!(consents, 6);
         assert!(!q.question("photo_consent").unwrap().required);
+        assert_eq!(q.languages, ["en-GB", "es", "fr", "de", "ar"]);
+        assert_eq!(q.language(), "en-GB");
+    }
+
+    #[test]
+    fn languages_default_to_british_english() {
+        let q = Questionnaire::from_json(
+            r#"{"id":"q","version":"1","title":"T","steps":[{"id":"s","title":"S","questions":[{"id":"a","kind":"text","label":"L"}]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(q.languages, ["en-GB"]);
+        for good in ["en", "en-GB", "es-419", "zh-Hant-TW", "ast"] {
+            assert!(is_language_tag(good), "{good}");
+        }
     }
 
     #[test]
@@ -411,6 +485,11 @@ mod tests {
             format!(
                 r#"{{"id":"q","version":"1","title":"T","steps":[{{"id":"s","title":"S","questions":[{}]}}]}}"#,
                 qs.join(",")
+            )
+        };
+        let languages = |list: &str| {
+            format!(
+                r#"{{"id":"q","version":"1","languages":{list},"title":"T","steps":[{{"id":"s","title":"S","questions":[{{"id":"a","kind":"text","label":"L"}}]}}]}}"#
             )
         };
         type Expect = fn(&LoadError) -> bool;
@@ -532,6 +611,28 @@ mod tests {
             }),
             (wrap(vec![text("a\\\"]", "")]), |e| {
                 matches!(e, LoadError::BadId(_))
+            }),
+            // Issue 25: the languages it claims.
+            (languages("[]"), |e| matches!(e, LoadError::NoLanguages)),
+            (languages(r#"["en-GB","english"]"#), |e| {
+                e.to_string()
+                    == "the language \"english\" is not a language tag such as \"en-GB\" or \"es\""
+            }),
+            (languages(r#"["en_GB"]"#), |e| {
+                matches!(e, LoadError::BadLanguage(_))
+            }),
+            (languages(r#"["es-"]"#), |e| {
+                matches!(e, LoadError::BadLanguage(_))
+            }),
+            (languages(r#"["../x"]"#), |e| {
+                matches!(e, LoadError::BadLanguage(_))
+            }),
+            (
+                languages(r#"["en-GB","es","ES"]"#),
+                |e| matches!(e, LoadError::DuplicateLanguage(t) if t == "ES"),
+            ),
+            (languages(r#""en-GB""#), |e| {
+                e.to_string() == "the questionnaire's languages: invalid type: string \"en-GB\", expected a sequence"
             }),
         ];
         for (json, expected) in cases {
