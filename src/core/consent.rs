@@ -1,5 +1,6 @@
 //! The exact consent words of a questionnaire in one canonical form, and its SHA-256: what a
-//! signature is tied to. The widget hashes the form with the browser's WebCrypto; the receiver
+//! signature is tied to. The widget has the built-in questionnaire's digest as a constant and
+//! hashes a questionnaire file's form with the browser's WebCrypto; the receiver
 //! recomputes it from the questionnaire version it publishes and refuses any other digest.
 
 use super::questionnaire::Questionnaire;

@@ -106,9 +106,6 @@ pub enum Action {
         question: String,
         strokes: Vec<Stroke>,
     },
-    /// The browser hashed the questionnaire's consent words (`core::consent`): the digest the
-    /// signed consent record carries.
-    ConsentDigest(String),
 }
 
 /// What one action asks of the view once it is drawn. Returned by `apply` and never kept in
@@ -156,7 +153,8 @@ pub struct Flow {
     /// The typed answer the visitor last finished editing, until it is edited again: its
     /// suggestion, if any, is shown then and not while typing.
     pub left: Option<String>,
-    /// The SHA-256 of the consent words shown (`core::consent`), from WebCrypto.
+    /// The SHA-256 of the consent words shown (`core::consent`): set by the view before a
+    /// draft is restored, so every prepared submission carries it (src/view/consent.rs).
     pub consent_digest: String,
 }
 
@@ -536,14 +534,6 @@ impl Flow {
             }
             (Action::Copied { ok }, Screen::Done { .. }) => self.copied = Some(ok),
             (Action::HiddenField { filled }, _) => self.hidden_field_filled = filled,
-            (Action::ConsentDigest(digest), _) => {
-                // A submission prepared before the digest came (a draft restored at start)
-                // carries it too, or the receiver would refuse it.
-                if let Some(p) = &mut self.prepared {
-                    p.summary = Rc::new((*p.summary).clone().with_consent_digest(&digest));
-                }
-                self.consent_digest = digest;
-            }
             (Action::StartAgain, _) => {
                 let was = self.place();
                 let started_ms = self.started_ms;
@@ -729,9 +719,10 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_submission_restored_before_the_digest_gets_it() {
-        // Issue 23: a reloaded page restores a pending submission at start, before WebCrypto
-        // has hashed the consent words; the digest then reaches the prepared summary too.
+    fn a_restored_submission_carries_the_digest() {
+        // Issue 23: a reloaded page restores a pending submission at start; the view sets the
+        // digest first, so the submission prepared again carries it (the receiver refuses
+        // one without).
         let mut flow = sending_flow();
         flow.apply(Action::Submit {
             id: "0f3a9c1b-2d4e-4f60-8a1b-2c3d4e5f6a7b".into(),
@@ -740,6 +731,7 @@ pub(crate) mod tests {
         });
         let draft = flow.draft(2, Some(1)).expect("pending is kept");
         let mut restored = sending_flow();
+        restored.consent_digest = "ab".repeat(32);
         restored.restore(draft);
         let digest = |f: &Flow| {
             f.pending_summary()
@@ -749,9 +741,10 @@ pub(crate) mod tests {
                 .unwrap()
                 .consent_digest
         };
-        assert_eq!(digest(&restored), "");
-        restored.apply(Action::ConsentDigest("ab".repeat(32)));
         assert_eq!(digest(&restored), "ab".repeat(32));
+        // Start again keeps it for the next visitor on this page.
+        restored.apply(Action::StartAgain);
+        assert_eq!(restored.consent_digest, "ab".repeat(32));
     }
 
     #[test]

@@ -343,7 +343,7 @@ impl Summary {
     }
 
     /// The same summary with the digest of the consent words shown (`core::consent`), which the
-    /// widget gets from WebCrypto and the receiver computes itself.
+    /// widget knows before it mounts (src/view/consent.rs) and the receiver computes itself.
     pub fn with_consent_digest(mut self, digest: &str) -> Summary {
         if let Some(record) = &mut self.signature {
             record.consent_digest = digest.to_owned();
