@@ -24,6 +24,12 @@ pub struct Summary {
     pub submission_id: String,
     pub reference: String,
     pub questionnaire: QuestionnaireRef,
+    /// The BCP 47 tag of the language of every text here (labels, option displays, consent
+    /// texts): the language the visitor read, the questionnaire's `language()`. The signed
+    /// consent's words are in it too, and its digest covers them. A document from before
+    /// issue 25 has none and was English.
+    #[serde(default = "default_language")]
+    pub language: String,
     pub completed_at: String,
     /// Every screening answer that needs a practitioner's review, with its details.
     pub flags: Vec<Flag>,
@@ -52,6 +58,12 @@ pub struct Summary {
     /// Step ids and titles, for the headings of `text()`; not part of the document.
     #[serde(skip)]
     steps: Vec<(String, String)>,
+}
+
+/// The language of a document written before documents named theirs: the widget only spoke
+/// British English then.
+fn default_language() -> String {
+    "en-GB".to_owned()
 }
 
 /// The document's `format`: always `FORMAT`, and a document naming another is refused.
@@ -177,7 +189,10 @@ pub struct Consent {
 }
 
 /// Who signed, when, what they drew, and the digest of the exact consent words they were shown
-/// (`core::consent`): the record a clinic keeps of a signed consent (issue 23).
+/// (`core::consent`): the record a clinic keeps of a signed consent (issue 23). The words signed
+/// are in the document's `language` (issue 25): one member names the language of every text,
+/// these included, and the digest binds it, since a document naming another language than the
+/// words its digest covers is refused by the receiver as a digest mismatch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignatureRecord {
@@ -309,6 +324,7 @@ impl Summary {
                 version: q.version.clone(),
                 title: q.title.clone(),
             },
+            language: q.language().to_owned(),
             completed_at,
             flags,
             answers: items,
@@ -349,6 +365,47 @@ impl Summary {
             record.consent_digest = digest.to_owned();
         }
         self
+    }
+
+    /// The answers as the widget held them, read back from the summary: each answer's value,
+    /// the signature's typed name with the signed record's strokes. For a summary the receiver
+    /// has re-checked, so every value already has its question's shape.
+    pub fn held_answers(&self) -> Answers {
+        let mut answers = Answers::default();
+        for item in &self.answers {
+            let Some(value) = &item.value else { continue };
+            let value = match (&self.signature, value) {
+                (Some(record), Value::Text(name)) if record.question_id == item.question_id => {
+                    Value::Signed(super::signature::Signature {
+                        name: name.clone(),
+                        strokes: record.strokes.clone(),
+                    })
+                }
+                _ => value.clone(),
+            };
+            answers.set(&item.question_id, value);
+        }
+        answers
+    }
+
+    /// The same submission under another language's texts of its questionnaire (`q`, the same
+    /// id and version, translated): labels, option displays, flags and the consents' words in
+    /// `q`'s language, typed text exactly as typed. What staff read in the clinic's language;
+    /// the signed record (and its digest of the words the visitor read), the subject, the reply
+    /// address, the page parameters and the spam reasons are the submission's own.
+    pub fn in_language_of(&self, q: &Questionnaire) -> Summary {
+        let mut out = Summary::build(
+            q,
+            &self.held_answers(),
+            "",
+            self.submission_id.clone(),
+            self.completed_at.clone(),
+        )
+        .annotated(&self.context, &self.spam);
+        out.signature = self.signature.clone();
+        out.subject = self.subject.clone();
+        out.reply_to = self.reply_to.clone();
+        out
     }
 
     /// The submission as JSON (schema/submission.schema.json), indented for people who open
@@ -884,6 +941,48 @@ mod tests {
             keys(&defs["signature"]["properties"])
         );
         assert_eq!(json["format"], schema["properties"]["format"]["const"]);
+    }
+
+    #[test]
+    fn the_summary_names_its_language_and_reads_in_another() {
+        // Issue 25: the document names the language of its texts, the questionnaire's.
+        let s = completed(vec![
+            ("allergies", Value::Text("yes".into())),
+            ("allergies_detail", Value::Text("Lidocaína, y látex".into())),
+        ]);
+        assert_eq!(s.language, "en-GB");
+        let json: serde_json::Value = serde_json::from_str(&s.json()).unwrap();
+        assert_eq!(json["language"], "en-GB");
+        let t = crate::core::translation::Translation::from_json(
+            crate::core::translation::builtin_json("es").unwrap(),
+        )
+        .unwrap();
+        let spanish = crate::core::translation::translate(&Questionnaire::builtin(), &t).unwrap();
+        let es = s.in_language_of(&spanish);
+        assert_eq!(es.language, "es");
+        let json: serde_json::Value = serde_json::from_str(&es.json()).unwrap();
+        assert_eq!(json["language"], "es");
+        assert_eq!(
+            es.flags[0].label,
+            "¿Tiene alergia a algún producto que se aplique sobre la piel o a la crema anestésica?"
+        );
+        assert_eq!(es.flags[0].answer, "Sí");
+        // Typed text stays as typed; the signed record is the submission's own.
+        assert_eq!(
+            es.flags[0].details[0].display.as_deref(),
+            Some("Lidocaína, y látex")
+        );
+        assert_eq!(es.signature, s.signature);
+        assert_eq!(es.subject, s.subject);
+        // And back: the English summary again, field for field.
+        assert_eq!(es.in_language_of(&Questionnaire::builtin()), s);
+        // A document from before the member reads as British English.
+        let mut old = json.clone();
+        old.as_object_mut().unwrap().remove("language");
+        assert_eq!(
+            Summary::from_json(&old.to_string()).unwrap().language,
+            "en-GB"
+        );
     }
 
     #[test]
