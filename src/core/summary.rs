@@ -58,6 +58,11 @@ pub struct Summary {
     /// Step ids and titles, for the headings of `text()`; not part of the document.
     #[serde(skip)]
     steps: Vec<(String, String)>,
+    /// The language the visitor answered in, when this is their summary under another
+    /// language's labels (`in_language_of`), for `text()`'s "Answered in"; not part of the
+    /// document.
+    #[serde(skip)]
+    answered_in: Option<String>,
 }
 
 /// The language of a document written before documents named theirs: the widget only spoke
@@ -344,6 +349,7 @@ impl Summary {
                 .iter()
                 .map(|s| (s.id.clone(), s.title.clone()))
                 .collect(),
+            answered_in: None,
         };
         summary.message = summary.text();
         summary
@@ -405,6 +411,10 @@ impl Summary {
         out.signature = self.signature.clone();
         out.subject = self.subject.clone();
         out.reply_to = self.reply_to.clone();
+        if !out.language.eq_ignore_ascii_case(&self.language) {
+            out.answered_in = Some(self.language.clone());
+            out.message = out.text();
+        }
         out
     }
 
@@ -439,6 +449,10 @@ impl Summary {
             self.questionnaire.id, self.questionnaire.version
         );
         let _ = writeln!(out, "Submission id: {}", self.submission_id);
+        if let Some(tag) = &self.answered_in {
+            let name = super::translation::english_name(tag).unwrap_or(tag);
+            let _ = writeln!(out, "Answered in {}", clean(name));
+        }
         for (name, value) in &self.context {
             let _ = writeln!(out, "Page parameter {name}: {}", one_line(value));
         }
@@ -974,8 +988,19 @@ mod tests {
         );
         assert_eq!(es.signature, s.signature);
         assert_eq!(es.subject, s.subject);
-        // And back: the English summary again, field for field.
-        assert_eq!(es.in_language_of(&Questionnaire::builtin()), s);
+        // Staff reading it in another language are told which the visitor read.
+        assert!(es
+            .text()
+            .contains("Submission id: 0f3a9c1b-2d4e-5f60\nAnswered in English\n"));
+        assert!(!s.text().contains("Answered in"));
+        // And back: the English summary again, its words field for field.
+        let back = es.in_language_of(&Questionnaire::builtin());
+        assert_eq!(
+            (&back.language, &back.answers, &back.flags, &back.consents),
+            (&s.language, &s.answers, &s.flags, &s.consents)
+        );
+        assert_eq!(back.signature, s.signature);
+        assert_eq!(back.text().replace("Answered in Spanish\n", ""), s.text());
         // A document from before the member reads as British English.
         let mut old = json.clone();
         old.as_object_mut().unwrap().remove("language");
