@@ -493,7 +493,9 @@ mod tests {
         assert_eq!(refused.code(), Some("consent-digest-mismatch"));
         // A language the receiver does not hold this version in.
         assert_eq!(
-            recheck(&body, &[english.clone()]).unwrap_err().code(),
+            recheck(&body, std::slice::from_ref(&english))
+                .unwrap_err()
+                .code(),
             Some("unknown-language")
         );
         let mut doc: serde_json::Value = serde_json::from_str(&body).unwrap();

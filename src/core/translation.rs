@@ -196,7 +196,7 @@ pub fn english_name(tag: &str) -> Option<&'static str> {
 /// file beside it holds it; `None` for a language it has no file for. Compiled into native
 /// programs only (the receiver re-checks in the visitor's language with it): the widget loads
 /// a translation as data, on demand.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), test))]
 pub fn builtin_json(language: &str) -> Option<&'static str> {
     const FILES: [(&str, &str); 4] = [
         ("es", include_str!("translations/es.json")),
