@@ -328,3 +328,39 @@ impl Reading<'_> {
             .eq_ignore_ascii_case(&self.sent.language)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn translations_sit_beside_their_questionnaire() {
+        let at = |file: &str, language: &str| translation_path(Path::new(file), language);
+        assert_eq!(
+            at("/etc/q/hair.json", "es"),
+            Path::new("/etc/q/hair.es.json")
+        );
+        assert_eq!(at("hair.v2.json", "pt-BR"), Path::new("hair.v2.pt-BR.json"));
+        assert_eq!(language_name("es-MX"), "Spanish");
+        assert_eq!(language_name("pt-BR"), "pt-BR");
+    }
+
+    #[test]
+    fn the_built_in_questionnaire_comes_in_each_language_it_lists() {
+        let none: [&str; 0] = [];
+        let qs = Questionnaires::from_files(&none, "EN-gb").unwrap();
+        // The questionnaires' own spelling of the clinic's language.
+        assert_eq!(qs.language(), "en-GB");
+        let languages = qs.with(|all| {
+            all.iter()
+                .map(|q| q.language().to_owned())
+                .collect::<Vec<_>>()
+        });
+        assert_eq!(languages, ["en-GB", "es", "fr", "de", "ar"]);
+        let refused = Questionnaires::from_files(&none, "pt").err().unwrap();
+        assert!(
+            refused.to_string().starts_with("--language pt: "),
+            "{refused}"
+        );
+    }
+}

@@ -78,6 +78,12 @@ async fn a_spanish_submission_reads_under_the_english_labels(engine: Engine) {
         .summary_text
         .contains("- Are you pregnant or breastfeeding? Yes\n"));
 
+    the_page_reads_in_english(&mut staff, &id).await;
+    the_list_and_exports_name_the_language(&r, &mut staff, &id).await;
+    the_pdf_keeps_the_spanish_consent_texts(&mut staff, &id).await;
+}
+
+async fn the_page_reads_in_english(staff: &mut Web, id: &str) {
     let page = staff.get(&format!("/inbox/submissions/{id}")).await.body;
     let english = Questionnaire::builtin();
     for shown in [
@@ -100,7 +106,11 @@ async fn a_spanish_submission_reads_under_the_english_labels(engine: Engine) {
     for spanish_label in ["¿Está embarazada", "¿Tiene diabetes?", "Sobre usted"] {
         assert!(!page.contains(spanish_label), "{spanish_label:?} in {page}");
     }
+}
 
+/// The list's mark, the CSV's column, FHIR's `language` with the English labels (the page's
+/// download and the command line's), and the text export's line.
+async fn the_list_and_exports_name_the_language(r: &Receiver, staff: &mut Web, id: &str) {
     let list = staff.get("/inbox").await.body;
     assert!(list.contains("Answered in Spanish"), "{list}");
     let csv = staff.get("/inbox/export.csv").await.body;
@@ -137,7 +147,20 @@ async fn a_spanish_submission_reads_under_the_english_labels(engine: Engine) {
         "Yes"
     );
     assert_eq!(item("goals")["answer"][0]["valueString"], TYPED);
+    let cli = export(&r.db_url(), "fhir").join("\n");
+    let cli: serde_json::Value = serde_json::from_str(&cli).unwrap();
+    assert_eq!(cli["language"], "es");
+    assert_eq!(cli["item"], doc["item"]);
+    let text = export(&r.db_url(), "text").join("\n");
+    assert!(text.contains("Answered in Spanish"), "{text}");
+    assert!(
+        text.contains("Are you pregnant or breastfeeding? Yes"),
+        "{text}"
+    );
+}
 
+async fn the_pdf_keeps_the_spanish_consent_texts(staff: &mut Web, id: &str) {
+    let es = spanish();
     let (status, _, pdf) = staff
         .get_bytes(&format!("/inbox/submissions/{id}/consent.pdf"))
         .await;
