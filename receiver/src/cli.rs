@@ -99,9 +99,19 @@ pub struct Serve {
     #[arg(long, env = "CONSULTATION_ALLOW_ORIGIN", value_delimiter = ',')]
     pub allow_origin: Vec<Origin>,
     /// A questionnaire JSON file besides the built-in one (repeat for more;
-    /// comma-separated in the environment).
+    /// comma-separated in the environment). Each other language it lists is read from a file
+    /// beside it: `NAME.LANG.json` for `NAME.json` (`hair.es.json`).
     #[arg(long, env = "CONSULTATION_QUESTIONNAIRE", value_delimiter = ',')]
     pub questionnaire: Vec<PathBuf>,
+    /// The clinic's language, a BCP 47 tag every questionnaire comes in: staff read questions
+    /// and answers under its labels, whatever language the visitor answered in.
+    #[arg(
+        long,
+        env = "CONSULTATION_LANGUAGE",
+        value_name = "TAG",
+        default_value = crate::domain::questionnaires::DEFAULT_LANGUAGE
+    )]
+    pub language: String,
     /// The SMTP server for staff notifications: smtp://HOST:PORT (plain, a local relay),
     /// smtp://HOST:PORT?tls=required (STARTTLS) or smtps://HOST:PORT (TLS).
     #[arg(long, env = "CONSULTATION_SMTP")]
@@ -254,9 +264,19 @@ pub struct Export {
     /// this user only); only for that format, which prints nothing else.
     #[arg(long, value_name = "FOLDER")]
     pub out: Option<PathBuf>,
-    /// Questionnaires besides the built-in one, for the FHIR export's option labels.
+    /// Questionnaires besides the built-in one (with their translations beside them), for
+    /// the FHIR export's and the consent PDF's labels.
     #[arg(long, env = "CONSULTATION_QUESTIONNAIRE", value_delimiter = ',')]
     pub questionnaire: Vec<PathBuf>,
+    /// The clinic's language, as for `serve`: the FHIR export's and the consent PDF's labels
+    /// are in it (the consent texts stay in the words the visitor read).
+    #[arg(
+        long,
+        env = "CONSULTATION_LANGUAGE",
+        value_name = "TAG",
+        default_value = crate::domain::questionnaires::DEFAULT_LANGUAGE
+    )]
+    pub language: String,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -71,8 +71,12 @@ impl Rejection {
     }
 }
 
-/// Re-checks a submission body against the questionnaire it names, among those the receiver
-/// knows. See `recheck_against` for every rule.
+/// Re-checks a submission body against the questionnaire it names, in the language it names
+/// (`language`, compared without case), among those the receiver knows: `questionnaires` holds
+/// each version once per language it accepts, translated (`core::translation::translate`), so
+/// the answers' labels and the consent digest are those of the words the visitor read. A
+/// version known but not in that language is refused with `unknown-language`. See
+/// `recheck_against` for every other rule.
 pub fn recheck(body: &str, questionnaires: &[Questionnaire]) -> Result<Checked, Rejection> {
     if body.len() > MAX_PAYLOAD_BYTES {
         return Err(Rejection::form(
@@ -84,14 +88,24 @@ pub fn recheck(body: &str, questionnaires: &[Questionnaire]) -> Result<Checked, 
     let sent = Summary::from_json(body)
         .map_err(|e| Rejection::form(400, "invalid-document", format!("Not a submission: {e}")))?;
     let named = &sent.questionnaire;
-    let q = questionnaires
+    let mut versions = questionnaires
         .iter()
-        .find(|q| q.id == named.id && q.version == named.version)
+        .filter(|q| q.id == named.id && q.version == named.version)
+        .peekable();
+    if versions.peek().is_none() {
+        return Err(Rejection::form(
+            422,
+            "unknown-questionnaire",
+            "This questionnaire, or this version of it, is not one this clinic accepts",
+        ));
+    }
+    let q = versions
+        .find(|q| q.language().eq_ignore_ascii_case(&sent.language))
         .ok_or_else(|| {
             Rejection::form(
                 422,
-                "unknown-questionnaire",
-                "This questionnaire, or this version of it, is not one this clinic accepts",
+                "unknown-language",
+                "This questionnaire is not published in the language the submission names",
             )
         })?;
     recheck_against(q, sent, body)
@@ -424,6 +438,81 @@ mod tests {
         );
         // Field for field: the document read back natively is what the widget wrote.
         assert_eq!(checked.submission.json(), body);
+    }
+
+    /// The built-in questionnaire in Spanish, as the receiver keeps it beside the English one.
+    fn spanish() -> Questionnaire {
+        let json = crate::core::translation::builtin_json("es").unwrap();
+        let t = crate::core::translation::Translation::from_json(json).unwrap();
+        crate::core::translation::translate(&Questionnaire::builtin(), &t).unwrap()
+    }
+
+    /// What the widget sends after the fewest answers, shown `q` (a translation, perhaps),
+    /// with the consent digest of `digest_of`.
+    fn sent_in(q: &Questionnaire, digest_of: &Questionnaire) -> String {
+        let english = sent(vec![]);
+        let read = Summary::from_json(&english).unwrap();
+        Summary::build(
+            q,
+            &read.held_answers(),
+            "Glow Clinic",
+            ID.into(),
+            read.completed_at.clone(),
+        )
+        .with_consent_digest(&consent::digest(digest_of))
+        .json()
+    }
+
+    #[test]
+    fn a_submission_is_rechecked_in_the_language_it_names() {
+        // Issue 25: the receiver finds the translation the visitor read, rebuilds the summary in
+        // it and recomputes the digest from its words.
+        let (english, spanish) = (Questionnaire::builtin(), spanish());
+        let both = [english.clone(), spanish.clone()];
+        let body = sent_in(&spanish, &spanish);
+        let checked = recheck(&body, &both).expect("accepted in Spanish");
+        assert!(checked.differed.is_empty(), "{:?}", checked.differed);
+        assert_eq!(checked.submission.language, "es");
+        assert_eq!(checked.submission.json(), body);
+        let keloid = checked
+            .submission
+            .answers
+            .iter()
+            .find(|a| a.question_id == "keloid");
+        assert_eq!(keloid.unwrap().display.as_deref(), Some("No"));
+        assert!(
+            checked.submission.consents[0]
+                .text
+                .starts_with("He leído y entiendo"),
+            "{}",
+            checked.submission.consents[0].text
+        );
+        // Signed against the English words while claiming Spanish: not what was published.
+        let english_digest = sent_in(&spanish, &english);
+        let refused = recheck(&english_digest, &both).unwrap_err();
+        assert_eq!(refused.code(), Some("consent-digest-mismatch"));
+        // A language the receiver does not hold this version in.
+        assert_eq!(
+            recheck(&body, std::slice::from_ref(&english))
+                .unwrap_err()
+                .code(),
+            Some("unknown-language")
+        );
+        let mut doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+        doc["language"] = "pt".into();
+        let refused = recheck(&doc.to_string(), &both).unwrap_err();
+        assert_eq!(
+            (refused.status(), refused.code()),
+            (422, Some("unknown-language"))
+        );
+        // Tags are compared without case.
+        doc["language"] = "ES".into();
+        assert!(recheck(&doc.to_string(), &both).is_ok());
+        // A document from before the member: English.
+        let mut old: serde_json::Value = serde_json::from_str(&sent(vec![])).unwrap();
+        old.as_object_mut().unwrap().remove("language");
+        let checked = recheck(&old.to_string(), &both).expect("read as en-GB");
+        assert_eq!(checked.submission.language, "en-GB");
     }
 
     #[test]

@@ -24,6 +24,12 @@ pub struct Summary {
     pub submission_id: String,
     pub reference: String,
     pub questionnaire: QuestionnaireRef,
+    /// The BCP 47 tag of the language of every text here (labels, option displays, consent
+    /// texts): the language the visitor read, the questionnaire's `language()`. The signed
+    /// consent's words are in it too, and its digest covers them. A document from before
+    /// issue 25 has none and was English.
+    #[serde(default = "default_language")]
+    pub language: String,
     pub completed_at: String,
     /// Every screening answer that needs a practitioner's review, with its details.
     pub flags: Vec<Flag>,
@@ -52,6 +58,17 @@ pub struct Summary {
     /// Step ids and titles, for the headings of `text()`; not part of the document.
     #[serde(skip)]
     steps: Vec<(String, String)>,
+    /// The language the visitor answered in, when this is their summary under another
+    /// language's labels (`in_language_of`), for `text()`'s "Answered in"; not part of the
+    /// document.
+    #[serde(skip)]
+    answered_in: Option<String>,
+}
+
+/// The language of a document written before documents named theirs: the widget only spoke
+/// British English then.
+fn default_language() -> String {
+    "en-GB".to_owned()
 }
 
 /// The document's `format`: always `FORMAT`, and a document naming another is refused.
@@ -177,7 +194,10 @@ pub struct Consent {
 }
 
 /// Who signed, when, what they drew, and the digest of the exact consent words they were shown
-/// (`core::consent`): the record a clinic keeps of a signed consent (issue 23).
+/// (`core::consent`): the record a clinic keeps of a signed consent (issue 23). The words signed
+/// are in the document's `language` (issue 25): one member names the language of every text,
+/// these included, and the digest binds it, since a document naming another language than the
+/// words its digest covers is refused by the receiver as a digest mismatch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignatureRecord {
@@ -309,6 +329,7 @@ impl Summary {
                 version: q.version.clone(),
                 title: q.title.clone(),
             },
+            language: q.language().to_owned(),
             completed_at,
             flags,
             answers: items,
@@ -328,6 +349,7 @@ impl Summary {
                 .iter()
                 .map(|s| (s.id.clone(), s.title.clone()))
                 .collect(),
+            answered_in: None,
         };
         summary.message = summary.text();
         summary
@@ -349,6 +371,51 @@ impl Summary {
             record.consent_digest = digest.to_owned();
         }
         self
+    }
+
+    /// The answers as the widget held them, read back from the summary: each answer's value,
+    /// the signature's typed name with the signed record's strokes. For a summary the receiver
+    /// has re-checked, so every value already has its question's shape.
+    pub fn held_answers(&self) -> Answers {
+        let mut answers = Answers::default();
+        for item in &self.answers {
+            let Some(value) = &item.value else { continue };
+            let value = match (&self.signature, value) {
+                (Some(record), Value::Text(name)) if record.question_id == item.question_id => {
+                    Value::Signed(super::signature::Signature {
+                        name: name.clone(),
+                        strokes: record.strokes.clone(),
+                    })
+                }
+                _ => value.clone(),
+            };
+            answers.set(&item.question_id, value);
+        }
+        answers
+    }
+
+    /// The same submission under another language's texts of its questionnaire (`q`, the same
+    /// id and version, translated): labels, option displays, flags and the consents' words in
+    /// `q`'s language, typed text exactly as typed. What staff read in the clinic's language;
+    /// the signed record (and its digest of the words the visitor read), the subject, the reply
+    /// address, the page parameters and the spam reasons are the submission's own.
+    pub fn in_language_of(&self, q: &Questionnaire) -> Summary {
+        let mut out = Summary::build(
+            q,
+            &self.held_answers(),
+            "",
+            self.submission_id.clone(),
+            self.completed_at.clone(),
+        )
+        .annotated(&self.context, &self.spam);
+        out.signature = self.signature.clone();
+        out.subject = self.subject.clone();
+        out.reply_to = self.reply_to.clone();
+        if !out.language.eq_ignore_ascii_case(&self.language) {
+            out.answered_in = Some(self.language.clone());
+            out.message = out.text();
+        }
+        out
     }
 
     /// The submission as JSON (schema/submission.schema.json), indented for people who open
@@ -382,6 +449,10 @@ impl Summary {
             self.questionnaire.id, self.questionnaire.version
         );
         let _ = writeln!(out, "Submission id: {}", self.submission_id);
+        if let Some(tag) = &self.answered_in {
+            let name = super::translation::english_name(tag).unwrap_or(tag);
+            let _ = writeln!(out, "Answered in {}", clean(name));
+        }
         for (name, value) in &self.context {
             let _ = writeln!(out, "Page parameter {name}: {}", one_line(value));
         }
@@ -884,6 +955,59 @@ mod tests {
             keys(&defs["signature"]["properties"])
         );
         assert_eq!(json["format"], schema["properties"]["format"]["const"]);
+    }
+
+    #[test]
+    fn the_summary_names_its_language_and_reads_in_another() {
+        // Issue 25: the document names the language of its texts, the questionnaire's.
+        let s = completed(vec![
+            ("allergies", Value::Text("yes".into())),
+            ("allergies_detail", Value::Text("Lidocaína, y látex".into())),
+        ]);
+        assert_eq!(s.language, "en-GB");
+        let json: serde_json::Value = serde_json::from_str(&s.json()).unwrap();
+        assert_eq!(json["language"], "en-GB");
+        let t = crate::core::translation::Translation::from_json(
+            crate::core::translation::builtin_json("es").unwrap(),
+        )
+        .unwrap();
+        let spanish = crate::core::translation::translate(&Questionnaire::builtin(), &t).unwrap();
+        let es = s.in_language_of(&spanish);
+        assert_eq!(es.language, "es");
+        let json: serde_json::Value = serde_json::from_str(&es.json()).unwrap();
+        assert_eq!(json["language"], "es");
+        assert_eq!(
+            es.flags[0].label,
+            "¿Tiene alergia a algún producto que se aplique sobre la piel o a la crema anestésica?"
+        );
+        assert_eq!(es.flags[0].answer, "Sí");
+        // Typed text stays as typed; the signed record is the submission's own.
+        assert_eq!(
+            es.flags[0].details[0].display.as_deref(),
+            Some("Lidocaína, y látex")
+        );
+        assert_eq!(es.signature, s.signature);
+        assert_eq!(es.subject, s.subject);
+        // Staff reading it in another language are told which the visitor read.
+        assert!(es
+            .text()
+            .contains("Submission id: 0f3a9c1b-2d4e-5f60\nAnswered in English\n"));
+        assert!(!s.text().contains("Answered in"));
+        // And back: the English summary again, its words field for field.
+        let back = es.in_language_of(&Questionnaire::builtin());
+        assert_eq!(
+            (&back.language, &back.answers, &back.flags, &back.consents),
+            (&s.language, &s.answers, &s.flags, &s.consents)
+        );
+        assert_eq!(back.signature, s.signature);
+        assert_eq!(back.text().replace("Answered in Spanish\n", ""), s.text());
+        // A document from before the member reads as British English.
+        let mut old = json.clone();
+        old.as_object_mut().unwrap().remove("language");
+        assert_eq!(
+            Summary::from_json(&old.to_string()).unwrap().language,
+            "en-GB"
+        );
     }
 
     #[test]

@@ -175,16 +175,39 @@ impl fmt::Display for TranslationError {
 
 /// The built-in languages by name, for the site owner's sentences; any other by its tag.
 fn name(tag: &str) -> String {
+    english_name(tag).map_or_else(|| format!("\"{tag}\""), str::to_owned)
+}
+
+/// A built-in language's English name ("Spanish" for `es` or `es-MX`), for sentences staff
+/// and site owners read; `None` for any other language, which is then named by its tag.
+pub fn english_name(tag: &str) -> Option<&'static str> {
     let primary = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
-    let known = match primary.as_str() {
+    Some(match primary.as_str() {
         "en" => "English",
         "es" => "Spanish",
         "fr" => "French",
         "de" => "German",
         "ar" => "Arabic",
-        _ => return format!("\"{tag}\""),
-    };
-    known.to_owned()
+        _ => return None,
+    })
+}
+
+/// The built-in questionnaire's translation into `language` (compared without case), as the
+/// file beside it holds it; `None` for a language it has no file for. Compiled into native
+/// programs only (the receiver re-checks in the visitor's language with it): the widget loads
+/// a translation as data, on demand.
+#[cfg(any(not(target_arch = "wasm32"), test))]
+pub fn builtin_json(language: &str) -> Option<&'static str> {
+    const FILES: [(&str, &str); 4] = [
+        ("es", include_str!("translations/es.json")),
+        ("fr", include_str!("translations/fr.json")),
+        ("de", include_str!("translations/de.json")),
+        ("ar", include_str!("translations/ar.json")),
+    ];
+    FILES
+        .iter()
+        .find(|(tag, _)| tag.eq_ignore_ascii_case(language))
+        .map(|(_, json)| *json)
 }
 
 impl Translation {
@@ -526,6 +549,15 @@ mod tests {
         let mut tested: Vec<String> = BUILT_IN.iter().map(|(l, _)| format!("{l}.json")).collect();
         tested.sort();
         assert_eq!(tested, listed);
+        // The receiver's copies are these files.
+        for (tag, json) in BUILT_IN {
+            assert_eq!(builtin_json(tag), Some(json));
+            assert_eq!(builtin_json(&tag.to_uppercase()), Some(json));
+        }
+        assert_eq!(builtin_json("en-GB"), None);
+        assert_eq!(builtin_json("pt"), None);
+        assert_eq!(english_name("es-MX"), Some("Spanish"));
+        assert_eq!(english_name("pt"), None);
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub async fn serve(args: Serve) -> Result<(), CommandError> {
     if args.allow_origin.is_empty() {
         tracing::warn!("no --allow-origin: browsers on other sites cannot send here");
     }
-    let app_questionnaires = questionnaires.count();
+    let app_questionnaires = (questionnaires.count(), questionnaires.language().to_owned());
     let proxies = Arc::new(client::TrustedProxies::new(args.trusted_proxy.clone()));
     let inbox = inbox_state(
         &args,
@@ -76,7 +76,7 @@ pub async fn serve(args: Serve) -> Result<(), CommandError> {
         limiter: rate::Limiter::new(args.intake_rate),
         proof: challenge::Issuer::open(&store, args.proof_of_work).await?,
     };
-    let listener = listen(&args, app_questionnaires, &zone).await?;
+    let listener = listen(&args, (app_questionnaires.0, &app_questionnaires.1), &zone).await?;
     let origins = args.allow_origin.iter().map(|o| o.0.clone()).collect();
     let router = http::router(app, origins, inbox);
     run_until_stopped(listener, router).await?;
@@ -94,7 +94,7 @@ pub async fn serve(args: Serve) -> Result<(), CommandError> {
 /// Binds `--listen` and logs where it listens (port 0 takes any free one) and with what.
 async fn listen(
     args: &Serve,
-    questionnaires: usize,
+    (questionnaires, language): (usize, &str),
     zone: &time::Zone,
 ) -> Result<tokio::net::TcpListener, CommandError> {
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -108,6 +108,7 @@ async fn listen(
         %address,
         origins = args.allow_origin.len(),
         questionnaires,
+        language = %language,
         time_zone = zone.name(),
         "listening"
     );
@@ -123,7 +124,10 @@ fn check(args: &Serve) -> Result<Checked, CommandError> {
         });
     }
     Ok(Checked {
-        questionnaires: questionnaires::Questionnaires::from_files(&args.questionnaire)?,
+        questionnaires: questionnaires::Questionnaires::from_files(
+            &args.questionnaire,
+            &args.language,
+        )?,
         notify: notify(args)?,
         zone: args.time_zone.clone().unwrap_or_else(time::Zone::system),
     })

@@ -10,6 +10,7 @@
 //! font's own character map and advances (skrifa, krilla's font reader): no shaper, which
 //! Latin, Greek and Cyrillic names do without. docs/receiver.md says why krilla.
 
+use crate::domain::questionnaires::{language_name, Reading};
 use consultation_widget::core::characters;
 use consultation_widget::core::messages::{AGREED, NOT_AGREED, NOT_PROVIDED, SIGNED_BY};
 use consultation_widget::core::questionnaire::Questionnaire;
@@ -41,6 +42,10 @@ pub struct Record {
     pub received_at: String,
     pub consent_digest: String,
     pub strokes: Vec<Stroke>,
+    /// The language the visitor read and signed in, by its English name ("Spanish").
+    pub answered_in: String,
+    /// The clinic's language by name, when the visitor read another ("English").
+    pub clinic_language: Option<String>,
     pub consents: Vec<ConsentText>,
     /// The screening flags, first: what raised each, with its details.
     pub flags: Vec<Flagged>,
@@ -52,6 +57,8 @@ pub struct Record {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConsentText {
     pub label: String,
+    /// The clinic's label for it, when the visitor read another language.
+    pub clinic_label: Option<String>,
     pub hint: String,
     pub text: String,
     pub version: String,
@@ -75,19 +82,28 @@ pub struct Flagged {
 }
 
 /// The signed consent of a stored summary, with the receiver's time of receipt (`received_at`,
-/// RFC 3339 as stored); None when the submission has no signature.
-pub fn record(s: &Summary, q: Option<&Questionnaire>, received_at: &str) -> Option<Record> {
+/// RFC 3339 as stored); None when the submission has no signature. The consent texts are the
+/// words the visitor read, in their language (the record of what was signed), with the
+/// clinic's labels beside them; the screening answers are under the clinic's labels.
+pub fn record(r: &Reading, received_at: &str) -> Option<Record> {
+    let s = r.sent;
     let signed = s.signature.as_ref()?;
     let hint = |id: &str| {
-        q.and_then(|q| q.question(id))
+        r.read
+            .and_then(|q| q.question(id))
             .and_then(|x| x.hint.clone())
             .unwrap_or_default()
+    };
+    let clinic_label = |id: &str, read: &str| {
+        let shown = r.shown.consents.iter().find(|c| c.question_id == id)?;
+        (r.translated() && shown.label != read).then(|| shown.label.clone())
     };
     let consents = s
         .consents
         .iter()
         .map(|c| ConsentText {
             label: c.label.clone(),
+            clinic_label: clinic_label(&c.question_id, &c.label),
             hint: hint(&c.question_id),
             text: c.text.clone(),
             version: c.version.clone(),
@@ -111,9 +127,11 @@ pub fn record(s: &Summary, q: Option<&Questionnaire>, received_at: &str) -> Opti
         received_at: utc(received_at),
         consent_digest: signed.consent_digest.clone(),
         strokes: signed.strokes.clone(),
+        answered_in: r.answered_in.clone(),
+        clinic_language: r.translated().then(|| language_name(&r.shown.language)),
         consents,
-        flags: flags(s),
-        screening: screening(s, q),
+        flags: flags(r.shown),
+        screening: screening(r.shown, r.q),
     })
 }
 
@@ -532,6 +550,7 @@ fn layout(r: &Record, fonts: &Fonts) -> Vec<Vec<Mark>> {
         // 64 hex digits, on one line.
         ("Consent digest", &r.consent_digest, DIGEST),
         ("Questionnaire", &questionnaire, BODY),
+        ("Answered in", &r.answered_in, BODY),
         ("Reference", &r.reference, BODY),
         ("Submission", &r.submission_id, BODY),
     ] {
@@ -539,11 +558,15 @@ fn layout(r: &Record, fonts: &Fonts) -> Vec<Vec<Mark>> {
     }
     p.heading("Signature");
     p.signature(&r.strokes, &r.signer);
-    p.heading("Consent texts as shown");
+    p.heading(&format!("Consent texts as shown, in {}", r.answered_in));
     for c in &r.consents {
         p.room(4.0 * BODY * 1.4);
         p.y += 4.0;
-        p.para(0.0, &c.label, BODY, true);
+        let label = match (&c.clinic_label, &r.clinic_language) {
+            (Some(clinic), Some(language)) => format!("{} (in {language}: {clinic})", c.label),
+            _ => c.label.clone(),
+        };
+        p.para(0.0, &label, BODY, true);
         if !c.hint.trim().is_empty() {
             p.para(0.0, &c.hint, 9.0, false);
         }
@@ -668,8 +691,11 @@ mod tests {
             received_at: utc("2026-12-02T09:30:02.125Z"),
             consent_digest: "a".repeat(64),
             strokes: vec![vec![10, 20, 300, 150, 590, 30], vec![100, 100]],
+            answered_in: "Spanish".into(),
+            clinic_language: Some("English".into()),
             consents: vec![ConsentText {
-                label: "Risks".into(),
+                label: "Riesgos".into(),
+                clinic_label: Some("Risks".into()),
                 hint: "Read this first.".into(),
                 text: "I understand the risks. ".repeat(40),
                 version: "risks-2026-11".into(),

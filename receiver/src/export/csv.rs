@@ -2,9 +2,10 @@
 //! spreadsheet would run as a formula (OWASP "CSV Injection": starting with `=`, `+`, `-`,
 //! `@`, tab or carriage return) gets a leading apostrophe, which spreadsheets show as text.
 
+use crate::domain::questionnaires::language_name;
 use crate::store::submissions::ListRow;
 
-pub const HEADER: [&str; 9] = [
+pub const HEADER: [&str; 10] = [
     "reference",
     "received_at",
     "name",
@@ -15,6 +16,9 @@ pub const HEADER: [&str; 9] = [
     "submission_id",
     // Last, so readers of the earlier columns by position are unaffected (issue 20).
     "screening_unanswered",
+    // The language the visitor answered in by its English name ("Spanish"), or its tag
+    // (issue 25); after the others, for the same reason.
+    "answered_in",
 ];
 
 pub fn cell(text: &str) -> String {
@@ -44,6 +48,7 @@ pub fn write(rows: &[ListRow]) -> String {
                 cell(r.status.label()),
                 cell(&r.submission_id),
                 cell(&r.screening_unanswered.to_string()),
+                cell(&language_name(&r.language)),
             ],
             &mut out,
         );

@@ -6,15 +6,19 @@
 //! code, its label as the display). A question not answered has no `answer` at all: FHIR
 //! forbids empty answers (que-2's "answer.value" and the rule that elements have a value).
 //!
+//! `language` is the language the visitor answered in (BCP 47, as FHIR's `code` takes it);
+//! `text` and `display` are the clinic's labels (`--language`).
+//!
 //! A signed consent (issue 23) rides on the resource as the `questionnaireresponse-signature`
 //! extension: a `valueSignature` of type Consent Signature (ASTM E1762), `when` the browser's
 //! time of signing, `who` the typed name, and the drawn strokes as an SVG the receiver writes
 //! from their numbers (`data`, base64); typed only, no `data` at all.
 
+use crate::domain::questionnaires::Reading;
 use consultation_widget::core::answers::Value;
-use consultation_widget::core::questionnaire::{Kind, Questionnaire};
+use consultation_widget::core::questionnaire::Kind;
 use consultation_widget::core::signature::{self, Stroke};
-use consultation_widget::core::summary::{SignatureRecord, Summary};
+use consultation_widget::core::summary::SignatureRecord;
 use serde_json::{json, Map};
 
 /// The canonical URL base of this receiver's questionnaires. A URN, as the questionnaires are
@@ -38,7 +42,11 @@ fn urn_part(s: &str) -> String {
     out
 }
 
-pub fn questionnaire_response(s: &Summary, q: Option<&Questionnaire>) -> serde_json::Value {
+/// The submission as a QuestionnaireResponse: item texts and option displays under the
+/// clinic's labels (`Reading::shown`), typed text as typed, and `language` the language the
+/// visitor answered in (issue 25), which their typed answers are in.
+pub fn questionnaire_response(r: &Reading) -> serde_json::Value {
+    let (s, q) = (r.shown, r.q);
     let canonical = format!(
         "{CANONICAL_BASE}{}|{}",
         urn_part(&s.questionnaire.id),
@@ -82,6 +90,7 @@ pub fn questionnaire_response(s: &Summary, q: Option<&Questionnaire>) -> serde_j
         "resourceType": "QuestionnaireResponse",
         "id": s.submission_id,
         "identifier": { "system": "urn:ietf:rfc:3986", "value": format!("urn:uuid:{}", s.submission_id) },
+        "language": r.sent.language,
         "questionnaire": canonical,
         "status": "completed",
         "authored": s.completed_at,

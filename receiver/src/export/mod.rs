@@ -64,7 +64,7 @@ pub async fn run(args: Export) -> Result<(), CommandError> {
         (_, Some(_)) => return Err(CommandError::OutOnlyForConsentPdf),
         (_, None) => None,
     };
-    let questionnaires = Questionnaires::from_files(&args.questionnaire)?;
+    let questionnaires = Questionnaires::from_files(&args.questionnaire, &args.language)?;
     // Read-only first: a database that is not there is an error, not a new empty one.
     let store = Reader::open(&args.database).await?;
     if let Err(e) = audit(&args).await {
@@ -182,9 +182,8 @@ fn consent_pdf_of(
         reference: row.list.reference.clone(),
         reason: e,
     })?;
-    let record = questionnaires.find(&summary.questionnaire, |q| {
-        consent_pdf::record(&summary, q, &row.list.received_at)
-    });
+    let record =
+        questionnaires.reading(&summary, |r| consent_pdf::record(r, &row.list.received_at));
     let Some(record) = record else {
         return Ok(None);
     };
@@ -203,9 +202,7 @@ fn fhir_line(row: &FullRow, questionnaires: &Questionnaires) -> Result<String, C
         reference: row.list.reference.clone(),
         reason: e,
     })?;
-    let doc = questionnaires.find(&summary.questionnaire, |q| {
-        fhir::questionnaire_response(&summary, q)
-    });
+    let doc = questionnaires.reading(&summary, fhir::questionnaire_response);
     Ok(format!("{doc}\n"))
 }
 

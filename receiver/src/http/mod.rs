@@ -269,8 +269,10 @@ fn new_submission(app: &App, checked: &Checked, sha: String, received: Moment) -
         received_at_ms: received.ms,
         sent_body: checked.sent.clone(),
         sent_sha256: sha,
+        // As the visitor wrote it: in their language; staff read it in the clinic's.
         summary_json: own.json(),
-        summary_text: own.text(),
+        summary_text: app.questionnaires.reading(own, |r| r.shown.text()),
+        language: own.language.clone(),
         flags_count: i64::try_from(own.flags.len()).unwrap_or(i64::MAX),
         screening_unanswered: own
             .flags

@@ -5,6 +5,7 @@ use super::page::{nav, Nav};
 use super::submission::status_options;
 use super::view;
 use super::{SignedIn, PAGE};
+use crate::domain::questionnaires::language_name;
 use crate::domain::status::Status;
 use crate::domain::time::When;
 use crate::export::csv;
@@ -32,6 +33,8 @@ pub struct RowView {
     pub incomplete: Option<String>,
     pub spam: bool,
     pub status: String,
+    /// "Spanish", when the visitor answered in another language than the clinic reads.
+    pub answered_in: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -133,6 +136,10 @@ pub(super) async fn list_page(
                 incomplete: view::incomplete(r.screening_unanswered),
                 spam: r.likely_spam,
                 status: r.status.label().into(),
+                answered_in: (!r
+                    .language
+                    .eq_ignore_ascii_case(inbox.questionnaires.language()))
+                .then(|| language_name(&r.language)),
             })
             .collect(),
         showing,

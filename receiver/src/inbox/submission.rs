@@ -5,6 +5,7 @@ use super::list::Opt;
 use super::page::{message, nav, Nav};
 use super::view;
 use super::{Inbox, Me, SignedIn, NOTE_MAX};
+use crate::domain::questionnaires::Reading;
 use crate::domain::status::Status;
 use crate::domain::submission_id::SubmissionId;
 use crate::domain::time::When;
@@ -48,18 +49,16 @@ pub(super) struct Notice {
     saved: String,
 }
 
-/// The stored summary and its questionnaire, on this thread (the core's types are not Send,
-/// so nothing of them is held across an await).
+/// The stored summary as staff read it (in the clinic's language, beside the visitor's words),
+/// on this thread (the core's types are not Send, so nothing of them is held across an await).
 pub(super) fn summarise<R>(
     inbox: &Inbox,
     summary_json: &str,
-    f: impl FnOnce(&Summary, Option<&consultation_widget::core::questionnaire::Questionnaire>) -> R,
+    f: impl FnOnce(&Reading) -> R,
 ) -> Result<R, InboxError> {
     let summary = Summary::from_json(summary_json)
         .map_err(|_| InboxError::Broken("a stored summary does not read"))?;
-    Ok(inbox
-        .questionnaires
-        .find(&summary.questionnaire, |q| f(&summary, q)))
+    Ok(inbox.questionnaires.reading(&summary, f))
 }
 
 /// The submission a URL names, read once: an id that is not one is no submission, as a
@@ -219,8 +218,8 @@ pub(super) async fn export_fhir(SignedIn(inbox, me): SignedIn, Path(id): Path<St
 pub(super) async fn consent_pdf(SignedIn(inbox, me): SignedIn, Path(id): Path<String>) -> Answer {
     let (_, row) = stored(&inbox, &me, &id).await?;
     let received = row.list.received_at.as_str();
-    let record = summarise(&inbox, &row.summary_json, |s, q| {
-        consent_pdf::record(s, q, received)
+    let record = summarise(&inbox, &row.summary_json, |r| {
+        consent_pdf::record(r, received)
     })?
     .ok_or_else(|| InboxError::not_found(&me))?;
     let made = tokio::task::spawn_blocking(move || consent_pdf::write(&record, Timestamp::now()))

@@ -4,6 +4,7 @@
 //! consent. Text is made safe to read here (the characters that reorder or hide text dropped,
 //! as in the plain-text summary); the templates escape it for HTML.
 
+use crate::domain::questionnaires::Reading;
 use consultation_widget::core::answers::Value;
 use consultation_widget::core::characters;
 use consultation_widget::core::messages::{AGREED, NOT_AGREED, NOT_PROVIDED, SIGNED_BY};
@@ -116,10 +117,14 @@ fn contact_href(kind: Option<Kind>, value: Option<&Value>) -> Option<String> {
 }
 
 pub struct ConsentView {
+    /// The clinic's label.
     pub label: String,
+    /// The label the visitor read, when they read another language.
+    pub label_read: Option<String>,
     /// "Agreed", "Not agreed", or for the signature's own statement "Signed by" and the name.
     pub answer: String,
     pub version: String,
+    /// The consent's words as the visitor read them, in their language: the record.
     pub text: String,
 }
 
@@ -137,6 +142,12 @@ pub struct SignatureView {
 
 pub struct SubmissionView {
     pub title: String,
+    /// "Spanish": the language the visitor answered in, by its English name (or its tag).
+    pub answered_in: String,
+    /// Its BCP 47 tag, for `lang` on the words the visitor read (screen readers say them in it).
+    pub language: String,
+    /// Whether that is another language than the one this page shows questions in.
+    pub translated: bool,
     pub completed_at: String,
     pub spam: Vec<String>,
     pub flags: Vec<FlagView>,
@@ -167,7 +178,11 @@ fn shown(display: &Option<String>) -> String {
         .unwrap_or_else(|| NOT_PROVIDED.to_owned())
 }
 
-pub fn submission(s: &Summary, q: Option<&Questionnaire>) -> SubmissionView {
+/// The page's view of a stored submission: questions, options and flags under the clinic's
+/// labels (`Reading::shown`), typed text as typed, and the consents' words as the visitor read
+/// them (`Reading::sent`).
+pub fn submission(r: &Reading) -> SubmissionView {
+    let (s, q) = (r.shown, r.q);
     let flags = s
         .flags
         .iter()
@@ -223,26 +238,14 @@ pub fn submission(s: &Summary, q: Option<&Questionnaire>) -> SubmissionView {
         .collect();
     SubmissionView {
         title: clean(&s.questionnaire.title),
+        answered_in: clean(&r.answered_in),
+        language: clean(&r.sent.language),
+        translated: r.translated(),
         completed_at: s.completed_at.clone(),
         spam: s.spam.iter().map(|r| clean(r)).collect(),
         flags,
         sections,
-        consents: s
-            .consents
-            .iter()
-            .map(|c| ConsentView {
-                label: clean(&c.label),
-                answer: match &s.signature {
-                    Some(r) if r.question_id == c.question_id => {
-                        format!("{SIGNED_BY} {}", clean(&r.signer))
-                    }
-                    _ if c.given => AGREED.to_owned(),
-                    _ => NOT_AGREED.to_owned(),
-                },
-                version: clean(&c.version),
-                text: clean(&c.text),
-            })
-            .collect(),
+        consents: consents(r),
         signature: signature(s),
         context: s
             .context
@@ -253,6 +256,36 @@ pub fn submission(s: &Summary, q: Option<&Questionnaire>) -> SubmissionView {
             })
             .collect(),
     }
+}
+
+/// The consents under the clinic's labels, each with its words as the visitor read them.
+fn consents(r: &Reading) -> Vec<ConsentView> {
+    let s = r.shown;
+    s.consents
+        .iter()
+        .map(|c| {
+            let read = r
+                .sent
+                .consents
+                .iter()
+                .find(|x| x.question_id == c.question_id);
+            ConsentView {
+                label: clean(&c.label),
+                label_read: read
+                    .filter(|x| r.translated() && x.label != c.label)
+                    .map(|x| clean(&x.label)),
+                answer: match &s.signature {
+                    Some(record) if record.question_id == c.question_id => {
+                        format!("{SIGNED_BY} {}", clean(&record.signer))
+                    }
+                    _ if c.given => AGREED.to_owned(),
+                    _ => NOT_AGREED.to_owned(),
+                },
+                version: clean(&c.version),
+                text: clean(&read.unwrap_or(c).text),
+            }
+        })
+        .collect()
 }
 
 /// The list's mark for unanswered screening questions, worded as the summary's flag.

@@ -29,6 +29,8 @@ pub struct NewSubmission {
     pub flags_count: i64,
     /// Screening questions left unanswered (the "Screening incomplete" flag's count), or 0.
     pub screening_unanswered: i64,
+    /// The language the visitor answered in (the summary's `language`).
+    pub language: String,
     pub flags_differed: bool,
     pub message_differed: bool,
     pub differed: Vec<&'static str>,
@@ -88,9 +90,9 @@ macro_rules! store_one {
          questionnaire_version, completed_at, received_at, received_at_ms, sent_body,
          sent_sha256, summary_json, summary_text, flags_count, flags_differed,
          message_differed, differed, visitor_name, visitor_email, likely_spam, listed,
-         screening_unanswered)
+         screening_unanswered, language)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-         $18, TRUE, $19)";
+         $18, TRUE, $19, $20)";
             sql!(query(
                 insert,
                 id,
@@ -112,6 +114,7 @@ macro_rules! store_one {
                 &sub.visitor_email,
                 sub.likely_spam,
                 sub.screening_unanswered,
+                &sub.language,
             )
             .execute(&mut *$conn))?;
             for recipient in &sub.recipients {

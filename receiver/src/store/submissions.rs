@@ -27,6 +27,8 @@ pub struct ListRow {
     pub screening_unanswered: i64,
     pub likely_spam: bool,
     pub status: Status,
+    /// The BCP 47 tag of the language the visitor answered in.
+    pub language: String,
 }
 
 #[derive(Debug, Clone)]
@@ -53,7 +55,7 @@ pub(super) fn like_pattern(search: &str) -> String {
 
 pub(super) const LIST_COLUMNS: &str =
     "submission_id, reference, received_at, visitor_name, visitor_email, \
-                            flags_count, screening_unanswered, likely_spam, status";
+                            flags_count, screening_unanswered, likely_spam, status, language";
 
 macro_rules! list_row {
     ($r:expr) => {{
@@ -68,6 +70,7 @@ macro_rules! list_row {
             screening_unanswered: r.get("screening_unanswered"),
             likely_spam: r.get("likely_spam"),
             status: Status::parse(r.get::<&str, _>("status")).unwrap_or(Status::New),
+            language: r.get("language"),
         }
     }};
 }

@@ -44,7 +44,7 @@ fn with_record(body: &str, member: &str, value: serde_json::Value) -> String {
 }
 
 /// A Debian poppler-utils tool run on `pdf`: what it printed. Fails saying how to install it.
-fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
+pub fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("consent.pdf");
     std::fs::write(&path, pdf).unwrap();
@@ -69,7 +69,7 @@ fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
 }
 
 /// Text with every run of white space as one space: a PDF's lines are wherever the layout broke.
-fn words(text: &str) -> String {
+pub fn words(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

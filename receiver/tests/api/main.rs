@@ -18,6 +18,7 @@ mod idempotency;
 mod inbox;
 mod instances;
 mod intake;
+mod language;
 mod layout;
 mod logs;
 mod notify;

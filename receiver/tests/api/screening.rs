@@ -107,10 +107,14 @@ async fn optional_screening_left_unanswered_is_flagged_everywhere(engine: Engine
     );
     assert!(!text.contains("No screening flags"), "{text}");
     let csv = export(&r.db_url(), "csv");
-    assert!(csv[0].ends_with(",\"screening_unanswered\""), "{}", csv[0]);
+    assert!(
+        csv[0].ends_with(",\"screening_unanswered\",\"answered_in\""),
+        "{}",
+        csv[0]
+    );
     let mut counts: Vec<&str> = csv[1..]
         .iter()
-        .map(|l| l.rsplit(',').next().unwrap())
+        .map(|l| l.rsplit(',').nth(1).unwrap())
         .collect();
     counts.sort();
     assert_eq!(counts, ["\"1\"", "\"2\""]);
