@@ -84,13 +84,13 @@ pub(super) fn drawing(props: &FieldProps) -> Html {
 /// clamped; skipped when under 2 units from the last point, or past `MAX_POINTS`.
 fn add(e: &PointerEvent) {
     let canvas = e.target_unchecked_into::<HtmlCanvasElement>();
-    let at = |offset: i32, size: i32, max: u16| {
-        let scale = f64::from(max) / f64::from(size.max(1));
+    // One scale for both: the stylesheet keeps the box's shape (its height follows its width).
+    let scale = f64::from(WIDTH) / f64::from(canvas.client_width().max(1));
+    let at = |offset: i32, max: u16| {
         // A float's cast saturates: below the box is 0 (and not-a-number too).
         ((f64::from(offset) * scale + 0.5) as u16).min(max)
     };
-    let x = at(e.offset_x(), canvas.client_width(), WIDTH);
-    let y = at(e.offset_y(), canvas.client_height(), HEIGHT);
+    let (x, y) = (at(e.offset_x(), WIDTH), at(e.offset_y(), HEIGHT));
     LIVE.with_borrow_mut(|live| {
         let Some(all) = live else { return };
         let points: usize = all.iter().map(|s| s.len() / 2).sum();
