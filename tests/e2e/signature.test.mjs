@@ -181,7 +181,7 @@ test('sign by drawing with the mouse: the strokes are numbers in the box, sent a
   await context.close();
 });
 
-test('Clear removes the drawing; Back and Change show it again as drawn', async () => {
+test('Clear removes the drawing; Change and a reload show it again as drawn', async () => {
   const { page, context, problems } = await openWidget(env, { settings: sending() });
   await toConsent(page);
   await fillConsent(page);
@@ -193,6 +193,11 @@ test('Clear removes the drawing; Back and Change show it again as drawn', async 
   await page.getByRole('link', { name: 'Change Your signature' }).click();
   await heading(page, 'Consent').waitFor();
   assert.equal(await inked(page), drawn, 'drawn again from the numbers kept');
+  // A reload restores the draft on this step, the drawing with it.
+  await page.reload();
+  await heading(page, 'Consent').waitFor();
+  await pad(page).evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+  assert.equal(await inked(page), drawn, 'drawn again from the draft');
   await page.getByRole('button', { name: 'Clear drawing' }).click();
   assert.equal(await inked(page), 0);
   assert.equal(await signature(page).inputValue(), SIGNER, 'Clear keeps the typed name');
