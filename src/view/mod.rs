@@ -178,7 +178,8 @@ pub fn mount_all(
                     consent::BUILTIN.into(),
                 );
             }
-            // The loading message stays until the file arrives and passes every check.
+            // The loading message stays until the file arrives, passes every check and its
+            // consent words are hashed.
             #[cfg(feature = "questionnaire-files")]
             Some(url) => wasm_bindgen_futures::spawn_local(async move {
                 let loaded = transport::get(&url).await.and_then(|text| {

@@ -1,10 +1,11 @@
 //! A question's field, one file per kind of question, as GOV.UK Frontend gives each component
 //! its own folder: `text` (single-line inputs, and the email suggestion), `long_text`,
 //! `radios` (choice), `checkboxes` (multi), `confirm` (one tick box) and `signature` (the typed
-//! name's drawing box), with `option` the radio or tick box they are made of. Each draws its control; this file puts around it what every
-//! kind shares: the label or legend, hint and error message, wired to the accessible form
-//! contract (ids from `core::dom_ids`: `{id}`, `{id}.hint`, `{id}.error`; `aria-describedby`;
-//! `aria-invalid`; fieldsets with legends for groups).
+//! name's drawing box), with `option` the radio or tick box they are made of. Each draws its
+//! control; this file puts around it what every kind shares: the label or legend, hint and error
+//! message, wired to the accessible form contract (ids from `core::dom_ids`: `{id}`,
+//! `{id}.hint`, `{id}.error`; `aria-describedby`; `aria-invalid`; fieldsets with legends for
+//! groups).
 
 mod checkboxes;
 mod confirm;

@@ -25,7 +25,7 @@ thread_local! {
 }
 
 /// The strokes a signature answer holds.
-pub fn strokes(value: Option<&Value>) -> &[Stroke] {
+fn strokes(value: Option<&Value>) -> &[Stroke] {
     match value {
         Some(Value::Signed(s)) => &s.strokes,
         _ => &[],
@@ -123,7 +123,7 @@ pub fn repaint(root: &web_sys::Element, flow: &Flow) {
 
 /// Draws `strokes` on `canvas`, replacing what it showed: round caps and joins, so a one-point
 /// stroke is a dot, as the receiver's SVG draws it.
-pub fn paint(canvas: &HtmlCanvasElement, strokes: &[Stroke]) {
+fn paint(canvas: &HtmlCanvasElement, strokes: &[Stroke]) {
     let Ok(Some(context)) = canvas.get_context("2d") else {
         return;
     };
