@@ -243,3 +243,37 @@ test('axe-core finds no WCAG 2.2 A or AA violation on the consent step, with and
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a questionnaire file\'s consent words are hashed with WebCrypto: the same words are taken, changed ones refused', async () => {
+  // The built-in questionnaire served as a file: the full wasm hashes its words in the browser,
+  // and the receiver, which publishes the same version, takes the submission (201). The same
+  // file with one consent word changed is refused (422): words the clinic did not publish.
+  const text = JSON.stringify(questionnaire);
+  const changed = text.replace('infection, allergic reaction', 'infections, allergic reaction');
+  assert.notEqual(changed, text, 'the changed file changes a consent word');
+  for (const [name, body, expected] of [['same', text, 201], ['changed', changed, 422]]) {
+    const file = env.server.add(`/consent-${name}.json`, body, { 'content-type': 'application/json' });
+    const { page, context, problems } = await openWidget(env, { settings: { ...sending(), 'data-questionnaire': file } });
+    await toConsent(page);
+    await fillConsent(page);
+    await continueButton(page).click();
+    await heading(page, 'Check your answers').waitFor();
+    const response = page.waitForResponse((r) => r.url() === receiver.endpoint && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
+    const res = await response;
+    assert.equal(res.status(), expected, name);
+    const sent = res.request().postDataJSON();
+    if (expected === 201) {
+      assert.equal(sent.signature.consent_digest, expectedDigest());
+      await heading(page, 'Your answers have been sent').waitFor();
+    } else {
+      const refusal = await res.json();
+      assert.equal(refusal.errors[0].code, 'consent-digest-mismatch', JSON.stringify(refusal));
+      await page.getByRole('alert').filter({ hasText: 'Your answers have not been sent' }).waitFor();
+      // Console errors of the refused request are the browser's, not the widget's.
+      problems.length = 0;
+    }
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
