@@ -62,6 +62,7 @@ fn mount_default(host: &Element) -> yew::AppHandle<consultation_widget::view::Wi
         Rc::new(Questionnaire::builtin()),
         Rc::new(Config::default()),
         0,
+        consultation_widget::view::consent::BUILTIN.into(),
     )
     .expect("a shadow root to draw into")
 }

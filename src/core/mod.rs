@@ -7,6 +7,7 @@ pub mod carried;
 pub mod characters;
 pub mod config;
 pub mod consent;
+pub mod copy;
 pub mod delivery;
 pub mod dom_ids;
 pub mod draft;

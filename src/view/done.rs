@@ -1,19 +1,23 @@
 //! The final screen. Sent: the reference and what happens next. Not sent (no endpoint, or the
 //! clinic's server refused it): the summary with "Email this to the clinic", Copy and
-//! Download, so nothing the visitor wrote is lost and no server is needed.
+//! Download, so nothing the visitor wrote is lost and no server is needed. Either way, where
+//! the visitor agreed to anything, "Save a copy of what you agreed" (`core::copy`).
 
 use super::{browser, State};
 use crate::core::config::Config;
+use crate::core::copy;
 use crate::core::delivery::Failure;
 use crate::core::flow::{Action, Delivery};
 use crate::core::mailto;
 use crate::core::messages::{copied, failure};
+use crate::core::questionnaire::Questionnaire;
 use crate::core::summary::Summary;
 use yew::prelude::*;
 
 /// What the final screen is drawn from, borrowed from the flow.
 pub struct DoneProps<'a> {
     pub summary: &'a Summary,
+    pub questionnaire: &'a Questionnaire,
     /// Whether Copy summary worked, once tried.
     pub copied: Option<bool>,
     pub sent: bool,
@@ -27,8 +31,17 @@ pub struct DoneProps<'a> {
 pub fn done(props: &DoneProps<'_>) -> Html {
     let reference = props.summary.reference.clone();
     let clinic = &props.config.clinic_name;
+    let save_copy = (!props.summary.consents.is_empty()).then(|| {
+        let page = copy::page(props.questionnaire, props.summary);
+        let name = format!("consultation-copy-{reference}.html");
+        let onclick =
+            Callback::from(move |_| browser::download(&name, "text/html;charset=utf-8", &page));
+        html! {
+            <button type="button" class="cw-button cw-button--secondary" {onclick}>{"Save a copy of what you agreed (.html)"}</button>
+        }
+    });
     if props.sent {
-        return sent(reference, clinic);
+        return sent(reference, clinic, save_copy);
     }
     let text = props.summary.message.clone();
     let copy = {
@@ -88,6 +101,7 @@ pub fn done(props: &DoneProps<'_>) -> Html {
                 <button type="button" class="cw-button cw-button--secondary" onclick={copy}>{"Copy summary"}</button>
                 <button type="button" class="cw-button cw-button--secondary" onclick={download_text}>{"Download as text (.txt)"}</button>
                 <button type="button" class="cw-button cw-button--secondary" onclick={download_json}>{"Download as data (.json)"}</button>
+                {save_copy}
             </div>
             <p class="cw-status" role="status">{props.copied.map(copied).unwrap_or_default()}</p>
             <h3 class="cw-subheading">{"Your summary"}</h3>
@@ -97,8 +111,8 @@ pub fn done(props: &DoneProps<'_>) -> Html {
     }
 }
 
-/// Sent: the reference, and what the clinic does next.
-fn sent(reference: String, clinic: &str) -> Html {
+/// Sent: the reference, what the clinic does next, and the visitor's copy of their consent.
+fn sent(reference: String, clinic: &str, save_copy: Option<Html>) -> Html {
     html! {
         <div class="cw-done">
             <div class="cw-panel">
@@ -109,6 +123,9 @@ fn sent(reference: String, clinic: &str) -> Html {
             <p class="cw-body">{format!(
                 "A practitioner at {clinic} will read your answers before contacting you to arrange your consultation. If anything changes before then, contact {clinic} and quote your reference."
             )}</p>
+            if let Some(button) = save_copy {
+                <div class="cw-actions">{button}</div>
+            }
         </div>
     }
 }

@@ -2,6 +2,7 @@
 //! core `Action`s. It decides nothing itself.
 
 mod browser;
+pub mod consent;
 mod done;
 mod error_summary;
 mod field;
@@ -169,9 +170,16 @@ pub fn mount_all(
         let config = Rc::new(config);
         match config.questionnaire_url.clone() {
             None => {
-                mount(host, Rc::clone(&builtin), config, i);
+                mount(
+                    host,
+                    Rc::clone(&builtin),
+                    config,
+                    i,
+                    consent::BUILTIN.into(),
+                );
             }
-            // The loading message stays until the file arrives and passes every check.
+            // The loading message stays until the file arrives, passes every check and its
+            // consent words are hashed.
             #[cfg(feature = "questionnaire-files")]
             Some(url) => wasm_bindgen_futures::spawn_local(async move {
                 let loaded = transport::get(&url).await.and_then(|text| {
@@ -179,7 +187,8 @@ pub fn mount_all(
                 });
                 match loaded {
                     Ok(q) => {
-                        mount(host, Rc::new(q), config, i);
+                        let digest = consent::hash(&q).await;
+                        mount(host, Rc::new(q), config, i, digest);
                     }
                     Err(problem) => {
                         let problem = format!("{}: {problem}", attr::QUESTIONNAIRE);
@@ -251,11 +260,13 @@ fn cannot_start(host: &Element, root: &Element, reason: &'static str, problem: &
 
 /// Mounts one widget into `host`'s shadow root, replacing what it held (the loading message).
 /// Drafts are kept per widget: by the host element's id, or its place on the page.
+/// `consent_digest`: the questionnaire's (`consent`).
 pub fn mount(
     host: Element,
     questionnaire: Rc<Questionnaire>,
     config: Rc<Config>,
     place: u32,
+    consent_digest: String,
 ) -> Option<yew::AppHandle<Widget>> {
     let root = host::mount_point(&host)?;
     let slot = draft::slot(&host.id(), &questionnaire.id, place);
@@ -268,6 +279,7 @@ pub fn mount(
         slot: slot.into(),
         host,
         carried,
+        consent_digest,
     };
     Some(yew::Renderer::<Widget>::with_root_and_props(root.into(), props).render())
 }

@@ -4,7 +4,7 @@
 
 use super::done::{done, DoneProps};
 use super::error_summary::{error_summary, SummaryItem};
-use super::field::{field, FieldProps};
+use super::field::{field, repaint, FieldProps};
 use super::progress::progress;
 use super::review::{review, ReviewProps};
 use super::storage::{now_ms, DraftStore};
@@ -14,8 +14,8 @@ use crate::core::config::Config;
 use crate::core::dom_ids;
 use crate::core::draft::Draft;
 use crate::core::flow::{Action, Flow, Focus, Screen};
-use crate::core::messages::message;
-use crate::core::questionnaire::Questionnaire;
+use crate::core::messages::{message, SIGNED_BY};
+use crate::core::questionnaire::{Kind, Questionnaire};
 use crate::core::review;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
@@ -33,6 +33,9 @@ pub struct WidgetProps {
     pub host: Element,
     /// What the visitor did on the first step the embed script drew before the wasm started.
     pub carried: Option<Rc<Carried>>,
+    /// The digest of the questionnaire's consent words (`super::consent`), known before the
+    /// widget mounts: no submission can be prepared without it.
+    pub consent_digest: String,
 }
 
 #[function_component]
@@ -78,6 +81,9 @@ pub fn Widget(props: &WidgetProps) -> Html {
             if let Some(focus) = &effects.focus {
                 move_focus(&root, focus);
             }
+            if let Some(root) = root.cast::<Element>() {
+                repaint(&root, flow);
+            }
             // One request each time the core asks for a send.
             if effects.send {
                 if let (Some(endpoint), Some(summary)) = (
@@ -114,6 +120,8 @@ pub fn Widget(props: &WidgetProps) -> Html {
 /// embed script drew, or a fresh one.
 fn first_state(props: &WidgetProps, store: &DraftStore) -> State {
     let mut flow = Flow::new(Rc::clone(&props.questionnaire), Rc::clone(&props.config));
+    // Before a restored draft's pending submission is prepared again with it.
+    flow.consent_digest.clone_from(&props.consent_digest);
     // The fill time counts from here, or from the start a restored draft remembers.
     flow.started_ms = now_ms();
     let mut first_saved = None;
@@ -183,7 +191,14 @@ pub fn frame(flow: &Flow, dispatch: &UseReducerDispatcher<State>, root: NodeRef)
     let body = match &flow.screen {
         Screen::Step(index) => step(flow, *index, dispatch),
         Screen::Review => {
-            let groups = review::groups(&flow.questionnaire, &flow.answers);
+            let mut groups = review::groups(&flow.questionnaire, &flow.answers);
+            // A signature reads as the summary names it: "Signed by Jane Doe".
+            for row in groups.iter_mut().flat_map(|g| &mut g.rows) {
+                let q = flow.questionnaire.question(&row.question);
+                if q.is_some_and(|q| q.kind == Kind::Signature) {
+                    row.value = row.value.take().map(|v| format!("{SIGNED_BY} {v}"));
+                }
+            }
             let clinic = flow.config.clinic_name.clone();
             review(&ReviewProps {
                 groups,
@@ -194,6 +209,7 @@ pub fn frame(flow: &Flow, dispatch: &UseReducerDispatcher<State>, root: NodeRef)
         }
         Screen::Done { summary, sent } => done(&DoneProps {
             summary,
+            questionnaire: &flow.questionnaire,
             copied: flow.copied,
             sent: *sent,
             delivery: flow.delivery,

@@ -16,7 +16,11 @@
 // without the questionnaire reader for pages on the built-in questionnaire: docs/size-notes.md)
 // and set the rule now in force: the guard is the first load measured after that work plus
 // 1 KiB, and each later feature states its own cost and raises it by exactly that. The aim is
-// 120 KiB with everything in it.
+// 120 KiB with everything in it. Issue 23 (signed consent) allowed itself 3 KB and measured
+// 6,950 bytes on a built-in page (135,527 to 142,477: the core's signature, record and digest
+// 2,572, the widget's drawing box, copy page and the rest 4,378) and 8,981 with the full wasm
+// (141,947 to 150,928); the guard rose by exactly that, and the overrun is the planners' to
+// weigh (docs/size-notes.md, "Issue 23").
 // Speed is measured by the benchmark (bench/run.mjs), never asserted: these machines are
 // shared and noisy; bytes are not.
 import { test } from 'node:test';
@@ -27,8 +31,9 @@ import { DIST } from './support/browser.mjs';
 // Measured 2026-12-07 after issue 22 (`bench/sizes.mjs` on a release build, zlib level 9):
 // a page on the built-in questionnaire (the loader, the glue, the built-in wasm), and a page
 // whose embed script lists questionnaire files (the full wasm instead).
-const BUILTIN_PAGE = 135_532;
-const QUESTIONNAIRE_PAGE = 141_959;
+// Then raised by issue 23's measured cost (6,950 and 8,981, above).
+const BUILTIN_PAGE = 135_532 + 6_950;
+const QUESTIONNAIRE_PAGE = 141_959 + 8_981;
 const BUDGET = BUILTIN_PAGE + 1024;
 const QUESTIONNAIRE_BUDGET = QUESTIONNAIRE_PAGE + 1024;
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { start, openWidget, group, description, axe } from './support/browser.mjs';
 import { startReceiver, schemaValidator } from './support/receiver.mjs';
-import { completeSteps, heading } from './support/visitor.mjs';
+import { SIGNER, completeSteps, heading } from './support/visitor.mjs';
 
 let env;
 let receiver;
@@ -48,15 +48,19 @@ test('happy path: staff receive every answer, the flags and the consents, valid 
   const byId = Object.fromEntries(stored.answers.map((a) => [a.question_id, a]));
   assert.equal(byId.full_name.value, 'Jane Example');
   assert.equal(byId.allergies_detail.value, 'Lidocaine');
-  assert.equal(stored.answers.length, 34);
+  assert.equal(stored.answers.length, 35);
   assert.equal(stored.spam, undefined, 'a person is not marked as spam');
   assert.ok(!stored.message.includes('LIKELY SPAM'));
   assert.deepEqual(stored.flags.map((f) => f.question_id), ['pregnant', 'allergies']);
   assert.deepEqual(stored.consents.map((c) => [c.question_id, c.given, c.version]), [
     ['risks_acknowledged', true, 'risks-2026-11'], ['aftercare_acknowledged', true, 'aftercare-2026-11'],
     ['information_accurate', true, 'accuracy-2026-11'], ['data_consent', true, 'data-2026-11'],
-    ['photo_consent', false, 'photos-2026-11'],
+    ['photo_consent', false, 'photos-2026-11'], ['signature', true, 'signature-2026-12'],
   ]);
+  // Issue 23: signed by typing; the receiver keeps the record only with its own digest.
+  assert.equal(stored.signature.signer, SIGNER);
+  assert.deepEqual(stored.signature.strokes, []);
+  assert.match(stored.signature.consent_digest, /^[0-9a-f]{64}$/);
   // Form-backend fields, and the plain text staff read, flags first.
   assert.equal(stored._subject, 'Microneedling consultation request from Jane Example for Glow Clinic');
   assert.equal(stored._replyto, 'happy@example.com');
@@ -80,7 +84,7 @@ test('likely spam (the hidden field filled, completed in seconds) is marked for 
   assert.deepEqual(schemaErrors(stored), []);
   assert.deepEqual(stored.spam, { likely: true, reasons: ['hidden-field-filled', 'completed-too-fast'] });
   assert.ok(stored.message.startsWith('LIKELY SPAM (hidden-field-filled, completed-too-fast)\n'), stored.message.slice(0, 80));
-  assert.equal(stored.answers.length, 34, 'the request is whole');
+  assert.equal(stored.answers.length, 35, 'the request is whole');
   assert.deepEqual(problems, []);
   await context.close();
 });

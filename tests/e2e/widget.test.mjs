@@ -7,7 +7,7 @@ import {
   start, openWidget, continueButton, group, description, tabTo, axe,
 } from './support/browser.mjs';
 import {
-  HOSTILE, SCREENING, STEPS, heading, completeSteps, fillAboutYou, fillYourSkin, fillPreferences, fillHealth, fillConsent,
+  HOSTILE, SCREENING, SIGNER, STEPS, heading, completeSteps, fillAboutYou, fillYourSkin, fillPreferences, fillHealth, fillConsent,
 } from './support/visitor.mjs';
 
 let env;
@@ -55,18 +55,18 @@ test('a visitor completes the whole questionnaire and the downloaded JSON holds 
     previous_treatment: 'About a year ago, some redness for two days', numbing_cream: 'not_sure',
     pregnant: 'yes', allergies: 'yes', allergies_detail: 'Lidocaine', diabetes: 'no', medications: 'None',
     risks_acknowledged: true, aftercare_acknowledged: true, information_accurate: true, data_consent: true,
-    photo_consent: null,
+    photo_consent: null, signature: SIGNER,
   };
   for (const [id, value] of Object.entries(expected)) {
     assert.deepEqual(byId[id]?.value, value, id);
   }
-  assert.equal(json.answers.length, 34, 'every question, all three conditional ones revealed');
+  assert.equal(json.answers.length, 35, 'every question, all three conditional ones revealed');
   assert.equal(byId.website.display, 'https://myclinic.com');
   assert.deepEqual(json.flags.map((f) => f.question_id), ['pregnant', 'allergies']);
   assert.equal(json.flags[1].details[0].value, 'Lidocaine');
   assert.deepEqual(json.consents.map((c) => [c.question_id, c.given]), [
     ['risks_acknowledged', true], ['aftercare_acknowledged', true], ['information_accurate', true],
-    ['data_consent', true], ['photo_consent', false],
+    ['data_consent', true], ['photo_consent', false], ['signature', true],
   ]);
   assert.equal(json.questionnaire.id, 'microneedling-consultation');
   assert.match(json.submission_id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -223,6 +223,7 @@ test('the keyboard alone completes the form', async () => {
   await tick(page.getByRole('checkbox', { name: 'I have read the aftercare advice' }));
   await tick(page.getByRole('checkbox', { name: 'I confirm the information I have given is accurate' }));
   await tick(page.getByRole('checkbox', { name: 'I agree that the clinic may store and use' }));
+  await typeInto('Your signature', 'Kai Example');
   await pressContinue();
   await heading(page, 'Check your answers').waitFor();
   assert.ok(await page.getByText('Dry', { exact: true }).isVisible(), 'ArrowDown chose the second skin type');

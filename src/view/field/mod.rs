@@ -1,17 +1,21 @@
 //! A question's field, one file per kind of question, as GOV.UK Frontend gives each component
 //! its own folder: `text` (single-line inputs, and the email suggestion), `long_text`,
-//! `radios` (choice), `checkboxes` (multi) and `confirm` (one tick box), with `option` the radio
-//! or tick box they are made of. Each draws its control; this file puts around it what every
-//! kind shares: the label or legend, hint and error message, wired to the accessible form
-//! contract (ids from `core::dom_ids`: `{id}`, `{id}.hint`, `{id}.error`; `aria-describedby`;
-//! `aria-invalid`; fieldsets with legends for groups).
+//! `radios` (choice), `checkboxes` (multi), `confirm` (one tick box) and `signature` (the typed
+//! name's drawing box), with `option` the radio or tick box they are made of. Each draws its
+//! control; this file puts around it what every kind shares: the label or legend, hint and error
+//! message, wired to the accessible form contract (ids from `core::dom_ids`: `{id}`,
+//! `{id}.hint`, `{id}.error`; `aria-describedby`; `aria-invalid`; fieldsets with legends for
+//! groups).
 
 mod checkboxes;
 mod confirm;
 mod long_text;
 mod option;
 mod radios;
+mod signature;
 mod text;
+
+pub use signature::repaint;
 
 use super::State;
 use crate::core::answers::Value;
@@ -51,7 +55,7 @@ pub fn field(props: &FieldProps) -> Html {
     // release build a function called from one place is merged into its caller, and one called
     // from two is kept apart, which cost this split about 300 bytes gzip before it was so.
     match props.question.kind {
-        // Signature: for now its typed name only (the drawing comes with its own field).
+        // A signature is its typed name, the drawing box below it.
         Kind::Text
         | Kind::Email
         | Kind::Website
@@ -63,6 +67,10 @@ pub fn field(props: &FieldProps) -> Html {
             let (control, after) = match props.question.kind {
                 Kind::LongText => (long_text::control(props, &wiring, typed), None),
                 _ => text::control(props, &wiring, typed),
+            };
+            let after = match props.question.kind {
+                Kind::Signature => Some(signature::drawing(props)),
+                _ => after,
             };
             labelled(props, wiring, control, after)
         }

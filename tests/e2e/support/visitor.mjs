@@ -5,6 +5,9 @@ import { continueButton, group } from './browser.mjs';
 // Visitor text the widget must keep exactly and show only as text (issue 2, "Bad input").
 export const HOSTILE = 'Zoë 😀 مرحبا بالعيادة <script>alert(1)</script> <img src=x onerror=alert(2)>';
 
+/** The name the visitor signs the consent with. */
+export const SIGNER = 'Jane A. Example';
+
 export const heading = (page, name) => page.getByRole('heading', { name, exact: true });
 
 /** What a visitor does on the drawn first step before the wasm has taken it over: an email, a
@@ -70,6 +73,8 @@ export async function fillConsent(page) {
   ]) {
     await page.getByRole('checkbox', { name }).check();
   }
+  // Issue 23: signed by typing one's full name, the way that is always there.
+  await page.getByLabel('Your signature').fill(SIGNER);
 }
 
 export const STEPS = [
