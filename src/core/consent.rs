@@ -14,21 +14,27 @@ pub const FORM: &str = "consent-texts/1";
 /// escaped), so the same words always give the same bytes. Every consent question is covered,
 /// whether or not a condition hides it: the digest names the words the clinic published.
 pub fn canonical(q: &Questionnaire) -> String {
-    let mut parts = vec![serde_json::Value::from(FORM)];
+    // Written piece by piece with serde_json's own string writer rather than through a
+    // `serde_json::Value`, whose printer brings number formatting into the widget's download
+    // (1.5 KB gzip on a page that loads a questionnaire file; docs/size-notes.md, issue 23).
+    let json = |words: &[&str]| serde_json::to_string(words).unwrap_or_default();
+    let mut out = json(&[FORM]);
+    out.pop();
     for question in q.questions() {
         let Some(version) = &question.consent_version else {
             continue;
         };
-        let words = [
-            question.id.as_str(),
-            question.label.as_str(),
+        out.push(',');
+        out += &json(&[
+            &question.id,
+            &question.label,
             question.hint.as_deref().unwrap_or(""),
             question.text.as_deref().unwrap_or(""),
-            version.as_str(),
-        ];
-        parts.push(words.iter().map(|w| serde_json::Value::from(*w)).collect());
+            version,
+        ]);
     }
-    serde_json::Value::Array(parts).to_string()
+    out.push(']');
+    out
 }
 
 /// The lowercase hex SHA-256 of `canonical(q)`, for the receiver and the tests. The widget asks
