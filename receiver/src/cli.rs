@@ -98,20 +98,8 @@ pub struct Serve {
     /// more; comma-separated in the environment).
     #[arg(long, env = "CONSULTATION_ALLOW_ORIGIN", value_delimiter = ',')]
     pub allow_origin: Vec<Origin>,
-    /// A questionnaire JSON file besides the built-in one (repeat for more;
-    /// comma-separated in the environment). Each other language it lists is read from a file
-    /// beside it: `NAME.LANG.json` for `NAME.json` (`hair.es.json`).
-    #[arg(long, env = "CONSULTATION_QUESTIONNAIRE", value_delimiter = ',')]
-    pub questionnaire: Vec<PathBuf>,
-    /// The clinic's language, a BCP 47 tag every questionnaire comes in: staff read questions
-    /// and answers under its labels, whatever language the visitor answered in.
-    #[arg(
-        long,
-        env = "CONSULTATION_LANGUAGE",
-        value_name = "TAG",
-        default_value = crate::domain::questionnaires::DEFAULT_LANGUAGE
-    )]
-    pub language: String,
+    #[command(flatten)]
+    pub questionnaires: QuestionnaireFiles,
     /// The SMTP server for staff notifications: smtp://HOST:PORT (plain, a local relay),
     /// smtp://HOST:PORT?tls=required (STARTTLS) or smtps://HOST:PORT (TLS).
     #[arg(long, env = "CONSULTATION_SMTP")]
@@ -264,12 +252,23 @@ pub struct Export {
     /// this user only); only for that format, which prints nothing else.
     #[arg(long, value_name = "FOLDER")]
     pub out: Option<PathBuf>,
-    /// Questionnaires besides the built-in one (with their translations beside them), for
-    /// the FHIR export's and the consent PDF's labels.
+    /// For the FHIR export's and the consent PDF's labels.
+    #[command(flatten)]
+    pub questionnaires: QuestionnaireFiles,
+}
+
+/// The questionnaires `serve` and `export` read besides the built-in one, and the clinic's
+/// language: one definition, so the two commands take them alike.
+#[derive(clap::Args, Debug)]
+pub struct QuestionnaireFiles {
+    /// A questionnaire JSON file besides the built-in one (repeat for more;
+    /// comma-separated in the environment). Each other language it lists is read from a file
+    /// beside it: `NAME.LANG.json` for `NAME.json` (`hair.es.json`).
     #[arg(long, env = "CONSULTATION_QUESTIONNAIRE", value_delimiter = ',')]
     pub questionnaire: Vec<PathBuf>,
-    /// The clinic's language, as for `serve`: the FHIR export's and the consent PDF's labels
-    /// are in it (the consent texts stay in the words the visitor read).
+    /// The clinic's language, a BCP 47 tag every questionnaire comes in: staff read questions
+    /// and answers under its labels, whatever language the visitor answered in (the consent
+    /// texts of the page and the PDF stay in the words the visitor read).
     #[arg(
         long,
         env = "CONSULTATION_LANGUAGE",

@@ -125,8 +125,8 @@ fn check(args: &Serve) -> Result<Checked, CommandError> {
     }
     Ok(Checked {
         questionnaires: questionnaires::Questionnaires::from_files(
-            &args.questionnaire,
-            &args.language,
+            &args.questionnaires.questionnaire,
+            &args.questionnaires.language,
         )?,
         notify: notify(args)?,
         zone: args.time_zone.clone().unwrap_or_else(time::Zone::system),

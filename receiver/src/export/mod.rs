@@ -64,7 +64,10 @@ pub async fn run(args: Export) -> Result<(), CommandError> {
         (_, Some(_)) => return Err(CommandError::OutOnlyForConsentPdf),
         (_, None) => None,
     };
-    let questionnaires = Questionnaires::from_files(&args.questionnaire, &args.language)?;
+    let questionnaires = Questionnaires::from_files(
+        &args.questionnaires.questionnaire,
+        &args.questionnaires.language,
+    )?;
     // Read-only first: a database that is not there is an error, not a new empty one.
     let store = Reader::open(&args.database).await?;
     if let Err(e) = audit(&args).await {

@@ -135,25 +135,22 @@ impl Web {
             body: res.text().await.unwrap(),
         }
     }
-    pub async fn get(&mut self, path: &str) -> Page {
-        let res = self
-            .client
+    /// `GET path` with the session's cookies, as sent.
+    async fn send_get(&self, path: &str) -> reqwest::Response {
+        self.client
             .get(format!("{}{path}", self.url))
             .header("cookie", self.cookie_header())
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+    pub async fn get(&mut self, path: &str) -> Page {
+        let res = self.send_get(path).await;
         self.page(res).await
     }
     /// `GET path` for a download: the status, the headers and the body's bytes as sent.
     pub async fn get_bytes(&mut self, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
-        let res = self
-            .client
-            .get(format!("{}{path}", self.url))
-            .header("cookie", self.cookie_header())
-            .send()
-            .await
-            .unwrap();
+        let res = self.send_get(path).await;
         self.keep(&res);
         let (status, headers) = (res.status().as_u16(), res.headers().clone());
         (status, headers, res.bytes().await.unwrap().to_vec())
