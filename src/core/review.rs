@@ -1,8 +1,8 @@
 //! The "Check your answers" rows: every visible question, grouped by step, as a person reads it.
 
 use super::answers::Answers;
-use super::messages::NOT_AGREED;
-use super::questionnaire::Questionnaire;
+use super::messages::{NOT_AGREED, SIGNED_BY};
+use super::questionnaire::{Kind, Questionnaire};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewGroup {
@@ -34,10 +34,15 @@ pub fn groups(questionnaire: &Questionnaire, answers: &Answers) -> Vec<ReviewGro
                 .map(|q| ReviewRow {
                     question: q.id.clone(),
                     label: q.label.clone(),
-                    // An unticked consent is "Not agreed", as staff read it, not "Not provided".
-                    value: answers
-                        .display(q)
-                        .or_else(|| q.consent_version.as_ref().map(|_| NOT_AGREED.to_owned())),
+                    // A signature reads as the summary names it, "Signed by Jane Doe"; an
+                    // unticked consent is "Not agreed", as staff read it, not "Not provided".
+                    value: match answers.display(q) {
+                        Some(name) if q.kind == Kind::Signature => {
+                            Some(format!("{SIGNED_BY} {name}"))
+                        }
+                        Some(shown) => Some(shown),
+                        None => q.consent_version.as_ref().map(|_| NOT_AGREED.to_owned()),
+                    },
                 })
                 .collect(),
         })
@@ -82,5 +87,22 @@ mod tests {
         let g = groups(&q, &a);
         let photos = g[4].rows.iter().find(|r| r.question == "photo_consent");
         assert_eq!(photos.unwrap().value.as_deref(), Some("Not agreed"));
+        // Issue 23: a signature reads as the summary names it; unsigned, "Not agreed".
+        let signature = |g: &[ReviewGroup]| {
+            let row = g[4].rows.iter().find(|r| r.question == "signature");
+            row.unwrap().value.clone()
+        };
+        assert_eq!(signature(&g).as_deref(), Some("Not agreed"));
+        a.set(
+            "signature",
+            Value::Signed(crate::core::signature::Signature {
+                name: "Jane Example".into(),
+                strokes: vec![],
+            }),
+        );
+        assert_eq!(
+            signature(&groups(&q, &a)).as_deref(),
+            Some("Signed by Jane Example")
+        );
     }
 }

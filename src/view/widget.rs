@@ -14,8 +14,8 @@ use crate::core::config::Config;
 use crate::core::dom_ids;
 use crate::core::draft::Draft;
 use crate::core::flow::{Action, Flow, Focus, Screen};
-use crate::core::messages::{message, SIGNED_BY};
-use crate::core::questionnaire::{Kind, Questionnaire};
+use crate::core::messages::message;
+use crate::core::questionnaire::Questionnaire;
 use crate::core::review;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
@@ -191,14 +191,7 @@ pub fn frame(flow: &Flow, dispatch: &UseReducerDispatcher<State>, root: NodeRef)
     let body = match &flow.screen {
         Screen::Step(index) => step(flow, *index, dispatch),
         Screen::Review => {
-            let mut groups = review::groups(&flow.questionnaire, &flow.answers);
-            // A signature reads as the summary names it: "Signed by Jane Doe".
-            for row in groups.iter_mut().flat_map(|g| &mut g.rows) {
-                let q = flow.questionnaire.question(&row.question);
-                if q.is_some_and(|q| q.kind == Kind::Signature) {
-                    row.value = row.value.take().map(|v| format!("{SIGNED_BY} {v}"));
-                }
-            }
+            let groups = review::groups(&flow.questionnaire, &flow.answers);
             let clinic = flow.config.clinic_name.clone();
             review(&ReviewProps {
                 groups,
