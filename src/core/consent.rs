@@ -41,10 +41,13 @@ pub fn canonical(q: &Questionnaire) -> String {
 /// WebCrypto instead, which costs the visitor's download less than a SHA-256 of its own.
 pub fn digest(q: &Questionnaire) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(canonical(q).as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(canonical(q).as_bytes()))
+}
+
+/// A digest's bytes as the record writes them: lowercase hex, the widget's (WebCrypto) and the
+/// receiver's (sha2) alike.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -21,11 +21,7 @@ pub async fn hash(q: &crate::core::questionnaire::Questionnaire) -> String {
         return String::new();
     };
     match wasm_bindgen_futures::JsFuture::from(digest).await {
-        Ok(bytes) => js_sys::Uint8Array::new(&bytes)
-            .to_vec()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
+        Ok(bytes) => crate::core::consent::hex(&js_sys::Uint8Array::new(&bytes).to_vec()),
         Err(_) => String::new(),
     }
 }
