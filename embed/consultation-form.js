@@ -137,21 +137,27 @@
     });
   };
 
-  // Focus and the caret on a drawn first step, put back on the same control once the wasm has
-  // drawn it anew: the widget's `ready` event comes from the same task, before any paint or
-  // keystroke. (An email input has no selection to read: yew leaves its caret at the end.)
+  // Focus and the caret on a drawn first step, put back on the same control the moment the
+  // wasm has drawn it anew: a mutation observer's callback runs before the next task, so before
+  // any keystroke. Not on the widget's `ready` event: yew yields to the browser between drawing
+  // and its effects when a render runs long (over 16 ms: a slow phone, a busy machine), and a
+  // keystroke in that gap, with focus on nothing, was lost. (An email input has no selection
+  // to read: yew leaves its caret at the end.)
   const keepFocus = (host) => {
-    const active = host.shadowRoot && host.shadowRoot.activeElement;
+    const shadow = host.shadowRoot;
+    const active = shadow && shadow.activeElement;
     if (!active || !active.id || !active.closest(`[${NAMES.shownAt}]`)) return;
     const { id } = active;
     const selection = typeof active.selectionStart === 'number'
       ? [active.selectionStart, active.selectionEnd, active.selectionDirection] : null;
-    host.addEventListener(NAMES.ready, () => {
-      const control = host.shadowRoot.getElementById(id);
-      if (!control) return;
+    const watch = new MutationObserver(() => {
+      const control = shadow.getElementById(id);
+      if (!control || control === active) return;
+      watch.disconnect();
       control.focus({ preventScroll: true });
       if (selection) control.setSelectionRange(...selection);
-    }, { once: true });
+    });
+    watch.observe(shadow, { childList: true, subtree: true });
   };
 
   // The widget's stylesheet travels inside this script (checked with it by the page's

@@ -1,8 +1,8 @@
 //! The wasm taking over the first step the embed script drew before it arrived (the build's
 //! render, `prerender`): what the visitor did there becomes the flow's own actions
 //! (`core::carried`), and a Continue pressed meanwhile is carried out once the widget has drawn
-//! the step anew. Focus and the caret are put back by the embed script, which saw them, when
-//! the widget says it is ready.
+//! the step anew. Focus and the caret are put back by the embed script, which saw them, the moment
+//! the widget has drawn the step (it watches for it).
 
 use super::browser;
 use crate::core::carried::{self, Controls, CONTINUE_PRESSED, SHOWN_AT};

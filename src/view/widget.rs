@@ -66,8 +66,8 @@ pub fn Widget(props: &WidgetProps) -> Html {
                 if let Some(endpoint) = &flow.config.endpoint {
                     proof.prepare(endpoint);
                 }
-                // Taking over the step drawn ahead of the wasm: the embed script, hearing `ready`,
-                // has put focus back; a Continue pressed meanwhile is carried out now.
+                // Taking over the step drawn ahead of the wasm: the embed script put focus back
+                // the moment the step was drawn; a Continue pressed meanwhile is carried out now.
                 if carried.is_some_and(|c| c.continue_pressed) {
                     state.dispatcher().dispatch(Action::Continue);
                 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { start, continueButton, group } from './support/browser.mjs';
 import { serveDirectory } from './support/static-server.mjs';
 import { startReceiver } from './support/receiver.mjs';
-import { firstSeconds, heading } from './support/visitor.mjs';
+import { firstSeconds, heading, styled } from './support/visitor.mjs';
 import { readmePolicy } from './support/declarative.mjs';
 
 let env; // the widget's files, on their own origin, with CORS
@@ -69,8 +69,6 @@ async function visit(url) {
   };
 }
 
-const styled = (page) => continueButton(page).evaluate((el) => parseFloat(getComputedStyle(el).minHeight) >= 40);
-
 test('the pasted snippet\'s first step works before the loader arrives, and everything done there is kept when it takes over', async () => {
   const v = await visit(clinicPage(snippet()));
   const { page } = v;
@@ -123,6 +121,45 @@ test('a Continue pressed on the taken-over step checks it: Required field missin
   await summary.waitFor();
   assert.match(await summary.textContent(), /Email address: Required field missing/);
   assert.doesNotMatch(await summary.textContent(), /Full name/);
+  assert.deepEqual(v.problems, []);
+  await v.context.close();
+});
+
+test('a keystroke the moment the wasm has drawn the step lands in the field, even when yew yields before its ready event', async () => {
+  // yew 0.23 yields to the browser (a setTimeout) once a render has run 16 ms: between drawing
+  // the step and its effects, where the widget's ready event comes from. On a busy machine the
+  // gap is there, and a keystroke in it, with focus on nothing, was lost (CI, 2026-12-06: "Jane
+  // Example" typed, "" kept). Date.now jumping 20 ms at each call makes every render "long", so
+  // the gap is there every time; the focus must be back in it, before the ready event.
+  const v = await visit(clinicPage(snippet()));
+  const { page } = v;
+  const name = page.getByLabel('Full name');
+  await name.fill('Jane Exampl');
+  const id = await name.evaluate((el) => el.id);
+  await page.evaluate((id) => {
+    const shadow = document.querySelector('[data-consultation-form]').shadowRoot;
+    const drawn = shadow.getElementById(id);
+    window.gap = {};
+    new MutationObserver((_, watch) => {
+      const control = shadow.getElementById(id);
+      if (!control || control === drawn) return;
+      watch.disconnect();
+      window.gap.readyBeforeDrawn = window.readyHeard > 0;
+    }).observe(shadow, { childList: true, subtree: true });
+    window.addEventListener('consultation-form:ready', () => {
+      const control = shadow.getElementById(id);
+      window.gap.focusedAtReady = control !== drawn && shadow.activeElement === control;
+    }, { capture: true, once: true });
+    const now = Date.now.bind(Date);
+    let skew = 0;
+    Date.now = () => now() + (skew += 20);
+  }, id);
+  v.releaseLoader();
+  await v.ready();
+  assert.deepEqual(await page.evaluate(() => window.gap), { readyBeforeDrawn: false, focusedAtReady: true },
+    'drawn in one task, ready in a later one (the gap), and the focus back in between');
+  await page.keyboard.type('e');
+  assert.equal(await name.inputValue(), 'Jane Example');
   assert.deepEqual(v.problems, []);
   await v.context.close();
 });

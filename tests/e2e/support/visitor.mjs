@@ -10,6 +10,18 @@ export const SIGNER = 'Jane A. Example';
 
 export const heading = (page, name) => page.getByRole('heading', { name, exact: true });
 
+/** Whether the widget's stylesheet reaches its Continue button (44 px high, not the browser's
+ *  default). Read again when the element read was replaced meanwhile: the wasm taking over the
+ *  drawn first step detaches it, and a detached element has no computed style at all (this
+ *  read once failed that way, 2026-12-06). */
+export async function styled(page) {
+  for (;;) {
+    const height = await page.getByRole('button', { name: 'Continue', exact: true })
+      .evaluate((el) => (el.isConnected ? parseFloat(getComputedStyle(el).minHeight) : null));
+    if (height !== null) return height >= 40;
+  }
+}
+
 /** What a visitor does on the drawn first step before the wasm has taken it over: an email, a
  * tick, a choice, and the name typed with a letter missing (the caret at its end). Gives the
  * name's field. */
