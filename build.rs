@@ -9,6 +9,13 @@ use std::fmt::Write;
 use std::{env, fs, path::Path};
 
 fn main() {
+    // `cfg(languages)`: the widget's languages other than English (Cargo.toml's `languages`
+    // feature), which native programs (the receiver, the build's own) always have.
+    println!("cargo::rustc-check-cfg=cfg(languages)");
+    let wasm = env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|arch| arch == "wasm32");
+    if env::var_os("CARGO_FEATURE_LANGUAGES").is_some() || !wasm {
+        println!("cargo::rustc-cfg=languages");
+    }
     let source = "src/core/default_questionnaire.json";
     println!("cargo::rerun-if-changed={source}");
     let text = fs::read_to_string(source).expect("the built-in questionnaire is readable");

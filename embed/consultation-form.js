@@ -59,16 +59,47 @@
   // tell a script why a load failed; by far the likeliest cause is a host on another origin
   // sending no CORS header, so that comes first.
   const missing = (name) => new Error(`${url(name)} did not load: its server must send Access-Control-Allow-Origin (CORS) when the page is on another origin; or the network failed, or the file does not match its integrity digest`);
+  // The visitor's language (issue 25): the widget's data-lang if the widget has that language,
+  // else the page's <html lang> if it has that, else English (''). A tag matches one of the
+  // build's languages as written or by its first subtag (es-MX reads Spanish), case aside.
+  const has = (tag) => {
+    const wanted = (tag || '').trim().toLowerCase();
+    const primary = wanted.split('-')[0];
+    if (primary === 'en') return '';
+    const tags = Object.keys(FILES.langs);
+    const found = tags.find((t) => t.toLowerCase() === wanted) || tags.find((t) => t.toLowerCase() === primary);
+    return found === undefined ? null : found;
+  };
+  const chosen = new Map(); // host -> its language tag, '' for English
+  const language = (host) => {
+    if (!chosen.has(host)) {
+      const own = has(host.getAttribute(NAMES.lang));
+      const page = has(document.documentElement.lang);
+      chosen.set(host, own ?? page ?? '');
+    }
+    return chosen.get(host);
+  };
   // Both downloads start now, alongside the page's own, each checked against its digest. The
   // module through a modulepreload with integrity: import() then uses that checked fetch.
-  // Without questionnaire files listed here no widget on the page, now or mounted later, may
-  // load one (src/core/config.rs): then the wasm without the questionnaire reader, 6.2 KB gzip
-  // smaller, which has the built-in questionnaire only (docs/size-notes.md, issue 22).
-  const [wasmFile, wasmDigest] = FILES.builtin && !(allowed[2] || '').trim()
-    ? [FILES.builtin, integrity.builtin] : [FILES.wasm, integrity.wasm];
-  const wasm = fetch(url(wasmFile), { integrity: wasmDigest }).catch(() => { throw missing(wasmFile); });
-  // Handled below once the glue is in: until then, no "uncaught in promise" in the console.
-  wasm.catch(() => {});
+  // Which wasm: without questionnaire files listed here no widget on the page, now or mounted
+  // later, may load one (src/core/config.rs), and a widget in English needs no other language:
+  // then the built-in-only one, without the questionnaire reader and the other languages,
+  // smaller by the 6.2 KB gzip of the one and the 2 KB of the other (docs/size-notes.md,
+  // issues 22 and 25). The full one as soon as a widget speaks another language: the page's
+  // <html lang> and the widgets already parsed say so now, any later ones once the page is read
+  // (`languages`).
+  const builtinOnly = FILES.builtin && !(allowed[2] || '').trim();
+  let wasmFile;
+  let wasm;
+  const fetchWasm = (full) => {
+    const [file, digest] = full || !builtinOnly ? [FILES.wasm, integrity.wasm] : [FILES.builtin, integrity.builtin];
+    if (file === wasmFile) return;
+    wasmFile = file;
+    wasm = fetch(url(file), { integrity: digest }).catch(() => { throw missing(file); });
+    // Handled below once the glue is in: until then, no "uncaught in promise" in the console.
+    wasm.catch(() => {});
+  };
+  fetchWasm(has(document.documentElement.lang) || [...document.querySelectorAll(`[${NAMES.mount}]`)].some(language));
   const preload = document.createElement('link');
   preload.rel = 'modulepreload';
   preload.href = url(FILES.glue);
@@ -83,15 +114,20 @@
 
   // The build's first step: its HTML, and what tells where it may be shown (src/bin/prerender.rs).
   const FIRST = FILES.first;
-  const loadingText = 'Loading the consultation form…';
-  const readyingText = 'Getting the form ready…';
+
+  // The embed script's own words in a host's language, in the build's order (src/bin/prerender.rs,
+  // `loader_words`): loading, getting ready, could not load (without and with an email), "the
+  // clinic". English until that language's file is here (`languages`), which carries them.
+  const loaded = {};
+  const words = (host) => (loaded[language(host)] || FIRST).words;
   // How to reach the clinic instead, as the widget's own crash message says it: the clinic's
   // name, and its email only if this script lists it (a planted element names no stranger's).
   const failedText = (host) => {
-    const clinic = (host.getAttribute(NAMES.clinicName) || '').trim() || 'the clinic';
+    const [, , plain, withEmail, theClinic] = words(host);
+    const clinic = (host.getAttribute(NAMES.clinicName) || '').trim() || theClinic;
     const email = (host.getAttribute(NAMES.clinicEmail) || '').trim();
     const listed = (allowed[1] || '').toLowerCase().split(/[\s,]+/).includes(email.toLowerCase());
-    return `The consultation form could not load. Please refresh the page, or contact ${clinic}${email && listed ? ` at ${email}.` : ' directly.'}`;
+    return (email && listed ? withEmail : plain).replace('{clinic}', clinic).replace('{email}', email);
   };
 
   // Whether a draft waits for this widget (then the wasm restores it, on whatever step it was),
@@ -107,7 +143,7 @@
     }
   };
   // The first step as drawn at build time is the built-in questionnaire's on the default look.
-  const instant = (host, place) => !host.hasAttribute(NAMES.questionnaire)
+  const instant = (host, place) => !language(host) && !host.hasAttribute(NAMES.questionnaire)
     && !NAMES.theme.some((name) => host.hasAttribute(name))
     && !draftWaits(host, place);
 
@@ -132,7 +168,7 @@
       const status = document.createElement('p');
       status.className = 'cw-body cw-readying';
       status.setAttribute('role', 'status');
-      status.textContent = readyingText;
+      status.textContent = words(root.getRootNode().host)[1];
       form.append(status);
     });
   };
@@ -194,6 +230,11 @@
       // The session-replay masks from the start: the first step takes typing before the wasm.
       root.className = FIRST.rootClass;
       for (const [name, value] of FIRST.rootAttributes) root.setAttribute(name, value);
+      // Its language for assistive technology and the wasm (which speaks it), and its
+      // direction: Arabic mirrors the layout (the stylesheet's logical properties).
+      const lang = language(host);
+      root.lang = lang || FIRST.lang;
+      root.dir = lang ? FILES.langs[lang].dir : 'ltr';
       // (Not moved if it is there: a moved node loses focus.)
       if (!drawn) shadow.append(root);
       if (instant(host, place)) {
@@ -206,7 +247,7 @@
       const loading = document.createElement('p');
       loading.className = 'cw-loading';
       loading.setAttribute('role', 'status');
-      loading.textContent = loadingText;
+      loading.textContent = words(host)[0];
       // The first step's height (measured: 63.5em from 640px wide, up to 77em at 320px), set
       // through the CSS object model, which a strict CSP allows: the page does not jump.
       loading.style.minHeight = 'calc(1016px + max(0px, (704px - 100vw) * 0.58))';
@@ -249,12 +290,32 @@
     if (crash(event.reason)) event.preventDefault();
   });
 
-  Promise.all([domReady.then(prepare), glue])
+  // The language files this page's widgets need (none for English), each fetched once, beside
+  // the wasm (the full one, which reads them), and checked by its digest; for the wasm, their
+  // records joined by U+001E (src/view/mod.rs, `language`). Each widget's loading message then
+  // says so in its language.
+  const languages = () => {
+    const tags = [...new Set([...hosts()].map(language))].filter(Boolean);
+    if (tags.length) fetchWasm(true);
+    return Promise.all(tags.map((tag) => fetch(url(FILES.langs[tag].file), { integrity: integrity[`lang-${tag}`] })
+      .then((response) => (response.ok ? response.json() : Promise.reject()))
+      .then((data) => {
+        loaded[tag] = data;
+        for (const host of hosts()) {
+          const loading = language(host) === tag && host.shadowRoot && host.shadowRoot.querySelector('.cw-loading');
+          if (loading) loading.textContent = data.words[0];
+        }
+        return data.wasm;
+      }, () => { throw missing(FILES.langs[tag].file); })))
+      .then((records) => records.join('\x1e'));
+  };
+
+  Promise.all([domReady.then(prepare).then(languages), glue])
     .then(painted)
-    .then(([, module]) => module.default({ module_or_path: wasm }).then(() => {
+    .then(([data, module]) => module.default({ module_or_path: wasm }).then(() => {
       started = module;
       // Widgets added to the page later (single-page sites) are mounted by calling it again.
-      const mount = () => module.mount(...allowed);
+      const mount = () => module.mount(...allowed, data);
       window[NAMES.global] = Object.freeze({ mount });
       hosts().forEach(keepFocus);
       mount();

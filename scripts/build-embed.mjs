@@ -89,13 +89,25 @@ const integrity = { glue: sri(glue), wasm: sri(wasm), ...(builtin && { builtin: 
 // wasm only, and would rebuild std and every host crate for this native run.
 const hostEnv = { ...process.env };
 for (const name of ['RUSTC_BOOTSTRAP', 'CARGO_UNSTABLE_BUILD_STD', 'CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS']) delete hostEnv[name];
-const { first, names } = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--bin', 'prerender'], {
+const { first, languages, names } = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--bin', 'prerender'], {
   cwd: source, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: hostEnv,
 }));
 // The widget's stylesheet goes inside the loader (adopted by each shadow root): no request to
 // wait for before the first step is drawn, and checked with the loader's own digest.
 const cssText = fs.readFileSync(path.join(stage, css), 'utf8');
-const manifest = JSON.stringify({ glue, wasm, ...(builtin && { builtin }), css: cssText, integrity, first });
+// Each built-in language other than English (issue 25): the widget's words and the built-in
+// questionnaire's texts in it, a file of its own (lang-es-<hash>.json) that the loader fetches,
+// checked by its digest, only for a widget in that language; nothing of it is in the English
+// first load but its name, file and direction.
+const langs = {};
+for (const [tag, { dir, data }] of Object.entries(languages)) {
+  const text = JSON.stringify(data);
+  const file = `lang-${tag}-${crypto.createHash('sha256').update(text).digest('hex').slice(0, 16)}.json`;
+  write(file, text);
+  integrity[`lang-${tag}`] = sri(file);
+  langs[tag] = { file, dir };
+}
+const manifest = JSON.stringify({ glue, wasm, ...(builtin && { builtin }), css: cssText, integrity, first, langs });
 // Each NAMES.key in an embed script becomes the widget's name for it, written as a literal: the
 // minified loader is as small as when the names were written by hand there. A key the widget
 // does not name fails the build, as does NAMES left in any other form.
@@ -116,7 +128,8 @@ const named = (code) => {
 // does nothing), so an early Enter never puts the answers in the page's address.
 if (cssText.includes('</')) throw new Error('build-embed: the stylesheet cannot go inside a <style> as it is');
 const styleHash = `sha256-${crypto.createHash('sha256').update(cssText).digest('base64')}`;
-const rootAttributes = first.rootAttributes.map(([name, value]) => ` ${name}="${value}"`).join('');
+// In English, whatever the page's language, until the loader knows the visitor's.
+const rootAttributes = [...first.rootAttributes, ['lang', first.lang], ['dir', 'ltr']].map(([name, value]) => ` ${name}="${value}"`).join('');
 const declarative = `<template shadowrootmode="open"><style>${cssText}</style><div class="${first.rootClass}"${rootAttributes}>${
   first.html.replace(/^([\s\S]*?<form)\b/, '$1 method="dialog"')}</div></template>`;
 if (!declarative.includes('<form method="dialog"')) throw new Error('build-embed: the first step has no <form>');
@@ -193,7 +206,7 @@ fs.rmSync(path.join(stage, css));
 // the demo pages are there too, and a clinic should not have to guess. The element's text shows
 // until the loader gives it a shadow root (which hides it at once), so a box whose loader
 // never arrives (its host sends no CORS header) still says something.
-const hosted = ['consultation-form.js', glue, ...(builtin ? [builtin] : []), wasm];
+const hosted = ['consultation-form.js', glue, ...(builtin ? [builtin] : []), wasm, ...Object.values(langs).map((l) => l.file)];
 const framed = ['frame.html', 'frame.js', 'frame.css', 'consultation-frame.js'];
 const others = [...fs.readdirSync(stage), 'embed-snippet.html', 'embed-snippet-script-only.html']
   .filter((f) => !hosted.includes(f) && !framed.includes(f)).sort();

@@ -20,7 +20,7 @@ fn main() {
 
 /// Called by the embed script once the wasm has started, with the `data-endpoints`,
 /// `data-clinic-emails` and `data-questionnaires` of its own `<script>` element (none when it
-/// could not find that element): mounts a widget into every `[data-consultation-form]` element
+/// could not find that element), and the languages it fetched for its widgets: mounts a widget into every `[data-consultation-form]` element
 /// of the page. A page that adds such elements later calls it again (`consultationForm.mount()`).
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -28,8 +28,9 @@ pub fn mount(
     endpoints: Option<String>,
     clinic_emails: Option<String>,
     questionnaires: Option<String>,
+    languages: Option<String>,
 ) {
-    consultation_widget::view::mount_all(endpoints, clinic_emails, questionnaires);
+    consultation_widget::view::mount_all(endpoints, clinic_emails, questionnaires, languages);
 }
 
 /// Called by the embed script when a call into the wasm ended in a trap (a panic of the

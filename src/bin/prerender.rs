@@ -15,26 +15,37 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    use consultation_widget::core::catalogue::{self, Catalogue, Msg};
     use consultation_widget::core::config::{self, attr, DraftStorage};
     use consultation_widget::core::questionnaire::Questionnaire;
-    use consultation_widget::core::{carried, draft, frame, host_event};
+    use consultation_widget::core::translation::{self, Translation};
+    use consultation_widget::core::{carried, consent, draft, frame, host_event};
     use consultation_widget::view::{host, prerender};
     use serde_json::{json, Value};
     use std::rc::Rc;
 
-    /// What the build gives the embed scripts: `first`, the first step and the root it goes in;
-    /// `names`, read by the scripts under these keys (their only copy of them).
+    /// What the build gives the embed scripts: `first`, the first step and the root it goes in,
+    /// with the loader's own English words; `languages`, the other built-in languages (see
+    /// `language`); `names`, read by the scripts under these keys (their only copy of them).
     pub fn manifest() -> Result<Value, String> {
         let questionnaire = Rc::new(Questionnaire::builtin());
         let html = prerender::first_step(Rc::clone(&questionnaire))?;
+        let languages = questionnaire.languages[1..]
+            .iter()
+            .map(|tag| Ok((tag.clone(), language(&questionnaire, tag)?)))
+            .collect::<Result<serde_json::Map<_, _>, String>>()?;
         Ok(json!({
             "first": {
                 "html": html,
                 "rootClass": host::MASKED_ROOT_CLASSES,
                 "rootAttributes": host::MASK_ATTRIBUTES,
+                "lang": questionnaire.language(),
+                "words": loader_words(&Catalogue::ENGLISH),
             },
+            "languages": languages,
             "names": {
                 "mount": attr::MOUNT,
+                "lang": attr::LANG,
                 // In the order the wasm's `mount` takes them (`view::mount_all`).
                 "pinned": [attr::ENDPOINTS, attr::CLINIC_EMAILS, attr::QUESTIONNAIRES],
                 "clinicName": attr::CLINIC_NAME,
@@ -63,6 +74,50 @@ mod native {
                 "event": frame::EVENT,
                 "eventPrefix": host_event::PREFIX,
                 "events": host_event::ALL.map(|name| &name[host_event::PREFIX.len()..]),
+            },
+        }))
+    }
+
+    /// The words the embed script shows before the wasm runs, in its order: loading, getting
+    /// ready, could not load (without and with the clinic's email), and "the clinic".
+    fn loader_words(words: &Catalogue) -> Value {
+        json!([
+            words.get(Msg::Loading),
+            words.get(Msg::Readying),
+            words.get(Msg::LoadFailed),
+            words.get(Msg::LoadFailedEmail),
+            words.get(Msg::TheClinic),
+        ])
+    }
+
+    /// A built-in language other than English: its direction, which travels in the embed
+    /// script, and `data`, the file the embed script fetches only for a widget in that
+    /// language: its own words in it, and `wasm`, what it hands the wasm (`view::language`):
+    /// the tag, the consent digest of the translated words, the widget's catalogue and the
+    /// built-in questionnaire's texts, in the order the wasm takes them (`Catalogue::new`,
+    /// `translation::with_texts`), split by U+001F.
+    fn language(q: &Questionnaire, tag: &str) -> Result<Value, String> {
+        let json = catalogue::builtin_json(tag).ok_or(format!("no catalogue for \"{tag}\""))?;
+        let words = catalogue::from_json(tag, json)?;
+        let file = translation::builtin_json(tag).ok_or(format!("no translation for \"{tag}\""))?;
+        let translated = Translation::from_json(file)
+            .and_then(|t| translation::translate(q, &t))
+            .map_err(|e| e.to_string())?;
+        let digest = consent::digest(&translated);
+        let texts = translation::texts(&translated);
+        let fields: Vec<&str> = [tag, digest.as_str()]
+            .into_iter()
+            .chain(words.texts())
+            .chain(texts.iter().map(String::as_str))
+            .collect();
+        if let Some(text) = fields.iter().find(|t| t.contains(['\u{1e}', '\u{1f}'])) {
+            return Err(format!("{tag}: a text holds U+001E or U+001F: {text:?}"));
+        }
+        Ok(json!({
+            "dir": words.dir(),
+            "data": {
+                "words": loader_words(&words),
+                "wasm": fields.join("\u{1f}"),
             },
         }))
     }
@@ -114,6 +169,7 @@ mod native {
             let questionnaire = Questionnaire::builtin();
             let expected = json!({
                 "mount": "data-consultation-form",
+                "lang": "data-lang",
                 "pinned": ["data-endpoints", "data-clinic-emails", "data-questionnaires"],
                 "clinicName": "data-clinic-name",
                 "clinicEmail": "data-clinic-email",

@@ -2,6 +2,7 @@
 //! checked configuration built from them, with a clear message for each bad setting. No DOM
 //! access here: the view reads the attributes and hands over the strings.
 
+use super::catalogue::{Catalogue, Msg};
 use super::characters;
 use super::validate::{email, website};
 use std::fmt;
@@ -29,6 +30,10 @@ pub mod attr {
     pub const THEME: [&str; 3] = [THEME_ACCENT, THEME_FONT, THEME_RADIUS];
     pub const PASS_PARAMS: &str = "data-pass-params";
     pub const EVENT_REFERENCE: &str = "data-event-reference";
+    /// The visitor's language (a BCP 47 tag), when the widget has it; otherwise the page's
+    /// `<html lang>`, when the widget has that; otherwise English. Chosen by the embed script,
+    /// which fetches that language's words (issue 25).
+    pub const LANG: &str = "data-lang";
     /// On the `consultation-form.js` script element, not the widget's: the endpoint origins
     /// the clinic allows, where content posted into the page (a CMS comment's `data-`
     /// attributes) cannot reach.
@@ -117,6 +122,8 @@ pub struct Config {
     pub context: Vec<(String, String)>,
     /// Whether the host page's events carry the submission's reference.
     pub event_reference: bool,
+    /// The words the visitor reads (`catalogue`): English.
+    pub words: Catalogue,
 }
 
 /// The clinic's look, as CSS custom property values the view sets on the widget's root.
@@ -141,7 +148,6 @@ impl Theme {
     }
 }
 
-pub const DEFAULT_CLINIC_NAME: &str = "the clinic";
 const DEFAULT_DRAFT_HOURS: u64 = 24;
 /// A draft of health answers should not outlive a few weeks in any browser.
 const MAX_DRAFT_HOURS: u64 = 24 * 30;
@@ -275,10 +281,12 @@ impl Config {
             .map(param_names)
             .transpose()?
             .unwrap_or_default();
+        // Until a clinic names itself, the message says "the clinic", in the visitor's words.
+        let words = Catalogue::default();
         Ok(Config {
             endpoint,
             clinic_name: given(&raw.clinic_name)
-                .unwrap_or(DEFAULT_CLINIC_NAME)
+                .unwrap_or(words.get(Msg::TheClinic))
                 .to_owned(),
             clinic_email,
             draft_storage,
@@ -288,7 +296,18 @@ impl Config {
             pass_params,
             context: Vec::new(),
             event_reference,
+            words,
         })
+    }
+
+    /// The widget in the visitor's language (`words`): "the clinic" in it too, where the
+    /// clinic gave no name (its own name is kept as written).
+    #[cfg(languages)]
+    pub fn in_language(&mut self, words: Catalogue) {
+        if self.clinic_name == self.words.get(Msg::TheClinic) {
+            self.clinic_name = words.get(Msg::TheClinic).to_owned();
+        }
+        self.words = words;
     }
 
     /// Keeps the values of the allowed page parameters (`lookup` reads one by name from the

@@ -4,7 +4,7 @@
 //! made from its numbers (`signature::path_data`), the digest, then the whole summary. No
 //! script, nothing fetched; every text is escaped, whoever wrote it (clinic or visitor).
 
-use super::messages::{AGREED, NOT_AGREED, SIGNED_BY};
+use super::catalogue::{fill, Catalogue, Msg};
 use super::questionnaire::Questionnaire;
 use super::signature::path_data;
 use super::summary::Summary;
@@ -17,19 +17,38 @@ width:100%;max-width:600px;border:1px solid #999}pre{white-space:pre-wrap;font:i
 small{color:#444}@media print{body{margin:0;max-width:none}section,svg{break-inside:avoid}}\
 @page{margin:15mm}";
 
-/// The page. Text goes in only through `esc`; the path holds digits, spaces, M and L only.
-pub fn page(q: &Questionnaire, s: &Summary) -> String {
+/// The page, in the visitor's words. Text goes in only through `esc` (the catalogue's too);
+/// the path holds digits, spaces, M and L only.
+pub fn page(q: &Questionnaire, s: &Summary, words: &Catalogue) -> String {
+    // A message, escaped, with its values (escaped or built here) in place.
+    let t = |msg: Msg, values: &[(&str, &str)]| fill(&esc(words.get(msg)), values);
     let mut h = String::new();
     let title = esc(&s.questionnaire.title);
-    let reference = esc(&s.reference);
+    let heading = t(Msg::CopyTitle, &[]);
+    let bold_reference = format!("<b>{}</b>", esc(&s.reference));
     let _ = write!(
         h,
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" \
-         content=\"width=device-width\"><title>What you agreed: {title} ({reference})</title>\
-         <style>{STYLE}</style><h1>What you agreed</h1><p>{title}, version {}<br>Reference \
-         <b>{reference}</b>, completed {}</p><h2>Consent</h2>",
-        esc(&s.questionnaire.version),
-        esc(&s.completed_at),
+        "<!doctype html><html lang=\"{}\" dir=\"{}\"><meta charset=\"utf-8\"><meta \
+         name=\"viewport\" content=\"width=device-width\"><title>{heading}: {title} ({})</title>\
+         <style>{STYLE}</style><h1>{heading}</h1><p>{}<br>{}</p><h2>{}</h2>",
+        esc(words.lang()),
+        words.dir(),
+        esc(&s.reference),
+        t(
+            Msg::CopyAbout,
+            &[
+                ("title", &title),
+                ("version", &esc(&s.questionnaire.version))
+            ]
+        ),
+        t(
+            Msg::CopyReference,
+            &[
+                ("reference", &bold_reference),
+                ("time", &esc(&s.completed_at))
+            ]
+        ),
+        t(Msg::CopyConsent, &[]),
     );
     for c in &s.consents {
         let hint = q.question(&c.question_id).and_then(|x| x.hint.as_deref());
@@ -39,39 +58,45 @@ pub fn page(q: &Questionnaire, s: &Summary) -> String {
         }
         let _ = write!(
             h,
-            "<p>{}</p><p><b>{}</b> <small>(text version {})</small></p></section>",
+            "<p>{}</p><p><b>{}</b> <small>{}</small></p></section>",
             esc(&c.text),
-            if c.given { AGREED } else { NOT_AGREED },
-            esc(&c.version),
+            t(if c.given { Msg::Agreed } else { Msg::NotAgreed }, &[]),
+            t(Msg::CopyTextVersion, &[("version", &esc(&c.version))]),
         );
     }
     if let Some(r) = &s.signature {
+        let name = format!("<b><bdi>{}</bdi></b>", esc(&r.signer));
         let _ = write!(
             h,
-            "<h2>Signature</h2><p>{SIGNED_BY} <b><bdi>{}</bdi></b> at {}</p>",
-            esc(&r.signer),
-            esc(&r.signed_at),
+            "<h2>{}</h2><p>{}</p>",
+            t(Msg::CopySignature, &[]),
+            t(
+                Msg::CopySignedAt,
+                &[("name", &name), ("time", &esc(&r.signed_at))]
+            ),
         );
         if !r.strokes.is_empty() {
             let _ = write!(
                 h,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 600 200\" role=\"img\" \
-                 aria-label=\"Drawn signature\"><path d=\"{}\" fill=\"none\" stroke=\"#000\" \
+                 aria-label=\"{}\"><path d=\"{}\" fill=\"none\" stroke=\"#000\" \
                  stroke-width=\"3\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/></svg>",
+                t(Msg::CopyDrawn, &[]),
                 path_data(&r.strokes),
             );
         }
         if !r.consent_digest.is_empty() {
             let _ = write!(
                 h,
-                "<p><small>SHA-256 of the consent texts: {}</small></p>",
-                esc(&r.consent_digest)
+                "<p><small>{}</small></p>",
+                t(Msg::CopyDigest, &[("digest", &esc(&r.consent_digest))])
             );
         }
     }
     let _ = write!(
         h,
-        "<h2>Your answers</h2><pre dir=\"auto\">{}</pre>",
+        "<h2>{}</h2><pre dir=\"auto\">{}</pre>",
+        t(Msg::CopyAnswers, &[]),
         esc(&s.message)
     );
     h
@@ -128,7 +153,7 @@ mod tests {
         }
         let record = s.signature.as_mut().expect("signed");
         record.consent_digest = text.into();
-        page(&q, &s)
+        page(&q, &s, &Catalogue::ENGLISH)
     }
 
     #[test]
@@ -149,7 +174,7 @@ mod tests {
             "2026-12-07T09:00:00Z".into(),
         )
         .with_consent_digest("ab12");
-        let html = page(&q, &s);
+        let html = page(&q, &s, &Catalogue::ENGLISH);
         for c in q.questions().filter(|c| c.consent_version.is_some()) {
             assert!(
                 html.contains(&esc(c.text.as_deref().unwrap_or(&c.label))),

@@ -158,11 +158,12 @@ mod tests {
     /// kept either way.
     #[test]
     fn too_many_is_try_again_shortly() {
+        use crate::core::catalogue::Catalogue;
         use crate::core::messages::failure;
-        let busy = failure(classify_failure(429), "Glow Clinic");
+        let busy = failure(classify_failure(429), "Glow Clinic", &Catalogue::ENGLISH);
         assert!(busy.contains("try again shortly"), "{busy}");
         assert!(busy.contains("saved on this device"), "{busy}");
-        let fault = failure(classify_failure(500), "Glow Clinic");
+        let fault = failure(classify_failure(500), "Glow Clinic", &Catalogue::ENGLISH);
         assert!(!fault.contains("try again shortly"), "{fault}");
         assert!(Failure::Server(429).retryable());
     }

@@ -1206,7 +1206,11 @@ pub(crate) mod tests {
                 ..
             }
         )));
-        let words = crate::core::messages::failure(Failure::TooLarge, "Glow Clinic");
+        let words = crate::core::messages::failure(
+            Failure::TooLarge,
+            "Glow Clinic",
+            &crate::core::catalogue::Catalogue::ENGLISH,
+        );
         assert!(words.contains("too long to send") && !words.contains("could not accept"));
         assert!(matches!(big.screen, Screen::Done { sent: false, .. }));
         assert_eq!(

@@ -5,6 +5,7 @@
 //! browser claimed (`flags`, `message`) is never trusted; where it differs, that is recorded.
 
 use super::answers::{Answers, Value};
+use super::catalogue::Catalogue;
 use super::consent;
 use super::delivery::{Refusal, RefusalError, MAX_PAYLOAD_BYTES};
 use super::messages::message;
@@ -192,7 +193,7 @@ pub fn recheck_against(q: &Questionnaire, sent: Summary, body: &str) -> Result<C
             problems.push(RefusalError {
                 field: Some(question.id.clone()),
                 code: None,
-                message: message(&problem),
+                message: message(&problem, &Catalogue::ENGLISH),
             });
         }
     }

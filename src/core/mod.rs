@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod builtin;
 pub mod carried;
+pub mod catalogue;
 pub mod characters;
 pub mod config;
 pub mod consent;

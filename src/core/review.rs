@@ -1,7 +1,7 @@
 //! The "Check your answers" rows: every visible question, grouped by step, as a person reads it.
 
 use super::answers::Answers;
-use super::messages::{NOT_AGREED, SIGNED_BY};
+use super::catalogue::{Catalogue, Msg};
 use super::questionnaire::{Kind, Questionnaire};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +19,11 @@ pub struct ReviewRow {
     pub value: Option<String>,
 }
 
-pub fn groups(questionnaire: &Questionnaire, answers: &Answers) -> Vec<ReviewGroup> {
+pub fn groups(
+    questionnaire: &Questionnaire,
+    answers: &Answers,
+    words: &Catalogue,
+) -> Vec<ReviewGroup> {
     questionnaire
         .steps
         .iter()
@@ -38,10 +42,13 @@ pub fn groups(questionnaire: &Questionnaire, answers: &Answers) -> Vec<ReviewGro
                     // unticked consent is "Not agreed", as staff read it, not "Not provided".
                     value: match answers.display(q) {
                         Some(name) if q.kind == Kind::Signature => {
-                            Some(format!("{SIGNED_BY} {name}"))
+                            Some(words.fill(Msg::SignedBy, &[("name", &name)]))
                         }
                         Some(shown) => Some(shown),
-                        None => q.consent_version.as_ref().map(|_| NOT_AGREED.to_owned()),
+                        None => q
+                            .consent_version
+                            .as_ref()
+                            .map(|_| words.get(Msg::NotAgreed).to_owned()),
                     },
                 })
                 .collect(),
@@ -66,7 +73,7 @@ mod tests {
             "previous_treatment",
             Value::Text("stale answer from before".into()),
         );
-        let g = groups(&q, &a);
+        let g = groups(&q, &a, &Catalogue::ENGLISH);
         assert_eq!(g.len(), 5);
         assert_eq!(g[0].rows[0].value.as_deref(), Some("Jane Example"));
         assert_eq!(g[0].rows[2].question, "phone");
@@ -84,7 +91,7 @@ mod tests {
         let photos = g[4].rows.iter().find(|r| r.question == "photo_consent");
         assert_eq!(photos.unwrap().value.as_deref(), Some("Not agreed"));
         a.set("photo_consent", Value::Checked(false));
-        let g = groups(&q, &a);
+        let g = groups(&q, &a, &Catalogue::ENGLISH);
         let photos = g[4].rows.iter().find(|r| r.question == "photo_consent");
         assert_eq!(photos.unwrap().value.as_deref(), Some("Not agreed"));
         // Issue 23: a signature reads as the summary names it; unsigned, "Not agreed".
@@ -101,7 +108,7 @@ mod tests {
             }),
         );
         assert_eq!(
-            signature(&groups(&q, &a)).as_deref(),
+            signature(&groups(&q, &a, &Catalogue::ENGLISH)).as_deref(),
             Some("Signed by Jane Example")
         );
     }

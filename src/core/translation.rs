@@ -248,6 +248,53 @@ pub fn translate(q: &Questionnaire, t: &Translation) -> Result<Questionnaire, Tr
     Ok(out)
 }
 
+/// Calls `f` on every text of `q` in one fixed order: the title; each step's title and intro;
+/// each question's label, hint and text; each option's label and hint (the ones it has).
+fn each_text(q: &mut Questionnaire, f: &mut dyn FnMut(&mut String)) {
+    f(&mut q.title);
+    for step in &mut q.steps {
+        f(&mut step.title);
+        step.intro.iter_mut().for_each(&mut *f);
+        for question in &mut step.questions {
+            let question = Rc::make_mut(question);
+            f(&mut question.label);
+            question.hint.iter_mut().for_each(&mut *f);
+            question.text.iter_mut().for_each(&mut *f);
+            for choice in &mut question.options {
+                f(&mut choice.label);
+                choice.hint.iter_mut().for_each(&mut *f);
+            }
+        }
+    }
+}
+
+/// Every text of `q`, in the order `with_texts` takes them: how the build hands the widget a
+/// built-in translation, as data it needs no reader for (a JSON array the browser parses).
+#[cfg(any(not(target_arch = "wasm32"), test))]
+pub fn texts(q: &Questionnaire) -> Vec<String> {
+    let mut out = Vec::new();
+    each_text(&mut q.clone(), &mut |text| out.push(text.clone()));
+    out
+}
+
+/// `q` with `texts` (from `texts` of its translation into `language`) in place of its own,
+/// as `translate` makes it; `None` when they are not as many as its texts (another version's).
+pub fn with_texts(q: &Questionnaire, language: &str, texts: Vec<String>) -> Option<Questionnaire> {
+    let mut out = q.clone();
+    let mut count = 0;
+    each_text(&mut out, &mut |_| count += 1);
+    if count != texts.len() {
+        return None;
+    }
+    let mut texts = texts.into_iter();
+    each_text(&mut out, &mut |text| {
+        *text = texts.next().unwrap_or_default()
+    });
+    out.languages.retain(|l| l != language);
+    out.languages.insert(0, language.to_owned());
+    Some(out)
+}
+
 /// The questionnaire's own spelling of the translation's language, once the translation is
 /// known to be of this questionnaire, version and one of its other languages.
 fn claimed(q: &Questionnaire, t: &Translation) -> Result<String, TranslationError> {
@@ -576,6 +623,30 @@ mod tests {
         let mut upper = spanish();
         upper["language"] = "ES".into();
         assert_eq!(translate_json(&upper.to_string()).unwrap().language(), "es");
+    }
+
+    #[test]
+    fn texts_as_data_give_the_same_questionnaire_as_the_file() {
+        // The widget gets a built-in translation as the build's array of texts (`texts`), not
+        // the file: put back (`with_texts`), it is the questionnaire `translate` makes.
+        let q = Questionnaire::builtin();
+        for (language, json) in BUILT_IN {
+            let translated = translate_json(json).unwrap();
+            let data = texts(&translated);
+            assert_eq!(data.len(), texts(&q).len());
+            assert_eq!(
+                with_texts(&q, language, data.clone()),
+                Some(translated),
+                "{language}"
+            );
+            let mut short = data;
+            short.pop();
+            assert_eq!(
+                with_texts(&q, language, short),
+                None,
+                "one text short: refused"
+            );
+        }
     }
 
     /// The path of every text in a translation file (`questions.areas.options.face.label`).

@@ -4,6 +4,7 @@
 //! the visitor agreed to anything, "Save a copy of what you agreed" (`core::copy`).
 
 use super::{browser, State};
+use crate::core::catalogue::{Catalogue, Msg};
 use crate::core::config::Config;
 use crate::core::copy;
 use crate::core::delivery::Failure;
@@ -31,17 +32,18 @@ pub struct DoneProps<'a> {
 pub fn done(props: &DoneProps<'_>) -> Html {
     let reference = props.summary.reference.clone();
     let clinic = &props.config.clinic_name;
+    let words = &props.config.words;
     let save_copy = (!props.summary.consents.is_empty()).then(|| {
-        let page = copy::page(props.questionnaire, props.summary);
+        let page = copy::page(props.questionnaire, props.summary, words);
         let name = format!("consultation-copy-{reference}.html");
         let onclick =
             Callback::from(move |_| browser::download(&name, "text/html;charset=utf-8", &page));
         html! {
-            <button type="button" class="cw-button cw-button--secondary" {onclick}>{"Save a copy of what you agreed (.html)"}</button>
+            <button type="button" class="cw-button cw-button--secondary" {onclick}>{words.get(Msg::SaveCopy)}</button>
         }
     });
     if props.sent {
-        return sent(reference, clinic, save_copy);
+        return sent(reference, clinic, words, save_copy);
     }
     let text = props.summary.message.clone();
     let copy = {
@@ -81,48 +83,44 @@ pub fn done(props: &DoneProps<'_>) -> Html {
     html! {
         <div class="cw-done">
             <div class="cw-panel">
-                <h2 class="cw-heading cw-panel__title" tabindex="-1">{"Your answers are ready to send"}</h2>
-                <p class="cw-panel__body">{"Your reference is "}<strong>{&reference}</strong></p>
+                <h2 class="cw-heading cw-panel__title" tabindex="-1">{words.get(Msg::ReadyToSend)}</h2>
+                <p class="cw-panel__body">{words.get(Msg::YourReference)}{" "}<strong>{&reference}</strong></p>
             </div>
             if let Some(f) = refused {
                 <div class="cw-alert" role="alert">
-                    <h3 class="cw-alert__title">{"Your answers have not been sent"}</h3>
-                    <p class="cw-body">{failure(f, clinic)}</p>
+                    <h3 class="cw-alert__title">{words.get(Msg::NotSentTitle)}</h3>
+                    <p class="cw-body">{failure(f, clinic, words)}</p>
                 </div>
             }
-            <h3 class="cw-subheading">{"What happens next"}</h3>
-            <p class="cw-body">{format!(
-                "Send this summary to {clinic}, or bring it to your consultation. A practitioner will read your answers before your appointment."
-            )}</p>
+            <h3 class="cw-subheading">{words.get(Msg::WhatNext)}</h3>
+            <p class="cw-body">{words.fill(Msg::NextNotSent, &[("clinic", clinic)])}</p>
             <div class="cw-actions">
                 if let Some(href) = email {
-                    <a class="cw-button" {href}>{"Email this to the clinic"}</a>
+                    <a class="cw-button" {href}>{words.get(Msg::EmailClinic)}</a>
                 }
-                <button type="button" class="cw-button cw-button--secondary" onclick={copy}>{"Copy summary"}</button>
-                <button type="button" class="cw-button cw-button--secondary" onclick={download_text}>{"Download as text (.txt)"}</button>
-                <button type="button" class="cw-button cw-button--secondary" onclick={download_json}>{"Download as data (.json)"}</button>
+                <button type="button" class="cw-button cw-button--secondary" onclick={copy}>{words.get(Msg::CopySummary)}</button>
+                <button type="button" class="cw-button cw-button--secondary" onclick={download_text}>{words.get(Msg::DownloadText)}</button>
+                <button type="button" class="cw-button cw-button--secondary" onclick={download_json}>{words.get(Msg::DownloadJson)}</button>
                 {save_copy}
             </div>
-            <p class="cw-status" role="status">{props.copied.map(copied).unwrap_or_default()}</p>
-            <h3 class="cw-subheading">{"Your summary"}</h3>
+            <p class="cw-status" role="status">{props.copied.map(|ok| copied(ok, words)).unwrap_or_default()}</p>
+            <h3 class="cw-subheading">{words.get(Msg::YourSummary)}</h3>
             <pre class="cw-summary-text">{text}</pre>
-            <button type="button" class="cw-button cw-button--secondary" onclick={start_again}>{"Start again"}</button>
+            <button type="button" class="cw-button cw-button--secondary" onclick={start_again}>{words.get(Msg::StartAgain)}</button>
         </div>
     }
 }
 
 /// Sent: the reference, what the clinic does next, and the visitor's copy of their consent.
-fn sent(reference: String, clinic: &str, save_copy: Option<Html>) -> Html {
+fn sent(reference: String, clinic: &str, words: &Catalogue, save_copy: Option<Html>) -> Html {
     html! {
         <div class="cw-done">
             <div class="cw-panel">
-                <h2 class="cw-heading cw-panel__title" tabindex="-1">{"Your answers have been sent"}</h2>
-                <p class="cw-panel__body">{"Your reference is "}<strong>{reference}</strong></p>
+                <h2 class="cw-heading cw-panel__title" tabindex="-1">{words.get(Msg::Sent)}</h2>
+                <p class="cw-panel__body">{words.get(Msg::YourReference)}{" "}<strong>{reference}</strong></p>
             </div>
-            <h3 class="cw-subheading">{"What happens next"}</h3>
-            <p class="cw-body">{format!(
-                "A practitioner at {clinic} will read your answers before contacting you to arrange your consultation. If anything changes before then, contact {clinic} and quote your reference."
-            )}</p>
+            <h3 class="cw-subheading">{words.get(Msg::WhatNext)}</h3>
+            <p class="cw-body">{words.fill(Msg::NextSent, &[("clinic", clinic)])}</p>
             if let Some(button) = save_copy {
                 <div class="cw-actions">{button}</div>
             }

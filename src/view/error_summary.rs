@@ -2,6 +2,7 @@
 //! linking each problem to its field (GOV.UK Design System, "Error summary").
 
 use super::browser;
+use crate::core::catalogue::{Catalogue, Msg};
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -13,7 +14,7 @@ pub struct SummaryItem {
 }
 
 /// A plain function rather than a component: it holds no state (see `progress`).
-pub fn error_summary(items: &[SummaryItem]) -> Html {
+pub fn error_summary(items: &[SummaryItem], words: &Catalogue) -> Html {
     // The link moves focus to the field itself rather than following `#id`, which would
     // rewrite the host page's address and could scroll the label out of view.
     let onclick = Callback::from(|e: MouseEvent| {
@@ -32,7 +33,7 @@ pub fn error_summary(items: &[SummaryItem]) -> Html {
     });
     html! {
         <div class="cw-error-summary" role="alert" tabindex="-1">
-            <h2 class="cw-error-summary__title">{"There is a problem"}</h2>
+            <h2 class="cw-error-summary__title">{words.get(Msg::ProblemTitle)}</h2>
             <ul class="cw-error-summary__list">
                 { for items.iter().map(|item| html! {
                     <li>

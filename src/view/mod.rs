@@ -20,11 +20,14 @@ mod widget;
 
 pub use widget::{Widget, WidgetProps};
 
+use crate::core::catalogue::{Catalogue, Msg};
 use crate::core::config::{attr, Config, RawConfig};
 use crate::core::draft;
 use crate::core::flow::{Action, Effects, Flow};
 use crate::core::host_event::HostEvent;
 use crate::core::questionnaire::Questionnaire;
+#[cfg(languages)]
+use crate::core::translation;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -140,12 +143,18 @@ fn each_host(mut f: impl FnMut(u32, Element)) {
 /// `data-clinic-emails`, `data-questionnaires`), where content posted into the page cannot
 /// reach; the page's origin decides whether a loopback endpoint may be used. Called again, it
 /// mounts only elements added since.
+///
+/// `languages`: the build's data for each language the embed script gave its widgets
+/// (`language`).
 pub fn mount_all(
     endpoints: Option<String>,
     clinic_emails: Option<String>,
     questionnaires: Option<String>,
+    languages: Option<String>,
 ) {
     pin(endpoints, clinic_emails, questionnaires);
+    #[cfg(not(languages))]
+    let _ = languages;
     let search = gloo_utils::window().location().search().unwrap_or_default();
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
     let builtin = Rc::new(Questionnaire::builtin());
@@ -167,16 +176,27 @@ pub fn mount_all(
         };
         config.context(|name| params.as_ref()?.get(name));
         host::apply_theme(&root, &config.theme);
+        // English, or the language the embed script chose, with the built-in questionnaire in
+        // it (a questionnaire file is in its own words).
+        #[cfg(languages)]
+        let (questionnaire, digest) = match language(&root, languages.as_deref().unwrap_or("")) {
+            Some((words, texts, digest)) => {
+                let translated = translation::with_texts(&builtin, words.lang(), texts);
+                config.in_language(words);
+                match translated {
+                    Some(q) => (Rc::new(q), digest),
+                    None => (Rc::clone(&builtin), consent::BUILTIN.into()),
+                }
+            }
+            None => (Rc::clone(&builtin), consent::BUILTIN.into()),
+        };
+        // The English-only wasm (no `languages`): the loader gives it no language.
+        #[cfg(not(languages))]
+        let (questionnaire, digest) = (Rc::clone(&builtin), consent::BUILTIN.to_owned());
         let config = Rc::new(config);
         match config.questionnaire_url.clone() {
             None => {
-                mount(
-                    host,
-                    Rc::clone(&builtin),
-                    config,
-                    i,
-                    consent::BUILTIN.into(),
-                );
+                mount(host, questionnaire, config, i, digest);
             }
             // The loading message stays until the file arrives, passes every check and its
             // consent words are hashed.
@@ -210,6 +230,29 @@ pub fn mount_all(
     });
 }
 
+/// The language the embed script chose for this widget (its root's `lang`), when it is not
+/// English: its catalogue, the built-in questionnaire's texts in it and their consent digest,
+/// from the build's file for it (src/bin/prerender.rs, `language`), which the embed script
+/// fetched and checked by its digest. `languages` holds one record per language, split by
+/// U+001E, each the tag, the digest, the catalogue's texts and the questionnaire's, split by
+/// U+001F (characters no text has: the build checks): plain text, so the wasm needs no reader
+/// for it, and the English-only wasm's glue stays the full one's. `None`: English.
+#[cfg(languages)]
+fn language(root: &Element, languages: &str) -> Option<(Catalogue, Vec<String>, String)> {
+    let tag = root.get_attribute("lang")?;
+    let record = languages
+        .split('\u{1e}')
+        .find(|record| record.split('\u{1f}').next() == Some(tag.as_str()))?;
+    let mut fields = record.split('\u{1f}').skip(1).map(str::to_owned);
+    let digest = fields.next()?;
+    let catalogue = fields
+        .by_ref()
+        .take(crate::core::catalogue::KEYS.len())
+        .collect();
+    let words = Catalogue::new(&tag, catalogue).ok()?;
+    Some((words, fields.collect(), digest))
+}
+
 /// After a panic, in every widget: a calm message that the answers are kept and how to reach
 /// the clinic, in place of a form that can no longer respond. Plain DOM calls only, and the
 /// host's attributes read as written: nothing that could panic again. Called by the panic hook
@@ -235,7 +278,10 @@ pub fn crashed() {
         let email = Config::from_raw(&read_config(&host))
             .ok()
             .and_then(|c| c.clinic_email);
-        notice::crashed(&root, clinic.unwrap_or("the clinic"), email.as_deref());
+        // (English until the widget reads the visitor's language: issue 25.)
+        let words = Catalogue::ENGLISH;
+        let clinic = clinic.unwrap_or(words.get(Msg::TheClinic));
+        notice::crashed(&root, clinic, email.as_deref(), &words);
         let event = HostEvent::Failed {
             reference: None,
             reason: "crash",
@@ -249,7 +295,7 @@ pub fn crashed() {
 /// `failed` event for the page.
 fn cannot_start(host: &Element, root: &Element, reason: &'static str, problem: &str) {
     gloo_console::error!(format!("Consultation form: {problem}"));
-    notice::problem(root, problem);
+    notice::problem(root, problem, &Catalogue::ENGLISH);
     let event = HostEvent::Failed {
         reference: None,
         reason,

@@ -3,39 +3,45 @@
 //! Static text, so drawn with plain DOM calls rather than a yew component (each component adds
 //! yew's machinery to the download), and safe to call after a panic.
 
+use crate::core::catalogue::{Catalogue, Msg};
 use web_sys::Element;
 
 /// The settings on the page need fixing.
-pub fn problem(root: &Element, problem: &str) -> Option<()> {
+pub fn problem(root: &Element, problem: &str, words: &Catalogue) -> Option<()> {
     show(
         root,
-        "This form is not set up correctly",
+        words,
+        words.get(Msg::SetupTitle),
         &[
-            &format!("A setting on this page needs fixing: {problem}."),
-            "If you are a visitor, please contact the clinic directly.",
+            &words.fill(Msg::SetupFix, &[("problem", problem)]),
+            words.get(Msg::SetupVisitor),
         ],
     )
 }
 
 /// The widget stopped: the answers are kept, and how to reach the clinic.
-pub fn crashed(root: &Element, clinic: &str, email: Option<&str>) -> Option<()> {
+pub fn crashed(root: &Element, clinic: &str, email: Option<&str>, words: &Catalogue) -> Option<()> {
     let contact = match email.map(str::trim).filter(|e| !e.is_empty()) {
-        Some(email) => format!("If it happens again, please contact {clinic} at {email}."),
-        None => format!("If it happens again, please contact {clinic} directly."),
+        Some(email) => words.fill(
+            Msg::CrashedContactEmail,
+            &[("clinic", clinic), ("email", email)],
+        ),
+        None => words.fill(Msg::CrashedContact, &[("clinic", clinic)]),
     };
     show(
         root,
-        "Sorry, the form stopped working",
+        words,
+        words.get(Msg::CrashedTitle),
         &[
-            "Your answers so far are saved in this browser.",
-            "Reload the page to carry on where you left off.",
+            words.get(Msg::CrashedSaved),
+            words.get(Msg::CrashedReload),
             &contact,
         ],
     )
 }
 
 /// Replaces what `root` holds with a titled alert. Text goes in as text, never as markup.
-fn show(root: &Element, title: &str, lines: &[&str]) -> Option<()> {
+fn show(root: &Element, words: &Catalogue, title: &str, lines: &[&str]) -> Option<()> {
     let document = root.owner_document()?;
     let make = |tag: &str, class: &str, text: Option<&str>| -> Option<Element> {
         let element = document.create_element(tag).ok()?;
@@ -47,7 +53,7 @@ fn show(root: &Element, title: &str, lines: &[&str]) -> Option<()> {
     };
     let section = make("section", "cw", None)?;
     section
-        .set_attribute("aria-label", "Consultation form")
+        .set_attribute("aria-label", words.get(Msg::FormName))
         .ok()?;
     let alert = make("div", "cw-alert", None)?;
     alert.set_attribute("role", "alert").ok()?;

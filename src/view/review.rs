@@ -2,21 +2,24 @@
 //! while sending, a status; after a failure, the reason and Retry, with every answer in place.
 
 use super::{browser, State};
+use crate::core::catalogue::{Catalogue, Msg};
 use crate::core::flow::{Action, Delivery};
-use crate::core::messages::{failure, NOT_PROVIDED};
+use crate::core::messages::failure;
 use crate::core::review::ReviewGroup;
 use yew::prelude::*;
 
 /// What the review is drawn from.
-pub struct ReviewProps {
+pub struct ReviewProps<'a> {
     pub groups: Vec<ReviewGroup>,
     pub delivery: Delivery,
     pub clinic: String,
+    pub words: &'a Catalogue,
     pub dispatch: UseReducerDispatcher<State>,
 }
 
 /// A plain function rather than a component: it holds no state (see `field`).
-pub fn review(props: &ReviewProps) -> Html {
+pub fn review(props: &ReviewProps<'_>) -> Html {
+    let words = props.words;
     let sending = props.delivery == Delivery::Sending;
     let change = |question: &str| {
         let dispatch = props.dispatch.clone();
@@ -43,17 +46,15 @@ pub fn review(props: &ReviewProps) -> Html {
         let dispatch = props.dispatch.clone();
         Callback::from(move |_| dispatch.dispatch(Action::Back))
     };
+    let clinic = &[("clinic", &props.clinic[..])];
     let (label, status) = match props.delivery {
-        Delivery::Sending => (
-            "Sending…",
-            format!("Sending your answers to {}…", props.clinic),
-        ),
-        Delivery::Failed(_) => ("Retry", String::new()),
-        Delivery::Idle => ("Submit", String::new()),
+        Delivery::Sending => (Msg::Sending, words.fill(Msg::SendingTo, clinic)),
+        Delivery::Failed(_) => (Msg::Retry, String::new()),
+        Delivery::Idle => (Msg::Submit, String::new()),
     };
     html! {
         <div class="cw-review">
-            <h2 class="cw-heading" tabindex="-1">{"Check your answers"}</h2>
+            <h2 class="cw-heading" tabindex="-1">{words.get(Msg::CheckAnswers)}</h2>
             { for props.groups.iter().map(|group| html! {
                 <>
                     <h3 class="cw-review__group">{&group.title}</h3>
@@ -62,11 +63,11 @@ pub fn review(props: &ReviewProps) -> Html {
                             <div class="cw-summary-list__row">
                                 <dt class="cw-summary-list__key">{&row.label}</dt>
                                 <dd dir="auto" class={if row.value.is_some() { "cw-summary-list__value" } else { "cw-summary-list__value cw-summary-list__value--empty" }}>
-                                    {row.value.clone().unwrap_or_else(|| NOT_PROVIDED.to_owned())}
+                                    {row.value.clone().unwrap_or_else(|| words.get(Msg::NotProvided).to_owned())}
                                 </dd>
                                 <dd class="cw-summary-list__actions">
                                     <a href={format!("#{}", row.question)} onclick={change(&row.question)}>
-                                        {"Change"}<span class="cw-visually-hidden">{format!(" {}", row.label)}</span>
+                                        {words.get(Msg::Change)}<span class="cw-visually-hidden">{format!(" {}", row.label)}</span>
                                     </a>
                                 </dd>
                             </div>
@@ -76,18 +77,18 @@ pub fn review(props: &ReviewProps) -> Html {
             }) }
             if let Delivery::Failed(f) = props.delivery {
                 <div class="cw-alert" role="alert" tabindex="-1">
-                    <h3 class="cw-alert__title">{"Your answers have not been sent"}</h3>
-                    <p class="cw-body">{failure(f, &props.clinic)}</p>
+                    <h3 class="cw-alert__title">{words.get(Msg::NotSentTitle)}</h3>
+                    <p class="cw-body">{failure(f, &props.clinic, words)}</p>
                 </div>
             } else {
-                <p class="cw-body">{format!("Check that these answers are right, then submit them to {}.", props.clinic)}</p>
+                <p class="cw-body">{words.fill(Msg::CheckThenSubmit, clinic)}</p>
             }
             <p class="cw-status" role="status">{status}</p>
             <div class="cw-actions">
                 <button type="button" class="cw-button" onclick={submit}
-                    aria-disabled={sending.then_some("true")}>{label}</button>
+                    aria-disabled={sending.then_some("true")}>{words.get(label)}</button>
                 if !sending {
-                    <button type="button" class="cw-button cw-button--secondary" onclick={back}>{"Back"}</button>
+                    <button type="button" class="cw-button cw-button--secondary" onclick={back}>{words.get(Msg::Back)}</button>
                 }
             </div>
         </div>

@@ -10,6 +10,7 @@ use super::review::{review, ReviewProps};
 use super::storage::{now_ms, DraftStore};
 use super::takeover::Carried;
 use super::{browser, host, transport, State};
+use crate::core::catalogue::Msg;
 use crate::core::config::Config;
 use crate::core::dom_ids;
 use crate::core::draft::Draft;
@@ -191,12 +192,13 @@ pub fn frame(flow: &Flow, dispatch: &UseReducerDispatcher<State>, root: NodeRef)
     let body = match &flow.screen {
         Screen::Step(index) => step(flow, *index, dispatch),
         Screen::Review => {
-            let groups = review::groups(&flow.questionnaire, &flow.answers);
+            let groups = review::groups(&flow.questionnaire, &flow.answers, &flow.config.words);
             let clinic = flow.config.clinic_name.clone();
             review(&ReviewProps {
                 groups,
                 delivery: flow.delivery,
                 clinic,
+                words: &flow.config.words,
                 dispatch: dispatch.clone(),
             })
         }
@@ -240,6 +242,7 @@ fn step(flow: &Flow, index: usize, dispatch: &UseReducerDispatcher<State>) -> Ht
             dispatch.dispatch(Action::HiddenField { filled });
         })
     };
+    let words = &flow.config.words;
     let errors = flow.errors();
     let items: Vec<SummaryItem> = errors
         .iter()
@@ -248,7 +251,7 @@ fn step(flow: &Flow, index: usize, dispatch: &UseReducerDispatcher<State>) -> Ht
             Some(SummaryItem {
                 question: e.question.clone(),
                 label: question.label.clone(),
-                message: message(&e.problem),
+                message: message(&e.problem, words),
             })
         })
         .collect();
@@ -265,14 +268,15 @@ fn step(flow: &Flow, index: usize, dispatch: &UseReducerDispatcher<State>) -> Ht
                     .find(|e| e.question == question.id)
                     .map(|e| e.problem.clone()),
                 suggestion: flow.suggestion(&question.id),
+                words,
                 dispatch: dispatch.clone(),
             })
         });
     html! {
         <form class="cw-form" novalidate=true {onsubmit}>
-            {progress(index + 1, flow.step_count())}
+            {progress(index + 1, flow.step_count(), words)}
             if !items.is_empty() {
-                {error_summary(&items)}
+                {error_summary(&items, words)}
             }
             <h2 class="cw-heading" tabindex="-1">{&step.title}</h2>
             if let Some(intro) = &step.intro {
@@ -282,14 +286,14 @@ fn step(flow: &Flow, index: usize, dispatch: &UseReducerDispatcher<State>) -> Ht
             // Only bots fill this in (core::spam): it is off-screen, out of the tab order and
             // hidden from assistive technology. Its id has a colon, which no question id has.
             <div class="cw-trap" aria-hidden="true">
-                <label for={dom_ids::TRAP}>{"Company (leave empty)"}</label>
+                <label for={dom_ids::TRAP}>{words.get(Msg::TrapLabel)}</label>
                 <input id={dom_ids::TRAP} name="company" type="text" tabindex="-1"
                     autocomplete="off" oninput={hidden_field} />
             </div>
             <div class="cw-actions">
-                <button type="submit" class="cw-button">{"Continue"}</button>
+                <button type="submit" class="cw-button">{words.get(Msg::Continue)}</button>
                 if index > 0 {
-                    <button type="button" class="cw-button cw-button--secondary" onclick={back}>{"Back"}</button>
+                    <button type="button" class="cw-button cw-button--secondary" onclick={back}>{words.get(Msg::Back)}</button>
                 }
             </div>
         </form>

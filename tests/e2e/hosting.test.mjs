@@ -146,9 +146,10 @@ test('a server holding only the listed files runs both embeds, and nothing else 
   await heading(embed.page, 'About you').waitFor();
   await embed.page.waitForFunction(() => window.started > 0);
   assert.equal(await embed.page.locator('[data-consultation-form]').getByRole('alert').count(), 0, 'no failure');
-  // All but the full wasm, which only a script listing questionnaire files fetches
-  // (tests/e2e/builtin-wasm.test.mjs): this one lists none.
-  const needed = script.filter((f) => !/^consultation-widget-[0-9a-f]+_bg\.wasm$/.test(f));
+  // All but the full wasm, which only a script listing questionnaire files or a widget in
+  // another language fetches (tests/e2e/builtin-wasm.test.mjs), and the languages' files (the
+  // same: tests/e2e/languages.test.mjs): this page is in English and lists none.
+  const needed = script.filter((f) => !/^consultation-widget-[0-9a-f]+_bg\.wasm$|^lang-/.test(f));
   assert.deepEqual([...new Set(fromFiles(embed.requests))].sort(), needed.sort(), 'the script embed fetches exactly its listed files');
   assert.deepEqual(embed.logs.filter((m) => m.type === 'error' || m.type === 'pageerror'), []);
   await embed.context.close();

@@ -26,6 +26,11 @@
 // measured 476 bytes on a built-in page and 769 with the full wasm (of its 2 KB), by which the
 // guard rose (docs/size-notes.md, "Issue 25"). Then the signature's draft reader dropped
 // serde's strictness in the wasm only: 278 bytes less on a built-in page, 5 with the full wasm.
+// Issue 25's third slice (every word from the catalogue; the other languages as files fetched
+// on demand, read by the full wasm only) measured 3,222 bytes on a built-in page (142,580 to
+// 145,802: wasm 2,299, loader 900, glue 23) and 6,404 with the full wasm, which now reads the
+// languages; over what is left of the issue's 2 KB, so the overrun is the planners' to weigh
+// (docs/size-notes.md, "Issue 25").
 // Speed is measured by the benchmark (bench/run.mjs), never asserted: these machines are
 // shared and noisy; bytes are not.
 import { test } from 'node:test';
@@ -37,9 +42,9 @@ import { DIST } from './support/browser.mjs';
 // a page on the built-in questionnaire (the loader, the glue, the built-in wasm), and a page
 // whose embed script lists questionnaire files (the full wasm instead).
 // Then raised by issue 23's measured cost (6,950 and 8,981, less 1,468 with the full wasm) and
-// issue 25's first slice (476 and 769), above.
-const BUILTIN_PAGE = 135_532 + 6_950 + 476 - 278;
-const QUESTIONNAIRE_PAGE = 141_959 + 8_981 - 1_468 + 769 - 5;
+// issue 25's first slice (476 and 769) and third (3,222 and 6,404), above.
+const BUILTIN_PAGE = 135_532 + 6_950 + 476 - 278 + 3_222;
+const QUESTIONNAIRE_PAGE = 141_959 + 8_981 - 1_468 + 769 - 5 + 6_404;
 const BUDGET = BUILTIN_PAGE + 1024;
 const QUESTIONNAIRE_BUDGET = QUESTIONNAIRE_PAGE + 1024;
 

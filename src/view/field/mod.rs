@@ -19,6 +19,7 @@ pub use signature::repaint;
 
 use super::State;
 use crate::core::answers::Value;
+use crate::core::catalogue::{Catalogue, Msg};
 use crate::core::dom_ids;
 use crate::core::flow::Action;
 use crate::core::messages::message;
@@ -28,21 +29,22 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// What one field is drawn from.
-pub struct FieldProps {
+pub struct FieldProps<'a> {
     pub question: Rc<Question>,
     pub value: Option<Value>,
     pub error: Option<Problem>,
     /// For an email question: the address it most likely meant (`Flow::suggestion`).
     pub suggestion: Option<String>,
+    pub words: &'a Catalogue,
     pub dispatch: UseReducerDispatcher<State>,
 }
 
 /// "(optional)" after the label of every question that may be left empty; no asterisks.
-pub fn label_text(q: &Question) -> String {
+pub fn label_text(q: &Question, words: &Catalogue) -> String {
     if q.required {
         q.label.clone()
     } else {
-        format!("{} (optional)", q.label)
+        words.fill(Msg::Optional, &[("label", &q.label)])
     }
 }
 
@@ -115,7 +117,7 @@ impl Wiring {
         let error = props.error.as_ref().map(|p| {
             html! {
                 <p id={error_id.clone()} class="cw-error-message">
-                    <span class="cw-visually-hidden">{"Error: "}</span>{message(p)}
+                    <span class="cw-visually-hidden">{props.words.get(Msg::ErrorPrefix)}{" "}</span>{message(p, props.words)}
                 </p>
             }
         });
@@ -145,7 +147,7 @@ fn labelled(props: &FieldProps, wiring: Wiring, control: Html, after: Option<Htm
     let q = &props.question;
     html! {
         <div key={q.id.clone()} class={box_class(props)}>
-            <label class="cw-label" for={wiring.id}>{label_text(q)}</label>
+            <label class="cw-label" for={wiring.id}>{label_text(q, props.words)}</label>
             {wiring.hint}
             {wiring.error}
             {control}
@@ -161,7 +163,7 @@ fn grouped(props: &FieldProps, wiring: Wiring, options: Vec<Html>, inline: bool)
     html! {
         <div key={q.id.clone()} class={box_class(props)}>
             <fieldset class="cw-fieldset" aria-describedby={wiring.describedby}>
-                <legend class="cw-legend">{label_text(q)}</legend>
+                <legend class="cw-legend">{label_text(q, props.words)}</legend>
                 {wiring.hint}
                 {wiring.error}
                 <div class={if inline { "cw-options cw-options--inline" } else { "cw-options" }}>

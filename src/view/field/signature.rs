@@ -7,6 +7,7 @@
 
 use super::FieldProps;
 use crate::core::answers::Value;
+use crate::core::catalogue::Msg;
 use crate::core::flow::{Action, Flow};
 use crate::core::questionnaire::Kind;
 use crate::core::signature::{Stroke, HEIGHT, MAX_POINTS, MAX_STROKES, WIDTH};
@@ -14,9 +15,6 @@ use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, PointerEvent};
 use yew::prelude::*;
-
-/// The box's visible caption and the canvas's accessible name, in one string.
-const NAME: &str = "Signature drawing (optional)";
 
 thread_local! {
     /// Every stroke while the pen is down, the last one being drawn: kept apart from the
@@ -67,14 +65,16 @@ pub(super) fn drawing(props: &FieldProps) -> Html {
         })
     };
     let clear = Callback::from(move |_: MouseEvent| draw(Vec::new()));
+    // The box's visible caption and the canvas's accessible name, in one string.
+    let name = props.words.get(Msg::DrawingName);
     html! {
         <div class="cw-drawing">
-            <p class="cw-hint">{NAME}</p>
-            <canvas class="cw-drawing__pad" width="600" height="200" role="img" aria-label={NAME}
+            <p class="cw-hint">{name}</p>
+            <canvas class="cw-drawing__pad" width="600" height="200" role="img" aria-label={name.to_owned()}
                 onpointerdown={down} onpointermove={Callback::from(|e: PointerEvent| add(&e))}
                 onpointerup={up.clone()} onpointercancel={up} />
             <button type="button" class="cw-button cw-button--secondary" onclick={clear}>
-                {"Clear drawing"}
+                {props.words.get(Msg::ClearDrawing)}
             </button>
         </div>
     }

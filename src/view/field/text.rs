@@ -3,6 +3,7 @@
 
 use super::{answer, FieldProps, Wiring};
 use crate::core::answers::Value;
+use crate::core::catalogue::Msg;
 use crate::core::dom_ids;
 use crate::core::flow::Action;
 use crate::core::questionnaire::Kind;
@@ -58,10 +59,10 @@ pub(super) fn control(props: &FieldProps, wiring: &Wiring, typed: String) -> (Ht
 /// an error: the answer as typed is accepted too.
 fn suggestion(props: &FieldProps) -> Html {
     let q = &props.question;
-    let text = props
-        .suggestion
-        .as_ref()
-        .map(|s| html! { <>{"Did you mean "}<strong>{s}</strong>{"?"}</> });
+    let text = props.suggestion.as_ref().map(|s| {
+        let (before, after) = props.words.around(Msg::DidYouMean, "suggestion");
+        html! { <>{before}<strong>{s}</strong>{after}</> }
+    });
     let button = props.suggestion.as_ref().map(|s| {
         let dispatch = props.dispatch.clone();
         let question = q.id.clone();
@@ -72,7 +73,7 @@ fn suggestion(props: &FieldProps) -> Html {
         });
         html! {
             <button type="button" class="cw-button cw-button--secondary cw-suggestion__use" {onclick}>
-                {"Use "}{s}
+                {props.words.fill(Msg::UseSuggestion, &[("suggestion", s)])}
             </button>
         }
     });
