@@ -79,6 +79,12 @@
     }
     return chosen.get(host);
   };
+  // The languages a widget lets the visitor switch between on its first step (data-langs),
+  // those the build has, its own first.
+  const offered = (host) => {
+    const tags = (host.getAttribute(NAMES.langs) || '').split(/\s+/).filter(Boolean).map(has).filter((t) => t !== null);
+    return tags.length ? [...new Set([language(host), ...tags])] : [];
+  };
   // Both downloads start now, alongside the page's own, each checked against its digest. The
   // module through a modulepreload with integrity: import() then uses that checked fetch.
   // Which wasm: without questionnaire files listed here no widget on the page, now or mounted
@@ -99,7 +105,8 @@
     // Handled below once the glue is in: until then, no "uncaught in promise" in the console.
     wasm.catch(() => {});
   };
-  fetchWasm(has(document.documentElement.lang) || [...document.querySelectorAll(`[${NAMES.mount}]`)].some(language));
+  fetchWasm(has(document.documentElement.lang)
+    || [...document.querySelectorAll(`[${NAMES.mount}]`)].some((host) => language(host) || offered(host).some(Boolean)));
   const preload = document.createElement('link');
   preload.rel = 'modulepreload';
   preload.href = url(FILES.glue);
@@ -143,7 +150,7 @@
     }
   };
   // The first step as drawn at build time is the built-in questionnaire's on the default look.
-  const instant = (host, place) => !language(host) && !host.hasAttribute(NAMES.questionnaire)
+  const instant = (host, place) => !language(host) && !host.hasAttribute(NAMES.langs) && !host.hasAttribute(NAMES.questionnaire)
     && !NAMES.theme.some((name) => host.hasAttribute(name))
     && !draftWaits(host, place);
 
@@ -235,6 +242,8 @@
       const lang = language(host);
       root.lang = lang || FIRST.lang;
       root.dir = lang ? FILES.langs[lang].dir : 'ltr';
+      const choice = offered(host);
+      if (choice.length) root.setAttribute(NAMES.langs, choice.map((t) => t || FIRST.lang).join(' '));
       // (Not moved if it is there: a moved node loses focus.)
       if (!drawn) shadow.append(root);
       if (instant(host, place)) {
@@ -295,7 +304,7 @@
   // records joined by U+001E (src/view/mod.rs, `language`). Each widget's loading message then
   // says so in its language.
   const languages = () => {
-    const tags = [...new Set([...hosts()].map(language))].filter(Boolean);
+    const tags = [...new Set([...hosts()].flatMap((host) => [language(host), ...offered(host)]))].filter(Boolean);
     if (tags.length) fetchWasm(true);
     return Promise.all(tags.map((tag) => fetch(url(FILES.langs[tag].file), { integrity: integrity[`lang-${tag}`] })
       .then((response) => (response.ok ? response.json() : Promise.reject()))

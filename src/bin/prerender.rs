@@ -46,6 +46,7 @@ mod native {
             "names": {
                 "mount": attr::MOUNT,
                 "lang": attr::LANG,
+                "langs": attr::LANGS,
                 // In the order the wasm's `mount` takes them (`view::mount_all`).
                 "pinned": [attr::ENDPOINTS, attr::CLINIC_EMAILS, attr::QUESTIONNAIRES],
                 "clinicName": attr::CLINIC_NAME,
@@ -170,6 +171,7 @@ mod native {
             let expected = json!({
                 "mount": "data-consultation-form",
                 "lang": "data-lang",
+                "langs": "data-langs",
                 "pinned": ["data-endpoints", "data-clinic-emails", "data-questionnaires"],
                 "clinicName": "data-clinic-name",
                 "clinicEmail": "data-clinic-email",

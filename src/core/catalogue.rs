@@ -28,7 +28,10 @@ macro_rules! catalogue {
 }
 
 catalogue! {
-    // A step.
+    // A step. The language choice (`data-langs`): its label, and each language's own name
+    // for itself, which its option shows.
+    Language "language" "Language",
+    LanguageName "language_name" "English",
     StepOf "step_of" "Step {current} of {total}",
     Optional "optional" "{label} (optional)",
     Continue "continue" "Continue",

@@ -34,6 +34,9 @@ pub mod attr {
     /// `<html lang>`, when the widget has that; otherwise English. Chosen by the embed script,
     /// which fetches that language's words (issue 25).
     pub const LANG: &str = "data-lang";
+    /// The languages the visitor may switch between on the first step (`en es`): the widget
+    /// keeps their answers (issue 25).
+    pub const LANGS: &str = "data-langs";
     /// On the `consultation-form.js` script element, not the widget's: the endpoint origins
     /// the clinic allows, where content posted into the page (a CMS comment's `data-`
     /// attributes) cannot reach.
@@ -124,6 +127,20 @@ pub struct Config {
     pub event_reference: bool,
     /// The words the visitor reads (`catalogue`): English.
     pub words: Catalogue,
+    /// The languages the visitor may choose from on the first step (`data-langs`), in the
+    /// order given; none: no choice. Set by the view, which has their words.
+    #[cfg(languages)]
+    pub languages: Vec<std::rc::Rc<Language>>,
+}
+
+/// One of the languages a widget offers (issue 25): the questionnaire in its words, the
+/// widget's own words, and the consent digest of those words.
+#[cfg(languages)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Language {
+    pub questionnaire: std::rc::Rc<super::questionnaire::Questionnaire>,
+    pub words: Catalogue,
+    pub consent_digest: String,
 }
 
 /// The clinic's look, as CSS custom property values the view sets on the widget's root.
@@ -297,6 +314,8 @@ impl Config {
             context: Vec::new(),
             event_reference,
             words,
+            #[cfg(languages)]
+            languages: Vec::new(),
         })
     }
 

@@ -9,6 +9,9 @@
 /// question's ids.
 pub const TRAP: &str = "cw:company";
 
+/// The choice of language on the first step (`data-langs`): a colon too.
+pub const LANGUAGE: &str = "cw:language";
+
 /// The question's control, or the first option of a group.
 pub fn field(question: &str) -> String {
     question.to_owned()

@@ -3,6 +3,8 @@
 
 use super::answers::{Answers, Value};
 use super::config::Config;
+#[cfg(languages)]
+use super::config::Language;
 use super::delivery::{Failure, Outcome, MAX_PAYLOAD_BYTES};
 use super::draft::{Draft, Pending, DRAFT_VERSION};
 use super::host_event::{reason, HostEvent, Place};
@@ -106,6 +108,10 @@ pub enum Action {
         question: String,
         strokes: Vec<Stroke>,
     },
+    /// The visitor chose another of the widget's languages (`data-langs`), on the first step:
+    /// every answer kept, the words changed.
+    #[cfg(languages)]
+    Speak(Rc<Language>),
 }
 
 /// What one action asks of the view once it is drawn. Returned by `apply` and never kept in
@@ -534,6 +540,15 @@ impl Flow {
             }
             (Action::Copied { ok }, Screen::Done { .. }) => self.copied = Some(ok),
             (Action::HiddenField { filled }, _) => self.hidden_field_filled = filled,
+            // Only on the first step: a language chosen there is the one the visitor reads on.
+            #[cfg(languages)]
+            (Action::Speak(language), Screen::Step(0)) => {
+                self.questionnaire = Rc::clone(&language.questionnaire);
+                let mut config = (*self.config).clone();
+                config.in_language(language.words);
+                self.config = Rc::new(config);
+                self.consent_digest.clone_from(&language.consent_digest);
+            }
             (Action::StartAgain, _) => {
                 let was = self.place();
                 let started_ms = self.started_ms;
@@ -745,6 +760,42 @@ pub(crate) mod tests {
         // Start again keeps it for the next visitor on this page.
         restored.apply(Action::StartAgain);
         assert_eq!(restored.consent_digest, "ab".repeat(32));
+    }
+
+    #[test]
+    #[cfg(languages)]
+    fn another_language_on_the_first_step_keeps_every_answer() {
+        // Issue 25: a widget offering languages (data-langs) lets the visitor switch on the
+        // first step; what they typed stays, the words and the consent digest change.
+        use crate::core::catalogue::{self, Msg};
+        use crate::core::translation::{self, Translation};
+        let q = Questionnaire::builtin();
+        let t = Translation::from_json(translation::builtin_json("es").unwrap()).unwrap();
+        let spanish = Rc::new(Language {
+            questionnaire: Rc::new(translation::translate(&q, &t).unwrap()),
+            words: catalogue::from_json("es", catalogue::builtin_json("es").unwrap()).unwrap(),
+            consent_digest: "es".repeat(32),
+        });
+        let mut flow = flow();
+        flow.apply(text("full_name", "Jane Example"));
+        flow.apply(Action::Speak(Rc::clone(&spanish)));
+        assert_eq!(flow.questionnaire.language(), "es");
+        assert_eq!(flow.config.words.lang(), "es");
+        assert_eq!(flow.config.clinic_name, spanish.words.get(Msg::TheClinic));
+        assert_eq!(flow.consent_digest, "es".repeat(32));
+        assert_eq!(
+            flow.answers.get("full_name"),
+            Some(&Value::Text("Jane Example".into()))
+        );
+        // Past the first step the language stays.
+        flow.screen = Screen::Step(1);
+        let english = Rc::new(Language {
+            questionnaire: Rc::new(q),
+            words: catalogue::Catalogue::ENGLISH,
+            consent_digest: String::new(),
+        });
+        flow.apply(Action::Speak(english));
+        assert_eq!(flow.config.words.lang(), "es");
     }
 
     #[test]

@@ -21,6 +21,8 @@ mod widget;
 pub use widget::{Widget, WidgetProps};
 
 use crate::core::catalogue::{Catalogue, Msg};
+#[cfg(languages)]
+use crate::core::config::Language;
 use crate::core::config::{attr, Config, RawConfig};
 use crate::core::draft;
 use crate::core::flow::{Action, Effects, Flow};
@@ -176,19 +178,30 @@ pub fn mount_all(
         };
         config.context(|name| params.as_ref()?.get(name));
         host::apply_theme(&root, &config.theme);
-        // English, or the language the embed script chose, with the built-in questionnaire in
-        // it (a questionnaire file is in its own words).
+        // English, or the language the embed script chose (the root's `lang`), with the
+        // built-in questionnaire in it (a questionnaire file is in its own words); and those
+        // the visitor may switch between (`data-langs`, as the embed script resolved them).
         #[cfg(languages)]
-        let (questionnaire, digest) = match language(&root, languages.as_deref().unwrap_or("")) {
-            Some((words, texts, digest)) => {
-                let translated = translation::with_texts(&builtin, words.lang(), texts);
-                config.in_language(words);
-                match translated {
-                    Some(q) => (Rc::new(q), digest),
-                    None => (Rc::clone(&builtin), consent::BUILTIN.into()),
+        let (questionnaire, digest) = {
+            let records = languages.as_deref().unwrap_or("");
+            let speak = |tag: &str| language(&builtin, records, tag);
+            let chosen = root.get_attribute("lang").and_then(|tag| speak(&tag));
+            config.languages = root
+                .get_attribute(attr::LANGS)
+                .unwrap_or_default()
+                .split_whitespace()
+                .filter_map(speak)
+                .collect();
+            match chosen {
+                Some(chosen) => {
+                    config.in_language(chosen.words);
+                    (
+                        Rc::clone(&chosen.questionnaire),
+                        chosen.consent_digest.clone(),
+                    )
                 }
+                None => (Rc::clone(&builtin), consent::BUILTIN.into()),
             }
-            None => (Rc::clone(&builtin), consent::BUILTIN.into()),
         };
         // The English-only wasm (no `languages`): the loader gives it no language.
         #[cfg(not(languages))]
@@ -230,27 +243,38 @@ pub fn mount_all(
     });
 }
 
-/// The language the embed script chose for this widget (its root's `lang`), when it is not
-/// English: its catalogue, the built-in questionnaire's texts in it and their consent digest,
-/// from the build's file for it (src/bin/prerender.rs, `language`), which the embed script
-/// fetched and checked by its digest. `languages` holds one record per language, split by
-/// U+001E, each the tag, the digest, the catalogue's texts and the questionnaire's, split by
-/// U+001F (characters no text has: the build checks): plain text, so the wasm needs no reader
-/// for it, and the English-only wasm's glue stays the full one's. `None`: English.
+/// The widget in the language `tag`: the built-in questionnaire's own (English), or one the
+/// embed script fetched the build's file for (src/bin/prerender.rs, `language`), checked by its
+/// digest, with its catalogue, the questionnaire's texts in it and their consent digest.
+/// `records` holds one record per language, split by U+001E, each the tag, the digest, the
+/// catalogue's texts and the questionnaire's, split by U+001F (characters no text has: the
+/// build checks): plain text, so the wasm needs no reader for it, and the English-only wasm's
+/// glue stays the full one's. `None`: a language the page was not given.
 #[cfg(languages)]
-fn language(root: &Element, languages: &str) -> Option<(Catalogue, Vec<String>, String)> {
-    let tag = root.get_attribute("lang")?;
-    let record = languages
+fn language(builtin: &Rc<Questionnaire>, records: &str, tag: &str) -> Option<Rc<Language>> {
+    if tag == builtin.language() {
+        return Some(Rc::new(Language {
+            questionnaire: Rc::clone(builtin),
+            words: Catalogue::ENGLISH,
+            consent_digest: consent::BUILTIN.into(),
+        }));
+    }
+    let record = records
         .split('\u{1e}')
-        .find(|record| record.split('\u{1f}').next() == Some(tag.as_str()))?;
+        .find(|record| record.split('\u{1f}').next() == Some(tag))?;
     let mut fields = record.split('\u{1f}').skip(1).map(str::to_owned);
-    let digest = fields.next()?;
+    let consent_digest = fields.next()?;
     let catalogue = fields
         .by_ref()
         .take(crate::core::catalogue::KEYS.len())
         .collect();
-    let words = Catalogue::new(&tag, catalogue).ok()?;
-    Some((words, fields.collect(), digest))
+    let words = Catalogue::new(tag, catalogue).ok()?;
+    let questionnaire = Rc::new(translation::with_texts(builtin, tag, fields.collect())?);
+    Some(Rc::new(Language {
+        questionnaire,
+        words,
+        consent_digest,
+    }))
 }
 
 /// After a panic, in every widget: a calm message that the answers are kept and how to reach

@@ -84,6 +84,13 @@ pub fn Widget(props: &WidgetProps) -> Html {
             }
             if let Some(root) = root.cast::<Element>() {
                 repaint(&root, flow);
+                // The language the visitor reads, which they may have chosen (`Action::Speak`):
+                // the widget's root says it, and its direction.
+                #[cfg(languages)]
+                if let Some(parent) = root.parent_element() {
+                    let _ = parent.set_attribute("lang", flow.questionnaire.language());
+                    let _ = parent.set_attribute("dir", flow.config.words.dir());
+                }
             }
             // One request each time the core asks for a send.
             if effects.send {
@@ -272,9 +279,15 @@ fn step(flow: &Flow, index: usize, dispatch: &UseReducerDispatcher<State>) -> Ht
                 dispatch: dispatch.clone(),
             })
         });
+    #[cfg(languages)]
+    let choice =
+        (index == 0 && flow.config.languages.len() > 1).then(|| language_choice(flow, dispatch));
+    #[cfg(not(languages))]
+    let choice: Option<Html> = None;
     html! {
         <form class="cw-form" novalidate=true {onsubmit}>
             {progress(index + 1, flow.step_count(), words)}
+            {choice}
             if !items.is_empty() {
                 {error_summary(&items, words)}
             }
@@ -297,5 +310,40 @@ fn step(flow: &Flow, index: usize, dispatch: &UseReducerDispatcher<State>) -> Ht
                 }
             </div>
         </form>
+    }
+}
+
+/// The languages the widget offers (`data-langs`), on the first step: a native, labelled
+/// select, each option its language's own name for itself. Choosing one keeps every answer.
+#[cfg(languages)]
+fn language_choice(flow: &Flow, dispatch: &UseReducerDispatcher<State>) -> Html {
+    let current = flow.questionnaire.language();
+    let languages = flow.config.languages.clone();
+    let options = languages.iter().map(|language| {
+        let tag = language.questionnaire.language();
+        html! {
+            <option selected={tag == current} lang={tag.to_owned()} value={tag.to_owned()}>
+                {language.words.get(Msg::LanguageName)}
+            </option>
+        }
+    });
+    let options: Vec<Html> = options.collect();
+    let onchange = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            // `value` read as a plain property, which a select has as an input does.
+            let tag = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value();
+            if let Some(language) = languages.iter().find(|l| l.questionnaire.language() == tag) {
+                dispatch.dispatch(Action::Speak(Rc::clone(language)));
+            }
+        })
+    };
+    html! {
+        <div class="cw-field">
+            <label class="cw-label" for={dom_ids::LANGUAGE}>{flow.config.words.get(Msg::Language)}</label>
+            <select id={dom_ids::LANGUAGE} class="cw-input" {onchange}>{for options}</select>
+        </div>
     }
 }

@@ -74,6 +74,7 @@ const root = (page) => page.locator('[data-consultation-form]').locator('[lang]'
 for (const lang of ['es', 'fr', 'de', 'ar']) {
   test(`${lang}: a whole journey in the language, with its errors, no axe violation, and the receiver taking it`, async () => {
     const { steps, words } = inLanguage(lang);
+    const before = (await receiver.stored()).length;
     const requested = [];
     const { page, context, problems } = await openWidget(env, {
       settings: { 'data-lang': lang, 'data-clinic-name': 'Glow Clinic', 'data-endpoint': receiver.endpoint },
@@ -116,8 +117,8 @@ for (const lang of ['es', 'fr', 'de', 'ar']) {
     assert.ok(Object.values(violations).every((n) => n === 0), JSON.stringify(violations));
 
     // The receiver re-checked it in the language it was answered in, consent digest and all.
-    const mine = (await receiver.stored()).filter((s) => s.language === lang);
-    assert.equal(mine.length, 1, 'stored once, in the language');
+    const mine = (await receiver.stored()).slice(before);
+    assert.deepEqual(mine.map((s) => s.language), [lang], 'stored once, in the language');
     const [stored] = mine;
     assert.deepEqual(schemaErrors(stored), []);
     assert.equal(stored.signature.signer, 'Jane Example');
@@ -200,5 +201,47 @@ test('ar: right to left, the layout mirrored: progress, Continue and Back, and t
     return { right: style.borderRightWidth, left: style.borderLeftWidth };
   });
   assert.deepEqual(mark, { right: '4px', left: '0px' });
+  await context.close();
+});
+
+test('with data-langs the visitor switches language on the first step, by keyboard too, and keeps every answer', async () => {
+  const es = inLanguage('es');
+  const before = (await receiver.stored()).length;
+  const { page, context, problems } = await openWidget(env, {
+    settings: { 'data-langs': 'en es', 'data-clinic-name': 'Glow Clinic', 'data-endpoint': receiver.endpoint },
+    ready: /About you/,
+  });
+  const choice = page.getByRole('combobox', { name: 'Language', exact: true });
+  assert.deepEqual(await choice.locator('option').allTextContents(), ['English', 'Español']);
+  assert.deepEqual(await choice.locator('option').evaluateAll((options) => options.map((o) => o.lang)), ['en-GB', 'es'],
+    'each name marked in its own language');
+  await page.getByRole('textbox', { name: 'Full name', exact: true }).fill('Jane Example');
+  await page.getByRole('checkbox', { name: 'I confirm I am 18 or over' }).check();
+  // By keyboard alone: Tab to the choice, then the arrow key (a native select).
+  await choice.focus();
+  await page.keyboard.press('ArrowDown');
+  await heading(page, es.steps[0].title).waitFor();
+  assert.equal(await root(page).getAttribute('lang'), 'es');
+  const spanish = page.getByRole('combobox', { name: es.words.language, exact: true });
+  assert.equal(await spanish.inputValue(), 'es');
+  assert.equal(await spanish.evaluate((el) => el === el.getRootNode().activeElement), true, 'focus stays on the choice');
+  const label = (id) => es.steps[0].questions.find((q) => q.id === id);
+  assert.equal(await page.getByRole('textbox', { name: label('full_name').label, exact: true }).inputValue(), 'Jane Example');
+  assert.equal(await page.getByRole('checkbox', { name: label('age_confirmed').text }).isChecked(), true);
+  assert.deepEqual(await axe(page), []);
+  // On in Spanish to the end: the receiver takes it in Spanish; the choice was the first step's.
+  for (const [i, step] of es.steps.entries()) {
+    await heading(page, step.title).waitFor();
+    if (i > 0) assert.equal(await spanish.count(), 0, 'the choice is on the first step only');
+    await answer(page, step);
+    await button(page, es.words.continue).click();
+  }
+  await heading(page, es.words.check_answers).waitFor();
+  await button(page, es.words.submit).click();
+  await heading(page, es.words.sent).waitFor();
+  const mine = (await receiver.stored()).slice(before);
+  assert.deepEqual(mine.map((s) => s.language), ['es'], 'stored once, in Spanish');
+  assert.equal(mine[0].answers.find((a) => a.question_id === 'full_name').value, 'Jane Example');
+  assert.deepEqual(problems, []);
   await context.close();
 });
