@@ -172,7 +172,13 @@ pub fn mount_all(
         let mut config = match Config::from_raw(&read_config(&host)) {
             Ok(config) => config,
             Err(problem) => {
-                cannot_start(&host, &root, "settings", &problem.to_string());
+                cannot_start(
+                    &host,
+                    &root,
+                    "settings",
+                    &problem.to_string(),
+                    &Catalogue::ENGLISH,
+                );
                 return;
             }
         };
@@ -218,6 +224,11 @@ pub fn mount_all(
                 let loaded = transport::get(&url).await.and_then(|text| {
                     Questionnaire::from_json(&text).map_err(|e| format!("\"{url}\": {e}"))
                 });
+                #[cfg(languages)]
+                let loaded = match loaded {
+                    Ok(q) => translated(q, &url, config.words.lang()).await,
+                    problem => problem,
+                };
                 match loaded {
                     Ok(q) => {
                         let digest = consent::hash(&q).await;
@@ -225,7 +236,7 @@ pub fn mount_all(
                     }
                     Err(problem) => {
                         let problem = format!("{}: {problem}", attr::QUESTIONNAIRE);
-                        cannot_start(&host, &root, "questionnaire", &problem);
+                        cannot_start(&host, &root, "questionnaire", &problem, &config.words);
                     }
                 }
             }),
@@ -237,10 +248,38 @@ pub fn mount_all(
                     "{}: this build of the widget reads no questionnaire files",
                     attr::QUESTIONNAIRE
                 );
-                cannot_start(&host, &root, "questionnaire", &problem);
+                cannot_start(&host, &root, "questionnaire", &problem, &config.words);
             }
         }
     });
+}
+
+/// A questionnaire file in the visitor's language `lang`, where it lists that language (as
+/// written, or by its first part): its translation beside it (`hair.json`'s Spanish is
+/// `hair.es.json`, as the clinic's receiver reads it), which must then be there and whole
+/// (`core::translation`), or the widget says which file is wrong. Otherwise as written.
+#[cfg(all(languages, feature = "questionnaire-files"))]
+async fn translated(q: Questionnaire, url: &str, lang: &str) -> Result<Questionnaire, String> {
+    let primary = |tag: &str| tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+    let others = &q.languages[1.min(q.languages.len())..];
+    let Some(tag) = others
+        .iter()
+        .find(|t| t.eq_ignore_ascii_case(lang))
+        .or_else(|| others.iter().find(|t| primary(t) == primary(lang)))
+    else {
+        return Ok(q);
+    };
+    // Beside it: the same address up to its query or fragment, `.json` becoming `.es.json`
+    // (by hand: `web_sys::Url`'s setters would give this wasm a glue of its own).
+    let (path, rest) = url.split_at(url.find(['?', '#']).unwrap_or(url.len()));
+    let file = format!(
+        "{}.{tag}.json{rest}",
+        path.strip_suffix(".json").unwrap_or(path)
+    );
+    let text = transport::get(&file).await?;
+    translation::Translation::from_json(&text)
+        .and_then(|t| translation::translate(&q, &t))
+        .map_err(|e| format!("\"{file}\": {e}"))
 }
 
 /// The widget in the language `tag`: the built-in questionnaire's own (English), or one the
@@ -317,9 +356,17 @@ pub fn crashed() {
 
 /// Says why the widget cannot start: in its box and the console for the site owner, and as a
 /// `failed` event for the page.
-fn cannot_start(host: &Element, root: &Element, reason: &'static str, problem: &str) {
+/// In the visitor's words where they are known (`words`): the settings' own problems come
+/// before them, in English.
+fn cannot_start(
+    host: &Element,
+    root: &Element,
+    reason: &'static str,
+    problem: &str,
+    words: &Catalogue,
+) {
     gloo_console::error!(format!("Consultation form: {problem}"));
-    notice::problem(root, problem, &Catalogue::ENGLISH);
+    notice::problem(root, problem, words);
     let event = HostEvent::Failed {
         reference: None,
         reason,

@@ -245,3 +245,37 @@ test('with data-langs the visitor switches language on the first step, by keyboa
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a questionnaire file in the visitor\'s language: its translation beside it is used, and one missing says which file', async () => {
+  // The built-in questionnaire served as a clinic's file, which lists Spanish: its Spanish is
+  // `NAME.es.json` beside it, as the clinic's receiver reads it (README, "Translations").
+  const es = inLanguage('es');
+  const file = (name) => env.server.add(`/${name}.json`, JSON.stringify(QUESTIONNAIRE), { 'content-type': 'application/json' });
+  const withSpanish = file('hair-care');
+  env.server.add('/hair-care.es.json', fs.readFileSync(path.join(ROOT, 'src/core/translations/es.json'), 'utf8'), { 'content-type': 'application/json' });
+  const before = (await receiver.stored()).length;
+  const { page, context, problems } = await openWidget(env, {
+    settings: { 'data-lang': 'es', 'data-questionnaire': withSpanish, 'data-clinic-name': 'Glow Clinic', 'data-endpoint': receiver.endpoint },
+    ready: new RegExp(es.steps[0].title),
+  });
+  for (const step of es.steps) {
+    await heading(page, step.title).waitFor();
+    await answer(page, step);
+    await button(page, es.words.continue).click();
+  }
+  await heading(page, es.words.check_answers).waitFor();
+  await button(page, es.words.submit).click();
+  await heading(page, es.words.sent).waitFor();
+  // The consent words it hashed in the browser are the Spanish ones the receiver knows.
+  assert.deepEqual((await receiver.stored()).slice(before).map((s) => s.language), ['es']);
+  assert.deepEqual(problems, []);
+  await context.close();
+
+  // No Spanish beside it: the widget says so, naming the file, in the visitor's language.
+  const without = file('skin-care');
+  const failing = await openWidget(env, { settings: { 'data-lang': 'es', 'data-questionnaire': without }, ready: /./ });
+  const alert = failing.page.getByRole('alert').filter({ hasText: es.words.setup_title });
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /skin-care\.es\.json" could not be loaded \(HTTP 404\)/);
+  await failing.context.close();
+});
