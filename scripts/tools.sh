@@ -99,6 +99,10 @@ WASM_STD_ENV=(
 )
 release_build() {
   local log status=0 unexplained
+  # trunk's own status through the pipe into tee, when sourced by a shell without pipefail too
+  # (`local -`: the option is this function's alone).
+  local -
+  set -o pipefail
   local known='Failed to minify JS: RequiredTokenNotFound(Identifier) [token=Some(KeywordDefault)]'
   # First the built-in-only wasm, which this build's hook puts beside the full one.
   if [ -z "${CW_BUILTIN_PART:-}" ]; then
