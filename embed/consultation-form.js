@@ -85,6 +85,8 @@
     const tags = (host.getAttribute(NAMES.langs) || '').split(/\s+/).filter(Boolean).map(has).filter((t) => t !== null);
     return tags.length ? [...new Set([language(host), ...tags])] : [];
   };
+  // The languages other than English that `widgets` need: each one's own, and those offered.
+  const needed = (widgets) => [...new Set([...widgets].flatMap((host) => [language(host), ...offered(host)]))].filter(Boolean);
   // Both downloads start now, alongside the page's own, each checked against its digest. The
   // module through a modulepreload with integrity: import() then uses that checked fetch.
   // Which wasm: without questionnaire files listed here no widget on the page, now or mounted
@@ -105,8 +107,7 @@
     // Handled below once the glue is in: until then, no "uncaught in promise" in the console.
     wasm.catch(() => {});
   };
-  fetchWasm(has(document.documentElement.lang)
-    || [...document.querySelectorAll(`[${NAMES.mount}]`)].some((host) => language(host) || offered(host).some(Boolean)));
+  fetchWasm(has(document.documentElement.lang) || needed(document.querySelectorAll(`[${NAMES.mount}]`)).length);
   const preload = document.createElement('link');
   preload.rel = 'modulepreload';
   preload.href = url(FILES.glue);
@@ -304,7 +305,7 @@
   // records joined by U+001E (src/view/mod.rs, `language`). Each widget's loading message then
   // says so in its language.
   const languages = () => {
-    const tags = [...new Set([...hosts()].flatMap((host) => [language(host), ...offered(host)]))].filter(Boolean);
+    const tags = needed(hosts());
     if (tags.length) fetchWasm(true);
     return Promise.all(tags.map((tag) => fetch(url(FILES.langs[tag].file), { integrity: integrity[`lang-${tag}`] })
       .then((response) => (response.ok ? response.json() : Promise.reject()))

@@ -191,13 +191,20 @@ pub fn mount_all(
         let (questionnaire, digest) = {
             let records = languages.as_deref().unwrap_or("");
             let speak = |tag: &str| language(&builtin, records, tag);
-            let chosen = root.get_attribute("lang").and_then(|tag| speak(&tag));
             config.languages = root
                 .get_attribute(attr::LANGS)
                 .unwrap_or_default()
                 .split_whitespace()
                 .filter_map(speak)
                 .collect();
+            // Among those offered (the embed script lists it first), read once.
+            let chosen = root.get_attribute("lang").and_then(|tag| {
+                let offered = config
+                    .languages
+                    .iter()
+                    .find(|l| l.questionnaire.language() == tag);
+                offered.cloned().or_else(|| speak(&tag))
+            });
             match chosen {
                 Some(chosen) => {
                     config.in_language(chosen.words);
