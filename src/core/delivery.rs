@@ -74,7 +74,7 @@ pub fn classify(status: u16, body: &str) -> Outcome {
         409 => Outcome::Failed(Failure::Busy),
         408 | 429 => Outcome::Failed(Failure::Server(status)),
         400..=499 => {
-            let refusal: Refusal = super::reading::read(body).unwrap_or_default();
+            let refusal: Refusal = super::reading::parse(body).unwrap_or_default();
             let mut fields = Vec::new();
             for e in refusal.errors {
                 if let Some(field) = e.field.filter(|_| !e.message.trim().is_empty()) {

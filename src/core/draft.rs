@@ -47,7 +47,7 @@ impl Draft {
     /// to a question it does not have, a pending submission whose id is not a random UUID:
     /// storage that something else wrote) is `None`, and the caller removes it.
     pub fn read(json: &str, q: &Questionnaire, now: u64, max_age_ms: u64) -> Option<Draft> {
-        let draft: Draft = super::reading::read(json).ok()?;
+        let draft: Draft = super::reading::parse(json)?;
         // A draft from the future (a clock moved back) counts as expired.
         let fresh = expires(draft.first_saved, max_age_ms).is_some_and(|end| now <= end)
             && now >= draft.first_saved;

@@ -43,6 +43,17 @@ pub fn read<T: DeserializeOwned>(text: &str) -> Result<T, ReadError> {
     Ok(value)
 }
 
+/// Reads one whole document as `read` does, when nobody is told why it failed (a draft, the
+/// receiver's refusal): the sentence `describe` writes, and serde_json's own messages behind
+/// it, then stay out of a wasm that reads nothing else (about 1 KB gzip less on every English
+/// page: docs/size-notes.md, "Issue 25, fourth slice").
+pub fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = T::deserialize(Strict(&mut de)).ok()?;
+    de.end().ok()?;
+    Some(value)
+}
+
 fn describe(text: &str, e: serde_json::Error) -> ReadError {
     // serde_json's message ends with " at line L column C"; the position is kept apart.
     let full = e.to_string();
@@ -244,7 +255,10 @@ mod tests {
         for (text, want) in cases {
             let got = read::<Doc>(text).expect_err(text).to_string();
             assert_eq!(got, want, "{text}");
+            // `parse` refuses exactly what `read` does, strictness included.
+            assert!(parse::<Doc>(text).is_none(), "{text}");
         }
         assert!(read::<Doc>("{\"items\":[{\"id\":\"a\"}]}").is_ok());
+        assert!(parse::<Doc>("{\"items\":[{\"id\":\"a\"}]} ").is_some());
     }
 }
