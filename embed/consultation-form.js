@@ -59,6 +59,18 @@
   // tell a script why a load failed; by far the likeliest cause is a host on another origin
   // sending no CORS header, so that comes first.
   const missing = (name) => new Error(`${url(name)} did not load: its server must send Access-Control-Allow-Origin (CORS) when the page is on another origin; or the network failed, or the file does not match its integrity digest`);
+  // The draft waiting for this widget, if any (then the wasm restores it, on whatever step it
+  // was), by the key the widget keeps it under: the host's id, or the questionnaire and its
+  // place among the page's widgets (core::draft::slot).
+  const draftText = (host, place) => {
+    try {
+      const local = (host.getAttribute(NAMES.draftStorage) || '').trim() === NAMES.local;
+      const storage = local ? window.localStorage : window.sessionStorage;
+      return storage.getItem(NAMES.draftKey + (host.id || NAMES.placeSlot + place));
+    } catch {
+      return null; // storage blocked: the widget keeps no draft there either
+    }
+  };
   // The visitor's language (issue 25): the widget's data-lang if the widget has that language,
   // else the page's <html lang> if it has that, else English (''). A tag matches one of the
   // build's languages as written or by its first subtag (es-MX reads Spanish), case aside.
@@ -70,20 +82,30 @@
     const found = tags.find((t) => t.toLowerCase() === wanted) || tags.find((t) => t.toLowerCase() === primary);
     return found === undefined ? null : found;
   };
-  const chosen = new Map(); // host -> its language tag, '' for English
-  const language = (host) => {
+  // The languages a widget lets the visitor switch between on its first step (data-langs),
+  // those the build has.
+  const listed = (host) => (host.getAttribute(NAMES.langs) || '').split(/\s+/).filter(Boolean).map(has).filter((t) => t !== null);
+  const chosen = new Map(); // host -> [its own language tag, the one it speaks], '' for English
+  const spoken = (host) => {
     if (!chosen.has(host)) {
-      const own = has(host.getAttribute(NAMES.lang));
-      const page = has(document.documentElement.lang);
-      chosen.set(host, own ?? page ?? '');
+      const own = has(host.getAttribute(NAMES.lang)) ?? has(document.documentElement.lang) ?? '';
+      // Unless the visitor chose another of those, which their draft keeps: only the first step
+      // offers the choice, and a reload must not take it away.
+      let kept = null;
+      try {
+        kept = has(JSON.parse(draftText(host, [...document.querySelectorAll(`[${NAMES.mount}]`)].indexOf(host)))[NAMES.draftLang]);
+      } catch {
+        // No draft, or not one of ours: the widget's own language.
+      }
+      chosen.set(host, [own, kept !== null && listed(host).includes(kept) ? kept : own]);
     }
     return chosen.get(host);
   };
-  // The languages a widget lets the visitor switch between on its first step (data-langs),
-  // those the build has, its own first.
+  const language = (host) => spoken(host)[1];
+  // Those it offers, its own first.
   const offered = (host) => {
-    const tags = (host.getAttribute(NAMES.langs) || '').split(/\s+/).filter(Boolean).map(has).filter((t) => t !== null);
-    return tags.length ? [...new Set([language(host), ...tags])] : [];
+    const tags = listed(host);
+    return tags.length ? [...new Set([spoken(host)[0], ...tags])] : [];
   };
   // The languages other than English that `widgets` need: each one's own, and those offered.
   const needed = (widgets) => [...new Set([...widgets].flatMap((host) => [language(host), ...offered(host)]))].filter(Boolean);
@@ -138,22 +160,10 @@
     return (email && listed ? withEmail : plain).replace('{clinic}', clinic).replace('{email}', email);
   };
 
-  // Whether a draft waits for this widget (then the wasm restores it, on whatever step it was),
-  // by the key the widget keeps it under: the host's id, or the questionnaire and its place
-  // (core::draft::slot).
-  const draftWaits = (host, place) => {
-    try {
-      const local = (host.getAttribute(NAMES.draftStorage) || '').trim() === NAMES.local;
-      const storage = local ? window.localStorage : window.sessionStorage;
-      return storage.getItem(NAMES.draftKey + (host.id || NAMES.placeSlot + place)) !== null;
-    } catch {
-      return false; // storage blocked: the widget keeps no draft there either
-    }
-  };
   // The first step as drawn at build time is the built-in questionnaire's on the default look.
   const instant = (host, place) => !language(host) && !host.hasAttribute(NAMES.langs) && !host.hasAttribute(NAMES.questionnaire)
     && !NAMES.theme.some((name) => host.hasAttribute(name))
-    && !draftWaits(host, place);
+    && draftText(host, place) === null;
 
   // Shows the first step in `root`. The time it appeared starts the fill time; a Continue
   // pressed before the wasm runs is kept for it (and never submits the page's address), and the

@@ -61,6 +61,8 @@ mod native {
                 // script: it draws no step for another.
                 "draftKey": draft::KEY_PREFIX,
                 "placeSlot": draft::place_slot(&questionnaire.id),
+                // The language the visitor chose (data-langs), kept in their draft.
+                "draftLang": draft::LANG,
                 "shownAt": carried::SHOWN_AT,
                 "continuePressed": carried::CONTINUE_PRESSED,
                 "ready": host_event::READY,
@@ -181,6 +183,7 @@ mod native {
                 "local": "local",
                 "draftKey": "consultation-widget:draft:",
                 "placeSlot": format!("{}-", questionnaire.id),
+                "draftLang": "lang",
                 "shownAt": "data-prerendered",
                 "continuePressed": "data-continue-pressed",
                 "ready": "consultation-form:ready",
@@ -209,7 +212,7 @@ mod native {
 
         #[test]
         fn the_loaders_draft_key_is_the_widgets() {
-            // The embed script's rule (embed/consultation-form.js, `draftWaits`):
+            // The embed script's rule (embed/consultation-form.js, `draftText`):
             // draftKey + (host.id || placeSlot + place). The widget's: `draft::slot`.
             let names = names();
             let text = |key: &str| names[key].as_str().expect(key).to_owned();

@@ -29,6 +29,13 @@ pub struct Draft {
     pub answers: Answers,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<Pending>,
+    /// The language the visitor chose among the widget's (`data-langs`, issue 25), so a reload
+    /// brings the form back in it: the embed script reads it before the wasm starts, as only
+    /// the first step offers the choice. Not in the English-only wasm, which offers none (and,
+    /// reading a draft, leaves a member it does not know alone).
+    #[cfg(languages)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// A submission prepared but not yet confirmed delivered.
@@ -71,6 +78,10 @@ impl Draft {
 fn expires(first_saved: u64, max_age_ms: u64) -> Option<u64> {
     first_saved.checked_add(max_age_ms)
 }
+
+/// The member of a draft's JSON naming the language the visitor chose (`Draft::lang`): the
+/// embed script reads it to start the form in that language (src/bin/prerender.rs).
+pub const LANG: &str = "lang";
 
 /// What every draft's storage key starts with; the widget's slot follows (`storage_key`).
 /// Drafts already stored are found by it, so it never changes. Named here only: the embed
@@ -127,6 +138,8 @@ mod tests {
                 completed_at: "t".into(),
                 spam: vec!["completed-too-fast".into()],
             }),
+            #[cfg(languages)]
+            lang: None,
         }
     }
 
@@ -178,6 +191,23 @@ mod tests {
         }
         assert_eq!(Draft::read(&json, &q, 5_000_000, day), Some(draft(&q)));
         assert_eq!(draft(&q).expires(day), Some(1_000_000 + day));
+    }
+
+    #[test]
+    fn the_chosen_language_is_kept_under_the_name_the_embed_script_reads() {
+        // Issue 25: a language chosen with data-langs survives a reload; the embed script
+        // reads it as `draft[LANG]` before the wasm starts, and a draft without it has none.
+        let q = Questionnaire::builtin();
+        let mut chosen = draft(&q);
+        chosen.lang = Some("es".into());
+        let json: serde_json::Value = serde_json::from_str(&chosen.to_json()).unwrap();
+        assert_eq!(json[LANG], "es");
+        assert_eq!(
+            Draft::read(&chosen.to_json(), &q, 5_000_000, 86_400_000),
+            Some(chosen)
+        );
+        let none: serde_json::Value = serde_json::from_str(&draft(&q).to_json()).unwrap();
+        assert!(none.get(LANG).is_none());
     }
 
     #[test]

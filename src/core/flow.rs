@@ -591,6 +591,9 @@ impl Flow {
             step,
             answers: self.answers.clone(),
             pending: self.prepared.as_ref().map(|p| p.pending.clone()),
+            // Only where the visitor had a choice: otherwise the page's language applies.
+            #[cfg(languages)]
+            lang: (!self.config.languages.is_empty()).then(|| self.config.words.lang().to_owned()),
         })
     }
 
@@ -794,8 +797,15 @@ pub(crate) mod tests {
             words: catalogue::Catalogue::ENGLISH,
             consent_digest: String::new(),
         });
-        flow.apply(Action::Speak(english));
+        flow.apply(Action::Speak(Rc::clone(&english)));
         assert_eq!(flow.config.words.lang(), "es");
+        // The draft keeps the visitor's choice where they had one (data-langs), so a reload
+        // comes back in it; without a choice the page's language applies again.
+        assert_eq!(flow.draft(10, None).unwrap().lang, None);
+        let mut config = (*flow.config).clone();
+        config.languages = vec![english, spanish];
+        flow.config = Rc::new(config);
+        assert_eq!(flow.draft(10, None).unwrap().lang.as_deref(), Some("es"));
     }
 
     #[test]

@@ -233,6 +233,18 @@ test('with data-langs the visitor switches language on the first step, by keyboa
   for (const [i, step] of es.steps.entries()) {
     await heading(page, step.title).waitFor();
     if (i > 0) assert.equal(await spanish.count(), 0, 'the choice is on the first step only');
+    if (i === 1) {
+      // A reload past the first step, where the choice is no longer offered, comes back in
+      // the language chosen (kept with the draft), not the page's, with the answers.
+      await page.reload();
+      await heading(page, step.title).waitFor();
+      assert.equal(await root(page).getAttribute('lang'), 'es');
+      await button(page, es.words.back).click();
+      await heading(page, es.steps[0].title).waitFor();
+      assert.equal(await page.getByRole('textbox', { name: label('full_name').label, exact: true }).inputValue(), 'Jane Example');
+      await button(page, es.words.continue).click();
+      await heading(page, step.title).waitFor();
+    }
     await answer(page, step);
     await button(page, es.words.continue).click();
   }
