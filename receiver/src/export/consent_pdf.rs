@@ -5,11 +5,13 @@
 //! digest of the consent words, and the questionnaire's id and version.
 //!
 //! Written with krilla as PDF/A-2u (ISO 19005-2, level U: every glyph maps to Unicode), which
-//! krilla checks as it writes; Noto Sans is embedded (subset), so the file reads the same on
-//! every reader and for as long as the clinic keeps it. Text is set glyph by glyph from the
-//! font's own character map and advances (skrifa, krilla's font reader): no shaper, which
-//! Latin, Greek and Cyrillic names do without. docs/receiver.md says why krilla.
+//! krilla checks as it writes; Noto Sans and Noto Sans Arabic are embedded (subset), so the file
+//! reads the same on every reader and for as long as the clinic keeps it. Each line is set by
+//! `pdf_text`: bidi order, a font per character, rustybuzz shaping (Arabic joined, right to
+//! left; Latin, Greek and Cyrillic glyph for character, as before); a paragraph that reads right
+//! to left stands against the right edge. docs/receiver.md says why krilla.
 
+use super::pdf_text::{self, Family, Fonts};
 use crate::domain::questionnaires::{language_name, Reading};
 use consultation_widget::core::characters;
 use consultation_widget::core::messages::{AGREED, NOT_AGREED, NOT_PROVIDED, SIGNED_BY};
@@ -22,10 +24,7 @@ use krilla::metadata::{DateTime, Metadata};
 use krilla::page::PageSettings;
 use krilla::paint::{LineCap, LineJoin, Stroke as Pen};
 use krilla::surface::Surface;
-use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Document, SerializeSettings};
-use skrifa::instance::{LocationRef, Size};
-use skrifa::MetadataProvider;
 
 /// What the PDF shows of one signed submission, as text (the times already written out).
 #[derive(Debug, Clone, PartialEq)]
@@ -290,11 +289,13 @@ const LABEL_W: f32 = 118.0;
 /// One thing on a page, placed (y grows downwards from the top edge, the text's baseline).
 #[derive(Debug, Clone, PartialEq)]
 enum Mark {
+    /// One line, its left end at x; `rtl` if its paragraph reads right to left.
     Text {
         x: f32,
         y: f32,
         size: f32,
         bold: bool,
+        rtl: bool,
         text: String,
     },
     /// The drawn strokes, their box's top left corner at (x, y).
@@ -308,92 +309,21 @@ enum Mark {
 }
 
 impl Mark {
+    /// A text of one line: its own first strong character gives its direction.
     fn text(x: f32, y: f32, size: f32, bold: bool, text: String) -> Mark {
+        let rtl = pdf_text::rtl(&text);
+        Mark::line(x, y, size, bold, Wrapped { text, rtl })
+    }
+
+    fn line(x: f32, y: f32, size: f32, bold: bool, line: Wrapped) -> Mark {
         Mark::Text {
             x,
             y,
             size,
             bold,
-            text,
+            rtl: line.rtl,
+            text: line.text,
         }
-    }
-}
-
-/// Noto Sans regular and bold, as krilla embeds them and as skrifa measures them.
-struct Fonts {
-    regular: Face,
-    bold: Face,
-}
-
-struct Face {
-    font: Font,
-    data: &'static [u8],
-}
-
-impl Fonts {
-    fn new() -> Option<Fonts> {
-        let face = |data: &'static [u8]| {
-            skrifa::FontRef::new(data).ok()?;
-            Some(Face {
-                font: Font::new(data.into(), 0)?,
-                data,
-            })
-        };
-        Some(Fonts {
-            regular: face(ttf_noto_sans::REGULAR)?,
-            bold: face(ttf_noto_sans::BOLD)?,
-        })
-    }
-
-    fn face(&self, bold: bool) -> &Face {
-        if bold {
-            &self.bold
-        } else {
-            &self.regular
-        }
-    }
-}
-
-impl Face {
-    /// Each character's glyph and advance (in ems): a character the font lacks is drawn as `?`
-    /// (and reads as `?`), as PDF/A forbids the empty glyph.
-    fn glyphs(&self, text: &str) -> Vec<KrillaGlyph> {
-        let Ok(font) = skrifa::FontRef::new(self.data) else {
-            return Vec::new();
-        };
-        let map = font.charmap();
-        let metrics = font.glyph_metrics(Size::new(1.0), LocationRef::default());
-        let fallback = map.map('?').unwrap_or_default();
-        text.char_indices()
-            .map(|(at, c)| {
-                let id = map.map(c).unwrap_or(fallback);
-                KrillaGlyph {
-                    glyph_id: GlyphId::new(id.to_u32()),
-                    text_range: at..at + c.len_utf8(),
-                    x_advance: metrics.advance_width(id).unwrap_or(0.0),
-                    x_offset: 0.0,
-                    y_offset: 0.0,
-                    y_advance: 0.0,
-                    location: None,
-                }
-            })
-            .collect()
-    }
-
-    /// The width of `text` at `size` points.
-    fn width(&self, text: &str, size: f32) -> f32 {
-        self.glyphs(text).iter().map(|g| g.x_advance).sum::<f32>() * size
-    }
-
-    /// Characters the font has no glyph for, as `?`: the text that is drawn and read.
-    fn drawable(&self, text: &str) -> String {
-        let Ok(font) = skrifa::FontRef::new(self.data) else {
-            return String::new();
-        };
-        let map = font.charmap();
-        text.chars()
-            .map(|c| if map.map(c).is_some() { c } else { '?' })
-            .collect()
     }
 }
 
@@ -411,35 +341,57 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
-/// `text` broken into lines of at most `width` points: at spaces, and inside a word longer
-/// than a line.
-fn wrap(face: &Face, text: &str, size: f32, width: f32) -> Vec<String> {
+/// A line of a wrapped paragraph, and whether the paragraph reads right to left (its first
+/// strong character's direction, which its later lines keep).
+#[derive(Debug, Clone, PartialEq)]
+struct Wrapped {
+    text: String,
+    rtl: bool,
+}
+
+/// `text` broken into lines of at most `width` points, measured as set (shaped): at spaces,
+/// and inside a word longer than a line.
+fn wrap(family: &Family, text: &str, size: f32, width: f32) -> Vec<Wrapped> {
     let mut lines = Vec::new();
     for paragraph in clean(text).split('\n') {
+        let rtl = pdf_text::rtl(paragraph);
+        let fits = |line: &str| family.width(line, rtl, size) <= width;
         let mut line = String::new();
+        let mut done = Vec::new();
         for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
             let joined = if line.is_empty() {
                 word.to_owned()
             } else {
                 format!("{line} {word}")
             };
-            if face.width(&joined, size) <= width {
+            if fits(&joined) {
                 line = joined;
                 continue;
             }
             if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
+                done.push(std::mem::take(&mut line));
             }
             for c in word.chars() {
-                if !line.is_empty() && face.width(&format!("{line}{c}"), size) > width {
-                    lines.push(std::mem::take(&mut line));
+                if !line.is_empty() && !fits(&format!("{line}{c}")) {
+                    done.push(std::mem::take(&mut line));
                 }
                 line.push(c);
             }
         }
-        lines.push(line);
+        done.push(line);
+        lines.extend(done.into_iter().map(|text| Wrapped { text, rtl }));
     }
     lines
+}
+
+/// Where a line starts within the column from `left` to `right`: at the left, or, when its
+/// paragraph reads right to left, where it ends at the right.
+fn aligned(family: &Family, line: &Wrapped, size: f32, left: f32, right: f32) -> f32 {
+    if line.rtl {
+        right - family.width(&line.text, true, size)
+    } else {
+        left
+    }
 }
 
 /// The pages being filled, and where the next line goes.
@@ -470,13 +422,21 @@ impl<'a> Pages<'a> {
         self.pages.last_mut().expect("a page").push(mark);
     }
 
-    /// A paragraph at `x` (from the margin), wrapped to the text's right edge.
+    /// A paragraph indented by `x`, wrapped to the text's width: from the left margin, or,
+    /// when it reads right to left, mirrored (indented from the right margin, against it).
     fn para(&mut self, x: f32, text: &str, size: f32, bold: bool) {
         let lead = size * 1.4;
-        for line in wrap(self.fonts.face(bold), text, size, TEXT_W - x) {
+        let family = self.fonts.family(bold);
+        for line in wrap(family, text, size, TEXT_W - x) {
             self.room(lead);
             self.y += lead;
-            self.mark(Mark::text(MARGIN + x, self.y, size, bold, line));
+            let (left, right) = if line.rtl {
+                (MARGIN, MARGIN + TEXT_W - x)
+            } else {
+                (MARGIN + x, MARGIN + TEXT_W)
+            };
+            let at = aligned(family, &line, size, left, right);
+            self.mark(Mark::line(at, self.y, size, bold, line));
         }
     }
 
@@ -491,7 +451,8 @@ impl<'a> Pages<'a> {
     /// A fact at the top: its name in the first column, the value wrapped beside it at `size`.
     fn fact(&mut self, label: &str, value: &str, size: f32) {
         let lead = BODY * 1.4;
-        let lines = wrap(&self.fonts.regular, value, size, TEXT_W - LABEL_W);
+        let family = self.fonts.family(false);
+        let lines = wrap(family, value, size, TEXT_W - LABEL_W);
         self.room(lead * lines.len() as f32);
         self.y += lead;
         self.mark(Mark::text(MARGIN, self.y, BODY, true, clean(label)));
@@ -499,7 +460,8 @@ impl<'a> Pages<'a> {
             if n > 0 {
                 self.y += lead;
             }
-            self.mark(Mark::text(MARGIN + LABEL_W, self.y, size, false, line));
+            let at = aligned(family, &line, size, MARGIN + LABEL_W, MARGIN + TEXT_W);
+            self.mark(Mark::line(at, self.y, size, false, line));
         }
     }
 
@@ -614,14 +576,12 @@ fn draw(surface: &mut Surface, fonts: &Fonts, mark: &Mark) {
             y,
             size,
             bold,
+            rtl,
             text,
         } => {
-            let face = fonts.face(*bold);
-            // What is drawn is what reads: a `?` glyph is never mapped to another character.
-            let text = face.drawable(&clean(text));
-            let glyphs = face.glyphs(&text);
-            let at = Point::from_xy(*x, *y);
-            surface.draw_glyphs(at, &glyphs, face.font.clone(), &text, *size, false);
+            let family = fonts.family(*bold);
+            let set = family.set(&clean(text), *rtl);
+            family.draw(surface, &set, Point::from_xy(*x, *y), *size);
         }
         Mark::Strokes { x, y, strokes } => {
             let mut path = PathBuilder::new();
@@ -718,37 +678,53 @@ mod tests {
         }
     }
 
-    #[test]
-    fn long_records_take_more_pages_and_stay_inside_them() {
-        let fonts = Fonts::new().unwrap();
-        let pages = layout(&sample(), &fonts);
-        assert!(pages.len() >= 2, "{}", pages.len());
+    /// The texts of the marks on `pages`: each line's left and right ends, and its text.
+    fn lines(pages: &[Vec<Mark>], fonts: &Fonts) -> Vec<(f32, f32, String)> {
+        let mut lines = Vec::new();
         for mark in pages.iter().flatten() {
             if let Mark::Text {
                 x,
                 y,
                 size,
                 bold,
+                rtl,
                 text,
             } = mark
             {
                 assert!(*y <= BOTTOM && *y >= TOP, "{y} {text}");
-                let right = x + fonts.face(*bold).width(text, *size);
-                assert!(right <= PAGE_W - MARGIN + 0.01, "{right} {text}");
+                let right = x + fonts.family(*bold).width(text, *rtl, *size);
+                lines.push((*x, right, text.clone()));
             }
+        }
+        lines
+    }
+
+    fn texts(lines: Vec<Wrapped>) -> Vec<String> {
+        lines.into_iter().map(|l| l.text).collect()
+    }
+
+    #[test]
+    fn long_records_take_more_pages_and_stay_inside_them() {
+        let fonts = Fonts::new().unwrap();
+        let pages = layout(&sample(), &fonts);
+        assert!(pages.len() >= 2, "{}", pages.len());
+        for (left, right, text) in lines(&pages, &fonts) {
+            assert!(left >= MARGIN - 0.01, "{left} {text}");
+            assert!(right <= PAGE_W - MARGIN + 0.01, "{right} {text}");
         }
     }
 
     #[test]
     fn the_widest_digest_stays_on_one_line() {
         let fonts = Fonts::new().unwrap();
-        let width = |c: &char| fonts.regular.width(&c.to_string(), DIGEST);
+        let regular = fonts.family(false);
+        let width = |c: &char| regular.width(&c.to_string(), false, DIGEST);
         let c = "0123456789abcdef"
             .chars()
             .max_by(|a, b| width(a).total_cmp(&width(b)));
         let widest = c.unwrap().to_string().repeat(64);
         assert_eq!(
-            wrap(&fonts.regular, &widest, DIGEST, TEXT_W - LABEL_W),
+            texts(wrap(regular, &widest, DIGEST, TEXT_W - LABEL_W)),
             [widest]
         );
     }
@@ -756,20 +732,75 @@ mod tests {
     #[test]
     fn wraps_at_spaces_and_inside_overlong_words() {
         let fonts = Fonts::new().unwrap();
-        let lines = wrap(
-            &fonts.regular,
+        let regular = fonts.family(false);
+        let lines = texts(wrap(
+            regular,
             &format!("a b {}", "x".repeat(200)),
             BODY,
             100.0,
-        );
+        ));
         assert_eq!(lines[0], "a b");
         assert!(lines.len() > 3, "{lines:?}");
-        assert!(lines.iter().all(|l| fonts.regular.width(l, BODY) <= 100.0));
+        assert!(lines.iter().all(|l| regular.width(l, false, BODY) <= 100.0));
         // Line breaks typed are kept; what reorders or hides text is not.
         assert_eq!(
-            wrap(&fonts.regular, "x\ny\u{202e}z", BODY, 400.0),
+            texts(wrap(regular, "x\ny\u{202e}z", BODY, 400.0)),
             ["x", "yz"]
         );
+    }
+
+    /// The sample as an Arabic visitor signed it: the built-in Arabic consent words.
+    fn arabic() -> Record {
+        use consultation_widget::core::translation::{builtin_json, translate, Translation};
+        let t = Translation::from_json(builtin_json("ar").unwrap()).unwrap();
+        let q = translate(&Questionnaire::builtin(), &t).unwrap();
+        let risks = q.question("risks_acknowledged").unwrap();
+        let mut r = sample();
+        r.answered_in = "Arabic".into();
+        r.signer = "محمد علي".into();
+        r.consents = vec![ConsentText {
+            label: risks.label.clone(),
+            clinic_label: Some("Risks".into()),
+            hint: risks.hint.clone().unwrap(),
+            text: risks.text.clone().unwrap(),
+            version: risks.consent_version.clone().unwrap(),
+            answer: AGREED.into(),
+        }];
+        r
+    }
+
+    #[test]
+    fn arabic_paragraphs_stand_against_the_right_edge_and_wrap_inside_the_text() {
+        let fonts = Fonts::new().unwrap();
+        let r = arabic();
+        let lines = lines(&layout(&r, &fonts), &fonts);
+        let hint = &r.consents[0].hint;
+        let hint_lines: Vec<&(f32, f32, String)> = lines
+            .iter()
+            .filter(|(_, _, text)| hint.contains(text.as_str()))
+            .collect();
+        assert!(hint_lines.len() >= 2, "the hint wraps: {lines:?}");
+        for (left, right, text) in hint_lines.into_iter().chain(
+            lines
+                .iter()
+                .filter(|(_, _, t)| t.contains(&r.consents[0].label)),
+        ) {
+            assert!((right - (MARGIN + TEXT_W)).abs() < 0.01, "{right} {text}");
+            assert!(*left >= MARGIN - 0.01, "{left} {text}");
+        }
+        // The signer's name in the facts' value column, against its right edge too.
+        let (left, right, _) = lines.iter().find(|(_, _, t)| *t == r.signer).unwrap();
+        assert!((right - (MARGIN + TEXT_W)).abs() < 0.01, "{right}");
+        assert!(*left > MARGIN + LABEL_W, "{left}");
+        // A left-to-right line stays at the margin.
+        let (left, _, _) = lines.iter().find(|(_, _, t)| t == "Signature").unwrap();
+        assert_eq!(*left, MARGIN);
+    }
+
+    #[test]
+    fn an_arabic_record_is_pdf_a() {
+        let pdf = write(&arabic(), jiff::Timestamp::UNIX_EPOCH).expect("a PDF/A file");
+        assert!(pdf.starts_with(b"%PDF-1.7"));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod consent_pdf;
 pub mod csv;
 pub mod fhir;
+mod pdf_text;
 
 use crate::cli::{Export, ExportFormat};
 use crate::commands::CommandError;

@@ -2,8 +2,10 @@
 //! the receiver's own and strokes over the bound are refused, hostile stroke data never reaches
 //! a page, the submission page draws the signature from the numbers alone, the PDF is read back
 //! by Debian's poppler-utils (`pdftotext`, `pdfinfo`) and holds the signer, the digest and every
-//! consent text, needs a session and is audited, `export --format consent-pdf` writes one file
-//! per signed submission, and the FHIR export carries the signature extension (fhirbolt, strict).
+//! consent text, needs a session and is audited, an Arabic visitor's consent words read back
+//! from it in Arabic (shaped, right to left, mapped to Unicode), `export --format consent-pdf`
+//! writes one file per signed submission, and the FHIR export carries the signature extension
+//! (fhirbolt, strict).
 
 use crate::helpers::web::*;
 use crate::helpers::*;
@@ -12,6 +14,7 @@ use consultation_widget::core::consent;
 use consultation_widget::core::questionnaire::Questionnaire;
 use consultation_widget::core::signature::{self, Signature, Stroke, MAX_POINTS};
 use consultation_widget::core::summary::Summary;
+use consultation_widget::core::translation::{builtin_json, translate, Translation};
 use std::process::Command;
 
 /// A submission signed by `name` with `strokes` drawn: its id and body.
@@ -302,7 +305,118 @@ async fn the_pdf_reads_back_with_the_signer_the_digest_and_every_consent_text() 
         info.contains("Page size: 595.28 x 841.89 pts (A4)"),
         "{info}"
     );
-    let meta = poppler("pdfinfo", &["-meta"], &pdf);
+    // The font is in the file (subset), so it renders the same everywhere.
+    let fonts = pdf_a_2u_with_fonts(&pdf);
+    assert!(fonts.contains("NotoSans"), "{fonts}");
+}
+
+/// The built-in questionnaire as an Arabic visitor reads it (its built-in translation).
+fn arabic() -> Questionnaire {
+    let t = Translation::from_json(builtin_json("ar").unwrap()).unwrap();
+    translate(&Questionnaire::builtin(), &t).unwrap()
+}
+
+/// The letters and digits of `text` in the order they come, without what poppler moves about
+/// in right-to-left text: white space, bidi controls, punctuation and Arabic's marks (vowel
+/// signs, shadda, tanween), which it can put before the letter they sit on.
+fn letters(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric() && !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}'))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_arabic_consent_reads_back_in_arabic_from_the_pdf() {
+    let r = Receiver::start(&[]).await;
+    let mut staff = signed_in(&r, "staff@glow.example", "staff").await;
+    let ar = arabic();
+    let signer = "ليلى حداد";
+    let mut a = answers();
+    a.set(
+        "signature",
+        Value::Signed(Signature {
+            name: signer.into(),
+            strokes: drawing(),
+        }),
+    );
+    // Signed against the Arabic consent words, as the widget sends it for an Arabic visitor.
+    let id = new_id();
+    let body = Summary::build(
+        &ar,
+        &a,
+        "Glow Clinic",
+        id.clone(),
+        "2026-12-02T09:30:00.000Z".into(),
+    )
+    .with_consent_digest(&consent::digest(&ar))
+    .json();
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(doc["language"], "ar");
+    let (status, answer) = r.post(Some(&id), &body).await;
+    assert_eq!(status, 201, "{answer}");
+    let (status, _, pdf) = staff
+        .get_bytes(&format!("/inbox/submissions/{id}/consent.pdf"))
+        .await;
+    assert_eq!(status, 200);
+
+    // What poppler's pdftotext does with a right-to-left line: it gives it in logical order
+    // between the marks U+202B and U+202C, but cuts it at each Arabic comma and gives the
+    // pieces left to right, puts a space after each letter Noto Sans Arabic draws as two
+    // glyphs (a dotless form and its dots: one cluster, written as ActualText), and can put a
+    // mark before its letter. So each word's letters are looked for, in order, in the text
+    // without spaces.
+    let text = poppler("pdftotext", &["-enc", "UTF-8"], &pdf);
+    let read = letters(&text);
+    let section = text_between(
+        &text,
+        "Consent texts as shown, in Arabic",
+        "Screening answers",
+    );
+    let mut texts = 0;
+    for question in ar.questions().filter(|x| x.consent_version.is_some()) {
+        for shown in [
+            Some(&question.label),
+            question.hint.as_ref(),
+            question.text.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert!(
+                shown
+                    .chars()
+                    .any(|c| ('\u{0621}'..='\u{064A}').contains(&c)),
+                "{shown}"
+            );
+            for word in shown
+                .split_whitespace()
+                .map(letters)
+                .filter(|w| !w.is_empty())
+            {
+                assert!(read.contains(&word), "{word:?} of {shown:?} in {text}");
+            }
+        }
+        texts += 1;
+    }
+    assert!(
+        texts >= 5,
+        "every consent question of the built-in questionnaire"
+    );
+    // No Arabic letter became a `?` (the Arabic texts have none of their own).
+    assert!(!section.contains('?'), "{section}");
+    assert!(read.contains(&letters(signer)), "{text}");
+    assert!(text.contains("Consent texts as shown, in Arabic"), "{text}");
+    assert!(read.contains(&letters(&consent::digest(&ar))), "{text}");
+
+    // Still PDF/A-2u, and the Arabic font is in the file (subset, mapped to Unicode).
+    let fonts = pdf_a_2u_with_fonts(&pdf);
+    assert!(fonts.contains("NotoSansArabic"), "{fonts}");
+}
+
+/// The PDF says it is PDF/A-2u (its XMP), and every font is embedded, subset and mapped to
+/// Unicode; `pdffonts`' list, for more checks.
+fn pdf_a_2u_with_fonts(pdf: &[u8]) -> String {
+    let meta = poppler("pdfinfo", &["-meta"], pdf);
     assert!(
         meta.contains("<pdfaid:part>2</pdfaid:part>"),
         "PDF/A-2: {meta}"
@@ -311,13 +425,12 @@ async fn the_pdf_reads_back_with_the_signer_the_digest_and_every_consent_text() 
         meta.contains("<pdfaid:conformance>U</pdfaid:conformance>"),
         "{meta}"
     );
-    // The font is in the file (subset), so it renders the same everywhere.
-    let fonts = poppler("pdffonts", &[], &pdf);
+    let fonts = poppler("pdffonts", &[], pdf);
     assert!(
         fonts.lines().skip(2).all(|l| l.contains(" yes yes yes ")),
         "embedded, subset, with Unicode: {fonts}"
     );
-    assert!(fonts.contains("NotoSans"), "{fonts}");
+    fonts
 }
 
 #[tokio::test]
