@@ -65,7 +65,14 @@ async function visit(url) {
   return {
     page, context, problems, releaseLoader,
     loaderRan: () => page.evaluate(() => window[Symbol.for('consultation-form')] === true),
-    ready: () => page.waitForFunction(() => window.readyHeard > 0),
+    // Waits for the widget's ready event; without one, says what the widget shows and what the
+    // page reported, so a failure tells why (it failed once in CI without a trace).
+    ready: () => page.waitForFunction(() => window.readyHeard > 0).catch(async (error) => {
+      const shows = await page.locator('[data-consultation-form]').first()
+        .evaluate((el) => (el.shadowRoot ? el.shadowRoot.textContent : '(no shadow root)').replace(/\s+/g, ' ').slice(0, 400))
+        .catch((e) => `(unreadable: ${e.message})`);
+      throw new Error(`no ready event: ${error.message}\nthe widget shows: ${shows}\nthe page reported: ${problems.join(' | ') || 'nothing'}`);
+    }),
   };
 }
 
