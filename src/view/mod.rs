@@ -47,6 +47,10 @@ pub struct State {
     /// When the draft was first saved (`None`: no draft yet), shared by every state of this
     /// widget: the view's memory of storage, which `Flow::draft` counts the draft's life from.
     pub first_saved: Rc<Cell<Option<u64>>>,
+    /// Whether the widget has told the page it is ready, shared by every state of this widget:
+    /// the first effect may already see a later state (an answer typed while yew yielded
+    /// between its first render and its effects), so `revision == 0` cannot say it.
+    pub announced: Rc<Cell<bool>>,
 }
 
 impl State {
@@ -57,6 +61,7 @@ impl State {
             effects: Effects::default(),
             revision: 0,
             first_saved: Rc::new(Cell::new(first_saved)),
+            announced: Rc::default(),
         }
     }
 }
@@ -72,6 +77,7 @@ impl Reducible for State {
             effects,
             revision: self.revision.wrapping_add(1),
             first_saved: Rc::clone(&self.first_saved),
+            announced: Rc::clone(&self.announced),
         })
     }
 }

@@ -61,8 +61,9 @@ pub fn Widget(props: &WidgetProps) -> Html {
         let proof = proof.clone();
         use_effect_with(state.revision, move |_| {
             let (flow, effects) = (&state.flow, &state.effects);
-            // The host page hears the widget is ready once drawn, then what each action did.
-            if state.revision == 0 {
+            // The host page hears the widget is ready once drawn, then what each action did:
+            // on the first run of this effect, whatever the revision (`State::announced`).
+            if !state.announced.replace(true) {
                 host::emit(&host, &flow.ready());
                 if let Some(endpoint) = &flow.config.endpoint {
                     proof.prepare(endpoint);
