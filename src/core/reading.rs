@@ -37,10 +37,7 @@ impl fmt::Display for ReadError {
 
 /// Reads one whole document: trailing text after it is a syntax error too.
 pub fn read<T: DeserializeOwned>(text: &str) -> Result<T, ReadError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = T::deserialize(Strict(&mut de)).map_err(|e| describe(text, e))?;
-    de.end().map_err(|e| describe(text, e))?;
-    Ok(value)
+    whole(text).map_err(|e| describe(text, e))
 }
 
 /// Reads one whole document as `read` does, when nobody is told why it failed (a draft, the
@@ -48,10 +45,16 @@ pub fn read<T: DeserializeOwned>(text: &str) -> Result<T, ReadError> {
 /// it, then stay out of a wasm that reads nothing else (about 1 KB gzip less on every English
 /// page: docs/size-notes.md, "Issue 25, fourth slice").
 pub fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
+    whole(text).ok()
+}
+
+/// The one reading both share: strict (unknown members refused where the type asks), and
+/// nothing but whitespace after the document.
+fn whole<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = T::deserialize(Strict(&mut de)).ok()?;
-    de.end().ok()?;
-    Some(value)
+    let value = T::deserialize(Strict(&mut de))?;
+    de.end()?;
+    Ok(value)
 }
 
 fn describe(text: &str, e: serde_json::Error) -> ReadError {
