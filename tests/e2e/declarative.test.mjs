@@ -141,34 +141,49 @@ test('a Continue pressed on the taken-over step checks it: Required field missin
   await v.context.close();
 });
 
+/**
+ * Runs in the page before the loader is released. Makes yew 0.23's yield between drawing a step
+ * and running its effects (once a render has run 16 ms, where the widget's ready event comes
+ * from) happen every time: Date.now jumps 20 ms at each call, so every render is "long". Notes in
+ * `window.gap.readyBeforeDrawn`, the moment the wasm draws its own field `id` in place of the
+ * loader's, whether the ready event was already heard; with `answer`, types it there and then.
+ */
+function openTheGap({ id, answer }) {
+  const shadow = document.querySelector('[data-consultation-form]').shadowRoot;
+  const drawn = shadow.getElementById(id);
+  window.gap = {};
+  new MutationObserver((_, watch) => {
+    const control = shadow.getElementById(id);
+    if (!control || control === drawn) return;
+    watch.disconnect();
+    window.gap.readyBeforeDrawn = window.readyHeard > 0;
+    if (answer) {
+      control.value = answer;
+      control.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    }
+  }).observe(shadow, { childList: true, subtree: true });
+  const now = Date.now.bind(Date);
+  let skew = 0;
+  Date.now = () => now() + (skew += 20);
+}
+
 test('a keystroke the moment the wasm has drawn the step lands in the field, even when yew yields before its ready event', async () => {
-  // yew 0.23 yields to the browser (a setTimeout) once a render has run 16 ms: between drawing
-  // the step and its effects, where the widget's ready event comes from. On a busy machine the
-  // gap is there, and a keystroke in it, with focus on nothing, was lost (CI, 2026-12-06: "Jane
-  // Example" typed, "" kept). Date.now jumping 20 ms at each call makes every render "long", so
-  // the gap is there every time; the focus must be back in it, before the ready event.
+  // On a busy machine the gap is there, and a keystroke in it, with focus on nothing, was lost
+  // (CI, 2026-12-06: "Jane Example" typed, "" kept): the focus must be back in it, before the
+  // ready event.
   const v = await visit(clinicPage(snippet()));
   const { page } = v;
   const name = page.getByLabel('Full name');
   await name.fill('Jane Exampl');
   const id = await name.evaluate((el) => el.id);
+  await page.evaluate(openTheGap, { id });
   await page.evaluate((id) => {
     const shadow = document.querySelector('[data-consultation-form]').shadowRoot;
     const drawn = shadow.getElementById(id);
-    window.gap = {};
-    new MutationObserver((_, watch) => {
-      const control = shadow.getElementById(id);
-      if (!control || control === drawn) return;
-      watch.disconnect();
-      window.gap.readyBeforeDrawn = window.readyHeard > 0;
-    }).observe(shadow, { childList: true, subtree: true });
     window.addEventListener('consultation-form:ready', () => {
       const control = shadow.getElementById(id);
       window.gap.focusedAtReady = control !== drawn && shadow.activeElement === control;
     }, { capture: true, once: true });
-    const now = Date.now.bind(Date);
-    let skew = 0;
-    Date.now = () => now() + (skew += 20);
   }, id);
   v.releaseLoader();
   await v.ready();
@@ -181,32 +196,16 @@ test('a keystroke the moment the wasm has drawn the step lands in the field, eve
 });
 
 test('an answer given in that gap, before the widget\'s first effects, still lets it say ready, and is kept', async () => {
-  // The same gap (Date.now jumping, as above): an answer typed in it is an action before the
-  // widget's first effects ran. Those then saw a later state and never said ready, so the page
-  // never heard it (CI, 2026-12-07: "without declarative shadow DOM…" timed out waiting).
+  // An answer typed in the gap is an action before the widget's first effects ran. Those then
+  // saw a later state and never said ready, so the page never heard it (CI, 2026-12-07:
+  // "without declarative shadow DOM…" timed out waiting).
   const v = await visit(clinicPage(snippet()));
   const { page } = v;
   const id = await page.getByLabel('Full name').evaluate((el) => el.id);
-  await page.evaluate((id) => {
-    const shadow = document.querySelector('[data-consultation-form]').shadowRoot;
-    const drawn = shadow.getElementById(id);
-    window.gap = {};
-    new MutationObserver((_, watch) => {
-      const control = shadow.getElementById(id);
-      if (!control || control === drawn) return;
-      watch.disconnect();
-      // Typed the moment the wasm drew its own field, before yew runs the effects.
-      window.gap.readyBeforeTyped = window.readyHeard > 0;
-      control.value = 'Jane Example';
-      control.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-    }).observe(shadow, { childList: true, subtree: true });
-    const now = Date.now.bind(Date);
-    let skew = 0;
-    Date.now = () => now() + (skew += 20);
-  }, id);
+  await page.evaluate(openTheGap, { id, answer: 'Jane Example' });
   v.releaseLoader();
   await v.ready();
-  assert.deepEqual(await page.evaluate(() => window.gap), { readyBeforeTyped: false }, 'typed in the gap');
+  assert.deepEqual(await page.evaluate(() => window.gap), { readyBeforeDrawn: false }, 'typed in the gap');
   assert.equal(await page.getByLabel('Full name').inputValue(), 'Jane Example');
   await continueButton(page).click();
   await page.getByRole('alert').filter({ hasText: 'Email address: Required field missing' }).waitFor();
