@@ -384,13 +384,20 @@ fn wrap(family: &Family, text: &str, size: f32, width: f32) -> Vec<Wrapped> {
     lines
 }
 
-/// Where a line starts within the column from `left` to `right`: at the left, or, when its
-/// paragraph reads right to left, where it ends at the right.
-fn aligned(family: &Family, line: &Wrapped, size: f32, left: f32, right: f32) -> f32 {
+/// Where a line starts within the column from `left` to `right`, indented by `indent` from
+/// the side its paragraph reads from: from the left, or, right to left, so that it ends
+/// `indent` short of the right (the mirror image).
+fn aligned(
+    family: &Family,
+    line: &Wrapped,
+    size: f32,
+    (left, right): (f32, f32),
+    indent: f32,
+) -> f32 {
     if line.rtl {
-        right - family.width(&line.text, true, size)
+        right - indent - family.width(&line.text, true, size)
     } else {
-        left
+        left + indent
     }
 }
 
@@ -430,12 +437,7 @@ impl<'a> Pages<'a> {
         for line in wrap(family, text, size, TEXT_W - x) {
             self.room(lead);
             self.y += lead;
-            let (left, right) = if line.rtl {
-                (MARGIN, MARGIN + TEXT_W - x)
-            } else {
-                (MARGIN + x, MARGIN + TEXT_W)
-            };
-            let at = aligned(family, &line, size, left, right);
+            let at = aligned(family, &line, size, (MARGIN, MARGIN + TEXT_W), x);
             self.mark(Mark::line(at, self.y, size, bold, line));
         }
     }
@@ -460,7 +462,13 @@ impl<'a> Pages<'a> {
             if n > 0 {
                 self.y += lead;
             }
-            let at = aligned(family, &line, size, MARGIN + LABEL_W, MARGIN + TEXT_W);
+            let at = aligned(
+                family,
+                &line,
+                size,
+                (MARGIN + LABEL_W, MARGIN + TEXT_W),
+                0.0,
+            );
             self.mark(Mark::line(at, self.y, size, false, line));
         }
     }
