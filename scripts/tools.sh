@@ -24,10 +24,19 @@ as_root() {
 apt_install() {
   local missing=("$@")
   say "Installing Debian packages: ${missing[*]}"
-  if ! { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
-    fail "could not install ${missing[*]}. Install them as root: apt-get install -y ${missing[*]}"
-  fi
+  local try
+  for try in $(seq 120); do
+    if as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+       as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; then
+      return 0
+    fi
+    # Another apt or dpkg (unattended upgrades, a second checkout's script) holds apt's lock:
+    # wait for it to finish, up to ten minutes, rather than fail on it.
+    { command -v pgrep && pgrep -x 'apt-get|apt|dpkg|unattended-upgr'; } >/dev/null || break
+    [ "$try" = 1 ] && printf 'waiting for another apt to finish…\n'
+    sleep 5
+  done
+  fail "could not install ${missing[*]}. Install them as root: apt-get install -y ${missing[*]}"
 }
 
 ensure_build_tools() {
