@@ -17,6 +17,13 @@ pub const NOT_AGREED: &str = "Not agreed";
 /// A signature as the summary names it: "Signed by Jane Doe" (issue 23).
 pub const SIGNED_BY: &str = "Signed by";
 
+/// Photos as the summary names them, with what they may be used for (issue 24: sent with a
+/// consultation request, they are for that request only, whatever the marketing consent says).
+pub fn photos(count: usize) -> String {
+    let noun = if count == 1 { "photo" } else { "photos" };
+    format!("{count} {noun}, for this consultation request only")
+}
+
 pub fn message(problem: &Problem, words: &Catalogue) -> String {
     let msg = match problem {
         Problem::Missing => Msg::Required,

@@ -73,6 +73,8 @@ pub fn questionnaire_response(r: &Reading) -> serde_json::Value {
             Some(Value::Text(t)) if t.trim().is_empty() => vec![],
             // A summary's answers carry a signature as its typed name (text); never this shape.
             Some(Value::Signed(s)) => vec![json!({ "valueString": s.name })],
+            // Never stored yet: the intake refuses photos without their images (issue 24).
+            Some(Value::Photos(_)) => vec![],
             Some(Value::Text(t)) => match question.map(|q| q.kind) {
                 Some(Kind::Choice) => vec![coding(t)],
                 _ => vec![json!({ "valueString": t })],

@@ -233,6 +233,10 @@ async fn intake(
         .questionnaires
         .with(|all| recheck(text, all))
         .map_err(ApiError::Rejected)?;
+    // Photos' images come beside the JSON (issue 24), which this endpoint does not take yet.
+    checked
+        .photos_without_images()
+        .map_err(ApiError::Rejected)?;
     if own_key_mismatch(&checked.submission.submission_id, &key) {
         return Err(ApiError::KeyMismatch);
     }

@@ -83,6 +83,9 @@ pub fn field(props: &FieldProps) -> Html {
             };
             grouped(props, wiring, options, radios::inline(&props.question))
         }
+        // Never drawn: the widget does not start on a questionnaire asking for photos until it
+        // can take them (issue 24; view/mod.rs, `questionnaire`).
+        Kind::Photos => Html::default(),
     }
 }
 
