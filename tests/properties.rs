@@ -132,6 +132,10 @@ proptest! {
             Ok(()) | Err(Problem::Missing | Problem::Email | Problem::Website | Problem::Phone) => {}
             Err(Problem::TooLong { max }) => prop_assert!(raw.chars().count() > max),
             Err(Problem::Rejected(_)) => prop_assert!(false, "only a server rejects"),
+            // Text is never photos: these come from the photos the visitor chose.
+            Err(Problem::Photo(..) | Problem::TooManyPhotos { .. }) => {
+                prop_assert!(false, "text is never photos")
+            }
         }
         if question.kind.is_typed() && raw.chars().count() > question.max_length() {
             prop_assert_eq!(check(question, Some(&value)), Err(Problem::TooLong { max: question.max_length() }));

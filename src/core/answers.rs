@@ -159,6 +159,16 @@ impl Answers {
         self.0.iter().map(|(id, _)| id.as_str())
     }
 
+    /// The answers a draft keeps: all but photos, whose images live in the page alone
+    /// (issue 24), so a reload never restores a photo it cannot send.
+    pub fn without_photos(&self) -> Answers {
+        let kept = self
+            .0
+            .iter()
+            .filter(|(_, v)| !matches!(v, Value::Photos(_)));
+        Answers(kept.cloned().collect())
+    }
+
     pub fn get(&self, id: &str) -> Option<&Value> {
         self.0.iter().find(|(k, _)| k == id).map(|(_, v)| v)
     }

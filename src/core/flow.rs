@@ -8,6 +8,7 @@ use super::config::Language;
 use super::delivery::{Failure, Outcome, MAX_PAYLOAD_BYTES};
 use super::draft::{Draft, Pending, DRAFT_VERSION};
 use super::host_event::{reason, HostEvent, Place};
+use super::photos::Photo;
 use super::questionnaire::{Kind, Questionnaire};
 use super::signature::{self, Signature, Stroke};
 use super::spam;
@@ -107,6 +108,19 @@ pub enum Action {
     Draw {
         question: String,
         strokes: Vec<Stroke>,
+    },
+    /// A photo taken for a `photos` question (its image kept by the view): added after those
+    /// already there, unless the question has all it takes (then refused as one too many).
+    AddPhoto {
+        question: String,
+        photo: Photo,
+    },
+    /// A file the visitor chose for a `photos` question was not taken (`Problem::Photo`), or
+    /// would be one too many: shown on the field and in the error summary, as a Continue's
+    /// problems are, until they choose again or go on.
+    Refuse {
+        question: String,
+        problem: Problem,
     },
     /// The visitor chose another of the widget's languages (`data-langs`), on the first step:
     /// every answer kept, the words changed.
@@ -249,6 +263,8 @@ impl Flow {
             .questions
             .iter()
             .filter(|question| self.answers.is_visible(q, question))
+            // Photos that cannot be sent (`Config::takes_photos`) are never asked for.
+            .filter(|question| question.kind != Kind::Photos || self.config.takes_photos())
             .filter_map(|question| {
                 let problem = check(question, self.answers.get(&question.id))
                     .err()
@@ -465,7 +481,37 @@ impl Flow {
                     fx.focus = Some(Focus::Field(question));
                 }
             }
+            (Action::AddPhoto { question, photo }, Screen::Step(_)) => {
+                let mut photos = match self.answers.get(&question) {
+                    Some(Value::Photos(p)) => p.clone(),
+                    _ => Vec::new(),
+                };
+                let max = self
+                    .questionnaire
+                    .question(&question)
+                    .map(|q| q.max_photos());
+                if let Some(max) = max.filter(|&max| photos.len() >= max) {
+                    let problem = Problem::TooManyPhotos { max };
+                    return self.reduce(Action::Refuse { question, problem }, fx);
+                }
+                photos.push(photo);
+                let value = Value::Photos(photos);
+                self.reduce(Action::Answer { question, value }, fx);
+            }
+            (Action::Refuse { question, problem }, Screen::Step(step)) => {
+                self.rejected.retain(|r| r.question != question);
+                self.rejected.push(FieldError { question, problem });
+                self.show_problems_on(step, fx);
+            }
             (Action::Continue, Screen::Step(step)) => {
+                // A file not taken is not an answer to fix: told once, it does not hold the
+                // visitor back (what they did add is checked as any answer is).
+                self.rejected.retain(|r| {
+                    !matches!(
+                        r.problem,
+                        Problem::Photo(..) | Problem::TooManyPhotos { .. }
+                    )
+                });
                 if !self.problems(step).is_empty() {
                     self.show_problems_on(step, fx);
                 } else if self.returning {
@@ -582,6 +628,7 @@ impl Flow {
         if self.answers == Answers::default() || expired {
             return None;
         }
+        let answers = self.answers.without_photos();
         Some(Draft {
             version: DRAFT_VERSION,
             questionnaire: self.draft_key(),
@@ -589,8 +636,12 @@ impl Flow {
             first_saved,
             started_at: self.started_ms,
             step,
-            answers: self.answers.clone(),
-            pending: self.prepared.as_ref().map(|p| p.pending.clone()),
+            // A submission with photos cannot be sent again as it was after a reload (the
+            // images are gone): the answers left are a new submission, not a retry of it.
+            pending: (answers == self.answers)
+                .then(|| self.prepared.as_ref().map(|p| p.pending.clone()))
+                .flatten(),
+            answers,
             // Only where the visitor had a choice: otherwise the page's language applies.
             #[cfg(languages)]
             lang: (!self.config.languages.is_empty()).then(|| self.config.words.lang().to_owned()),

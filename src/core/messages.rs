@@ -5,6 +5,7 @@
 
 use super::catalogue::{Catalogue, Msg};
 use super::delivery::Failure;
+use super::photos::Refusal;
 use super::validate::Problem;
 
 /// The staff's summary says these (`summary`): in the clinic's language, English, whatever
@@ -34,6 +35,21 @@ pub fn message(problem: &Problem, words: &Catalogue) -> String {
             return words.count(Msg::TooLong, *max as u64, &[("max", &max.to_string())])
         }
         Problem::Rejected(text) => return text.clone(),
+        Problem::Photo(refusal, file) => {
+            let msg = match refusal {
+                Refusal::NotImage => Msg::PhotoNotImage,
+                Refusal::TooLarge => Msg::PhotoTooLarge,
+                Refusal::Unreadable => Msg::PhotoUnreadable,
+            };
+            return words.fill(msg, &[("file", file)]);
+        }
+        Problem::TooManyPhotos { max } => {
+            return words.count(
+                Msg::PhotosTooMany,
+                *max as u64,
+                &[("max", &max.to_string())],
+            )
+        }
     };
     words.get(msg).to_owned()
 }

@@ -13,6 +13,25 @@ pub const MOST: usize = 10;
 /// The longest description ("Which area is this?"), in characters.
 pub const MAX_DESCRIPTION: usize = 200;
 
+/// Why the widget did not take a file the visitor chose (its words: `Msg::Photo*`). The
+/// limits are the issue's: a file over 40 MB or 50 megapixels is not decoded into memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Neither an image type nor a file the browser's decoder takes as one.
+    NotImage,
+    /// Over `MAX_FILE_BYTES`, or over `MAX_PIXELS` once decoded.
+    TooLarge,
+    /// An image this browser cannot decode (HEIC outside Safari, say).
+    Unreadable,
+}
+
+/// The largest file the widget reads, in bytes.
+pub const MAX_FILE_BYTES: f64 = 40.0 * 1024.0 * 1024.0;
+/// The most pixels a photo may have once decoded.
+pub const MAX_PIXELS: u32 = 50_000_000;
+/// The long side of a photo as sent, in pixels: enough for staff to see the skin.
+pub const LONG_SIDE: u32 = 2048;
+
 /// One photo as the submission names it: `{"photo": "<uuid>", "description": "Left cheek"}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(not(target_arch = "wasm32"), serde(deny_unknown_fields))]

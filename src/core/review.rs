@@ -1,6 +1,6 @@
 //! The "Check your answers" rows: every visible question, grouped by step, as a person reads it.
 
-use super::answers::Answers;
+use super::answers::{Answers, Value};
 use super::catalogue::{Catalogue, Msg};
 use super::questionnaire::{Kind, Questionnaire};
 
@@ -44,6 +44,14 @@ pub fn groups(
                         Some(name) if q.kind == Kind::Signature => {
                             Some(words.fill(Msg::SignedBy, &[("name", &name)]))
                         }
+                        // In the visitor's words, with what the photos are for (issue 24).
+                        Some(_) if q.kind == Kind::Photos => answers.get(&q.id).map(|v| {
+                            let n = match v {
+                                Value::Photos(p) => p.len(),
+                                _ => 0,
+                            };
+                            words.count(Msg::PhotosCount, n as u64, &[("count", &n.to_string())])
+                        }),
                         Some(shown) => Some(shown),
                         None => q
                             .consent_version

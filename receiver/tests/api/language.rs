@@ -240,7 +240,7 @@ async fn a_clinic_reading_spanish_sees_an_english_submission_under_spanish_label
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains(
-            "--language pt: questionnaire microneedling-consultation version 1.1.0 does not come \
+            "--language pt: questionnaire microneedling-consultation version 1.2.0 does not come \
              in it; its languages are en-GB, es, fr, de, ar"
         ),
         "{err}"
