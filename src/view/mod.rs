@@ -237,19 +237,6 @@ pub fn mount_all(
                 let loaded = transport::get(&url).await.and_then(|text| {
                     Questionnaire::from_json(&text).map_err(|e| format!("\"{url}\": {e}"))
                 });
-                // Photos are read by the receiver (issue 24) before the widget can take them:
-                // until it can, a questionnaire asking for them is refused here by name rather
-                // than shown with a question the visitor cannot answer.
-                use crate::core::questionnaire::Kind;
-                let loaded = loaded.and_then(|q| {
-                    let photos = q.questions().find(|x| x.kind == Kind::Photos);
-                    match photos.map(|x| x.id.clone()) {
-                        Some(id) => Err(format!(
-                            "\"{url}\": the question \"{id}\" asks for photos, which this version of the widget cannot take yet"
-                        )),
-                        None => Ok(q),
-                    }
-                });
                 #[cfg(languages)]
                 let loaded = match loaded {
                     Ok(q) => translated(q, &url, config.words.lang()).await,
