@@ -73,7 +73,12 @@ pub fn store(bytes: &[u8]) -> Result<Stored, &'static str> {
         DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => pixels,
         other => DynamicImage::ImageRgb8(other.to_rgb8()),
     };
-    let thumbnail = pixels.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+    // Never larger than the photo: a small one is its own thumbnail.
+    let thumbnail = if pixels.width().max(pixels.height()) > THUMBNAIL_SIDE {
+        pixels.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE)
+    } else {
+        pixels.clone()
+    };
     Ok(Stored {
         jpeg: encode(&pixels)?,
         thumbnail: encode(&thumbnail)?,

@@ -24,5 +24,6 @@ mod logs;
 mod notify;
 mod pages;
 mod panic;
+mod photos;
 mod screening;
 mod sign_in_attacks;
