@@ -35,6 +35,11 @@ fn summary_with(typed: &str) -> Summary {
                 name: typed.to_owned(),
                 strokes: vec![vec![0, 0, 600, 200]],
             }),
+            // A photo's description is free text too (issue 24).
+            Kind::Photos => Value::Photos(vec![consultation_widget::core::photos::Photo {
+                photo: "1f3a9c1b-2d4e-4f60-9a1b-2c3d4e5f6a7b".into(),
+                description: typed.to_owned(),
+            }]),
         };
         answers.set(&question.id, value);
     }

@@ -132,6 +132,10 @@ proptest! {
             Ok(()) | Err(Problem::Missing | Problem::Email | Problem::Website | Problem::Phone) => {}
             Err(Problem::TooLong { max }) => prop_assert!(raw.chars().count() > max),
             Err(Problem::Rejected(_)) => prop_assert!(false, "only a server rejects"),
+            // Text is never photos: these come from the photos the visitor chose.
+            Err(Problem::Photo(..) | Problem::TooManyPhotos { .. }) => {
+                prop_assert!(false, "text is never photos")
+            }
         }
         if question.kind.is_typed() && raw.chars().count() > question.max_length() {
             prop_assert_eq!(check(question, Some(&value)), Err(Problem::TooLong { max: question.max_length() }));
@@ -193,6 +197,7 @@ proptest! {
                 Kind::Confirm => answers.set(&question.id, Value::Checked(true)),
                 Kind::Website => answers.set(&question.id, Value::Text(typed.clone())),
                 Kind::Signature => answers.set(&question.id, Value::Signed(Signature { name: typed.clone(), strokes: vec![vec![1, 2, 3, 4]] })),
+                Kind::Photos => answers.set(&question.id, Value::Photos(vec![consultation_widget::core::photos::Photo { photo: "1f3a9c1b-2d4e-4f60-9a1b-2c3d4e5f6a7b".into(), description: typed.clone() }])),
             }
         }
         let s = Summary::build(&q, &answers, "Glow Clinic", "0f3a9c1b-2d4e-4f60-8a7b-123456789abc".into(), "2026-11-21T10:00:00Z".into());

@@ -1,6 +1,7 @@
 //! What the visitor has answered, exactly as typed or chosen, and which questions those
 //! answers make visible.
 
+use super::photos::Photo;
 use super::questionnaire::{Kind, Question, Questionnaire};
 use super::signature::Signature;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
@@ -19,6 +20,9 @@ pub enum Value {
     Checked(bool),
     /// A `signature` question's typed name and drawn strokes.
     Signed(Signature),
+    /// A `photos` question's photos, by reference (`core::photos`); never empty (no photos is
+    /// an empty `Many`, as JSON cannot tell two empty lists apart).
+    Photos(Vec<Photo>),
 }
 
 impl Value {
@@ -30,6 +34,7 @@ impl Value {
             Value::Checked(c) => !c,
             // Drawing alone is not signing: the typed name is the signature.
             Value::Signed(s) => s.name.trim().is_empty(),
+            Value::Photos(p) => p.is_empty(),
         }
     }
 
@@ -48,13 +53,14 @@ impl Value {
             Value::Text(t) => t == wanted,
             Value::Many(v) => v.iter().any(|x| x == wanted),
             Value::Checked(c) => (if *c { "true" } else { "false" }) == wanted,
-            Value::Signed(_) => false,
+            Value::Signed(_) | Value::Photos(_) => false,
         }
     }
 }
 
 /// Text as a JSON string, a list as an array of strings, a tick box as true or false, a
-/// signature as `{"name": …, "strokes": [[x, y, …], …]}`.
+/// signature as `{"name": …, "strokes": [[x, y, …], …]}`, photos as
+/// `[{"photo": "<uuid>", "description": …}, …]`.
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -62,6 +68,7 @@ impl Serialize for Value {
             Value::Many(v) => v.serialize(serializer),
             Value::Checked(c) => serializer.serialize_bool(*c),
             Value::Signed(s) => s.serialize(serializer),
+            Value::Photos(p) => p.serialize(serializer),
         }
     }
 }
@@ -74,7 +81,7 @@ impl<'de> Deserialize<'de> for Value {
         impl<'de> Visitor<'de> for Shape {
             type Value = Value;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("text, a list of texts, true or false, or a signature")
+                f.write_str("text, a list of texts or photos, true or false, or a signature")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
                 Ok(Value::Text(v.to_owned()))
@@ -86,15 +93,53 @@ impl<'de> Deserialize<'de> for Value {
                 Ok(Value::Checked(v))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+                // A list of texts, or of photos: its first item says which.
                 let mut values = Vec::new();
-                while let Some(v) = seq.next_element::<String>()? {
-                    values.push(v);
+                let mut photos = Vec::new();
+                while let Some(item) = seq.next_element::<Item>()? {
+                    match item {
+                        Item::Text(t) if photos.is_empty() => values.push(t),
+                        Item::Photo(p) if values.is_empty() => photos.push(p),
+                        _ => return Err(de::Error::custom("a list mixes texts and photos")),
+                    }
                 }
-                Ok(Value::Many(values))
+                Ok(if photos.is_empty() {
+                    Value::Many(values)
+                } else {
+                    Value::Photos(photos)
+                })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
                 Signature::deserialize(de::value::MapAccessDeserializer::new(map))
                     .map(Value::Signed)
+            }
+        }
+        deserializer.deserialize_any(Shape)
+    }
+}
+
+/// One item of a list answer: an option's value, or a photo.
+enum Item {
+    Text(String),
+    Photo(Photo),
+}
+
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Item, D::Error> {
+        struct Shape;
+        impl<'de> Visitor<'de> for Shape {
+            type Value = Item;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("text or a photo")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Item, E> {
+                Ok(Item::Text(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Item, E> {
+                Ok(Item::Text(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Item, A::Error> {
+                Photo::deserialize(de::value::MapAccessDeserializer::new(map)).map(Item::Photo)
             }
         }
         deserializer.deserialize_any(Shape)
@@ -112,6 +157,16 @@ impl Answers {
     /// The question ids answered, in the order first answered.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|(id, _)| id.as_str())
+    }
+
+    /// The answers a draft keeps: all but photos, whose images live in the page alone
+    /// (issue 24), so a reload never restores a photo it cannot send.
+    pub fn without_photos(&self) -> Answers {
+        let kept = self
+            .0
+            .iter()
+            .filter(|(_, v)| !matches!(v, Value::Photos(_)));
+        Answers(kept.cloned().collect())
     }
 
     pub fn get(&self, id: &str) -> Option<&Value> {
@@ -160,6 +215,7 @@ impl Answers {
             }
             (_, Value::Text(t)) => t.trim().to_owned(),
             (Kind::Signature, Value::Signed(s)) => s.name.trim().to_owned(),
+            (Kind::Photos, Value::Photos(p)) => super::messages::photos(p.len()),
             // A value of the wrong shape for its question (a stale draft) shows as not given.
             _ => return None,
         })

@@ -93,6 +93,8 @@ fn question(q: &StaticQuestion) -> Question {
         consent_version: own_opt(q.consent_version),
         max_length: q.max_length,
         autocomplete: own_opt(q.autocomplete),
+        // The built-in questionnaire asks for no photos yet (issue 24 goes on).
+        max_photos: None,
     }
 }
 

@@ -51,6 +51,8 @@ pub fn actions(questionnaire: &Questionnaire, index: usize, page: &impl Controls
                     }
                 }
             }
+            // Not on a step drawn before the wasm (the built-in questionnaire has none).
+            Kind::Photos => {}
             Kind::Confirm => {
                 if page.ticked(&dom_ids::field(id)) {
                     actions.push(answer(Value::Checked(true)));

@@ -51,6 +51,20 @@ catalogue! {
     DrawingName "drawing_name" "Signature drawing (optional)",
     ClearDrawing "clear_drawing" "Clear drawing",
     SignedBy "signed_by" "Signed by {name}",
+    // Photos (issue 24): the two ways in, each photo's parts, what the visitor is told about
+    // keeping and sending them, and why a file was not taken.
+    PhotosChoose "photos_choose" "Choose photos",
+    PhotosTake "photos_take" "Take a photo",
+    PhotoName "photo_name" "Photo {n}",
+    PhotoDescription "photo_description" "Which area is this?",
+    PhotoRemove "photo_remove" "Remove",
+    PhotosCount "photos_count" "{count} photo, for this consultation request only|{count} photos, for this consultation request only",
+    PhotosNotKept "photos_not_kept" "Photos stay on this page only: if you leave or reload it, add them again.",
+    PhotosNotSent "photos_not_sent" "Photos cannot be sent from this form. Please bring them to your consultation.",
+    PhotoNotImage "photo_not_image" "{file} is not a photo: choose a JPEG, PNG or HEIC image",
+    PhotoTooLarge "photo_too_large" "{file} is too large: choose a photo under 40 MB and 50 megapixels",
+    PhotoUnreadable "photo_unreadable" "{file} could not be opened in this browser: choose a JPEG or PNG photo",
+    PhotosTooMany "photos_too_many" "You can add {max} photo at most|You can add {max} photos at most",
     // Check your answers.
     CheckAnswers "check_answers" "Check your answers",
     Change "change" "Change",
@@ -121,7 +135,11 @@ catalogue! {
 }
 
 /// The messages whose forms depend on a number, and the placeholder holding it.
-pub const PLURALS: &[(Msg, &str)] = &[(Msg::TooLong, "max")];
+pub const PLURALS: &[(Msg, &str)] = &[
+    (Msg::TooLong, "max"),
+    (Msg::PhotosCount, "count"),
+    (Msg::PhotosTooMany, "max"),
+];
 
 /// The widget's words in one language: English unless given another language's texts. Plain
 /// static text, so that every word drawn is a `&'static str`, as a literal was: a language's

@@ -224,6 +224,14 @@ impl RawConfig {
 }
 
 impl Config {
+    /// Whether photos go with the answers (issue 24): only to the clinic's own receiver, whose
+    /// endpoint is its `/submissions` route and takes them beside the JSON (multipart). A form
+    /// backend of another kind, or none, gets the answers alone, and the question says so.
+    pub fn takes_photos(&self) -> bool {
+        (self.endpoint.as_deref())
+            .is_some_and(|e| e.trim_end_matches('/').ends_with("/submissions"))
+    }
+
     pub fn from_raw(raw: &RawConfig) -> Result<Config, ConfigError> {
         let endpoint = given(&raw.endpoint).map(|e| endpoint(e, raw)).transpose()?;
         let event_reference = match given(&raw.event_reference) {
@@ -664,6 +672,24 @@ mod tests {
         for e in ok {
             assert_eq!(with_endpoint(e), Ok(Some(e.to_owned())), "{e}");
         }
+        // Issue 24: photos go to the receiver's own route only (receiver/src/http/mod.rs).
+        let takes = |e: &str| {
+            let raw = RawConfig {
+                endpoint: Some(e.to_owned()),
+                allowed_endpoints: Some(origin(e)),
+                page_origin: Some("http://127.0.0.1:8080".into()),
+                ..RawConfig::default()
+            };
+            Config::from_raw(&raw).unwrap().takes_photos()
+        };
+        assert!(takes("https://clinic.example/submissions"));
+        assert!(takes("https://clinic.example/intake/submissions/"));
+        assert!(!takes("https://formspree.io/f/abcd1234"));
+        assert!(!takes("https://clinic.example/submissions?form=1"));
+        assert!(!takes("https://clinic.example/submissions-old"));
+        assert!(!Config::from_raw(&RawConfig::default())
+            .unwrap()
+            .takes_photos());
         let bad = [
             ("http://clinic.example/in", "must use https://"),
             ("http://127.0.0.1.evil.example/", "must use https://"),

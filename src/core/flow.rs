@@ -8,6 +8,7 @@ use super::config::Language;
 use super::delivery::{Failure, Outcome, MAX_PAYLOAD_BYTES};
 use super::draft::{Draft, Pending, DRAFT_VERSION};
 use super::host_event::{reason, HostEvent, Place};
+use super::photos::Photo;
 use super::questionnaire::{Kind, Questionnaire};
 use super::signature::{self, Signature, Stroke};
 use super::spam;
@@ -107,6 +108,19 @@ pub enum Action {
     Draw {
         question: String,
         strokes: Vec<Stroke>,
+    },
+    /// A photo taken for a `photos` question (its image kept by the view): added after those
+    /// already there, unless the question has all it takes (then refused as one too many).
+    AddPhoto {
+        question: String,
+        photo: Photo,
+    },
+    /// A file the visitor chose for a `photos` question was not taken (`Problem::Photo`), or
+    /// would be one too many: shown on the field and in the error summary, as a Continue's
+    /// problems are, until they choose again or go on.
+    Refuse {
+        question: String,
+        problem: Problem,
     },
     /// The visitor chose another of the widget's languages (`data-langs`), on the first step:
     /// every answer kept, the words changed.
@@ -249,6 +263,8 @@ impl Flow {
             .questions
             .iter()
             .filter(|question| self.answers.is_visible(q, question))
+            // Photos that cannot be sent (`Config::takes_photos`) are never asked for.
+            .filter(|question| question.kind != Kind::Photos || self.config.takes_photos())
             .filter_map(|question| {
                 let problem = check(question, self.answers.get(&question.id))
                     .err()
@@ -465,7 +481,37 @@ impl Flow {
                     fx.focus = Some(Focus::Field(question));
                 }
             }
+            (Action::AddPhoto { question, photo }, Screen::Step(_)) => {
+                let mut photos = match self.answers.get(&question) {
+                    Some(Value::Photos(p)) => p.clone(),
+                    _ => Vec::new(),
+                };
+                let max = self
+                    .questionnaire
+                    .question(&question)
+                    .map(|q| q.max_photos());
+                if let Some(max) = max.filter(|&max| photos.len() >= max) {
+                    let problem = Problem::TooManyPhotos { max };
+                    return self.reduce(Action::Refuse { question, problem }, fx);
+                }
+                photos.push(photo);
+                let value = Value::Photos(photos);
+                self.reduce(Action::Answer { question, value }, fx);
+            }
+            (Action::Refuse { question, problem }, Screen::Step(step)) => {
+                self.rejected.retain(|r| r.question != question);
+                self.rejected.push(FieldError { question, problem });
+                self.show_problems_on(step, fx);
+            }
             (Action::Continue, Screen::Step(step)) => {
+                // A file not taken is not an answer to fix: told once, it does not hold the
+                // visitor back (what they did add is checked as any answer is).
+                self.rejected.retain(|r| {
+                    !matches!(
+                        r.problem,
+                        Problem::Photo(..) | Problem::TooManyPhotos { .. }
+                    )
+                });
                 if !self.problems(step).is_empty() {
                     self.show_problems_on(step, fx);
                 } else if self.returning {
@@ -582,6 +628,7 @@ impl Flow {
         if self.answers == Answers::default() || expired {
             return None;
         }
+        let answers = self.answers.without_photos();
         Some(Draft {
             version: DRAFT_VERSION,
             questionnaire: self.draft_key(),
@@ -589,8 +636,12 @@ impl Flow {
             first_saved,
             started_at: self.started_ms,
             step,
-            answers: self.answers.clone(),
-            pending: self.prepared.as_ref().map(|p| p.pending.clone()),
+            // A submission with photos cannot be sent again as it was after a reload (the
+            // images are gone): the answers left are a new submission, not a retry of it.
+            pending: (answers == self.answers)
+                .then(|| self.prepared.as_ref().map(|p| p.pending.clone()))
+                .flatten(),
+            answers,
             // Only where the visitor had a choice: otherwise the page's language applies.
             #[cfg(languages)]
             lang: (!self.config.languages.is_empty()).then(|| self.config.words.lang().to_owned()),
@@ -656,6 +707,127 @@ pub(crate) mod tests {
         }
         assert_eq!(flow.screen, Screen::Review);
         last
+    }
+
+    /// Issue 24: a flow sending to a receiver's `/submissions`, on Your skin, where the
+    /// built-in questionnaire asks for up to 4 photos (`core::photos::DEFAULT_MAX`).
+    fn on_your_skin(endpoint: &str) -> Flow {
+        let config = Config {
+            endpoint: Some(endpoint.into()),
+            ..Config::default()
+        };
+        let mut flow = Flow::new(Rc::new(Questionnaire::builtin()), Rc::new(config));
+        minimal_answers()[0]
+            .iter()
+            .for_each(|a| drop(flow.apply(a.clone())));
+        flow.apply(Action::Continue);
+        assert_eq!(flow.screen, Screen::Step(1));
+        flow
+    }
+
+    fn add_photo(n: u8) -> Action {
+        Action::AddPhoto {
+            question: "skin_photos".into(),
+            photo: Photo {
+                photo: format!("0f3a9c1b-2d4e-4f60-8a1b-2c3d4e5f6a{n:02}"),
+                description: String::new(),
+            },
+        }
+    }
+
+    fn photos_kept(flow: &Flow) -> usize {
+        match flow.answers.get("skin_photos") {
+            Some(Value::Photos(p)) => p.len(),
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn photos_are_added_up_to_the_question_s_number_then_refused_as_one_too_many() {
+        let mut flow = on_your_skin("https://clinic.example/submissions");
+        (0..4).for_each(|n| drop(flow.apply(add_photo(n))));
+        assert_eq!((photos_kept(&flow), flow.errors()), (4, vec![]));
+        let fx = flow.apply(add_photo(4));
+        assert_eq!(photos_kept(&flow), 4);
+        let too_many = Problem::TooManyPhotos { max: 4 };
+        assert_eq!(error_for(&flow, "skin_photos"), Some(too_many));
+        assert_eq!(
+            fx.focus,
+            Some(Focus::ErrorSummary),
+            "through the error summary"
+        );
+    }
+
+    #[test]
+    fn a_file_not_taken_is_told_and_does_not_hold_the_visitor_back() {
+        let mut flow = on_your_skin("https://clinic.example/submissions");
+        let refused = Problem::Photo(super::super::photos::Refusal::NotImage, "notes.txt".into());
+        let fx = flow.apply(Action::Refuse {
+            question: "skin_photos".into(),
+            problem: refused.clone(),
+        });
+        assert_eq!(error_for(&flow, "skin_photos"), Some(refused));
+        assert_eq!(fx.focus, Some(Focus::ErrorSummary));
+        // A photo taken after it clears it, as an edited answer clears a server's refusal.
+        flow.apply(add_photo(1));
+        assert_eq!(error_for(&flow, "skin_photos"), None);
+        flow.apply(Action::Refuse {
+            question: "skin_photos".into(),
+            problem: Problem::TooManyPhotos { max: 4 },
+        });
+        minimal_answers()[1]
+            .iter()
+            .for_each(|a| drop(flow.apply(a.clone())));
+        flow.apply(Action::Continue);
+        assert_eq!(flow.screen, Screen::Step(2), "Continue goes on");
+        assert_eq!(photos_kept(&flow), 1);
+    }
+
+    #[test]
+    fn a_draft_keeps_no_photos_and_no_submission_naming_them() {
+        // Issue 24, item 4: the images live in the page alone, so a reload must not bring back
+        // photos it cannot send, nor a pending submission whose photos are gone.
+        let mut flow = on_your_skin("https://clinic.example/submissions");
+        flow.apply(add_photo(1));
+        let draft = flow.draft(1_000, None).expect("a draft");
+        assert_eq!(draft.answers.get("skin_photos"), None);
+        assert!(draft.answers.get("full_name").is_some());
+        minimal_answers()[1..].iter().for_each(|step| {
+            step.iter().for_each(|a| drop(flow.apply(a.clone())));
+            flow.apply(Action::Continue);
+        });
+        assert_eq!(flow.screen, Screen::Review);
+        flow.apply(submit("0f3a9c1b-2d4e-4f60-8a1b-2c3d4e5f6a7b"));
+        assert!(flow.pending_summary().is_some());
+        assert_eq!(
+            flow.draft(2_000, Some(1_000)).expect("a draft").pending,
+            None
+        );
+    }
+
+    #[test]
+    fn photos_that_cannot_be_sent_are_never_asked_for() {
+        // A form backend of another kind, or none, gets no photos (`Config::takes_photos`): a
+        // required photos question does not hold the visitor there.
+        let q = Questionnaire::from_json(
+            r#"{"id": "p", "version": "1", "title": "T", "steps": [{"id": "s", "title": "S",
+                "questions": [{"id": "skin_photos", "kind": "photos", "label": "Photos",
+                "required": true}]}]}"#,
+        )
+        .expect("a questionnaire");
+        for (endpoint, held) in [
+            (Some("https://clinic.example/submissions"), true),
+            (Some("https://formspree.io/f/abcd1234"), false),
+            (None, false),
+        ] {
+            let config = Config {
+                endpoint: endpoint.map(str::to_owned),
+                ..Config::default()
+            };
+            let mut flow = Flow::new(Rc::new(q.clone()), Rc::new(config));
+            flow.apply(Action::Continue);
+            assert_eq!(flow.screen == Screen::Step(0), held, "{endpoint:?}");
+        }
     }
 
     fn submit(id: &str) -> Action {

@@ -27,6 +27,33 @@ pub struct Checked {
     pub sent: String,
 }
 
+impl Checked {
+    /// Refuses a submission naming photos, naming their question, where the images did not
+    /// come with it (a JSON body alone).
+    pub fn photos_without_images(&self) -> Result<(), Rejection> {
+        match self.photos().next() {
+            Some((question, _)) => Err(field_error(
+                question,
+                "Photos must be sent with their images, as multipart/form-data",
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// The photos the submission names, with their question's id: each needs its image beside
+    /// the JSON (issue 24).
+    pub fn photos(&self) -> impl Iterator<Item = (&str, &super::photos::Photo)> {
+        self.submission
+            .answers
+            .iter()
+            .filter_map(|a| match &a.value {
+                Some(Value::Photos(photos)) => Some((a.question_id.as_str(), photos)),
+                _ => None,
+            })
+            .flat_map(|(question, photos)| photos.iter().map(move |p| (question, p)))
+    }
+}
+
 /// Why a body is not a valid submission: the status to answer with and a body in the
 /// Formspree shape, which the widget shows on its fields (`core::delivery::classify`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,6 +189,11 @@ pub fn recheck_against(q: &Questionnaire, sent: Summary, body: &str) -> Result<C
         }
         seen.push(&question.id);
         if let Some(value) = &item.value {
+            if let (Kind::Photos, Value::Photos(photos)) = (question.kind, value) {
+                if let Err(problem) = super::photos::check(photos, question.max_photos()) {
+                    return Err(field_error(&question.id, problem));
+                }
+            }
             if !has_shape(question.kind, value, |v| question.option_label(v).is_some()) {
                 return Err(field_error(
                     &question.id,
@@ -323,6 +355,9 @@ fn has_shape(kind: Kind, value: &Value, is_option: impl Fn(&str) -> bool) -> boo
         (Kind::Confirm, Value::Checked(_)) => true,
         // The typed name; the strokes travel in the signed consent record.
         (Kind::Signature, Value::Text(_)) => true,
+        // Checked on their own (`photos::check`); none is an empty list.
+        (Kind::Photos, Value::Photos(_)) => true,
+        (Kind::Photos, Value::Many(none)) => none.is_empty(),
         (kind, Value::Text(_)) => kind.is_typed(),
         _ => false,
     }
@@ -439,6 +474,105 @@ mod tests {
         );
         // Field for field: the document read back natively is what the widget wrote.
         assert_eq!(checked.submission.json(), body);
+    }
+
+    /// A questionnaire with a photos question taking two (issue 24).
+    fn with_photos() -> Questionnaire {
+        Questionnaire::from_json(
+            r#"{"id": "skin", "version": "1", "title": "Skin", "steps": [{"id": "you",
+                "title": "You", "questions": [
+                {"id": "name", "kind": "text", "label": "Name", "required": true},
+                {"id": "areas", "kind": "photos", "label": "Photos of the areas to treat",
+                 "max_photos": 2}]}]}"#,
+        )
+        .unwrap()
+    }
+
+    fn photo(id: &str, description: &str) -> crate::core::photos::Photo {
+        crate::core::photos::Photo {
+            photo: id.into(),
+            description: description.into(),
+        }
+    }
+
+    #[test]
+    fn photos_are_named_in_the_json_and_checked() {
+        // Issue 24: a photos answer is its photos' ids and descriptions; the summary says what
+        // they are for; the receiver gets the list to match against the images sent beside it.
+        let q = with_photos();
+        let qs = std::slice::from_ref(&q);
+        let other = "1f3a9c1b-2d4e-4f60-9a1b-2c3d4e5f6a7b";
+        let body = |areas: Value| {
+            let mut answers = Answers::default();
+            answers.set("name", Value::Text("Jane Example".into()));
+            answers.set("areas", areas);
+            Summary::build(&q, &answers, "", ID.into(), "2026-11-21T10:00:00Z".into()).json()
+        };
+        let two = Value::Photos(vec![photo(ID, "Left cheek"), photo(other, "")]);
+        let checked = recheck(&body(two.clone()), qs).expect("accepted");
+        let named: Vec<(&str, &str)> = checked
+            .photos()
+            .map(|(question, p)| (question, p.photo.as_str()))
+            .collect();
+        assert_eq!(named, [("areas", ID), ("areas", other)]);
+        assert!(checked.submission.text().contains(
+            "Photos of the areas to treat: 2 photos, for this consultation request only"
+        ));
+        let doc: serde_json::Value = serde_json::from_str(&checked.submission.json()).unwrap();
+        assert_eq!(
+            doc["answers"][1]["value"],
+            serde_json::json!([{"photo": ID, "description": "Left cheek"}, {"photo": other, "description": ""}])
+        );
+        // None at all is an empty list, and fine: the question is optional.
+        assert!(recheck(&body(Value::Many(vec![])), qs).is_ok());
+
+        let refused = |value: serde_json::Value| {
+            let mut doc: serde_json::Value = serde_json::from_str(&body(two.clone())).unwrap();
+            set_value(&mut doc, "areas", value);
+            let e = recheck(&doc.to_string(), qs).expect_err("refused");
+            let first = &e.refusal().errors[0];
+            (e.status(), first.field.clone(), first.message.clone())
+        };
+        let third = "2f3a9c1b-2d4e-4f60-aa1b-2c3d4e5f6a7b";
+        let cases = [
+            (
+                serde_json::json!([{"photo": ID}, {"photo": other}, {"photo": third}]),
+                "More photos than this question takes",
+            ),
+            (
+                serde_json::json!([{"photo": "IMG_0001.jpg"}]),
+                "Each photo must be named by a random (version 4) UUID",
+            ),
+            (
+                serde_json::json!([{"photo": ID}, {"photo": ID}]),
+                "A photo is named twice",
+            ),
+            (
+                serde_json::json!("a photo"),
+                "This answer is not one of the choices",
+            ),
+            (
+                serde_json::json!(["left_cheek"]),
+                "This answer is not one of the choices",
+            ),
+        ];
+        for (value, message) in cases {
+            assert_eq!(
+                refused(value.clone()),
+                (422, Some("areas".to_owned()), message.to_owned()),
+                "{value}"
+            );
+        }
+        // An image inside the JSON, or a list mixing texts and photos, is not a submission.
+        for value in [
+            serde_json::json!([{"photo": ID, "data": "/9j/4AAQ"}]),
+            serde_json::json!([{"photo": ID}, "left_cheek"]),
+        ] {
+            let mut doc: serde_json::Value = serde_json::from_str(&body(two.clone())).unwrap();
+            set_value(&mut doc, "areas", value.clone());
+            let e = recheck(&doc.to_string(), qs).expect_err("refused");
+            assert_eq!(e.status(), 400, "{value}");
+        }
     }
 
     /// The built-in questionnaire in Spanish, as the receiver keeps it beside the English one.

@@ -5,6 +5,7 @@
 
 use super::catalogue::{Catalogue, Msg};
 use super::delivery::Failure;
+use super::photos::Refusal;
 use super::validate::Problem;
 
 /// The staff's summary says these (`summary`): in the clinic's language, English, whatever
@@ -17,6 +18,13 @@ pub const NOT_AGREED: &str = "Not agreed";
 /// A signature as the summary names it: "Signed by Jane Doe" (issue 23).
 pub const SIGNED_BY: &str = "Signed by";
 
+/// Photos as the summary names them, with what they may be used for (issue 24: sent with a
+/// consultation request, they are for that request only, whatever the marketing consent says).
+pub fn photos(count: usize) -> String {
+    let noun = if count == 1 { "photo" } else { "photos" };
+    format!("{count} {noun}, for this consultation request only")
+}
+
 pub fn message(problem: &Problem, words: &Catalogue) -> String {
     let msg = match problem {
         Problem::Missing => Msg::Required,
@@ -27,6 +35,21 @@ pub fn message(problem: &Problem, words: &Catalogue) -> String {
             return words.count(Msg::TooLong, *max as u64, &[("max", &max.to_string())])
         }
         Problem::Rejected(text) => return text.clone(),
+        Problem::Photo(refusal, file) => {
+            let msg = match refusal {
+                Refusal::NotImage => Msg::PhotoNotImage,
+                Refusal::TooLarge => Msg::PhotoTooLarge,
+                Refusal::Unreadable => Msg::PhotoUnreadable,
+            };
+            return words.fill(msg, &[("file", file)]);
+        }
+        Problem::TooManyPhotos { max } => {
+            return words.count(
+                Msg::PhotosTooMany,
+                *max as u64,
+                &[("max", &max.to_string())],
+            )
+        }
     };
     words.get(msg).to_owned()
 }

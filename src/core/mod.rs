@@ -19,6 +19,7 @@ pub mod intake;
 pub mod mailto;
 pub mod messages;
 pub mod pairs;
+pub mod photos;
 pub mod proof;
 pub mod questionnaire;
 pub mod reading;

@@ -69,6 +69,9 @@ pub struct Question {
     /// The HTML `autocomplete` token, so browsers can fill in contact details.
     #[serde(default)]
     pub autocomplete: Option<String>,
+    /// How many photos a `photos` question takes (`core::photos::DEFAULT_MAX` without it).
+    #[serde(default, deserialize_with = "above_zero")]
+    pub max_photos: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -87,6 +90,8 @@ pub enum Kind {
     Confirm,
     /// The visitor signs: types their full name, and may also draw (`core::signature`).
     Signature,
+    /// Photos of the skin (`core::photos`): optional unless `required`, up to `max_photos`.
+    Photos,
 }
 
 impl Kind {
@@ -109,6 +114,8 @@ impl Kind {
             Kind::Website => 2048,
             Kind::Phone => 40,
             Kind::Signature => 120,
+            // A photo's description.
+            Kind::Photos => super::photos::MAX_DESCRIPTION,
             Kind::Choice | Kind::Multi | Kind::Confirm => 200,
         }
     }
@@ -167,6 +174,11 @@ impl Question {
             .unwrap_or_else(|| self.kind.default_max_length())
     }
 
+    /// How many photos a `photos` question takes.
+    pub fn max_photos(&self) -> usize {
+        self.max_photos.unwrap_or(super::photos::DEFAULT_MAX)
+    }
+
     pub fn option_label(&self, value: &str) -> Option<&str> {
         self.options
             .iter()
@@ -203,6 +215,12 @@ pub enum LoadError {
     },
     /// A second `signature` question: a submission carries one signed consent record.
     SecondSignature(String),
+    /// A `photos` question's setting out of place or range, or a condition on photos: the
+    /// question and what is wrong.
+    Photos {
+        question: String,
+        problem: &'static str,
+    },
     /// `languages` is empty: it names at least the language the file is written in.
     NoLanguages,
     /// Not a language tag (`en-GB`, `es`, `zh-Hant`), or one given twice.
@@ -247,6 +265,9 @@ impl fmt::Display for LoadError {
                 f,
                 "the question \"{id}\" is a second signature; a questionnaire has one at most"
             ),
+            LoadError::Photos { question, problem } => {
+                write!(f, "the question \"{question}\" {problem}")
+            }
             LoadError::NoLanguages => write!(
                 f,
                 "the questionnaire's languages are empty; the first names the language it is written in"
@@ -259,6 +280,40 @@ impl fmt::Display for LoadError {
                 write!(f, "the language \"{tag}\" is listed more than once")
             }
         }
+    }
+}
+
+/// A `photos` question's own rules (issue 24): `max_photos` only on one, from 1 to
+/// `photos::MOST`; no screening flag, consent or options on one; and no condition on one, as
+/// photos match no value.
+fn photos_fit<'a>(
+    q: &Question,
+    question: impl Fn(&str) -> Option<&'a Question>,
+) -> Result<(), LoadError> {
+    let problem = if q.max_photos.is_some() && q.kind != Kind::Photos {
+        Some("has max_photos, which only a photos question takes")
+    } else if q.max_photos.is_some_and(|n| n > super::photos::MOST) {
+        Some("takes more than 10 photos (max_photos)")
+    } else if q.kind == Kind::Photos
+        && (q.flag_if.is_some() || q.consent_version.is_some() || !q.options.is_empty())
+    {
+        Some("asks for photos, which cannot be a screening question, a consent or a choice")
+    } else if q
+        .show_if
+        .as_ref()
+        .and_then(|c| question(&c.question))
+        .is_some_and(|parent| parent.kind == Kind::Photos)
+    {
+        Some("depends on a photos question, which matches no value")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(LoadError::Photos {
+            question: q.id.clone(),
+            problem,
+        }),
+        None => Ok(()),
     }
 }
 
@@ -345,6 +400,7 @@ impl Questionnaire {
             if matches!(q.kind, Kind::Choice | Kind::Multi) && q.options.is_empty() {
                 return Err(LoadError::NoOptions(q.id.clone()));
             }
+            photos_fit(q, |id| self.question(id))?;
             if let Some(cond) = &q.show_if {
                 if !earlier.contains(&cond.question.as_str()) {
                     let exists = self.questions().any(|o| o.id == cond.question);
@@ -544,6 +600,41 @@ mod tests {
                     r#"{"id":"s2","kind":"signature","label":"L"}"#.into(),
                 ]),
                 |e| matches!(e, LoadError::SecondSignature(id) if id == "s2"),
+            ),
+            // Issue 24: a photos question's own rules, each named with its question.
+            (wrap(vec![text("a", r#","max_photos":2"#)]), |e| {
+                e.to_string()
+                    == "the question \"a\" has max_photos, which only a photos question takes"
+            }),
+            (
+                wrap(vec![
+                    r#"{"id":"p","kind":"photos","label":"L","max_photos":11}"#.into(),
+                ]),
+                |e| e.to_string() == "the question \"p\" takes more than 10 photos (max_photos)",
+            ),
+            (
+                wrap(vec![
+                    r#"{"id":"p","kind":"photos","label":"L","max_photos":0}"#.into(),
+                ]),
+                |e| {
+                    e.to_string().starts_with("the questionnaire's steps[0].questions[0].max_photos: must be a whole number above 0")
+                },
+            ),
+            (
+                wrap(vec![
+                    r#"{"id":"p","kind":"photos","label":"L","flag_if":"x"}"#.into(),
+                ]),
+                |e| matches!(e, LoadError::Photos { question, .. } if question == "p"),
+            ),
+            (
+                wrap(vec![
+                    r#"{"id":"p","kind":"photos","label":"L"}"#.into(),
+                    text("a", r#","show_if":{"question":"p","is":"x"}"#),
+                ]),
+                |e| {
+                    e.to_string()
+                        == "the question \"a\" depends on a photos question, which matches no value"
+                },
             ),
             // Issue 5: a missing id, and a loop of conditions (each refers to the other).
             (wrap(vec![r#"{"kind":"text","label":"L"}"#.into()]), |e| {

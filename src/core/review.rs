@@ -1,6 +1,6 @@
 //! The "Check your answers" rows: every visible question, grouped by step, as a person reads it.
 
-use super::answers::Answers;
+use super::answers::{Answers, Value};
 use super::catalogue::{Catalogue, Msg};
 use super::questionnaire::{Kind, Questionnaire};
 
@@ -44,6 +44,14 @@ pub fn groups(
                         Some(name) if q.kind == Kind::Signature => {
                             Some(words.fill(Msg::SignedBy, &[("name", &name)]))
                         }
+                        // In the visitor's words, with what the photos are for (issue 24).
+                        Some(_) if q.kind == Kind::Photos => answers.get(&q.id).map(|v| {
+                            let n = match v {
+                                Value::Photos(p) => p.len(),
+                                _ => 0,
+                            };
+                            words.count(Msg::PhotosCount, n as u64, &[("count", &n.to_string())])
+                        }),
                         Some(shown) => Some(shown),
                         None => q
                             .consent_version
@@ -60,6 +68,38 @@ pub fn groups(
 mod tests {
     use super::*;
     use crate::core::answers::Value;
+
+    #[test]
+    fn photos_read_as_a_count_and_what_they_are_for_in_the_visitor_s_words() {
+        // Issue 24, item 8: photos sent with a request are for that request only.
+        let q = Questionnaire::builtin();
+        let photo = |n: u8| crate::core::photos::Photo {
+            photo: format!("0f3a9c1b-2d4e-4f60-8a1b-2c3d4e5f6a{n:02}"),
+            description: String::new(),
+        };
+        let shown = |photos: Vec<_>, words: &Catalogue| {
+            let mut a = Answers::default();
+            if !photos.is_empty() {
+                a.set("skin_photos", Value::Photos(photos));
+            }
+            let g = groups(&q, &a, words);
+            let row = g[1].rows.iter().find(|r| r.question == "skin_photos");
+            row.and_then(|r| r.value.clone())
+        };
+        let en = Catalogue::ENGLISH;
+        assert_eq!(shown(vec![], &en), None, "Not provided");
+        let one = Some("1 photo, for this consultation request only".to_owned());
+        assert_eq!(shown(vec![photo(1)], &en), one);
+        let two = Some("2 photos, for this consultation request only".to_owned());
+        assert_eq!(shown(vec![photo(1), photo(2)], &en), two);
+        #[cfg(languages)]
+        {
+            let es = crate::core::catalogue::builtin_json("es").expect("Spanish");
+            let es = crate::core::catalogue::from_json("es", es).expect("read");
+            let two = Some("2 fotos, solo para esta solicitud de consulta".to_owned());
+            assert_eq!(shown(vec![photo(1), photo(2)], &es), two);
+        }
+    }
 
     #[test]
     fn every_visible_question_once_hidden_ones_never() {

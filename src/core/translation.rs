@@ -5,7 +5,7 @@
 //! the language a visitor reads ever travels to them, and the questionnaire file stays as it is:
 //!
 //! ```json
-//! { "language": "es", "questionnaire": "microneedling-consultation", "version": "1.1.0",
+//! { "language": "es", "questionnaire": "microneedling-consultation", "version": "1.2.0",
 //!   "title": "Consulta de microagujas",
 //!   "steps": { "about_you": { "title": "Sobre usted", "intro": "…" } },
 //!   "questions": {
@@ -716,7 +716,7 @@ mod tests {
     fn refuses_what_does_not_belong() {
         type Change = fn(&mut Value);
         let cases: Vec<(Change, &str)> = vec![
-            (|t| t["version"] = "1.0.0".into(), "the Spanish translation is of version 1.0.0; the questionnaire is version 1.1.0"),
+            (|t| t["version"] = "1.0.0".into(), "the Spanish translation is of version 1.0.0; the questionnaire is version 1.2.0"),
             (|t| t["questionnaire"] = "hair-removal".into(), "the translation is of the questionnaire \"hair-removal\", not \"microneedling-consultation\""),
             (|t| t["language"] = "pt".into(), "the questionnaire does not list the language \"pt\"; its languages are en-GB, es, fr, de, ar"),
             (|t| t["language"] = "en-gb".into(), "the questionnaire is written in \"en-GB\" itself; a translation is into another of its languages"),

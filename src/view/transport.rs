@@ -1,5 +1,6 @@
 //! The widget's two requests, both with `fetch`, no cookies and a bounded wait: the submission
-//! to the clinic's endpoint (POST, JSON, an `Idempotency-Key` equal to the submission id), and a
+//! to the clinic's endpoint (POST, JSON, or JSON and photos as a form's parts, an
+//! `Idempotency-Key` equal to the submission id), and a
 //! questionnaire file the clinic named. Classifying the answers is the core's job
 //! (`core::delivery`, `core::questionnaire`).
 //!
@@ -11,24 +12,32 @@
 use crate::core::delivery::{classify, Failure, Outcome, TIMEOUT_MS};
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AbortController, Headers, RequestCredentials, RequestInit, RequestMode, RequestRedirect,
-    Response,
+    AbortController, Blob, BlobPropertyBag, FormData, Headers, RequestCredentials, RequestInit,
+    RequestMode, RequestRedirect, Response,
 };
 
 /// Sends a submission, with its proof of work where there is one (`super::proof`); a missing
 /// or late answer is a failure the visitor can retry.
+/// With photos (issue 24), the JSON and each photo go as parts of one `multipart/form-data`
+/// body (`submission`, then `photo:<id>`): the submission and its photos are stored together
+/// or not at all, and a retry sends the very same parts under the same key.
 pub async fn send(
     endpoint: &str,
     body: &str,
+    photos: &[(String, Blob)],
     submission_id: &str,
     altcha: Option<&str>,
 ) -> Outcome {
     let init = RequestInit::new();
     let headers = Headers::new().ok();
     if let Some(h) = &headers {
-        let _ = h.set("Content-Type", "application/json");
+        // A form's type, boundary included, is the browser's to write.
+        if photos.is_empty() {
+            let _ = h.set("Content-Type", "application/json");
+        }
         let _ = h.set("Accept", "application/json");
         let _ = h.set("Idempotency-Key", submission_id);
         if let Some(altcha) = altcha {
@@ -37,11 +46,33 @@ pub async fn send(
         init.set_headers(h);
     }
     init.set_method("POST");
-    init.set_body(&body.into());
+    match multipart(body, photos) {
+        Some(form) => init.set_body(&form),
+        None => init.set_body(&body.into()),
+    }
     match fetch(endpoint, &init).await {
         Ok((status, text)) => classify(status, &text),
         Err(failure) => Outcome::Failed(failure),
     }
+}
+
+/// The JSON and the photos as a form's parts, or `None` without photos.
+fn multipart(body: &str, photos: &[(String, Blob)]) -> Option<JsValue> {
+    if photos.is_empty() {
+        return None;
+    }
+    let form = FormData::new().ok()?;
+    let kind = BlobPropertyBag::new();
+    kind.set_type("application/json");
+    let parts = js_sys::Array::of1(&body.into());
+    let json = Blob::new_with_str_sequence_and_options(&parts, &kind).ok()?;
+    form.append_with_blob("submission", &json).ok()?;
+    for (id, image) in photos {
+        let name = format!("photo:{id}");
+        form.append_with_blob_and_filename(&name, image, &format!("{id}.jpg"))
+            .ok()?;
+    }
+    Some(form.into())
 }
 
 /// The endpoint's proof-of-work challenge (`{endpoint}/challenge`, as the clinic's receiver

@@ -104,9 +104,10 @@ pub fn Widget(props: &WidgetProps) -> Html {
                     wasm_bindgen_futures::spawn_local(async move {
                         let id = &summary.submission_id;
                         let altcha = proof.for_send(&endpoint, id).await;
+                        let photos = sent_photos(&summary);
+                        let body = summary.json();
                         let outcome =
-                            transport::send(&endpoint, &summary.json(), id, altcha.as_deref())
-                                .await;
+                            transport::send(&endpoint, &body, &photos, id, altcha.as_deref()).await;
                         dispatch.dispatch(Action::Delivery(outcome));
                     });
                 }
@@ -123,6 +124,21 @@ pub fn Widget(props: &WidgetProps) -> Html {
         });
     }
     frame(flow, &state.dispatcher(), root)
+}
+
+/// The images of the photos a submission names, in its order (`field::images`). One no longer
+/// in the page is left out, and the receiver then refuses the submission by its question.
+fn sent_photos(summary: &crate::core::summary::Summary) -> Vec<(String, web_sys::Blob)> {
+    let named: Vec<crate::core::photos::Photo> = summary
+        .answers
+        .iter()
+        .filter_map(|item| match &item.value {
+            Some(crate::core::answers::Value::Photos(p)) => Some(p.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    super::field::images(&named)
 }
 
 /// The state the widget starts in: a restored draft's, or the answers given on the step the
@@ -276,6 +292,7 @@ fn step(flow: &Flow, index: usize, dispatch: &UseReducerDispatcher<State>) -> Ht
                     .find(|e| e.question == question.id)
                     .map(|e| e.problem.clone()),
                 suggestion: flow.suggestion(&question.id),
+                takes_photos: flow.config.takes_photos(),
                 words,
                 dispatch: dispatch.clone(),
             })

@@ -135,7 +135,7 @@ test('the README snippet with the build\'s first step, pasted into a page on ano
   assert.deepEqual(ready, {
     name: 'ready',
     target: 'DIV',
-    detail: { questionnaire: 'microneedling-consultation', version: '1.1.0', screen: 'step', step: 1, steps: 5, stepId: 'about_you' },
+    detail: { questionnaire: 'microneedling-consultation', version: '1.2.0', screen: 'step', step: 1, steps: 5, stepId: 'about_you' },
   });
   // A failed send first, then the retry delivers.
   await receiver.control({ respond: 500, times: 1 });

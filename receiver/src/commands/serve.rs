@@ -75,6 +75,7 @@ pub async fn serve(args: Serve) -> Result<(), CommandError> {
         proxies,
         limiter: rate::Limiter::new(args.intake_rate),
         proof: challenge::Issuer::open(&store, args.proof_of_work).await?,
+        photo_work: http::photos::Work::default(),
     };
     let listener = listen(&args, (app_questionnaires.0, &app_questionnaires.1), &zone).await?;
     let origins = args.allow_origin.iter().map(|o| o.0.clone()).collect();

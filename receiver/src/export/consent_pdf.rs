@@ -653,7 +653,7 @@ mod tests {
             submission_id: "ab12cd34-0000-4000-8000-000000000000".into(),
             title: "Microneedling consultation".into(),
             questionnaire_id: "microneedling-consultation".into(),
-            questionnaire_version: "1.1.0".into(),
+            questionnaire_version: "1.2.0".into(),
             signer: "Zoë Müller-Škoda".into(),
             signed_at: utc("2026-12-02T09:30:00.000Z"),
             received_at: utc("2026-12-02T09:30:02.125Z"),

@@ -5,7 +5,7 @@
 use crate::domain::questionnaires::language_name;
 use crate::store::submissions::ListRow;
 
-pub const HEADER: [&str; 10] = [
+pub const HEADER: [&str; 11] = [
     "reference",
     "received_at",
     "name",
@@ -19,6 +19,8 @@ pub const HEADER: [&str; 10] = [
     // The language the visitor answered in by its English name ("Spanish"), or its tag
     // (issue 25); after the others, for the same reason.
     "answered_in",
+    // How many photos came with it (issue 24); last, for the same reason.
+    "photos",
 ];
 
 pub fn cell(text: &str) -> String {
@@ -49,6 +51,7 @@ pub fn write(rows: &[ListRow]) -> String {
                 cell(&r.submission_id),
                 cell(&r.screening_unanswered.to_string()),
                 cell(&language_name(&r.language)),
+                cell(&r.photos_count.to_string()),
             ],
             &mut out,
         );

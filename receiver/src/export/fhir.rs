@@ -13,8 +13,13 @@
 //! extension: a `valueSignature` of type Consent Signature (ASTM E1762), `when` the browser's
 //! time of signing, `who` the typed name, and the drawn strokes as an SVG the receiver writes
 //! from their numbers (`data`, base64); typed only, no `data` at all.
+//!
+//! A photos answer (issue 24) is one `valueAttachment` per photo, in order: `contentType`
+//! image/jpeg, `data` the stored JPEG (base64), `size` its bytes, `hash` the base64 SHA-1 of
+//! the data (as R4's Attachment defines it) and `title` the visitor's description, if any.
 
 use crate::domain::questionnaires::Reading;
+use crate::store::photos::PhotoRow;
 use consultation_widget::core::answers::Value;
 use consultation_widget::core::questionnaire::Kind;
 use consultation_widget::core::signature::{self, Stroke};
@@ -45,7 +50,7 @@ fn urn_part(s: &str) -> String {
 /// The submission as a QuestionnaireResponse: item texts and option displays under the
 /// clinic's labels (`Reading::shown`), typed text as typed, and `language` the language the
 /// visitor answered in (issue 25), which their typed answers are in.
-pub fn questionnaire_response(r: &Reading) -> serde_json::Value {
+pub fn questionnaire_response(r: &Reading, photos: &[(PhotoRow, Vec<u8>)]) -> serde_json::Value {
     let (s, q) = (r.shown, r.q);
     let canonical = format!(
         "{CANONICAL_BASE}{}|{}",
@@ -73,6 +78,11 @@ pub fn questionnaire_response(r: &Reading) -> serde_json::Value {
             Some(Value::Text(t)) if t.trim().is_empty() => vec![],
             // A summary's answers carry a signature as its typed name (text); never this shape.
             Some(Value::Signed(s)) => vec![json!({ "valueString": s.name })],
+            Some(Value::Photos(_)) => photos
+                .iter()
+                .filter(|(p, _)| p.question_id == item.question_id)
+                .map(|(p, jpeg)| json!({ "valueAttachment": attachment(p, jpeg) }))
+                .collect(),
             Some(Value::Text(t)) => match question.map(|q| q.kind) {
                 Some(Kind::Choice) => vec![coding(t)],
                 _ => vec![json!({ "valueString": t })],
@@ -101,6 +111,23 @@ pub fn questionnaire_response(r: &Reading) -> serde_json::Value {
             json!([{ "url": SIGNATURE_EXTENSION, "valueSignature": signature(record) }]);
     }
     doc
+}
+
+/// A stored photo as a FHIR R4 `Attachment`.
+fn attachment(p: &PhotoRow, jpeg: &[u8]) -> serde_json::Value {
+    use base64::Engine;
+    use sha1::Digest;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut a = json!({
+        "contentType": "image/jpeg",
+        "data": b64(jpeg),
+        "size": jpeg.len(),
+        "hash": b64(&sha1::Sha1::digest(jpeg)),
+    });
+    if !p.description.trim().is_empty() {
+        a["title"] = json!(p.description);
+    }
+    a
 }
 
 /// A FHIR `Signature` for the signed consent: ASTM E1762's Consent Signature, by the name the

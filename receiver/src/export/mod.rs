@@ -1,7 +1,9 @@
 //! `consultation-receiver export`: every stored submission, oldest first, one line each. JSON
 //! lines are the bodies exactly as the widget sent them with only the whitespace between
 //! tokens taken out (the widget indents its JSON), so every member, its order and every
-//! string are byte for byte as sent. `consent-pdf` writes files instead: one PDF per signed
+//! string are byte for byte as sent; a submission with photos (issue 24) has one member added
+//! at the end, `received_photos`, the receiver's record of each stored photo (`with_photos`).
+//! `consent-pdf` writes files instead: one PDF per signed
 //! submission into a folder.
 
 pub mod consent_pdf;
@@ -12,6 +14,7 @@ mod pdf_text;
 use crate::cli::{Export, ExportFormat};
 use crate::commands::CommandError;
 use crate::domain::questionnaires::Questionnaires;
+use crate::store::photos::PhotoRow;
 use crate::store::submissions::FullRow;
 use crate::store::Reader;
 use consultation_widget::core::summary::Summary;
@@ -40,6 +43,35 @@ pub fn one_line(json: &str) -> String {
         }
     }
     out
+}
+
+/// The body as sent, with the photos stored beside it as a last member `received_photos`:
+/// each photo's id, question, description, size (bytes), SHA-256 (hex) and pixel size, never
+/// its bytes. Without photos, the body exactly as sent.
+pub fn with_photos(body: &str, photos: &[PhotoRow]) -> String {
+    let trimmed = body.trim_end();
+    let Some(open) = trimmed.strip_suffix('}') else {
+        return body.to_owned();
+    };
+    if photos.is_empty() {
+        return body.to_owned();
+    }
+    let list: Vec<serde_json::Value> = photos
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "photo": p.photo_id,
+                "question": p.question_id,
+                "description": p.description,
+                "size": p.size,
+                "sha256": p.sha256,
+                "width": p.width,
+                "height": p.height,
+            })
+        })
+        .collect();
+    let list = serde_json::to_string(&list).unwrap_or_default();
+    format!("{},\n  \"received_photos\": {list}\n}}\n", open.trim_end())
 }
 
 /// An export from the command line is audited before anything is printed: one that cannot be
@@ -98,19 +130,22 @@ async fn lines(
 ) -> Result<Vec<Result<String, CommandError>>, CommandError> {
     Ok(match format {
         ExportFormat::Csv => vec![Ok(csv::write(&store.list_all().await?))],
-        ExportFormat::Fhir => store
-            .all_full()
-            .await?
-            .iter()
-            .rev()
-            .map(|row| fhir_line(row, questionnaires))
-            .collect(),
-        ExportFormat::Json => store
-            .sent_bodies()
-            .await?
-            .iter()
-            .map(|b| Ok(one_line(b) + "\n"))
-            .collect(),
+        ExportFormat::Fhir => {
+            let mut out = Vec::new();
+            for row in store.all_full().await?.iter().rev() {
+                let photos = store.photos_with_bytes(&row.list.submission_id).await?;
+                out.push(fhir_line(row, &photos, questionnaires));
+            }
+            out
+        }
+        ExportFormat::Json => {
+            let mut out = Vec::new();
+            for (id, body) in store.sent_bodies().await? {
+                let photos = store.photos_of(&id).await?;
+                out.push(Ok(one_line(&with_photos(&body, &photos)) + "\n"));
+            }
+            out
+        }
         ExportFormat::Text => store
             .summaries()
             .await?
@@ -201,12 +236,16 @@ fn consent_pdf_of(
 }
 
 /// One submission as a FHIR QuestionnaireResponse, on one line.
-fn fhir_line(row: &FullRow, questionnaires: &Questionnaires) -> Result<String, CommandError> {
+fn fhir_line(
+    row: &FullRow,
+    photos: &[(PhotoRow, Vec<u8>)],
+    questionnaires: &Questionnaires,
+) -> Result<String, CommandError> {
     let summary = Summary::from_json(&row.summary_json).map_err(|e| CommandError::Unreadable {
         reference: row.list.reference.clone(),
         reason: e,
     })?;
-    let doc = questionnaires.reading(&summary, fhir::questionnaire_response);
+    let doc = questionnaires.reading(&summary, |r| fhir::questionnaire_response(r, photos));
     Ok(format!("{doc}\n"))
 }
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 #[derive(Debug)]
 pub enum ApiError {
-    /// Content-Type is not application/json.
+    /// Content-Type is neither application/json nor multipart/form-data.
     UnsupportedMediaType,
     /// The body is not UTF-8 text.
     NotText,
@@ -26,6 +26,15 @@ pub enum ApiError {
     InFlight,
     /// Over `--intake-rate` for this client address: wait this long.
     RateLimited(Duration),
+    /// A body past its limit (the JSON's 256 KB, a photo's 8 MB, the whole multipart body).
+    TooLarge(&'static str),
+    /// A multipart body that is not the shape a submission with photos takes.
+    BadMultipart(&'static str),
+    /// A photo part refused, on its question (the Formspree shape's `field`).
+    Photo {
+        question: String,
+        message: &'static str,
+    },
     /// The browser's `message` is far longer than the core's own for these answers.
     MessageTooLong,
     /// No such route.
@@ -53,6 +62,9 @@ impl ApiError {
             ApiError::InFlight => "in-flight",
             ApiError::RateLimited(_) => "rate-limited",
             ApiError::MessageTooLong => "message-too-long",
+            ApiError::TooLarge(_) => "too-large",
+            ApiError::BadMultipart(_) => "invalid-multipart",
+            ApiError::Photo { .. } => "photo-refused",
             ApiError::NotFound => "not-found",
             ApiError::Internal(_) | ApiError::Panicked => "internal",
         }
@@ -74,7 +86,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => (
                 S::UNSUPPORTED_MEDIA_TYPE,
                 "UNSUPPORTED_MEDIA_TYPE",
-                "Send the submission as application/json",
+                "Send the submission as application/json, or with photos as multipart/form-data",
             ),
             ApiError::NotText => (S::BAD_REQUEST, "NOT_UTF8", "The body is not UTF-8 text"),
             ApiError::MissingKey => (
@@ -108,12 +120,17 @@ impl ApiError {
                 "message-too-long",
                 "The message is far longer than a summary of these answers",
             ),
+            ApiError::TooLarge(m) => (S::PAYLOAD_TOO_LARGE, "too-large", m),
+            ApiError::BadMultipart(m) => (S::BAD_REQUEST, "invalid-multipart", m),
             ApiError::NotFound => (
                 S::NOT_FOUND,
                 "NOT_FOUND",
                 "Submissions go to POST /submissions",
             ),
-            ApiError::Rejected(_) | ApiError::Internal(_) | ApiError::Panicked => (
+            ApiError::Rejected(_)
+            | ApiError::Photo { .. }
+            | ApiError::Internal(_)
+            | ApiError::Panicked => (
                 S::INTERNAL_SERVER_ERROR,
                 "INTERNAL",
                 "The clinic's receiver could not store this; try again",
@@ -149,6 +166,11 @@ impl IntoResponse for ApiError {
             ApiError::Rejected(r) => (
                 StatusCode::from_u16(r.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
                 r.body(),
+            ),
+            ApiError::Photo { question, message } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                serde_json::json!({ "errors": [{ "field": question, "message": message }] })
+                    .to_string(),
             ),
             other => {
                 let (status, code, message) = other.words();

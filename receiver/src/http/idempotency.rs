@@ -2,8 +2,16 @@
 //! key must be the submission's own id; a body is fingerprinted by its SHA-256; and requests
 //! in flight are known here, so a duplicate arriving meanwhile gets 409 rather than waiting.
 //! Finished requests are remembered in the database (store/), which decides replays.
+//!
+//! A submission with photos (multipart, issue 24) is fingerprinted by its parts, never its raw
+//! body: a browser's multipart boundary is random, so a retry's body differs byte for byte.
+//! `fingerprint_parts` is the SHA-256 of the JSON part's text followed, for each photo in the
+//! order the submission names them, by `\n`, the photo's uuid, a space and the lowercase hex
+//! SHA-256 of its part's bytes. The same parts give the same fingerprint (a retry is answered
+//! as before); other bytes under the same id are the key reused. With no photo it is the JSON
+//! body's own fingerprint, so fingerprints stored before photos existed stay valid.
 
-use crate::domain::digest::sha256_hex;
+use crate::domain::digest::{hex, sha256_hex};
 use crate::domain::submission_id::SubmissionId;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -11,6 +19,23 @@ use std::sync::{Arc, Mutex};
 /// The body's fingerprint: SHA-256 of the exact bytes, in hex.
 pub fn fingerprint(body: &str) -> String {
     sha256_hex(body)
+}
+
+/// The fingerprint of a submission sent with its photos: see the module's notes.
+pub fn fingerprint_parts<'a>(
+    json: &str,
+    photos: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let mut all = Sha256::new();
+    all.update(json.as_bytes());
+    for (id, bytes) in photos {
+        all.update(b"\n");
+        all.update(id.as_bytes());
+        all.update(b" ");
+        all.update(hex(&Sha256::digest(bytes)).as_bytes());
+    }
+    hex(&all.finalize())
 }
 
 /// What a new request for a key finds among the requests in flight.
@@ -89,5 +114,12 @@ mod tests {
         drop(held);
         assert!(matches!(inflight.claim(&key, "bb"), Claim::Held(_)));
         assert_eq!(fingerprint("").len(), 64);
+        // No photo: the JSON body's own fingerprint; with one, the parts', stable.
+        assert_eq!(fingerprint_parts("{}", []), fingerprint("{}"));
+        let id = "0f3a9c1b-2d4e-4f60-8a1b-2c3d4e5f6a7b";
+        let one = fingerprint_parts("{}", [(id, &b"jpeg"[..])]);
+        let text = format!("{{}}\n{id} {}", sha256_hex("jpeg"));
+        assert_eq!(one, sha256_hex(&text));
+        assert_ne!(one, fingerprint_parts("{}", [(id, &b"jpeG"[..])]));
     }
 }

@@ -1,7 +1,8 @@
 //! The HTTP edge: routes (`POST /submissions`, `GET /submissions/challenge`, `GET /healthz`;
 //! `GET /`, a page saying what this server is, comes with the inbox's routes),
 //! the layers every request passes (body limits, CORS for the configured origins, a timeout,
-//! request logs without bodies), and the intake handler, which holds each client address to
+//! request logs without bodies), and the intake handler (JSON, or multipart with photos:
+//! http/photos.rs), which holds each client address to
 //! the rate limit, re-checks with the core, marks a submission without a valid proof of work
 //! as likely spam, applies the idempotency rules and answers 2xx only after the commit.
 
@@ -10,6 +11,7 @@ pub mod client;
 pub mod error;
 pub mod idempotency;
 pub mod panics;
+pub mod photos;
 pub mod rate;
 pub mod refused;
 
@@ -19,10 +21,9 @@ use crate::domain::submission_id::SubmissionId;
 use crate::http::error::{json_body, ApiError};
 use crate::http::idempotency::{fingerprint, Claim, InFlight};
 use crate::inbox::Inbox;
-use crate::store::intake::{NewSubmission, Stored};
+use crate::store::intake::{NewPhoto, NewSubmission, Stored};
 use crate::store::Store;
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -62,6 +63,8 @@ pub struct App {
     pub limiter: crate::http::rate::Limiter,
     /// `--proof-of-work`: the challenges handed out and checked.
     pub proof: crate::http::challenge::Issuer,
+    /// How many photo uploads and decodes run at once (issue 24).
+    pub photo_work: crate::http::photos::Work,
 }
 
 /// The one state behind every route: intake's and the inbox's, each handler taking its own
@@ -100,16 +103,22 @@ pub fn router(app: App, origins: Vec<HeaderValue>, inbox: Inbox) -> Router {
         .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(600));
     let routes = Router::new()
-        .route("/submissions", post(submit))
         .route("/submissions/challenge", get(challenge))
         .route("/healthz", get(healthz));
     #[cfg(feature = "panic-test")]
     let routes = routes.route("/__panic-test", post(crate::http::panics::on_demand));
-    routes
+    let limited = routes
         .fallback(not_found)
         .merge(crate::inbox::router(state.inbox.clone()))
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY));
+    // Photos come in the intake's body (issue 24): its limit is the multipart one, and the
+    // handler holds a JSON body to MAX_BODY itself; every other route keeps MAX_BODY.
+    Router::new()
+        .route("/submissions", post(submit))
+        .layer(DefaultBodyLimit::max(photos::MAX_MULTIPART))
+        .layer(RequestBodyLimitLayer::new(photos::MAX_MULTIPART))
+        .merge(limited)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -183,11 +192,11 @@ async fn challenge(State(app): State<App>) -> Response {
 async fn submit(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    body: Bytes,
+    req: Request,
 ) -> Response {
+    let headers = req.headers().clone();
     let client = app.proxies.client(peer.ip(), &headers);
-    match intake(&app, client, &headers, body).await {
+    match intake(&app, client, &headers, req).await {
         Ok(response) => response,
         Err(e) => {
             // The kind only: a rejection's words can quote what was typed.
@@ -201,9 +210,10 @@ async fn intake(
     app: &App,
     client: std::net::IpAddr,
     headers: &HeaderMap,
-    body: Bytes,
+    req: Request,
 ) -> Result<Response, ApiError> {
-    if !is_json(headers) {
+    let multipart = photos::is_multipart(headers);
+    if !is_json(headers) && !multipart {
         return Err(ApiError::UnsupportedMediaType);
     }
     let key = headers
@@ -221,34 +231,98 @@ async fn intake(
             return Err(ApiError::RateLimited(wait));
         }
     }
+    if multipart {
+        return with_photos(app, headers, &key, req).await;
+    }
+    let body = axum::body::to_bytes(req.into_body(), MAX_BODY)
+        .await
+        .map_err(|_| ApiError::TooLarge("A submission is at most 256 KB"))?;
     let text = std::str::from_utf8(&body).map_err(|_| ApiError::NotText)?;
     let sha = fingerprint(text);
     // In flight first: a duplicate learns it at once, before any work.
-    let _guard = match app.inflight.claim(&key, &sha) {
-        Claim::Held(guard) => guard,
-        Claim::InFlight => return Err(ApiError::InFlight),
-        Claim::OtherBody => return Err(ApiError::KeyReused),
-    };
-    let mut checked = app
+    let _guard = claim(app, &key, &sha)?;
+    let mut checked = checked(app, text, &key)?;
+    // Photos' images come beside the JSON, in a multipart body (http/photos.rs).
+    checked
+        .photos_without_images()
+        .map_err(ApiError::Rejected)?;
+    spam_mark(app, headers, &key, &mut checked).await?;
+    let new = new_submission(app, &checked, sha, Moment::now(), Vec::new());
+    store(app, &key, new).await
+}
+
+/// A submission sent with its photos (issue 24): its parts read (a few bodies at a time), the
+/// JSON re-checked, each photo matched with its one part, fingerprinted over the parts, then
+/// each image re-encoded; stored with the submission in one transaction.
+async fn with_photos(
+    app: &App,
+    headers: &HeaderMap,
+    key: &SubmissionId,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let place = app.photo_work.uploads.clone().acquire_owned().await;
+    let parts = photos::read(req).await?;
+    let text = std::str::from_utf8(&parts.json).map_err(|_| ApiError::NotText)?;
+    let mut checked = checked(app, text, key)?;
+    let matched = photos::matched(&checked, parts.images)?;
+    let sha =
+        idempotency::fingerprint_parts(text, matched.iter().map(|m| (m.id.as_str(), &m.bytes[..])));
+    let _guard = claim(app, key, &sha)?;
+    spam_mark(app, headers, key, &mut checked).await?;
+    let stored = photos::stored(&app.photo_work, matched).await?;
+    // The parts are re-encoded: the body's place is free for the next upload.
+    drop(place);
+    let new = new_submission(app, &checked, sha, Moment::now(), stored);
+    store(app, key, new).await
+}
+
+/// This request holds the key while it is handled; a duplicate in flight, or another body
+/// under the same key, is refused at once.
+fn claim(app: &App, key: &SubmissionId, sha: &str) -> Result<idempotency::Guard, ApiError> {
+    match app.inflight.claim(key, sha) {
+        Claim::Held(guard) => Ok(guard),
+        Claim::InFlight => Err(ApiError::InFlight),
+        Claim::OtherBody => Err(ApiError::KeyReused),
+    }
+}
+
+/// The core's re-check, and the receiver's own checks of the JSON.
+fn checked(app: &App, text: &str, key: &SubmissionId) -> Result<Checked, ApiError> {
+    let checked = app
         .questionnaires
         .with(|all| recheck(text, all))
         .map_err(ApiError::Rejected)?;
-    if own_key_mismatch(&checked.submission.submission_id, &key) {
+    if own_key_mismatch(&checked.submission.submission_id, key) {
         return Err(ApiError::KeyMismatch);
     }
     if checked.differed.contains(&"message") && sent_message_too_long(text, &checked) {
         return Err(ApiError::MessageTooLong);
     }
-    if let Some(reason) = proof_of_work(app, headers, &key).await? {
-        // The receiver's own mark, beside the widget's: in the summary's `spam`, so the list,
-        // the page, the plain-text summary and the exports all show it, with the reason.
+    Ok(checked)
+}
+
+/// The receiver's own spam mark, beside the widget's: in the summary's `spam`, so the list,
+/// the page, the plain-text summary and the exports all show it, with the reason.
+async fn spam_mark(
+    app: &App,
+    headers: &HeaderMap,
+    key: &SubmissionId,
+    checked: &mut Checked,
+) -> Result<(), ApiError> {
+    if let Some(reason) = proof_of_work(app, headers, key).await? {
         checked.submission.spam.push(reason.to_owned());
     }
-    store(app, &key, new_submission(app, &checked, sha, Moment::now())).await
+    Ok(())
 }
 
 /// The row to store: the receiver's own summary, and the answer a repeat will get.
-fn new_submission(app: &App, checked: &Checked, sha: String, received: Moment) -> NewSubmission {
+fn new_submission(
+    app: &App,
+    checked: &Checked,
+    sha: String,
+    received: Moment,
+    photos: Vec<NewPhoto>,
+) -> NewSubmission {
     let own = &checked.submission;
     let (visitor_name, visitor_email, likely_spam) = app
         .questionnaires
@@ -288,6 +362,7 @@ fn new_submission(app: &App, checked: &Checked, sha: String, received: Moment) -
         response_status: 201,
         response_body,
         recipients: app.recipients.to_vec(),
+        photos,
     }
 }
 

@@ -35,6 +35,8 @@ pub struct RowView {
     pub status: String,
     /// "Spanish", when the visitor answered in another language than the clinic reads.
     pub answered_in: Option<String>,
+    /// "2 photos", when photos came with it (issue 24).
+    pub photos: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -136,6 +138,11 @@ pub(super) async fn list_page(
                 incomplete: view::incomplete(r.screening_unanswered),
                 spam: r.likely_spam,
                 status: r.status.label().into(),
+                photos: match r.photos_count {
+                    0 => None,
+                    1 => Some("1 photo".into()),
+                    n => Some(format!("{n} photos")),
+                },
                 answered_in: (!r
                     .language
                     .eq_ignore_ascii_case(inbox.questionnaires.language()))

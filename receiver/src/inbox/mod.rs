@@ -16,6 +16,7 @@ mod error;
 mod gate;
 mod list;
 mod page;
+mod photos;
 mod sign_in;
 mod staff;
 mod submission;
@@ -204,7 +205,9 @@ where
         .route("/note", post(submission::change_note))
         .route("/export.json", get(submission::export_json))
         .route("/export.fhir.json", get(submission::export_fhir))
-        .route("/consent.pdf", get(submission::consent_pdf));
+        .route("/consent.pdf", get(submission::consent_pdf))
+        .route("/photos/{photo}", get(photos::photo))
+        .route("/photos/{photo}/thumbnail", get(photos::thumbnail));
     let account = Router::new()
         .route("/", get(account::account_page))
         .route("/two-factor", post(account::totp_start))

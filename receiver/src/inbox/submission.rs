@@ -91,7 +91,13 @@ pub(super) async fn submission_page(
     Query(notice): Query<Notice>,
 ) -> Answer {
     let (id, row) = stored(&inbox, &me, &id).await?;
-    let v = summarise(&inbox, &row.summary_json, view::submission)?;
+    let mut v = summarise(&inbox, &row.summary_json, view::submission)?;
+    if row.list.photos_count > 0 {
+        let rows = inbox.store.photos_of(id.as_str()).await?;
+        for line in v.sections.iter_mut().flat_map(|s| s.lines.iter_mut()) {
+            line.photos = super::photos::views(id.as_str(), &rows, &line.question_id);
+        }
+    }
     inbox.record(&me, "viewed", &row.list.reference).await;
     let differed = row
         .differed
@@ -195,16 +201,21 @@ pub(super) fn download(
 }
 
 pub(super) async fn export_json(SignedIn(inbox, me): SignedIn, Path(id): Path<String>) -> Answer {
-    let (_, row) = stored(&inbox, &me, &id).await?;
+    let (id, row) = stored(&inbox, &me, &id).await?;
+    let photos = inbox.store.photos_of(id.as_str()).await?;
     let reference = row.list.reference;
     inbox.record(&me, "exported as JSON", &reference).await;
     let name = format!("{reference}.json");
-    Ok(download("application/json", name, row.sent_body))
+    let body = crate::export::with_photos(&row.sent_body, &photos);
+    Ok(download("application/json", name, body))
 }
 
 pub(super) async fn export_fhir(SignedIn(inbox, me): SignedIn, Path(id): Path<String>) -> Answer {
-    let (_, row) = stored(&inbox, &me, &id).await?;
-    let doc = summarise(&inbox, &row.summary_json, fhir::questionnaire_response)?;
+    let (id, row) = stored(&inbox, &me, &id).await?;
+    let photos = inbox.store.photos_with_bytes(id.as_str()).await?;
+    let doc = summarise(&inbox, &row.summary_json, |r| {
+        fhir::questionnaire_response(r, &photos)
+    })?;
     let reference = row.list.reference;
     inbox.record(&me, "exported as FHIR", &reference).await;
     let body = serde_json::to_string_pretty(&doc).unwrap_or_default();

@@ -75,9 +75,19 @@ pub struct Section {
 /// An answer on the submission page; `href` a `mailto:` or `tel:` link for the visitor's email
 /// address and phone numbers, so staff reply with a click.
 pub struct AnswerLine {
+    pub question_id: String,
     pub label: String,
     pub value: String,
     pub href: Option<String>,
+    /// A photos answer's photos (issue 24), filled in from the store by the page.
+    pub photos: Vec<PhotoView>,
+}
+
+/// A photo on the submission page: its thumbnail, linking to the full photo.
+pub struct PhotoView {
+    pub href: String,
+    pub thumbnail: String,
+    pub alt: String,
 }
 
 /// Everything but RFC 3986's unreserved characters and the `@` is percent-encoded in a
@@ -225,6 +235,8 @@ pub fn submission(r: &Reading) -> SubmissionView {
                 .filter(|i| i.step_id == id)
                 .filter(|i| !s.consents.iter().any(|c| c.question_id == i.question_id))
                 .map(|i| AnswerLine {
+                    question_id: i.question_id.clone(),
+                    photos: Vec::new(),
                     label: clean(&i.label),
                     value: shown(&i.display),
                     href: contact_href(

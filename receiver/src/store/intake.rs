@@ -42,6 +42,55 @@ pub struct NewSubmission {
     pub response_body: String,
     /// Staff addresses to notify: one outbox row each.
     pub recipients: Vec<String>,
+    /// The photos, re-encoded (issue 24): stored in the submission's own transaction, so no
+    /// photo is ever stored without its submission.
+    pub photos: Vec<NewPhoto>,
+}
+
+/// One photo to store with its submission.
+#[derive(Clone)]
+pub struct NewPhoto {
+    pub photo_id: String,
+    pub question_id: String,
+    /// Its place among the submission's photos, from 0, in the order the answers name them.
+    pub position: i64,
+    pub description: String,
+    pub jpeg: Vec<u8>,
+    pub thumbnail: Vec<u8>,
+    /// SHA-256 of `jpeg` (the stored file), in hex.
+    pub sha256: String,
+    pub width: i64,
+    pub height: i64,
+}
+
+impl NewPhoto {
+    pub fn new(
+        question_id: String,
+        photo_id: String,
+        description: String,
+        position: usize,
+        made: crate::domain::jpeg::Stored,
+    ) -> NewPhoto {
+        use sha2::Digest;
+        NewPhoto {
+            sha256: crate::domain::digest::hex(&sha2::Sha256::digest(&made.jpeg)),
+            photo_id,
+            question_id,
+            position: i64::try_from(position).unwrap_or(i64::MAX),
+            description,
+            jpeg: made.jpeg,
+            thumbnail: made.thumbnail,
+            width: i64::from(made.width),
+            height: i64::from(made.height),
+        }
+    }
+}
+
+/// The bytes stay out of logs and panics: their size only.
+impl std::fmt::Debug for NewPhoto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NewPhoto({}, {} bytes)", self.photo_id, self.jpeg.len())
+    }
 }
 
 /// What storing a submission came to.
@@ -117,6 +166,27 @@ macro_rules! store_one {
                 &sub.language,
             )
             .execute(&mut *$conn))?;
+            for p in &sub.photos {
+                let photo = "INSERT INTO photos (submission_id, photo_id, question_id, position,
+             description, jpeg, thumbnail, sha256, size, width, height)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+                let size = i64::try_from(p.jpeg.len()).unwrap_or(i64::MAX);
+                sql!(query(
+                    photo,
+                    id,
+                    &p.photo_id,
+                    &p.question_id,
+                    p.position,
+                    &p.description,
+                    &p.jpeg,
+                    &p.thumbnail,
+                    &p.sha256,
+                    size,
+                    p.width,
+                    p.height,
+                )
+                .execute(&mut *$conn))?;
+            }
             for recipient in &sub.recipients {
                 let notify = "INSERT INTO notifications (submission_id, recipient, created_at_ms,
              next_attempt_at_ms) VALUES ($1, $2, $3, $3)";

@@ -16,11 +16,12 @@ use sqlx::{PgPool, Row, SqlitePool};
 type PgTx = sqlx::Transaction<'static, sqlx::Postgres>;
 
 /// In an order that satisfies the foreign keys.
-pub const TABLES: [&str; 10] = [
+pub const TABLES: [&str; 11] = [
     "staff",
     "recovery_codes",
     "settings",
     "submissions",
+    "photos",
     "idempotency_keys",
     "notifications",
     "sessions",
@@ -115,6 +116,8 @@ async fn copy_table(file: &SqlitePool, tx: &mut PgTx, table: &str) -> Result<i64
                 "TEXT" => query.bind(row.try_get::<Option<String>, _>(i)?),
                 "BIGINT" | "INTEGER" => query.bind(row.try_get::<Option<i64>, _>(i)?),
                 "BOOLEAN" => query.bind(row.try_get::<Option<bool>, _>(i)?),
+                // Photos' JPEGs (BYTEA in PostgreSQL).
+                "BLOB" => query.bind(row.try_get::<Option<Vec<u8>>, _>(i)?),
                 other => {
                     return Err(StoreError::Refused(format!(
                         "{table}.{name}: type {other} not known here"

@@ -82,6 +82,7 @@ pub mod error;
 pub mod intake;
 pub mod migrate;
 pub mod outbox;
+pub mod photos;
 pub mod sessions;
 pub mod settings;
 pub mod sqlite;
@@ -252,10 +253,11 @@ impl Reader {
         Ok(Reader { db })
     }
 
-    /// The bodies exactly as sent, oldest first.
-    pub async fn sent_bodies(&self) -> Result<Vec<String>, StoreError> {
-        self.column("SELECT sent_body FROM submissions ORDER BY received_at_ms, submission_id")
-            .await
+    /// The bodies exactly as sent, with their submission ids, oldest first.
+    pub async fn sent_bodies(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let sql = "SELECT submission_id, sent_body FROM submissions
+                   ORDER BY received_at_ms, submission_id";
+        fetch!(on_read(self.db) query_as(sql).fetch_all)
     }
 
     /// The receiver's own plain-text summaries, oldest first.

@@ -29,6 +29,8 @@ pub struct ListRow {
     pub status: Status,
     /// The BCP 47 tag of the language the visitor answered in.
     pub language: String,
+    /// How many photos came with it (issue 24).
+    pub photos_count: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -53,9 +55,12 @@ pub(super) fn like_pattern(search: &str) -> String {
     out
 }
 
+/// The list's columns, with each submission's photo count (issue 24) from its photos' rows.
 pub(super) const LIST_COLUMNS: &str =
     "submission_id, reference, received_at, visitor_name, visitor_email, \
-                            flags_count, screening_unanswered, likely_spam, status, language";
+                            flags_count, screening_unanswered, likely_spam, status, language, \
+                            (SELECT COUNT(*) FROM photos p \
+                             WHERE p.submission_id = submissions.submission_id) AS photos_count";
 
 macro_rules! list_row {
     ($r:expr) => {{
@@ -71,6 +76,7 @@ macro_rules! list_row {
             likely_spam: r.get("likely_spam"),
             status: Status::parse(r.get::<&str, _>("status")).unwrap_or(Status::New),
             language: r.get("language"),
+            photos_count: r.get("photos_count"),
         }
     }};
 }
@@ -184,7 +190,7 @@ impl Store {
     }
 
     /// Erases submissions (by id, or all received before a time) with every row that names
-    /// them (outbox, idempotency key), then checkpoints the WAL into the file and truncates
+    /// them (photos, outbox, idempotency key), then checkpoints the WAL into the file and truncates
     /// it: with `secure_delete` on, the freed pages are zeroed, so no byte of them stays in
     /// the database file or its WAL. Returns the references deleted, and whether the WAL was
     /// emptied (a reader can hold the checkpoint back: see `checkpoint`).
@@ -196,6 +202,9 @@ impl Store {
         on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             for id in &ids {
+                // Its photos first (issue 24): the same transaction, so none outlives it.
+                let sql = "DELETE FROM photos WHERE submission_id = $1";
+                sql!(query(sql, id).execute(&mut *tx))?;
                 let sql = "DELETE FROM notifications WHERE submission_id = $1";
                 sql!(query(sql, id).execute(&mut *tx))?;
                 let sql = "DELETE FROM idempotency_keys WHERE idempotency_key = $1";

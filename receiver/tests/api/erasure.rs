@@ -131,7 +131,7 @@ async fn store_signed(r: &Receiver) -> Traces {
 /// Whether `mark` is anywhere in the database: SQLite, in any byte of the file and its WAL;
 /// PostgreSQL, in any column of any row of any table (the server keeps deleted rows' bytes
 /// until VACUUM, docs/inbox.md "Forgetting", so rows are what it can promise).
-async fn anywhere(r: &Receiver, mark: &str) -> bool {
+pub(crate) async fn anywhere(r: &Receiver, mark: &str) -> bool {
     match r.engine() {
         Engine::Sqlite => holds(&r.file_bytes(), mark),
         Engine::Postgres => {

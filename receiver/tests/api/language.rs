@@ -115,8 +115,13 @@ async fn the_list_and_exports_name_the_language(r: &Receiver, staff: &mut Web, i
     assert!(list.contains("Answered in Spanish"), "{list}");
     let csv = staff.get("/inbox/export.csv").await.body;
     let lines: Vec<&str> = csv.lines().collect();
-    assert!(lines[0].ends_with(",\"answered_in\""), "{}", lines[0]);
-    assert!(lines[1].ends_with(",\"Spanish\""), "{}", lines[1]);
+    // The photos' count comes after it (issue 24).
+    assert!(
+        lines[0].ends_with(",\"answered_in\",\"photos\""),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].ends_with(",\"Spanish\",\"0\""), "{}", lines[1]);
 
     let fhir = staff
         .get(&format!("/inbox/submissions/{id}/export.fhir.json"))
@@ -240,7 +245,7 @@ async fn a_clinic_reading_spanish_sees_an_english_submission_under_spanish_label
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains(
-            "--language pt: questionnaire microneedling-consultation version 1.1.0 does not come \
+            "--language pt: questionnaire microneedling-consultation version 1.2.0 does not come \
              in it; its languages are en-GB, es, fr, de, ar"
         ),
         "{err}"

@@ -24,5 +24,7 @@ mod logs;
 mod notify;
 mod pages;
 mod panic;
+mod photo_exports;
+mod photos;
 mod screening;
 mod sign_in_attacks;

@@ -108,13 +108,13 @@ async fn optional_screening_left_unanswered_is_flagged_everywhere(engine: Engine
     assert!(!text.contains("No screening flags"), "{text}");
     let csv = export(&r.db_url(), "csv");
     assert!(
-        csv[0].ends_with(",\"screening_unanswered\",\"answered_in\""),
+        csv[0].ends_with(",\"screening_unanswered\",\"answered_in\",\"photos\""),
         "{}",
         csv[0]
     );
     let mut counts: Vec<&str> = csv[1..]
         .iter()
-        .map(|l| l.rsplit(',').nth(1).unwrap())
+        .map(|l| l.rsplit(',').nth(2).unwrap())
         .collect();
     counts.sort();
     assert_eq!(counts, ["\"1\"", "\"2\""]);

@@ -20,6 +20,13 @@ pub enum Problem {
     },
     /// The clinic's server refused the answer with its own words (shown as sent).
     Rejected(String),
+    /// A file the visitor chose was not taken as a photo (issue 24): why, and the file's name
+    /// as their device gave it. Shown until they next choose or Continue (`Flow`).
+    Photo(super::photos::Refusal, String),
+    /// More photos than the question takes (`max_photos`).
+    TooManyPhotos {
+        max: usize,
+    },
 }
 
 /// Checks one visible answer. Optional questions may be left empty, but what is filled in must
@@ -56,6 +63,12 @@ pub fn check(question: &Question, value: Option<&Value>) -> Result<(), Problem> 
             Ok(())
         }
         (Kind::Confirm, Value::Checked(true)) => Ok(()),
+        (Kind::Photos, Value::Photos(p)) if p.len() > question.max_photos() => {
+            Err(Problem::TooManyPhotos {
+                max: question.max_photos(),
+            })
+        }
+        (Kind::Photos, Value::Photos(_)) => Ok(()),
         (Kind::Signature, Value::Signed(s)) => {
             let max = question.max_length();
             if s.name.chars().count() > max {

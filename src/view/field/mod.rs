@@ -11,10 +11,12 @@ mod checkboxes;
 mod confirm;
 mod long_text;
 mod option;
+mod photos;
 mod radios;
 mod signature;
 mod text;
 
+pub use photos::images;
 pub use signature::repaint;
 
 use super::State;
@@ -35,6 +37,8 @@ pub struct FieldProps<'a> {
     pub error: Option<Problem>,
     /// For an email question: the address it most likely meant (`Flow::suggestion`).
     pub suggestion: Option<String>,
+    /// Whether photos can be sent where this form sends (`Config::takes_photos`).
+    pub takes_photos: bool,
     pub words: &'a Catalogue,
     pub dispatch: UseReducerDispatcher<State>,
 }
@@ -82,6 +86,11 @@ pub fn field(props: &FieldProps) -> Html {
                 _ => option::options(props, &wiring),
             };
             grouped(props, wiring, options, radios::inline(&props.question))
+        }
+        // Two file inputs and the photos taken, in a group the legend names.
+        Kind::Photos => {
+            let control = photos::control(props, &wiring);
+            grouped(props, wiring, vec![control], false)
         }
     }
 }

@@ -10,6 +10,7 @@
 // POST /_control with one of (each for `times` submissions, 1 by default):
 //   {"respond": 500}        answer with that status (409 as the receiver words it), pass nothing on
 //   {"hang": true}          never answer, pass nothing on
+//   {"lose_answer": 500}    pass it on, then answer that status instead of the receiver's
 //   {"delay_ms": 400}       wait, then pass it on
 //   {"field_errors": [{"field": "email", "message": "..."}]}   answer 422 with them
 //   {"reset": true}         back to passing everything on
@@ -39,11 +40,18 @@ function reply(req, res, status, body, extra = {}) {
   res.end(JSON.stringify(body));
 }
 
-function forward(req, res, body) {
+/** Passes the request on; with `instead`, waits for the receiver's whole answer, then answers
+ *  that status in its place (the receiver stored it, and the widget never heard so). */
+function forward(req, res, body, instead) {
   const out = http.request({
     host: upstream.hostname, port: upstream.port, path: req.url, method: req.method,
     headers: { ...req.headers, host: upstream.host },
   }, (answer) => {
+    if (instead) {
+      answer.resume();
+      answer.on('end', () => reply(req, res, instead, { errors: [{ message: 'Told to fail' }] }));
+      return;
+    }
     res.writeHead(answer.statusCode, answer.headers);
     answer.pipe(res);
   });
@@ -72,6 +80,7 @@ const server = http.createServer((req, res) => {
       now.times -= 1;
       if (now.times === 0) behaviour = null;
       if (now.respond === 409) return reply(req, res, 409, CONFLICT, { 'retry-after': '1' });
+      if (now.lose_answer) return forward(req, res, body, now.lose_answer);
       if (now.respond) return reply(req, res, now.respond, { errors: [{ message: 'Told to fail' }] });
       if (now.hang) return undefined; // the widget gives up; nothing is passed on
       if (now.field_errors) return reply(req, res, 422, { errors: now.field_errors });

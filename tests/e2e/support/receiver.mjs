@@ -104,6 +104,12 @@ export async function startReceiver({ origins = [], args = [] } = {}) {
       const { stdout } = await promisify(execFile)(bin, ['export', '--database', database, '--format', 'csv']);
       return stdout;
     },
+    /** The FHIR QuestionnaireResponses, one a line, photos included as attachments (issue 24):
+     *  `consultation-receiver export --format fhir`. */
+    async storedFhir() {
+      const { stdout } = await promisify(execFile)(bin, ['export', '--database', database, '--format', 'fhir'], { maxBuffer: 64 * 1024 * 1024 });
+      return stdout;
+    },
     async storedText() {
       const { stdout } = await promisify(execFile)(bin, ['export', '--database', database, '--format', 'text']);
       return stdout;
