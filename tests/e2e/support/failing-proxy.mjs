@@ -15,6 +15,7 @@
 //   {"field_errors": [{"field": "email", "message": "..."}]}   answer 422 with them
 //   {"reset": true}         back to passing everything on
 // GET /_requests: how many submission requests arrived per Idempotency-Key, passed on or not.
+// GET /_last_body: the last submission request's body, byte for byte.
 // GET /_health: 200 once listening.
 import http from 'node:http';
 
@@ -28,6 +29,9 @@ const port = Number(arg('--port'));
 const upstream = new URL(arg('--upstream'));
 
 let behaviour = null;
+// The bytes of the last submission, as they came: the browser's own multipart body, which the
+// page's tools cannot read back (its parts are Blobs).
+let lastBody = Buffer.alloc(0);
 const requests = {};
 
 // The receiver's own 409 (receiver/src/error.rs), so the widget meets exactly what it would.
@@ -72,7 +76,12 @@ const server = http.createServer((req, res) => {
       behaviour = control.reset ? null : { ...control, times: control.times ?? 1 };
       return reply(req, res, 200, { ok: true });
     }
+    if (url.pathname === '/_last_body') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      return res.end(lastBody);
+    }
     if (req.method !== 'POST') return forward(req, res, body);
+    lastBody = body;
     const key = req.headers['idempotency-key'];
     if (typeof key === 'string') requests[key] = (requests[key] ?? 0) + 1;
     const now = behaviour;

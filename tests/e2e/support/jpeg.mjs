@@ -4,9 +4,10 @@
 // and a GPS position. And readers for what was stored: its size and whether any EXIF is left.
 
 /** Bytes of a JPEG, `width` by `height`, its left half red and its right half blue, drawn
- *  and encoded by the page's browser. */
-export async function drawnJpeg(page, width, height) {
-  const base64 = await page.evaluate(([w, h]) => {
+ *  and encoded by the page's browser; with `grain`, every pixel varied as a camera's sensor
+ *  varies them, so it weighs what a photo weighs. */
+export async function drawnJpeg(page, width, height, { grain = false } = {}) {
+  const base64 = await page.evaluate(([w, h, grain]) => {
     const canvas = document.createElement('canvas');
     canvas.width = w;
     canvas.height = h;
@@ -15,8 +16,17 @@ export async function drawnJpeg(page, width, height) {
     ctx.fillRect(0, 0, w / 2, h);
     ctx.fillStyle = '#0000d0';
     ctx.fillRect(w / 2, 0, w / 2, h);
+    if (grain) {
+      const image = ctx.getImageData(0, 0, w, h);
+      let seed = 1;
+      for (let i = 0; i < image.data.length; i += 1) {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        if (i % 4 !== 3) image.data[i] = Math.max(0, Math.min(255, image.data[i] + (seed % 61) - 30));
+      }
+      ctx.putImageData(image, 0, 0);
+    }
     return canvas.toDataURL('image/jpeg', 0.9).split(',')[1];
-  }, [width, height]);
+  }, [width, height, grain]);
   return Buffer.from(base64, 'base64');
 }
 

@@ -92,6 +92,10 @@ export async function startReceiver({ origins = [], args = [] } = {}) {
     async requests() {
       return (await fetch(`${url}/_requests`)).json();
     },
+    /** The last submission request's body as it arrived, byte for byte. */
+    async lastBody() {
+      return Buffer.from(await (await fetch(`${url}/_last_body`)).arrayBuffer());
+    },
     /** Every stored submission, parsed: `consultation-receiver export`, exactly as sent. */
     async stored() {
       const { stdout } = await promisify(execFile)(bin, ['export', '--database', database, '--format', 'json']);
