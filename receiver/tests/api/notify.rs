@@ -47,6 +47,24 @@ fn assert_no_health_data(message: &str) {
 }
 
 #[tokio::test]
+async fn a_submission_with_photos_gets_a_notice_that_never_mentions_them() {
+    // Issue 24: a photo of the skin is health data, and so is the fact of sending one.
+    let smtp = Smtp::start(free_port()).await;
+    let flags = mail_flags(smtp.port);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let (r, _dir) = crate::photos::clinic_with(Engine::Sqlite, &flags).await;
+    crate::photos::stored_one(&r, crate::photos::jpeg(64, 48), "Left cheek").await;
+    smtp.wait_for_messages(2, Duration::from_secs(20)).await;
+    for m in smtp.received() {
+        assert!(m.contains("Reference: "), "the notice itself: {m}");
+        for word in ["photo", "Photo", "image", "jpeg", "Left cheek", "attach"] {
+            assert!(!m.contains(word), "the email mentions {word:?}:\n{m}");
+        }
+        assert_no_health_data(&m);
+    }
+}
+
+#[tokio::test]
 async fn staff_get_a_notice_with_the_reference_time_and_link_only() {
     let smtp = Smtp::start(free_port()).await;
     let flags = mail_flags(smtp.port);

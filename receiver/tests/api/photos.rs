@@ -24,11 +24,17 @@ const PHOTO_INTAKE: &str = r#"{"id":"photo-intake","version":"1","title":"Photo 
 const MAKE: &str = "ExampleCam";
 
 pub(crate) async fn clinic(engine: Engine) -> (Receiver, tempfile::TempDir) {
+    clinic_with(engine, &[]).await
+}
+
+/// The clinic with its photo questionnaire and `extra` flags (mail, say).
+pub(crate) async fn clinic_with(engine: Engine, extra: &[&str]) -> (Receiver, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("photo-intake.json");
     std::fs::write(&file, PHOTO_INTAKE).unwrap();
-    let r = Receiver::start_on(engine, &["--questionnaire", file.to_str().unwrap()]).await;
-    (r, dir)
+    let mut flags = vec!["--questionnaire", file.to_str().unwrap()];
+    flags.extend(extra);
+    (Receiver::start_on(engine, &flags).await, dir)
 }
 
 /// The body the widget sends naming `photos` (id, description), with a fresh submission id.
