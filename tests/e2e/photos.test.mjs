@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { start, openWidget, continueButton, tabTo, axe } from './support/browser.mjs';
 import { startReceiver } from './support/receiver.mjs';
 import { STEPS, heading, fillAboutYou, fillYourSkin } from './support/visitor.mjs';
-import { drawnJpeg, withExif, hasExif, size, MAKE } from './support/jpeg.mjs';
+import { drawnJpeg, withExif, hasExif, size, segments, MAKE } from './support/jpeg.mjs';
 
 let env;
 let receiver;
@@ -105,6 +105,10 @@ test('a phone photo is sent upright and without its EXIF, and stored re-encoded 
   assert.ok(top[0] > 150 && top[2] < 100, `red at the top (${top})`);
   assert.ok(bottom[2] > 150 && bottom[0] < 100, `blue at the bottom (${bottom})`);
   const part = sent.length - turned.length; // near enough: the small one is a few KB
+  const names = { 0xffe0: 'APP0', 0xffdb: 'DQT', 0xffc0: 'SOF0', 0xffc2: 'SOF2', 0xffc4: 'DHT', 0xffda: 'SOS', 0xffdd: 'DRI', 0xfffe: 'COM' };
+  const markers = segments(stored[0].bytes).map(({ marker, data }) => names[marker] === 'APP0' ? `APP0 ${data.subarray(0, 4).toString('latin1')}` : names[marker] ?? marker.toString(16));
+  assert.ok(markers.every((m) => !/^ffe[1-9a-f]$/.test(m)), `no application segment but JFIF's: ${markers}`);
+  t.diagnostic(`the stored file's segments before its image data: ${markers.join(', ')}`);
   t.diagnostic(`the 12-megapixel photo: ${placed.length} bytes as taken; the request with it, the small one and the JSON ${sent.length} bytes (about ${part} without the small one); ${stored[0].bytes.length} bytes as stored`);
   assert.deepEqual(problems, []);
   await context.close();

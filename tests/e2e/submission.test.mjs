@@ -48,7 +48,7 @@ test('happy path: staff receive every answer, the flags and the consents, valid 
   const byId = Object.fromEntries(stored.answers.map((a) => [a.question_id, a]));
   assert.equal(byId.full_name.value, 'Jane Example');
   assert.equal(byId.allergies_detail.value, 'Lidocaine');
-  assert.equal(stored.answers.length, 35);
+  assert.equal(stored.answers.length, 36);
   assert.equal(stored.spam, undefined, 'a person is not marked as spam');
   assert.ok(!stored.message.includes('LIKELY SPAM'));
   assert.deepEqual(stored.flags.map((f) => f.question_id), ['pregnant', 'allergies']);
@@ -84,7 +84,7 @@ test('likely spam (the hidden field filled, completed in seconds) is marked for 
   assert.deepEqual(schemaErrors(stored), []);
   assert.deepEqual(stored.spam, { likely: true, reasons: ['hidden-field-filled', 'completed-too-fast'] });
   assert.ok(stored.message.startsWith('LIKELY SPAM (hidden-field-filled, completed-too-fast)\n'), stored.message.slice(0, 80));
-  assert.equal(stored.answers.length, 35, 'the request is whole');
+  assert.equal(stored.answers.length, 36, 'the request is whole');
   assert.deepEqual(problems, []);
   await context.close();
 });
