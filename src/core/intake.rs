@@ -43,14 +43,7 @@ impl Checked {
     /// The photos the submission names, with their question's id: each needs its image beside
     /// the JSON (issue 24).
     pub fn photos(&self) -> impl Iterator<Item = (&str, &super::photos::Photo)> {
-        self.submission
-            .answers
-            .iter()
-            .filter_map(|a| match &a.value {
-                Some(Value::Photos(photos)) => Some((a.question_id.as_str(), photos)),
-                _ => None,
-            })
-            .flat_map(|(question, photos)| photos.iter().map(move |p| (question, p)))
+        self.submission.photos()
     }
 }
 

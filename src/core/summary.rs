@@ -232,6 +232,19 @@ pub fn reference(submission_id: &str) -> String {
 }
 
 impl Summary {
+    /// The photos the submission names, with their question's id, in the questionnaire's
+    /// order (issue 24): the widget sends each image beside the JSON, and the receiver needs
+    /// each one there.
+    pub fn photos(&self) -> impl Iterator<Item = (&str, &super::photos::Photo)> {
+        self.answers
+            .iter()
+            .filter_map(|a| match &a.value {
+                Some(Value::Photos(photos)) => Some((a.question_id.as_str(), photos)),
+                _ => None,
+            })
+            .flat_map(|(question, photos)| photos.iter().map(move |p| (question, p)))
+    }
+
     pub fn build(
         q: &Questionnaire,
         answers: &Answers,

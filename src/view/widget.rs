@@ -129,16 +129,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
 /// The images of the photos a submission names, in its order (`field::images`). One no longer
 /// in the page is left out, and the receiver then refuses the submission by its question.
 fn sent_photos(summary: &crate::core::summary::Summary) -> Vec<(String, web_sys::Blob)> {
-    let named: Vec<crate::core::photos::Photo> = summary
-        .answers
-        .iter()
-        .filter_map(|item| match &item.value {
-            Some(crate::core::answers::Value::Photos(p)) => Some(p.clone()),
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    super::field::images(&named)
+    super::field::images(summary.photos().map(|(_, photo)| photo))
 }
 
 /// The state the widget starts in: a restored draft's, or the answers given on the step the

@@ -29,10 +29,10 @@ thread_local! {
 }
 
 /// The JPEGs of these photos, in their order, for sending (any no longer here left out).
-pub fn images(photos: &[Photo]) -> Vec<(String, Blob)> {
+pub fn images<'a>(photos: impl Iterator<Item = &'a Photo>) -> Vec<(String, Blob)> {
     IMAGES.with_borrow(|all| {
         let find = |p: &Photo| all.iter().find(|(id, ..)| *id == p.photo);
-        let found = photos.iter().filter_map(find);
+        let found = photos.filter_map(find);
         found
             .map(|(id, blob, _)| (id.clone(), blob.clone()))
             .collect()
