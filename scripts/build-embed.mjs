@@ -88,7 +88,7 @@ const integrity = { glue: sri(glue), wasm: sri(wasm), ...(builtin && { builtin: 
 // Without the release wasm's std flags (scripts/tools.sh, `release_build`): they are for the
 // wasm only, and would rebuild std and every host crate for this native run.
 const hostEnv = { ...process.env };
-for (const name of ['RUSTC_BOOTSTRAP', 'CARGO_UNSTABLE_BUILD_STD', 'CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS']) delete hostEnv[name];
+for (const name of ['RUSTC_BOOTSTRAP', 'CARGO_UNSTABLE_BUILD_STD', 'CARGO_UNSTABLE_BUILD_STD_FEATURES', 'CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS']) delete hostEnv[name];
 const { first, languages, names } = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--bin', 'prerender'], {
   cwd: source, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: hostEnv,
 }));
