@@ -92,6 +92,14 @@ impl<'de> Deserialize<'de> for Value {
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
                 Ok(Value::Checked(v))
             }
+            /// In the widget, a list of texts alone: a draft keeps no photos
+            /// (`Answers::without_photos`), so the widget never reads any, and every visitor
+            /// is spared the reading of them.
+            #[cfg(target_arch = "wasm32")]
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Value, A::Error> {
+                Vec::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Value::Many)
+            }
+            #[cfg(not(target_arch = "wasm32"))]
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
                 // A list of texts, or of photos: its first item says which.
                 let mut values = Vec::new();
@@ -119,11 +127,13 @@ impl<'de> Deserialize<'de> for Value {
 }
 
 /// One item of a list answer: an option's value, or a photo.
+#[cfg(not(target_arch = "wasm32"))]
 enum Item {
     Text(String),
     Photo(Photo),
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl<'de> Deserialize<'de> for Item {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Item, D::Error> {
         struct Shape;

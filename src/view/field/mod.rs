@@ -80,17 +80,14 @@ pub fn field(props: &FieldProps) -> Html {
             };
             labelled(props, wiring, control, after)
         }
-        Kind::Choice | Kind::Multi | Kind::Confirm => {
+        // Photos: two file inputs and the photos taken, in a group the legend names.
+        Kind::Choice | Kind::Multi | Kind::Confirm | Kind::Photos => {
             let options = match props.question.kind {
                 Kind::Confirm => vec![confirm::tick(props, &wiring)],
+                Kind::Photos => vec![photos::control(props, &wiring)],
                 _ => option::options(props, &wiring),
             };
             grouped(props, wiring, options, radios::inline(&props.question))
-        }
-        // Two file inputs and the photos taken, in a group the legend names.
-        Kind::Photos => {
-            let control = photos::control(props, &wiring);
-            grouped(props, wiring, vec![control], false)
         }
     }
 }
