@@ -164,13 +164,19 @@ async fn not_found() -> ApiError {
     ApiError::NotFound
 }
 
-/// `application/json`, in any case, with or without parameters such as `charset=utf-8`.
-fn is_json(headers: &HeaderMap) -> bool {
+/// Whether a media type (a `Content-Type`'s value) is `essence`, in any case, with or without
+/// parameters such as `charset=utf-8` or a boundary (RFC 9110, 8.3.1).
+fn essence_is(media_type: &str, essence: &str) -> bool {
+    let own = media_type.split(';').next().unwrap_or_default();
+    own.trim().eq_ignore_ascii_case(essence)
+}
+
+/// Whether the request's `Content-Type` is `essence` (`essence_is`).
+fn content_type_is(headers: &HeaderMap, essence: &str) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+        .is_some_and(|v| essence_is(v, essence))
 }
 
 /// A fresh proof-of-work puzzle; 404 when `--proof-of-work off`, which the widget reads as
@@ -212,8 +218,8 @@ async fn intake(
     headers: &HeaderMap,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let multipart = photos::is_multipart(headers);
-    if !is_json(headers) && !multipart {
+    let multipart = content_type_is(headers, "multipart/form-data");
+    if !content_type_is(headers, "application/json") && !multipart {
         return Err(ApiError::UnsupportedMediaType);
     }
     let key = headers
@@ -435,4 +441,32 @@ async fn proof_of_work(
         .spend_challenge(&solution.challenge, key.as_str(), expires_ms, now_ms())
         .await?;
     Ok((!spent).then_some(crate::http::challenge::REUSED))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::essence_is;
+
+    #[test]
+    fn a_media_type_is_its_essence_in_any_case_whatever_its_parameters() {
+        // RFC 9110, 8.3.1: type and subtype are case-insensitive, parameters follow a `;`,
+        // whitespace may surround it.
+        let cases = [
+            ("application/json", "application/json", true),
+            ("Application/JSON; charset=utf-8", "application/json", true),
+            (
+                "multipart/form-data; boundary=x",
+                "multipart/form-data",
+                true,
+            ),
+            (" image/jpeg ;q=1", "image/jpeg", true),
+            ("application/json-patch+json", "application/json", false),
+            ("text/plain; application/json", "application/json", false),
+            ("image/png", "image/jpeg", false),
+            ("", "image/jpeg", false),
+        ];
+        for (media_type, essence, expected) in cases {
+            assert_eq!(essence_is(media_type, essence), expected, "{media_type:?}");
+        }
+    }
 }

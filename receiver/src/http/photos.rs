@@ -66,15 +66,6 @@ pub struct Matched {
     pub bytes: Bytes,
 }
 
-/// `multipart/form-data`, in any case, with its boundary.
-pub fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
-    headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|e| e.trim().eq_ignore_ascii_case("multipart/form-data"))
-}
-
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::TooLarge("A submission with its photos is at most 10 photos of 8 MB each")
@@ -164,8 +155,7 @@ pub fn matched(checked: &Checked, images: Vec<Part>) -> Result<Vec<Matched>, Api
         if parts.iter().flatten().any(|p| p.id == part.id) {
             return Err(on(question, "A photo was sent twice"));
         }
-        let essence = part.content_type.split(';').next().unwrap_or_default();
-        if !essence.trim().eq_ignore_ascii_case("image/jpeg") {
+        if !super::essence_is(&part.content_type, "image/jpeg") {
             return Err(on(question, jpeg::NOT_JPEG));
         }
         parts.push(Some(part));
