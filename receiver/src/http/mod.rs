@@ -274,6 +274,12 @@ async fn with_photos(
     let sha =
         idempotency::fingerprint_parts(text, matched.iter().map(|m| (m.id.as_str(), &m.bytes[..])));
     let _guard = claim(app, key, &sha)?;
+    // A retry of a submission already stored is answered as before, its photos not decoded
+    // again: otherwise each replay, which the rate limit lets through, would cost the
+    // decoding of up to ten large images for an answer the store then gives anyway.
+    if let Some(earlier) = app.store.answered_before(key.as_str(), &sha).await? {
+        return as_before(key, earlier);
+    }
     spam_mark(app, headers, key, &mut checked).await?;
     let stored = photos::stored(&app.photo_work, matched).await?;
     // The parts are re-encoded: the body's place is free for the next upload.
@@ -392,14 +398,22 @@ async fn store(app: &App, key: &SubmissionId, new: NewSubmission) -> Result<Resp
             }
             Ok((StatusCode::CREATED, json_body(response_body)).into_response())
         }
+        earlier => as_before(key, earlier),
+    }
+}
+
+/// The answer to a key used before: the one it got, for the same body; a refusal for another,
+/// or while another receiver on the same database holds it.
+fn as_before(key: &SubmissionId, earlier: Stored) -> Result<Response, ApiError> {
+    match earlier {
         Stored::Replay { status, body } => {
             tracing::info!(submission_id = key.as_str(), "repeat answered as before");
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED);
             Ok((status, json_body(body)).into_response())
         }
         Stored::KeyReused => Err(ApiError::KeyReused),
-        // Another receiver on the same database holds this key right now.
-        Stored::InFlight => Err(ApiError::InFlight),
+        // (`Created` is answered by `store`, never here.)
+        Stored::InFlight | Stored::Created => Err(ApiError::InFlight),
     }
 }
 

@@ -204,6 +204,28 @@ pub(super) type Job = (NewSubmission, oneshot::Sender<Result<Stored, StoreError>
 impl Store {
     /// Stores a submission with its outbox rows and idempotency record; returns once the
     /// commit is durable.
+    /// How a key was answered, if it was used before: `Stored::Replay` for the body it was
+    /// used with (`sha`, its fingerprint), `Stored::KeyReused` for another. Read before work a
+    /// repeat does not need; `insert` still decides, in its transaction.
+    pub async fn answered_before(
+        &self,
+        key: &str,
+        sha: &str,
+    ) -> Result<Option<Stored>, StoreError> {
+        let sql = "SELECT request_sha256, response_status, response_body FROM idempotency_keys
+             WHERE idempotency_key = $1";
+        let row: Option<(String, i64, String)> =
+            fetch!(on_read(self.db) query_as(sql, key).fetch_optional)?;
+        Ok(row.map(|(earlier, status, body)| {
+            if earlier == sha {
+                let status = u16::try_from(status).unwrap_or(200);
+                Stored::Replay { status, body }
+            } else {
+                Stored::KeyReused
+            }
+        }))
+    }
+
     pub async fn insert(&self, new: NewSubmission) -> Result<Stored, StoreError> {
         let (tx, rx) = oneshot::channel();
         self.jobs
