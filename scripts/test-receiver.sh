@@ -15,4 +15,5 @@ ensure_pdf_tools
 trap stop_test_postgres EXIT
 start_test_postgres
 # panic-test: the hidden route tests/api/panic.rs panics on demand (never in a normal build).
-cargo test --quiet -p consultation-receiver --features panic-test "$@"
+# Four tests at a time, as the test command runs them (scripts/test.sh says why).
+RUST_TEST_THREADS=${RUST_TEST_THREADS:-4} cargo test --quiet -p consultation-receiver --features panic-test "$@"

@@ -25,7 +25,9 @@ ensure_pdf_tools
 trap stop_test_postgres EXIT
 start_test_postgres
 # panic-test: the hidden route receiver/tests/api/panic.rs panics on demand (never in a normal build).
-cargo test --quiet -p consultation-receiver --features panic-test
+# Four tests at a time on two cores: each mostly waits on its real receiver, PostgreSQL or SMTP
+# server (one waits a minute on a silent SMTP server), so the run takes about 110 s, not 190.
+RUST_TEST_THREADS=4 cargo test --quiet -p consultation-receiver --features panic-test
 stop_test_postgres
 # The end-to-end tests below run this build (tests/e2e/support/receiver.mjs).
 ensure_receiver
@@ -51,8 +53,10 @@ cargo test --target wasm32-unknown-unknown --test browser
 
 say "Release build (trunk, offline)"
 release_build
-# The same with a way to make it panic on demand, for the crash test only (never shipped).
-release_build --features crash-test --dist dist-crash
+# The same with a way to make it panic on demand, for the crash test only (never shipped): the
+# full wasm alone, which the loader then fetches for every page (the crash path is the loader's
+# and the same for both wasm files), sparing a third and fourth link.
+CW_FULL_ONLY=1 release_build --features crash-test --dist dist-crash
 
 say "Layer 3: end to end against the release build (playwright-core, axe-core)"
 node --test --test-reporter=spec tests/e2e/

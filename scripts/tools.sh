@@ -119,8 +119,9 @@ release_build() {
   local -
   set -o pipefail
   local known='Failed to minify JS: RequiredTokenNotFound(Identifier) [token=Some(KeywordDefault)]'
-  # First the built-in-only wasm, which this build's hook puts beside the full one.
-  if [ -z "${CW_BUILTIN_PART:-}" ]; then
+  # First the built-in-only wasm, which this build's hook puts beside the full one (not with
+  # CW_FULL_ONLY set: the loader then fetches the full one for every page).
+  if [ -z "${CW_BUILTIN_PART:-}" ] && [ -z "${CW_FULL_ONLY:-}" ]; then
     local -x CW_BUILTIN_DIST
     builtin_wasm_build "$@"
   fi
