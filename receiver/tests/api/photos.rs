@@ -116,6 +116,11 @@ fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
 /// Posts as the widget does: `submission`, then each `photo:<id>` part (with a filename the
 /// receiver ignores), under a fresh random boundary every time.
 async fn send(r: &Receiver, id: &str, json: &str, parts: &[(&str, &str, &[u8])]) -> (u16, String) {
+    send_to(&r.url, id, json, parts).await
+}
+
+/// `send`, to the receiver at `url`.
+async fn send_to(url: &str, id: &str, json: &str, parts: &[(&str, &str, &[u8])]) -> (u16, String) {
     use reqwest::multipart::{Form, Part};
     let submission = Part::text(json.to_owned())
         .mime_str("application/json")
@@ -129,7 +134,7 @@ async fn send(r: &Receiver, id: &str, json: &str, parts: &[(&str, &str, &[u8])])
         form = form.part(name.to_string(), part);
     }
     let res = client()
-        .post(format!("{}/submissions", r.url))
+        .post(format!("{url}/submissions"))
         .header("origin", ORIGIN)
         .header("idempotency-key", id)
         .multipart(form)
@@ -410,4 +415,61 @@ async fn a_photo_goes_with_its_submission(engine: Engine) {
         true
     })
     .await;
+}
+
+/// The receiver's peak resident memory so far (`VmHWM`, Linux), in bytes.
+fn peak_memory(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kb * 1024
+}
+
+/// An outsider sends 16 large bodies at once (each three photo parts of 7.5 MB that are not
+/// JPEGs, 22.5 MB, under the 80 MB a body may be): the receiver holds at most four bodies in
+/// memory at a time (`UPLOADS_AT_ONCE`, docs/security.md C6b), refuses each on its question,
+/// and goes on taking submissions. Held all at once, the bodies alone would take 360 MB.
+#[tokio::test]
+async fn many_large_bodies_at_once_are_held_four_at_a_time_and_each_refused() {
+    let (r, _dir) = clinic_with(Engine::Sqlite, &["--intake-rate", "off"]).await;
+    let before = peak_memory(r.pid());
+    // Not a JPEG, and not compressible: bytes of a multiplicative hash.
+    let junk: std::sync::Arc<Vec<u8>> = std::sync::Arc::new(
+        (0..7_500_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+            .collect(),
+    );
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let ids: Vec<String> = (0..3).map(|_| new_id()).collect();
+        let (id, json) = body(&[(&ids[0], ""), (&ids[1], ""), (&ids[2], "")]);
+        let (url, junk) = (r.url.clone(), junk.clone());
+        tasks.spawn(async move {
+            let names: Vec<String> = ids.iter().map(|p| format!("photo:{p}")).collect();
+            let parts: Vec<(&str, &str, &[u8])> = names
+                .iter()
+                .map(|n| (n.as_str(), "image/jpeg", &junk[..]))
+                .collect();
+            send_to(&url, &id, &json, &parts).await
+        });
+    }
+    let answers = tasks.join_all().await;
+    for (status, body) in &answers {
+        assert_eq!(*status, 422, "{body}");
+        assert!(body.contains("areas"), "refused on its question: {body}");
+    }
+    let grew = peak_memory(r.pid()).saturating_sub(before);
+    assert!(
+        grew < 200 * 1024 * 1024,
+        "the peak grew by {} MB",
+        grew / 1024 / 1024
+    );
+    let (id, _) = stored_one(&r, jpeg(64, 48), "Chin").await;
+    assert_eq!(
+        r.scalar(&format!(
+            "SELECT COUNT(*) FROM photos WHERE submission_id = '{id}'"
+        ))
+        .await,
+        1
+    );
 }
