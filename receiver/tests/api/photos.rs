@@ -116,11 +116,17 @@ fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
 /// Posts as the widget does: `submission`, then each `photo:<id>` part (with a filename the
 /// receiver ignores), under a fresh random boundary every time.
 async fn send(r: &Receiver, id: &str, json: &str, parts: &[(&str, &str, &[u8])]) -> (u16, String) {
-    send_to(&r.url, id, json, parts).await
+    send_to(&r.url, id, json, parts).await.unwrap()
 }
 
-/// `send`, to the receiver at `url`.
-async fn send_to(url: &str, id: &str, json: &str, parts: &[(&str, &str, &[u8])]) -> (u16, String) {
+/// `send`, to the receiver at `url`: its answer, or why none came (the connection closed
+/// while the body was still going).
+async fn send_to(
+    url: &str,
+    id: &str,
+    json: &str,
+    parts: &[(&str, &str, &[u8])],
+) -> Result<(u16, String), reqwest::Error> {
     use reqwest::multipart::{Form, Part};
     let submission = Part::text(json.to_owned())
         .mime_str("application/json")
@@ -139,9 +145,8 @@ async fn send_to(url: &str, id: &str, json: &str, parts: &[(&str, &str, &[u8])])
         .header("idempotency-key", id)
         .multipart(form)
         .send()
-        .await
-        .unwrap();
-    (res.status().as_u16(), res.text().await.unwrap())
+        .await?;
+    Ok((res.status().as_u16(), res.text().await?))
 }
 
 /// One submission with one photo, stored: its id, the photo's id, and the bytes sent.
@@ -427,8 +432,9 @@ fn peak_memory(pid: u32) -> u64 {
 
 /// An outsider sends 16 large bodies at once (each three photo parts of 7.5 MB that are not
 /// JPEGs, 22.5 MB, under the 80 MB a body may be): the receiver holds at most four bodies in
-/// memory at a time (`UPLOADS_AT_ONCE`, docs/security.md C6b), refuses each on its question,
-/// and goes on taking submissions. Held all at once, the bodies alone would take 360 MB.
+/// memory at a time (`UPLOADS_AT_ONCE`, docs/security.md C6b), refuses each on its question
+/// (or, past the request timeout, with 408), and goes on taking submissions. Held all at
+/// once, the bodies alone would take 360 MB.
 #[tokio::test]
 async fn many_large_bodies_at_once_are_held_four_at_a_time_and_each_refused() {
     let (r, _dir) = clinic_with(Engine::Sqlite, &["--intake-rate", "off"]).await;
@@ -454,13 +460,22 @@ async fn many_large_bodies_at_once_are_held_four_at_a_time_and_each_refused() {
         });
     }
     let answers = tasks.join_all().await;
-    for (status, body) in &answers {
-        assert_eq!(*status, 422, "{body}");
-        assert!(body.contains("areas"), "refused on its question: {body}");
+    // Each is refused on its question once read. One that waited for a place past the 10 s
+    // request timeout (a loaded machine) gets 408, which the widget retries, or its connection
+    // closed before its body was all sent. None gets a 5xx, and the first four are read.
+    let mut read = 0;
+    for answer in &answers {
+        match answer {
+            Ok((422, body)) if body.contains("areas") => read += 1,
+            Ok((408, _)) | Err(_) => {}
+            other => panic!("neither refused on its question nor timed out: {other:?}"),
+        }
     }
+    assert!(read >= 4, "{read} bodies read and refused");
     let grew = peak_memory(r.pid()).saturating_sub(before);
+    // Measured: about 125 MB four at a time; 464 MB with no bound (`UPLOADS_AT_ONCE` = 64).
     assert!(
-        grew < 200 * 1024 * 1024,
+        grew < 250 * 1024 * 1024,
         "the peak grew by {} MB",
         grew / 1024 / 1024
     );
