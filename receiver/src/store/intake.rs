@@ -3,7 +3,6 @@
 
 use super::error::StoreError;
 use super::{Db, Store, LOCK_KEY};
-use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
 /// How many submissions one commit may carry. One fsync per commit is what limits SQLite
@@ -107,6 +106,21 @@ pub enum Stored {
     InFlight,
 }
 
+/// A key's record: the fingerprint of the body it was used with, and the answer it got.
+const EARLIER: &str = "SELECT request_sha256, response_status, response_body
+     FROM idempotency_keys WHERE idempotency_key = $1";
+
+/// What a key used before comes to for a body with fingerprint `sha`: the answer it got, for
+/// the same body; refused as reused, for another.
+fn earlier_answer((earlier, status, body): (String, i64, String), sha: &str) -> Stored {
+    if earlier == sha {
+        let status = u16::try_from(status).unwrap_or(200);
+        Stored::Replay { status, body }
+    } else {
+        Stored::KeyReused
+    }
+}
+
 /// Insert-or-replay on the key's unique constraint, inside the transaction: of two copies
 /// racing, exactly one inserts; the other finds the first's record.
 macro_rules! store_one {
@@ -121,19 +135,8 @@ macro_rules! store_one {
             let (sha, body, at_ms) = (&sub.sent_sha256, &sub.response_body, sub.received_at_ms);
             let claimed = sql!(query(claim, id, sha, status, body, at_ms).execute(&mut *$conn))?;
             if claimed.rows_affected() != 1 {
-                let earlier =
-                    "SELECT request_sha256, response_status, response_body FROM idempotency_keys
-             WHERE idempotency_key = $1";
-                let row = sql!(query(earlier, id).fetch_one(&mut *$conn))?;
-                let sha: String = row.get(0);
-                if sha != sub.sent_sha256 {
-                    return Ok::<Stored, sqlx::Error>(Stored::KeyReused);
-                }
-                let status: i64 = row.get(1);
-                return Ok::<Stored, sqlx::Error>(Stored::Replay {
-                    status: u16::try_from(status).unwrap_or(200),
-                    body: row.get(2),
-                });
+                let row = sql!(query_as(EARLIER, id).fetch_one(&mut *$conn))?;
+                return Ok::<Stored, sqlx::Error>(earlier_answer(row, &sub.sent_sha256));
             }
             let insert = "INSERT INTO submissions (submission_id, reference, questionnaire_id,
          questionnaire_version, completed_at, received_at, received_at_ms, sent_body,
@@ -202,8 +205,6 @@ macro_rules! store_one {
 pub(super) type Job = (NewSubmission, oneshot::Sender<Result<Stored, StoreError>>);
 
 impl Store {
-    /// Stores a submission with its outbox rows and idempotency record; returns once the
-    /// commit is durable.
     /// How a key was answered, if it was used before: `Stored::Replay` for the body it was
     /// used with (`sha`, its fingerprint), `Stored::KeyReused` for another. Read before work a
     /// repeat does not need; `insert` still decides, in its transaction.
@@ -212,20 +213,13 @@ impl Store {
         key: &str,
         sha: &str,
     ) -> Result<Option<Stored>, StoreError> {
-        let sql = "SELECT request_sha256, response_status, response_body FROM idempotency_keys
-             WHERE idempotency_key = $1";
         let row: Option<(String, i64, String)> =
-            fetch!(on_read(self.db) query_as(sql, key).fetch_optional)?;
-        Ok(row.map(|(earlier, status, body)| {
-            if earlier == sha {
-                let status = u16::try_from(status).unwrap_or(200);
-                Stored::Replay { status, body }
-            } else {
-                Stored::KeyReused
-            }
-        }))
+            fetch!(on_read(self.db) query_as(EARLIER, key).fetch_optional)?;
+        Ok(row.map(|row| earlier_answer(row, sha)))
     }
 
+    /// Stores a submission with its outbox rows and idempotency record; returns once the
+    /// commit is durable.
     pub async fn insert(&self, new: NewSubmission) -> Result<Stored, StoreError> {
         let (tx, rx) = oneshot::channel();
         self.jobs
