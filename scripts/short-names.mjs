@@ -17,14 +17,20 @@
  *  the wasm's own (`mount`, `crashed`, `main`, `memory`), which the loader calls by name. */
 const RENAMED = /\b(?:__wbg_|__wbindgen_|__externref_|wasm_bindgen_[0-9a-f]{16}_)[A-Za-z0-9_]+\b/g;
 
-/** The `n`th short name: a…z, A…Z, then two characters, never a word JavaScript reserves. */
-function short(n) {
+/** The short names, in order: a…z, A…Z, then two characters, never a word JavaScript
+ *  reserves. */
+const SHORT = (() => {
   const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
   const rest = `${letters}0123456789_$`;
   const names = [...letters];
   for (const a of letters) for (const b of rest) if (!['do', 'if', 'in'].includes(a + b)) names.push(a + b);
-  if (n >= names.length) throw new Error(`short-names: more than ${names.length} names`);
-  return names[n];
+  return names;
+})();
+
+/** The `n`th short name. */
+function short(n) {
+  if (n >= SHORT.length) throw new Error(`short-names: more than ${SHORT.length} names`);
+  return SHORT[n];
 }
 
 /** What the wasm imports from the glue is named `./<crate>_bg.js`, once in the glue, once an
